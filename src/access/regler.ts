@@ -1,0 +1,173 @@
+// The access rules of DESIGN §4 as pure code: ordered, first failure decides. Facts are gathered
+// by the caller before the rules run; the rules themselves never do I/O. The only way to obtain a
+// `Tillatelse` — which the oppslag flow demands before it fetches any case data — is a Permit here.
+import type { Gradering, Person } from '../sources/ports.js'
+
+export type AvslagKode =
+  | 'UAUTENTISERT'
+  | 'AVVIST_MANGLER_ROLLE'
+  | 'AVVIST_MANGLER_HENVENDELSE'
+  | 'PERSON_IKKE_FUNNET'
+  | 'AVVIST_STRENGT_FORTROLIG_ADRESSE'
+  | 'AVVIST_STRENGT_FORTROLIG_UTLAND'
+  | 'AVVIST_FORTROLIG_ADRESSE'
+  | 'AVVIST_SKJERMING'
+  | 'AVVIST_HABILITET'
+
+export type GruppeRolle = 'nks' | 'strengtFortrolig' | 'fortrolig' | 'egneAnsatte' | 'revisjon'
+export type Grupper = Record<GruppeRolle, string>
+
+export interface Saksbehandler {
+  navident: string
+  /** Group object ids from the token. */
+  grupper: readonly string[]
+}
+
+export interface Foresporsel {
+  saksbehandler: Saksbehandler | null
+  henvendelseId: string | null
+  personident: string
+}
+
+export interface Fakta {
+  /** null: the person register does not know the person. */
+  person: Person | null
+  skjermet: boolean
+  /** The employee's own person record (null when NOM or PDL does not know the employee). */
+  ansatt: Person | null
+}
+
+declare const tillatelseMerke: unique symbol
+export interface Tillatelse {
+  readonly [tillatelseMerke]: true
+  readonly navident: string
+  readonly personident: string
+  readonly henvendelseId: string
+  readonly gradering: Gradering
+  readonly kommunenummer: string | null
+}
+
+export type Beslutning =
+  | { utfall: 'Permit'; tillatelse: Tillatelse }
+  | { utfall: 'Deny'; regel: Regel }
+
+export interface Regel {
+  nr: number
+  kode: AvslagKode
+  /** Short Norwegian reason; safe to show (never names the person). */
+  begrunnelse: string
+  /** HTTP status for a denial by this rule. */
+  status: 401 | 403 | 404
+  /** The group that lifts the rule; null when nothing does. */
+  loftesAv: GruppeRolle | null
+}
+
+interface RegelMedTest extends Regel {
+  /** True when the rule denies. Only called with the facts it needs. */
+  avviser(f: Foresporsel, fakta: Fakta | null, g: Grupper): boolean
+  trengerFakta: boolean
+}
+
+const har = (f: Foresporsel, g: Grupper, rolle: GruppeRolle): boolean =>
+  f.saksbehandler?.grupper.includes(g[rolle]) ?? false
+
+const felles = (a: readonly string[], b: readonly string[]): boolean => a.some((x) => b.includes(x))
+
+/** The employee is the person, or their parent, child, sibling, (former) partner or co-parent. */
+export function erInhabil(person: Person, ansattIdent: string | null, ansatt: Person | null): boolean {
+  if (ansattIdent === null) return false
+  if (ansattIdent === person.personident) return true
+  if (person.foreldre.includes(ansattIdent) || person.barn.includes(ansattIdent)) return true
+  if (person.partnere.some((p) => p.personident === ansattIdent)) return true
+  if (ansatt === null) return false
+  // Both directions: the two records need not be symmetric in the register.
+  if (ansatt.foreldre.includes(person.personident) || ansatt.barn.includes(person.personident)) return true
+  if (ansatt.partnere.some((p) => p.personident === person.personident)) return true
+  if (felles(person.foreldre, ansatt.foreldre)) return true // sibling (shares a parent)
+  if (felles(person.barn, ansatt.barn)) return true // co-parent (shares a child)
+  return false
+}
+
+const REGLER: readonly RegelMedTest[] = [
+  {
+    nr: 1, kode: 'UAUTENTISERT', status: 401, loftesAv: null, trengerFakta: false,
+    begrunnelse: 'Ikke autentisert',
+    avviser: (f) => f.saksbehandler === null,
+  },
+  {
+    nr: 2, kode: 'AVVIST_MANGLER_ROLLE', status: 403, loftesAv: null, trengerFakta: false,
+    begrunnelse: 'Mangler rollen for oppslag i sentrale stønadsopplysninger',
+    avviser: (f, _, g) => !har(f, g, 'nks'),
+  },
+  {
+    nr: 3, kode: 'AVVIST_MANGLER_HENVENDELSE', status: 403, loftesAv: null, trengerFakta: false,
+    begrunnelse: 'Oppslag krever en henvendelse (tjenstlig behov)',
+    avviser: (f) => f.henvendelseId === null || f.henvendelseId.trim() === '',
+  },
+  {
+    nr: 4, kode: 'PERSON_IKKE_FUNNET', status: 404, loftesAv: null, trengerFakta: true,
+    begrunnelse: 'Personen finnes ikke i folkeregisteret',
+    avviser: (_, fakta) => fakta?.person == null,
+  },
+  {
+    nr: 5, kode: 'AVVIST_STRENGT_FORTROLIG_ADRESSE', status: 403, loftesAv: 'strengtFortrolig', trengerFakta: true,
+    begrunnelse: 'Personen har strengt fortrolig adresse',
+    avviser: (f, fakta, g) => fakta?.person?.gradering === 'STRENGT_FORTROLIG' && !har(f, g, 'strengtFortrolig'),
+  },
+  {
+    nr: 5, kode: 'AVVIST_STRENGT_FORTROLIG_UTLAND', status: 403, loftesAv: 'strengtFortrolig', trengerFakta: true,
+    begrunnelse: 'Personen har strengt fortrolig adresse i utlandet',
+    avviser: (f, fakta, g) => fakta?.person?.gradering === 'STRENGT_FORTROLIG_UTLAND' && !har(f, g, 'strengtFortrolig'),
+  },
+  {
+    nr: 6, kode: 'AVVIST_FORTROLIG_ADRESSE', status: 403, loftesAv: 'fortrolig', trengerFakta: true,
+    begrunnelse: 'Personen har fortrolig adresse',
+    avviser: (f, fakta, g) => fakta?.person?.gradering === 'FORTROLIG' && !har(f, g, 'fortrolig'),
+  },
+  {
+    nr: 7, kode: 'AVVIST_SKJERMING', status: 403, loftesAv: 'egneAnsatte', trengerFakta: true,
+    begrunnelse: 'Personen er skjermet',
+    avviser: (f, fakta, g) => fakta?.skjermet === true && !har(f, g, 'egneAnsatte'),
+  },
+  {
+    nr: 8, kode: 'AVVIST_HABILITET', status: 403, loftesAv: null, trengerFakta: true,
+    begrunnelse: 'Du kan ikke slå opp deg selv, din familie eller tidligere partner',
+    avviser: (_, fakta) =>
+      fakta?.person != null && erInhabil(fakta.person, fakta.ansatt?.personident ?? null, fakta.ansatt),
+  },
+]
+
+export const REGELLISTE: readonly Regel[] = REGLER.map(({ nr, kode, begrunnelse, status, loftesAv }) => ({
+  nr, kode, begrunnelse, status, loftesAv,
+}))
+
+export function regelFor(kode: AvslagKode): Regel {
+  return REGELLISTE.find((r) => r.kode === kode) as Regel
+}
+
+const utenAvviser = ({ nr, kode, begrunnelse, status, loftesAv }: RegelMedTest): Regel => ({
+  nr, kode, begrunnelse, status, loftesAv,
+})
+
+/** Rules that need no register facts (1–3): run first, so a caller without a business need
+ *  never causes a register lookup of the person. null when none denies. */
+export function forhandsvurder(f: Foresporsel, g: Grupper): Regel | null {
+  const avvist = REGLER.find((r) => !r.trengerFakta && r.avviser(f, null, g))
+  return avvist ? utenAvviser(avvist) : null
+}
+
+/** All rules in order over the gathered facts; the first that denies decides. */
+export function vurder(f: Foresporsel, fakta: Fakta, g: Grupper): Beslutning {
+  const avvist = REGLER.find((r) => r.avviser(f, fakta, g))
+  if (avvist) return { utfall: 'Deny', regel: utenAvviser(avvist) }
+  // Narrowed by rules 1, 3 and 4 above.
+  const person = fakta.person as Person
+  const tillatelse = {
+    navident: (f.saksbehandler as Saksbehandler).navident,
+    personident: f.personident,
+    henvendelseId: f.henvendelseId as string,
+    gradering: person.gradering,
+    kommunenummer: person.geografiskTilknytning.kommunenummer,
+  } as Tillatelse
+  return { utfall: 'Permit', tillatelse: Object.freeze(tillatelse) }
+}

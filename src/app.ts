@@ -1,0 +1,99 @@
+// buildApp(config, deps): the whole service as a Fastify instance that does not listen.
+import { hostname } from 'node:os'
+import Fastify, { LogController, type FastifyInstance } from 'fastify'
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
+import type { AuditStore } from './audit/port.js'
+import { apneAuditStore } from './audit/sqlite.js'
+import type { Config } from './config.js'
+import { OppslagService } from './oppslag/service.js'
+import { OppslagSesjoner } from './oppslag/sesjoner.js'
+import auth from './plugins/auth.js'
+import callId, { callIdFra } from './plugins/call-id.js'
+import openapi from './plugins/openapi.js'
+import problem from './plugins/problem.js'
+import { healthRoutes } from './routes/health.js'
+import { oppslagRoutes } from './routes/oppslag.js'
+import { byggKilder, type Kilder } from './sources/index.js'
+
+export interface Avhengigheter {
+  kilder?: Kilder
+  audit?: AuditStore
+  /** Clock for sessions and case age; tests move it. */
+  na?: () => number
+  /** Serve interactive API docs (development). */
+  dokumentasjon?: boolean
+}
+
+/** Log redaction: tokens and anything that could be personal data never reach a log line. */
+export const LOGG_SKJULT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["nav-personident"]',
+  '*.personident',
+  '*.fnr',
+  '*.kontonummer',
+  '*.adresse',
+]
+
+export async function buildApp(config: Config, deps: Avhengigheter = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: { paths: LOGG_SKJULT, censor: '[skjult]' },
+      // Only method and path of our own routes: the URL never carries personal data by design,
+      // but a client could still put anything in a query string.
+      serializers: {
+        req: (req) => ({ method: req.method, url: req.url.split('?')[0], callId: req.id }),
+      },
+    },
+    genReqId: callIdFra,
+    logController: new LogController({ requestIdLogLabel: 'callId' }),
+    bodyLimit: 16 * 1024,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>()
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+
+  const na = deps.na ?? Date.now
+  const kilder = deps.kilder ?? byggKilder(config)
+  const audit = deps.audit ?? apneAuditStore(config.auditStore)
+  const sesjoner = new OppslagSesjoner({
+    idleTtlMs: config.oppslag.idleTtlS * 1000,
+    maxTtlMs: config.oppslag.maxTtlS * 1000,
+    maksAntall: config.oppslag.maksAntall,
+    maksBytes: config.oppslag.maksBytes,
+    na,
+  })
+  const oppslag = new OppslagService({
+    ...kilder,
+    audit,
+    sesjoner,
+    grupper: config.grupper,
+    instans: `${hostname()}:${process.pid}`,
+    sakMaksAlderManeder: config.oppslag.sakMaksAlderManeder,
+    na,
+    statistikk: (hendelse, antall) => app.log.info({ hendelse, antall }, 'digisos-hendelser hoppet over'),
+  })
+  const sveip = setInterval(() => sesjoner.feiUtlopte(), 30_000).unref()
+
+  app.addHook('onClose', async () => {
+    clearInterval(sveip)
+    sesjoner.tom()
+    await kilder.lukk()
+    await audit.lukk()
+  })
+
+  await app.register(problem)
+  await app.register(callId)
+  await app.register(openapi, { ui: deps.dokumentasjon ?? false })
+  await app.register(auth, {
+    issuer: config.auth.issuer,
+    jwksUri: config.auth.jwksUri,
+    audience: config.auth.audience,
+  })
+  await app.register(healthRoutes, { audit })
+  await app.register(oppslagRoutes, { prefix: '/api/v1', oppslag })
+  return app
+}

@@ -1,0 +1,179 @@
+// The operator contract (DESIGN §7): one zod schema over the environment. Only server.ts calls
+// `lesKonfig(process.env)`; everything else receives the typed Config.
+import { z } from 'zod'
+
+const url = z.url({ protocol: /^https?$/ })
+const heltall = (standard: number, min = 1) => z.coerce.number().int().min(min).default(standard)
+const gruppe = z.string().min(1, 'må være satt (gruppens objekt-id)')
+
+/** The upstream URLs: all set (production), or none set in development (embedded simulator). */
+export const UPSTREAM_VARIABLER = [
+  'AZURE_OPENID_CONFIG_ISSUER',
+  'AZURE_OPENID_CONFIG_JWKS_URI',
+  'FIKS_DIGISOS_URL',
+  'FIKS_IO_URL',
+  'PDL_URL',
+  'SKJERMING_URL',
+  'NOM_URL',
+  'NAIS_TOKEN_ENDPOINT',
+] as const
+
+export const MiljoSkjema = z
+  .object({
+    NODE_ENV: z.enum(['production', 'development', 'test']).default('production'),
+    PORT: heltall(8080, 0).pipe(z.number().max(65535)),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+    AZURE_OPENID_CONFIG_ISSUER: url.optional(),
+    AZURE_OPENID_CONFIG_JWKS_URI: url.optional(),
+    AZURE_APP_CLIENT_ID: z.string().min(1).optional(),
+
+    GRUPPE_NKS: gruppe.optional(),
+    GRUPPE_STRENGT_FORTROLIG: gruppe.optional(),
+    GRUPPE_FORTROLIG: gruppe.optional(),
+    GRUPPE_EGNE_ANSATTE: gruppe.optional(),
+    GRUPPE_REVISJON: gruppe.optional(),
+
+    FIKS_DIGISOS_URL: url.optional(),
+    FIKS_INTEGRASJON_ID: z.string().min(1).optional(),
+    FIKS_INTEGRASJON_PASSORD: z.string().min(1).optional(),
+    FIKS_IO_URL: url.optional(),
+    PDL_URL: url.optional(),
+    PDL_BEHANDLINGSNUMMER: z.string().regex(/^B\d+$/, 'på formen B123').default('B123'),
+    SKJERMING_URL: url.optional(),
+    NOM_URL: url.optional(),
+    NAIS_TOKEN_ENDPOINT: url.optional(),
+    PDL_SCOPE: z.string().default('api://prod-fss.pdl.pdl-api/.default'),
+    SKJERMING_SCOPE: z.string().default('api://prod-gcp.nom.skjermede-personer-pip/.default'),
+    NOM_SCOPE: z.string().default('api://prod-gcp.nom.nom-api/.default'),
+
+    AUDIT_STORE: z
+      .string()
+      .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'sqlite:<sti> eller postgres://…')
+      .default('sqlite:./data/audit.db'),
+
+    OPPSLAG_IDLE_TTL_S: heltall(900),
+    OPPSLAG_MAX_TTL_S: heltall(3600),
+    OPPSLAG_MAKS_ANTALL: heltall(20_000),
+    OPPSLAG_MAKS_MB: heltall(256),
+    SAK_MAKS_ALDER_MANEDER: heltall(15),
+    UPSTREAM_TIDSAVBRUDD_MS: heltall(2500),
+  })
+  .superRefine((env, ctx) => {
+    const satt = UPSTREAM_VARIABLER.filter((v) => env[v] !== undefined)
+    const dev = env.NODE_ENV !== 'production'
+    // In development with no upstream set, server.ts starts the simulator and fills them all in.
+    if (!(dev && satt.length === 0)) {
+      for (const v of UPSTREAM_VARIABLER) {
+        if (env[v] === undefined) ctx.addIssue({ code: 'custom', path: [v], message: 'mangler' })
+      }
+      const hemmeligheter = [
+        'AZURE_APP_CLIENT_ID',
+        'FIKS_INTEGRASJON_ID',
+        'FIKS_INTEGRASJON_PASSORD',
+        'GRUPPE_NKS',
+        'GRUPPE_STRENGT_FORTROLIG',
+        'GRUPPE_FORTROLIG',
+        'GRUPPE_EGNE_ANSATTE',
+        'GRUPPE_REVISJON',
+      ] as const
+      for (const v of hemmeligheter) {
+        if (env[v] === undefined) ctx.addIssue({ code: 'custom', path: [v], message: 'mangler' })
+      }
+    }
+    if (env.OPPSLAG_MAX_TTL_S < env.OPPSLAG_IDLE_TTL_S) {
+      ctx.addIssue({ code: 'custom', path: ['OPPSLAG_MAX_TTL_S'], message: 'må være ≥ OPPSLAG_IDLE_TTL_S' })
+    }
+  })
+export type Miljo = z.infer<typeof MiljoSkjema>
+
+export interface Config {
+  nodeEnv: 'production' | 'development' | 'test'
+  port: number
+  host: string
+  logLevel: Miljo['LOG_LEVEL']
+  auth: { issuer: string; jwksUri: string; audience: string }
+  grupper: { nks: string; strengtFortrolig: string; fortrolig: string; egneAnsatte: string; revisjon: string }
+  fiks: { digisosUrl: string; ioUrl: string; integrasjonId: string; integrasjonPassord: string }
+  pdl: { url: string; behandlingsnummer: string; scope: string }
+  skjerming: { url: string; scope: string }
+  nom: { url: string; scope: string }
+  tokenEndpoint: string
+  auditStore: string
+  oppslag: { idleTtlS: number; maxTtlS: number; maksAntall: number; maksBytes: number; sakMaksAlderManeder: number }
+  upstreamTidsavbruddMs: number
+}
+
+export class KonfigFeil extends Error {
+  override name = 'KonfigFeil'
+}
+
+/** Parses the environment; throws KonfigFeil naming every bad variable (never its value). */
+export function lesMiljo(env: Record<string, string | undefined>): Miljo {
+  const tolket = MiljoSkjema.safeParse(env)
+  if (!tolket.success) {
+    const linjer = tolket.error.issues.map((i) => `  ${i.path.join('.') || '(miljø)'}: ${i.message}`)
+    throw new KonfigFeil(`Ugyldig konfigurasjon:\n${linjer.join('\n')}`)
+  }
+  return tolket.data
+}
+
+/** True when development runs with no upstream configured: the simulator stands in for them all. */
+export function trengerSimulator(m: Miljo): boolean {
+  return m.NODE_ENV !== 'production' && UPSTREAM_VARIABLER.every((v) => m[v] === undefined)
+}
+
+/** Builds Config from a parsed environment; `fyll` supplies what the embedded simulator provides. */
+export function byggKonfig(m: Miljo, fyll: Partial<Record<keyof Miljo, string>> = {}): Config {
+  const v = (navn: keyof Miljo): string => {
+    const verdi = (m[navn] as string | undefined) ?? fyll[navn]
+    if (verdi === undefined) throw new KonfigFeil(`Ugyldig konfigurasjon:\n  ${String(navn)}: mangler`)
+    return verdi
+  }
+  return {
+    nodeEnv: m.NODE_ENV,
+    port: m.PORT,
+    host: m.HOST,
+    logLevel: m.LOG_LEVEL,
+    auth: { issuer: v('AZURE_OPENID_CONFIG_ISSUER'), jwksUri: v('AZURE_OPENID_CONFIG_JWKS_URI'), audience: v('AZURE_APP_CLIENT_ID') },
+    grupper: {
+      nks: v('GRUPPE_NKS'),
+      strengtFortrolig: v('GRUPPE_STRENGT_FORTROLIG'),
+      fortrolig: v('GRUPPE_FORTROLIG'),
+      egneAnsatte: v('GRUPPE_EGNE_ANSATTE'),
+      revisjon: v('GRUPPE_REVISJON'),
+    },
+    fiks: {
+      digisosUrl: v('FIKS_DIGISOS_URL'),
+      ioUrl: v('FIKS_IO_URL'),
+      integrasjonId: v('FIKS_INTEGRASJON_ID'),
+      integrasjonPassord: v('FIKS_INTEGRASJON_PASSORD'),
+    },
+    pdl: { url: v('PDL_URL'), behandlingsnummer: m.PDL_BEHANDLINGSNUMMER, scope: m.PDL_SCOPE },
+    skjerming: { url: v('SKJERMING_URL'), scope: m.SKJERMING_SCOPE },
+    nom: { url: v('NOM_URL'), scope: m.NOM_SCOPE },
+    tokenEndpoint: v('NAIS_TOKEN_ENDPOINT'),
+    auditStore: m.AUDIT_STORE,
+    oppslag: {
+      idleTtlS: m.OPPSLAG_IDLE_TTL_S,
+      maxTtlS: m.OPPSLAG_MAX_TTL_S,
+      maksAntall: m.OPPSLAG_MAKS_ANTALL,
+      maksBytes: m.OPPSLAG_MAKS_MB * 1024 * 1024,
+      sakMaksAlderManeder: m.SAK_MAKS_ALDER_MANEDER,
+    },
+    upstreamTidsavbruddMs: m.UPSTREAM_TIDSAVBRUDD_MS,
+  }
+}
+
+/** Dev-only values for the embedded simulator: synthetic group ids and integration credentials. */
+export const DEV_VERDIER = {
+  AZURE_APP_CLIENT_ID: 'stonadsoppslag-dev',
+  GRUPPE_NKS: 'dev-gruppe-nks',
+  GRUPPE_STRENGT_FORTROLIG: 'dev-gruppe-strengt-fortrolig',
+  GRUPPE_FORTROLIG: 'dev-gruppe-fortrolig',
+  GRUPPE_EGNE_ANSATTE: 'dev-gruppe-egne-ansatte',
+  GRUPPE_REVISJON: 'dev-gruppe-revisjon',
+  FIKS_INTEGRASJON_ID: 'dev-integrasjon',
+  FIKS_INTEGRASJON_PASSORD: 'dev-passord',
+} as const

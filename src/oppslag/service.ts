@@ -1,0 +1,217 @@
+// The lookup flow: the one path from a request to case data. A lookup is created only from a
+// Permit of the access rules; data is read only through a session holding that Permit; and every
+// decision and read is committed to the audit log before the response leaves.
+import { forhandsvurder, vurder, type Fakta, type Grupper, type Regel, type Saksbehandler, type Tillatelse } from '../access/regler.js'
+import type { AuditHendelse, AuditStore } from '../audit/port.js'
+import { KATEGORIER, type Kategori, type Kilde, type Tilbakeholdt } from '../domain/model.js'
+import { validerPersonident } from '../domain/personident.js'
+import { Problem, type Feilkode } from '../feil.js'
+import { RegisterFeil, type AnsattRegister, type KallKontekst, type Person, type PersonRegister, type SkjermingRegister } from '../sources/ports.js'
+import { hentStonadsopplysninger, ManglendeKilder, type InnhentingAvhengigheter } from './innhenting.js'
+import { kilderKomplette, type Innhentet, type OppslagSesjon, type OppslagSesjoner } from './sesjoner.js'
+
+export interface OppslagAvhengigheter extends InnhentingAvhengigheter {
+  personer: PersonRegister
+  skjerming: SkjermingRegister
+  ansatte: AnsattRegister
+  audit: AuditStore
+  sesjoner: OppslagSesjoner
+  grupper: Grupper
+  instans: string
+}
+
+export interface Lest {
+  utloper: string
+  kilder: Kilde[]
+  tilbakeholdt: Tilbakeholdt
+  data: Innhentet['data']
+}
+
+export class OppslagService {
+  constructor(private readonly avh: OppslagAvhengigheter) {}
+
+  private hendelse(
+    s: Saksbehandler | null,
+    callId: string,
+    felt: Pick<AuditHendelse, 'handling' | 'beslutning'> & Partial<AuditHendelse>,
+  ): AuditHendelse {
+    return {
+      tid: new Date(this.avh.na()).toISOString(),
+      navident: s?.navident ?? 'UKJENT',
+      kategori: null,
+      personident: null,
+      henvendelseId: null,
+      regel: null,
+      kilde: null,
+      sporingsIder: [],
+      callId,
+      instans: this.avh.instans,
+      ...felt,
+    }
+  }
+
+  private async avvis(
+    s: Saksbehandler | null,
+    callId: string,
+    kode: Feilkode,
+    personident: string | null,
+    henvendelseId: string | null,
+  ): Promise<never> {
+    await this.avh.audit.skriv([
+      this.hendelse(s, callId, { handling: 'OPPSLAG_START', beslutning: 'Deny', regel: kode, personident, henvendelseId }),
+    ])
+    throw new Problem(kode)
+  }
+
+  /** Runs the access rules and, on Permit, opens a lookup session. */
+  async start(
+    s: Saksbehandler,
+    personident: string,
+    henvendelseId: string | null,
+    callId: string,
+  ): Promise<{ oppslagId: string; utloper: string }> {
+    const gyldig = validerPersonident(personident).gyldig
+    // An invalid ident is not stored: it may be a real person's mistyped number.
+    const loggetIdent = gyldig ? personident : null
+    const foresporsel = { saksbehandler: s, henvendelseId, personident }
+    const tidlig: Regel | null = forhandsvurder(foresporsel, this.avh.grupper)
+    if (tidlig) return this.avvis(s, callId, tidlig.kode, loggetIdent, henvendelseId)
+    if (!gyldig) return this.avvis(s, callId, 'UGYLDIG_PERSONIDENT', null, henvendelseId)
+
+    let fakta: Fakta
+    try {
+      fakta = await this.fakta(personident, s.navident, { callId })
+    } catch (e) {
+      if (e instanceof RegisterFeil) {
+        await this.avh.audit.skriv([
+          this.hendelse(s, callId, {
+            handling: 'OPPSLAG_START', beslutning: 'Deny', regel: 'REGISTER_UTILGJENGELIG', personident, henvendelseId,
+          }),
+        ])
+      }
+      throw e
+    }
+    const beslutning = vurder(foresporsel, fakta, this.avh.grupper)
+    if (beslutning.utfall === 'Deny') return this.avvis(s, callId, beslutning.regel.kode, personident, henvendelseId)
+
+    await this.avh.audit.skriv([
+      this.hendelse(s, callId, { handling: 'OPPSLAG_START', beslutning: 'Permit', personident, henvendelseId }),
+    ])
+    const sesjon = this.avh.sesjoner.opprett(beslutning.tillatelse)
+    return { oppslagId: sesjon.oppslagId, utloper: new Date(sesjon.utloperSenest).toISOString() }
+  }
+
+  /** Facts for the rules, gathered in parallel. Any register fault throws RegisterFeil. */
+  private async fakta(personident: string, navident: string, ctx: KallKontekst): Promise<Fakta> {
+    const ansattPerson = async (): Promise<Person | null> => {
+      const ident = await this.avh.ansatte.hentPersonident(navident, ctx)
+      if (ident === null) return null
+      // The employee unknown to PDL still has an ident to compare with directly.
+      return (await this.avh.personer.hentPerson(ident, ctx)) ?? ukjentPerson(ident)
+    }
+    const [person, skjermet, ansatt] = await Promise.all([
+      this.avh.personer.hentPerson(personident, ctx),
+      this.avh.skjerming.erSkjermet(personident, ctx),
+      ansattPerson(),
+    ])
+    return { person, skjermet, ansatt }
+  }
+
+  private sesjon(s: Saksbehandler, oppslagId: string): OppslagSesjon {
+    const sesjon = this.avh.sesjoner.hent(oppslagId, s.navident)
+    if (!sesjon) throw new Problem('OPPSLAG_UTLOPT')
+    return sesjon
+  }
+
+  /** Reads one category, or all (kategori null), of the caller's own lookup. */
+  async les(s: Saksbehandler, oppslagId: string, kategori: Kategori | null, callId: string): Promise<Lest> {
+    const sesjon = this.sesjon(s, oppslagId)
+    const t = sesjon.tillatelse
+    const kategorier = kategori ? [kategori] : [...KATEGORIER]
+    // The role is checked on every read: a token that lost the group loses the lookup too.
+    const rolle = forhandsvurder({ saksbehandler: s, henvendelseId: t.henvendelseId, personident: t.personident }, this.avh.grupper)
+    if (rolle) {
+      await this.avh.audit.skriv([
+        this.hendelse(s, callId, {
+          handling: 'LES', beslutning: 'Deny', regel: rolle.kode, personident: t.personident, henvendelseId: t.henvendelseId,
+        }),
+      ])
+      throw new Problem(rolle.kode)
+    }
+
+    let innhentet: Innhentet
+    let kilde: 'cache' | 'upstream'
+    if (sesjon.innhentet) {
+      innhentet = sesjon.innhentet
+      kilde = 'cache'
+    } else {
+      innhentet = await this.innhent(sesjon, callId)
+      kilde = 'upstream'
+    }
+    await this.avh.audit.skriv(
+      kategorier.map((k) =>
+        this.hendelse(s, callId, {
+          handling: 'LES',
+          beslutning: 'Permit',
+          kategori: k,
+          personident: t.personident,
+          henvendelseId: t.henvendelseId,
+          kilde,
+          sporingsIder: kilde === 'upstream' ? innhentet.sporing : [],
+        }),
+      ),
+    )
+    return {
+      utloper: new Date(this.avh.sesjoner.utloper(sesjon)).toISOString(),
+      kilder: innhentet.data.kilder,
+      tilbakeholdt: innhentet.tilbakeholdt,
+      data: innhentet.data,
+    }
+  }
+
+  /** One fetch per session at a time; concurrent reads share it. Only a complete result is
+   *  cached, so a municipality that was down is asked again on the next read. */
+  private innhent(sesjon: OppslagSesjon, callId: string): Promise<Innhentet> {
+    if (sesjon.underveis) return sesjon.underveis
+    const underveis = hentStonadsopplysninger(sesjon.tillatelse as Tillatelse, this.avh, { callId })
+      .then((innhentet) => {
+        if (kilderKomplette(innhentet.data.kilder)) this.avh.sesjoner.lagre(sesjon, innhentet)
+        return innhentet
+      })
+      .catch((e: unknown) => {
+        if (e instanceof ManglendeKilder) throw new Problem('KILDER_UTILGJENGELIG')
+        throw e
+      })
+      .finally(() => {
+        sesjon.underveis = null
+      })
+    sesjon.underveis = underveis
+    return underveis
+  }
+
+  /** Ends the lookup: its data is purged at once, then the end is recorded. */
+  async avslutt(s: Saksbehandler, oppslagId: string, callId: string): Promise<void> {
+    const sesjon = this.sesjon(s, oppslagId)
+    this.avh.sesjoner.avslutt(sesjon.oppslagId)
+    await this.avh.audit.skriv([
+      this.hendelse(s, callId, {
+        handling: 'AVSLUTT',
+        beslutning: 'Permit',
+        personident: sesjon.tillatelse.personident,
+        henvendelseId: sesjon.tillatelse.henvendelseId,
+      }),
+    ])
+  }
+}
+
+function ukjentPerson(personident: string): Person {
+  return {
+    personident,
+    gradering: 'UGRADERT',
+    doed: false,
+    foreldre: [],
+    barn: [],
+    partnere: [],
+    geografiskTilknytning: { gtType: 'UDEFINERT', kommunenummer: null },
+  }
+}

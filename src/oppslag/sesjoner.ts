@@ -1,0 +1,131 @@
+// The lookup sessions: memory only, keyed by an unguessable oppslagId, bounded by entries and by
+// bytes, with an idle TTL and a maximum life. The case data is cached inside the session and goes
+// with it: on DELETE, on expiry and on eviction.
+import { randomBytes } from 'node:crypto'
+import { LRUCache } from 'lru-cache'
+import type { Kilde, Stonadsopplysninger, Tilbakeholdt } from '../domain/model.js'
+import type { Tillatelse } from '../access/regler.js'
+
+export interface Innhentet {
+  data: Stonadsopplysninger
+  tilbakeholdt: Tilbakeholdt
+  /** sporingsIds of the upstream calls that produced the data. */
+  sporing: string[]
+}
+
+export interface OppslagSesjon {
+  readonly oppslagId: string
+  readonly tillatelse: Tillatelse
+  readonly opprettet: number
+  readonly utloperSenest: number
+  /** Cached result; only complete results (no UTILGJENGELIG kilde) are kept. */
+  innhentet: Innhentet | null
+  /** A fetch in flight, shared by concurrent reads of the same lookup. */
+  underveis: Promise<Innhentet> | null
+}
+
+export interface SesjonValg {
+  idleTtlMs: number
+  maxTtlMs: number
+  maksAntall: number
+  maksBytes: number
+  na?: () => number
+}
+
+/** 256 random bits, base64url: 43 characters. */
+export const OPPSLAG_ID_MONSTER = /^[A-Za-z0-9_-]{43}$/
+
+const GRUNNSTORRELSE = 512
+
+/** Rough size in bytes of what a session holds; bounds memory, so it errs on the large side. */
+function storrelse(s: OppslagSesjon): number {
+  if (!s.innhentet) return GRUNNSTORRELSE
+  return GRUNNSTORRELSE + 2 * JSON.stringify(s.innhentet.data).length
+}
+
+export class OppslagSesjoner {
+  private readonly cache: LRUCache<string, OppslagSesjon>
+  private readonly na: () => number
+  readonly maxTtlMs: number
+  readonly idleTtlMs: number
+
+  constructor(valg: SesjonValg) {
+    this.na = valg.na ?? Date.now
+    this.maxTtlMs = valg.maxTtlMs
+    this.idleTtlMs = valg.idleTtlMs
+    this.cache = new LRUCache<string, OppslagSesjon>({
+      max: valg.maksAntall,
+      maxSize: valg.maksBytes,
+      sizeCalculation: storrelse,
+      ttl: valg.idleTtlMs,
+      updateAgeOnGet: true,
+      // Expired entries must not linger with personal data until the next touch.
+      ttlAutopurge: true,
+      perf: { now: () => this.na() },
+    })
+  }
+
+  opprett(tillatelse: Tillatelse): OppslagSesjon {
+    const na = this.na()
+    const sesjon: OppslagSesjon = {
+      oppslagId: randomBytes(32).toString('base64url'),
+      tillatelse,
+      opprettet: na,
+      utloperSenest: na + this.maxTtlMs,
+      innhentet: null,
+      underveis: null,
+    }
+    this.cache.set(sesjon.oppslagId, sesjon)
+    return sesjon
+  }
+
+  /** The caller's own live session, or null. Another employee's session is indistinguishable
+   *  from one that does not exist. */
+  hent(oppslagId: string, navident: string): OppslagSesjon | null {
+    const sesjon = this.cache.get(oppslagId)
+    if (!sesjon || sesjon.tillatelse.navident !== navident) return null
+    if (this.na() >= sesjon.utloperSenest) {
+      this.cache.delete(oppslagId)
+      return null
+    }
+    return sesjon
+  }
+
+  /** When the session expires if left idle now (never past its maximum life). */
+  utloper(sesjon: OppslagSesjon): number {
+    return Math.min(this.na() + this.idleTtlMs, sesjon.utloperSenest)
+  }
+
+  /** Stores fetched data in the session (re-set so the byte bound counts it). */
+  lagre(sesjon: OppslagSesjon, innhentet: Innhentet): void {
+    if (!this.cache.has(sesjon.oppslagId)) return // ended while fetching: keep nothing
+    sesjon.innhentet = innhentet
+    this.cache.set(sesjon.oppslagId, sesjon, { ttl: Math.max(1, Math.min(this.idleTtlMs, sesjon.utloperSenest - this.na())) })
+  }
+
+  avslutt(oppslagId: string): void {
+    this.cache.delete(oppslagId)
+  }
+
+  get antall(): number {
+    return this.cache.size
+  }
+
+  get bytes(): number {
+    return this.cache.calculatedSize
+  }
+
+  /** Drops sessions past their maximum life; idle expiry is the cache's own TTL. */
+  feiUtlopte(): void {
+    const na = this.na()
+    for (const [id, s] of this.cache.entries()) if (na >= s.utloperSenest) this.cache.delete(id)
+  }
+
+  tom(): void {
+    this.cache.clear()
+  }
+}
+
+export function kilderKomplette(kilder: Kilde[]): boolean {
+  return kilder.every((k) => k.status !== 'UTILGJENGELIG')
+}

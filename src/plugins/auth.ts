@@ -1,0 +1,92 @@
+// Entra-ID-style user tokens: RS256/ES256 only, keys from the issuer's JWKS (cached, refetched on
+// an unknown kid, refetches rate-limited), iss/aud/exp/nbf checked with small clock skew. Every
+// token fault is the same 401 UAUTENTISERT: the client is not told which check failed.
+import fp from 'fastify-plugin'
+import fastifyJwt from '@fastify/jwt'
+import buildGetJwks from 'get-jwks'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import type { Saksbehandler } from '../access/regler.js'
+import { Problem } from '../feil.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    saksbehandler: Saksbehandler | null
+  }
+  interface FastifyInstance {
+    /** preHandler: requires a valid user token; sets request.saksbehandler. */
+    autentiser: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
+  }
+}
+
+export interface AuthValg {
+  issuer: string
+  jwksUri: string
+  audience: string
+  /** Seconds of clock skew accepted on exp/nbf. */
+  klokkeslingringS?: number
+  /** Minimum time between JWKS fetches caused by an unknown kid. */
+  jwksNedkjolingMs?: number
+}
+
+const Krav = z.object({
+  NAVident: z.string().regex(/^[A-Z]\d{6}$/),
+  groups: z.array(z.string()),
+  oid: z.string().min(1),
+  idtyp: z.string().optional(),
+})
+
+export default fp<AuthValg>(
+  async (app, valg) => {
+    const jwks = new URL(valg.jwksUri)
+    const domene = `${jwks.origin}/`
+    const getJwks = buildGetJwks({ jwksPath: jwks.pathname, max: 50, ttl: 10 * 60_000 })
+    const nedkjoling = valg.jwksNedkjolingMs ?? 10_000
+    let sisteUkjenteKid = 0
+
+    // get-jwks refetches on every unknown kid; a stream of tokens with made-up kids must not turn
+    // into a stream of JWKS requests, so misses are rate-limited here.
+    async function nokkel(header: { kid?: string; alg?: string }): Promise<string> {
+      if (!header.kid || !header.alg) throw new Error('token uten kid/alg')
+      const cacheNokkel = getJwks.generateCacheKey(header.alg, header.kid, domene)
+      // A kid seen before (even if its cache entry aged out) is never held back by the cooldown.
+      const kjent = getJwks.cache.get(cacheNokkel) !== undefined || getJwks.staleCache.get(cacheNokkel) !== undefined
+      if (!kjent && Date.now() - sisteUkjenteKid < nedkjoling) throw new Error('jwks-henting nedkjølt')
+      try {
+        return await getJwks.getPublicKey({ domain: domene, kid: header.kid, alg: header.alg })
+      } catch (e) {
+        sisteUkjenteKid = Date.now()
+        throw e
+      }
+    }
+
+    await app.register(fastifyJwt, {
+      secret: (_request: FastifyRequest, token: unknown) =>
+        nokkel((token as { header: { kid?: string; alg?: string } }).header),
+      decode: { complete: true },
+      verify: {
+        algorithms: ['RS256', 'ES256'],
+        allowedIss: valg.issuer,
+        allowedAud: valg.audience,
+        clockTolerance: (valg.klokkeslingringS ?? 30) * 1000,
+        requiredClaims: ['exp', 'iss', 'aud'],
+        cache: 10_000,
+      },
+    })
+
+    app.decorateRequest('saksbehandler', null)
+    app.decorate('autentiser', async (request: FastifyRequest) => {
+      let payload: unknown
+      try {
+        payload = await request.jwtVerify()
+      } catch {
+        throw new Problem('UAUTENTISERT')
+      }
+      const krav = Krav.safeParse(payload)
+      // Machine tokens (idtyp=app) may never look up persons.
+      if (!krav.success || krav.data.idtyp === 'app') throw new Problem('UAUTENTISERT')
+      request.saksbehandler = { navident: krav.data.NAVident, grupper: krav.data.groups }
+    })
+  },
+  { name: 'auth', fastify: '5.x' },
+)

@@ -1,0 +1,51 @@
+// The only place that reads process.env: env → config → buildApp → listen, and a graceful close.
+// In development with no upstream configured, the bundled simulator is started in-process and
+// every upstream URL points at it, so the service runs on one machine with no network.
+import closeWithGrace from 'close-with-grace'
+import { buildApp } from './app.js'
+import { byggKonfig, DEV_VERDIER, KonfigFeil, lesMiljo, trengerSimulator, type Miljo } from './config.js'
+
+async function main(): Promise<void> {
+  let miljo: Miljo
+  try {
+    miljo = lesMiljo(process.env)
+  } catch (e) {
+    if (e instanceof KonfigFeil) {
+      process.stderr.write(`${e.message}\n`)
+      process.exit(1)
+    }
+    throw e
+  }
+
+  let stoppSimulator: (() => Promise<void>) | null = null
+  let fyll: Partial<Record<keyof Miljo, string>> = {}
+  if (trengerSimulator(miljo)) {
+    const { startSimulator } = await import('./simulator/index.js')
+    const sim = await startSimulator({
+      integrasjon: { id: DEV_VERDIER.FIKS_INTEGRASJON_ID, passord: DEV_VERDIER.FIKS_INTEGRASJON_PASSORD },
+      audience: DEV_VERDIER.AZURE_APP_CLIENT_ID,
+      groups: [DEV_VERDIER.GRUPPE_NKS],
+    })
+    stoppSimulator = sim.close
+    fyll = { ...DEV_VERDIER, ...sim.urls }
+  }
+  const config = byggKonfig(miljo, fyll)
+  const app = await buildApp(config, { dokumentasjon: miljo.NODE_ENV !== 'production' })
+
+  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'avslutter etter feil')
+    else app.log.info({ signal }, 'avslutter')
+    await app.close()
+    await stoppSimulator?.()
+  })
+
+  await app.listen({ port: config.port, host: config.host })
+  if (stoppSimulator) {
+    app.log.info(
+      { simulator: fyll.PDL_URL?.replace(/\/pdl$/, ''), dokumentasjon: '/docs' },
+      'utviklingsmodus: simulatoren står i for alle upstreams; hent et token med POST {simulator}/dev/token',
+    )
+  }
+}
+
+await main()

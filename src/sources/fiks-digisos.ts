@@ -1,0 +1,106 @@
+// Fiks Digisos NAV read API (KS). Every call carries a fresh `sporingsId`, a Maskinporten token for
+// scope ks:fiks and the integration's id and password. Faults become KildeFeil: the municipality
+// concerned is then UTILGJENGELIG while the others are still shown.
+import { randomUUID } from 'node:crypto'
+import { z } from 'zod'
+import { HttpFeil, type HttpKlient, type HttpSvar, type Kall } from './http.js'
+import { KildeFeil, type DigisosSak, type FiksDigisos, type KallKontekst, type KommuneInfo, type TokenKilde } from './ports.js'
+
+export const FIKS_SCOPE = 'ks:fiks'
+
+const DigisosSakSkjema = z.object({
+  fiksDigisosId: z.string().min(1),
+  sokerFnr: z.string(),
+  fiksOrgId: z.string().nullish().transform((v) => v ?? null),
+  kommunenummer: z.string().regex(/^\d{4}$/),
+  sistEndret: z.number(),
+  originalSoknadNAV: z
+    .object({
+      navEksternRefId: z.string().nullish().transform((v) => v ?? null),
+      timestampSendt: z.number().nullish().transform((v) => v ?? null),
+      metadata: z.string().nullish().transform((v) => v ?? null),
+    })
+    .nullish()
+    .transform((v) => v ?? null),
+  digisosSoker: z
+    .object({
+      metadata: z.string().nullish().transform((v) => v ?? null),
+      timestampSistOppdatert: z.number().nullish().transform((v) => v ?? null),
+    })
+    .nullish()
+    .transform((v) => v ?? null),
+  tilleggsinformasjon: z
+    .object({ enhetsnummer: z.string().nullish().transform((v) => v ?? null) })
+    .nullish()
+    .transform((v) => v ?? null),
+})
+
+const KommuneInfoSkjema = z.object({
+  kommunenummer: z.string().regex(/^\d{4}$/),
+  kanMottaSoknader: z.boolean(),
+  kanOppdatereStatus: z.boolean(),
+  harMidlertidigDeaktivertMottak: z.boolean(),
+  harMidlertidigDeaktivertOppdateringer: z.boolean(),
+  harNksTilgang: z.boolean(),
+  behandlingsansvarlig: z.string().nullish().transform((v) => v ?? null),
+})
+
+export class FiksDigisosKlient implements FiksDigisos {
+  constructor(
+    private readonly http: HttpKlient,
+    private readonly tokens: TokenKilde,
+    private readonly integrasjon: { id: string; passord: string },
+  ) {}
+
+  private async kall(k: Omit<Kall, 'query' | 'headers'>, ctx: KallKontekst): Promise<HttpSvar> {
+    const token = await this.tokens.token('maskinporten', FIKS_SCOPE, ctx)
+    const sporingsId = randomUUID()
+    ctx.sporing?.push(sporingsId)
+    try {
+      return await this.http.kall({
+        ...k,
+        query: { sporingsId },
+        headers: {
+          authorization: `Bearer ${token}`,
+          integrasjonid: this.integrasjon.id,
+          integrasjonpassord: this.integrasjon.passord,
+          'nav-call-id': ctx.callId,
+        },
+        signal: ctx.signal,
+      })
+    } catch (e) {
+      if (e instanceof HttpFeil) {
+        throw new KildeFeil('fiks', e.arsak === 'TIDSAVBRUDD' ? 'TIDSAVBRUDD' : e.arsak === 'UGYLDIG_JSON' ? 'UGYLDIG_SVAR' : 'UTILGJENGELIG', e.message)
+      }
+      throw e
+    }
+  }
+
+  async hentSaker(personident: string, ctx: KallKontekst): Promise<DigisosSak[]> {
+    const svar = await this.kall({ method: 'POST', path: 'digisos/api/v1/nav/soknader/soknader', body: { fnr: personident } }, ctx)
+    if (svar.status !== 200) throw new KildeFeil('fiks', 'UTILGJENGELIG', `fiks soknader: status ${svar.status}`)
+    const tolket = z.array(DigisosSakSkjema).safeParse(svar.data)
+    if (!tolket.success) throw new KildeFeil('fiks', 'UGYLDIG_SVAR', 'fiks soknader: uventet svarformat')
+    return tolket.data
+  }
+
+  async hentDokument(fiksDigisosId: string, dokumentlagerId: string, ctx: KallKontekst): Promise<unknown> {
+    const sti = `digisos/api/v1/nav/soknader/${encodeURIComponent(fiksDigisosId)}/dokumenter/${encodeURIComponent(dokumentlagerId)}`
+    const svar = await this.kall({ method: 'GET', path: sti }, ctx)
+    if (svar.status !== 200 || svar.data === undefined) {
+      throw new KildeFeil('fiks', 'UTILGJENGELIG', `fiks dokument: status ${svar.status}`)
+    }
+    return svar.data
+  }
+
+  async hentKommuneInfo(kommunenummer: string, ctx: KallKontekst): Promise<KommuneInfo | null> {
+    const svar = await this.kall({ method: 'GET', path: `digisos/api/v1/nav/kommuner/${encodeURIComponent(kommunenummer)}` }, ctx)
+    if (svar.status === 404) return null
+    if (svar.status !== 200) throw new KildeFeil('fiks', 'UTILGJENGELIG', `fiks kommuneinfo: status ${svar.status}`)
+    const tolket = KommuneInfoSkjema.safeParse(svar.data)
+    if (!tolket.success || tolket.data.kommunenummer !== kommunenummer) {
+      throw new KildeFeil('fiks', 'UGYLDIG_SVAR', 'fiks kommuneinfo: uventet svarformat')
+    }
+    return tolket.data
+  }
+}

@@ -1,0 +1,116 @@
+// One keep-alive undici agent per upstream with explicit timeouts. Adapters get the parsed JSON
+// body and status, or an HttpFeil that says what kind of fault it was (never the upstream's body:
+// an error text from an upstream may carry personal data and must not reach a client or a log).
+import { Agent, request, type Dispatcher } from 'undici'
+
+export type HttpFeilArsak = 'NETTVERK' | 'TIDSAVBRUDD' | 'UGYLDIG_JSON' | 'STATUS'
+
+export class HttpFeil extends Error {
+  constructor(
+    readonly arsak: HttpFeilArsak,
+    readonly status: number | null,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'HttpFeil'
+  }
+}
+
+export interface HttpSvar {
+  status: number
+  /** Parsed JSON, or undefined for an empty body. */
+  data: unknown
+}
+
+export interface HttpKlientValg {
+  /** Name for errors and metrics (never personal data). */
+  navn: string
+  baseUrl: string
+  tidsavbruddMs: number
+  /** Injected in tests (MockAgent) for fault shapes that are hard to make for real. */
+  dispatcher?: Dispatcher
+}
+
+export interface Kall {
+  method: 'GET' | 'POST' | 'PUT'
+  path: string
+  query?: Record<string, string>
+  headers?: Record<string, string>
+  body?: unknown
+  signal?: AbortSignal | undefined
+}
+
+export class HttpKlient {
+  readonly navn: string
+  private readonly base: URL
+  private readonly dispatcher: Dispatcher
+  private readonly eierDispatcher: boolean
+  private readonly tidsavbruddMs: number
+
+  constructor(valg: HttpKlientValg) {
+    this.navn = valg.navn
+    this.base = new URL(valg.baseUrl.endsWith('/') ? valg.baseUrl : `${valg.baseUrl}/`)
+    this.tidsavbruddMs = valg.tidsavbruddMs
+    this.eierDispatcher = valg.dispatcher === undefined
+    this.dispatcher =
+      valg.dispatcher ??
+      new Agent({
+        connect: { timeout: valg.tidsavbruddMs },
+        headersTimeout: valg.tidsavbruddMs,
+        bodyTimeout: valg.tidsavbruddMs,
+        keepAliveTimeout: 10_000,
+        connections: 64,
+      })
+  }
+
+  url(path: string, query?: Record<string, string>): URL {
+    const u = new URL(path.replace(/^\//, ''), this.base)
+    for (const [k, v] of Object.entries(query ?? {})) u.searchParams.set(k, v)
+    return u
+  }
+
+  async kall(k: Kall): Promise<HttpSvar> {
+    const tidsavbrudd = AbortSignal.timeout(this.tidsavbruddMs)
+    const signal = k.signal ? AbortSignal.any([k.signal, tidsavbrudd]) : tidsavbrudd
+    let svar: Dispatcher.ResponseData
+    try {
+      svar = await request(this.url(k.path, k.query), {
+        method: k.method,
+        dispatcher: this.dispatcher,
+        headers: {
+          accept: 'application/json',
+          ...(k.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...k.headers,
+        },
+        body: k.body === undefined ? null : JSON.stringify(k.body),
+        signal,
+      })
+    } catch (e) {
+      throw this.feilFra(e, tidsavbrudd)
+    }
+    let tekst: string
+    try {
+      tekst = await svar.body.text()
+    } catch (e) {
+      throw this.feilFra(e, tidsavbrudd)
+    }
+    if (tekst.length === 0) return { status: svar.statusCode, data: undefined }
+    try {
+      return { status: svar.statusCode, data: JSON.parse(tekst) as unknown }
+    } catch {
+      throw new HttpFeil('UGYLDIG_JSON', svar.statusCode, `${this.navn}: svaret var ikke gyldig JSON (status ${svar.statusCode})`)
+    }
+  }
+
+  private feilFra(e: unknown, tidsavbrudd: AbortSignal): HttpFeil {
+    const kode = (e as { code?: string }).code ?? ''
+    if (tidsavbrudd.aborted || /TIMEOUT/i.test(kode) || (e as Error).name === 'TimeoutError') {
+      return new HttpFeil('TIDSAVBRUDD', null, `${this.navn}: tidsavbrudd`)
+    }
+    return new HttpFeil('NETTVERK', null, `${this.navn}: nettverksfeil ${kode || (e as Error).name}`)
+  }
+
+  async close(): Promise<void> {
+    if (this.eierDispatcher) await this.dispatcher.close()
+  }
+}

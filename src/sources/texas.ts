@@ -1,0 +1,55 @@
+// Upstream tokens from NAIS's token service (Texas). Cached per (identity provider, target) until
+// shortly before expiry; concurrent callers share one fetch.
+import { z } from 'zod'
+import { HttpFeil, type HttpKlient } from './http.js'
+import { RegisterFeil, type KallKontekst, type TokenKilde } from './ports.js'
+
+const TokenSvar = z.object({
+  access_token: z.string().min(1),
+  expires_in: z.number().positive(),
+  token_type: z.string(),
+})
+
+/** Refresh this long before expiry so a token never expires in flight. */
+const MARGIN_MS = 60_000
+
+export class TexasTokenKilde implements TokenKilde {
+  private readonly cache = new Map<string, { token: string; utloper: number }>()
+  private readonly underveis = new Map<string, Promise<string>>()
+
+  constructor(
+    private readonly http: HttpKlient,
+    private readonly na: () => number = Date.now,
+  ) {}
+
+  async token(identityProvider: 'maskinporten' | 'azuread', target: string, ctx: KallKontekst): Promise<string> {
+    const nokkel = `${identityProvider}\u0000${target}`
+    const lagret = this.cache.get(nokkel)
+    if (lagret && lagret.utloper - MARGIN_MS > this.na()) return lagret.token
+    const pagaende = this.underveis.get(nokkel)
+    if (pagaende) return pagaende
+    const hent = this.hent(identityProvider, target, ctx).finally(() => this.underveis.delete(nokkel))
+    this.underveis.set(nokkel, hent)
+    return hent
+  }
+
+  private async hent(identityProvider: string, target: string, ctx: KallKontekst): Promise<string> {
+    let svar
+    try {
+      svar = await this.http.kall({
+        method: 'POST',
+        path: '',
+        body: { identity_provider: identityProvider, target },
+        signal: ctx.signal,
+      })
+    } catch (e) {
+      throw new RegisterFeil('token', 'UTILGJENGELIG', e instanceof HttpFeil ? e.message : 'token: ukjent feil')
+    }
+    if (svar.status !== 200) throw new RegisterFeil('token', 'AVVIST', `token: status ${svar.status}`)
+    const tolket = TokenSvar.safeParse(svar.data)
+    if (!tolket.success) throw new RegisterFeil('token', 'UGYLDIG_SVAR', 'token: uventet svarformat')
+    const nokkel = `${identityProvider}\u0000${target}`
+    this.cache.set(nokkel, { token: tolket.data.access_token, utloper: this.na() + tolket.data.expires_in * 1000 })
+    return tolket.data.access_token
+  }
+}

@@ -1,0 +1,56 @@
+import t from 'tap'
+import { byggKonfig, KonfigFeil, lesMiljo, trengerSimulator, UPSTREAM_VARIABLER } from '../src/config.js'
+
+const fullt = {
+  NODE_ENV: 'production',
+  AZURE_OPENID_CONFIG_ISSUER: 'https://login.example/tenant/v2.0',
+  AZURE_OPENID_CONFIG_JWKS_URI: 'https://login.example/tenant/discovery/v2.0/keys',
+  AZURE_APP_CLIENT_ID: 'app-id',
+  GRUPPE_NKS: 'g-nks',
+  GRUPPE_STRENGT_FORTROLIG: 'g-6',
+  GRUPPE_FORTROLIG: 'g-7',
+  GRUPPE_EGNE_ANSATTE: 'g-ea',
+  GRUPPE_REVISJON: 'g-rev',
+  FIKS_DIGISOS_URL: 'https://fiks.example',
+  FIKS_INTEGRASJON_ID: 'id',
+  FIKS_INTEGRASJON_PASSORD: 'hemmelig',
+  FIKS_IO_URL: 'https://fiks-io.example',
+  PDL_URL: 'https://pdl.example',
+  SKJERMING_URL: 'https://skjerming.example',
+  NOM_URL: 'https://nom.example',
+  NAIS_TOKEN_ENDPOINT: 'http://texas.example/api/v1/token',
+}
+
+t.test('a complete production environment parses with the documented defaults', async (t) => {
+  const c = byggKonfig(lesMiljo(fullt))
+  t.equal(c.port, 8080)
+  t.equal(c.host, '0.0.0.0')
+  t.equal(c.auditStore, 'sqlite:./data/audit.db')
+  t.equal(c.oppslag.idleTtlS, 900)
+  t.equal(c.oppslag.maxTtlS, 3600)
+  t.equal(c.grupper.nks, 'g-nks')
+})
+
+t.test('production refuses to start with a missing upstream or secret, naming it but not values', async (t) => {
+  for (const v of [...UPSTREAM_VARIABLER, 'FIKS_INTEGRASJON_PASSORD', 'GRUPPE_NKS']) {
+    const env: Record<string, string | undefined> = { ...fullt, [v]: undefined }
+    t.throws(() => lesMiljo(env), new RegExp(`${v}: mangler`), v)
+  }
+  t.throws(() => lesMiljo({ ...fullt, PORT: 'åtti' }), /PORT/)
+  t.throws(() => lesMiljo({ ...fullt, PDL_URL: 'ikke en url' }), /PDL_URL/)
+  t.throws(() => lesMiljo({ ...fullt, AUDIT_STORE: 'mysql://x' }), /AUDIT_STORE/)
+  t.throws(() => lesMiljo({ ...fullt, OPPSLAG_IDLE_TTL_S: '100', OPPSLAG_MAX_TTL_S: '50' }), /OPPSLAG_MAX_TTL_S/)
+  try {
+    lesMiljo({ ...fullt, FIKS_INTEGRASJON_ID: undefined, PDL_URL: 'nope' })
+  } catch (e) {
+    t.ok(e instanceof KonfigFeil)
+    t.notMatch((e as Error).message, /hemmelig/)
+  }
+})
+
+t.test('development with no upstream set asks for the simulator; partly set is an error', async (t) => {
+  t.equal(trengerSimulator(lesMiljo({ NODE_ENV: 'development' })), true)
+  t.equal(trengerSimulator(lesMiljo(fullt)), false)
+  t.throws(() => lesMiljo({ NODE_ENV: 'development', PDL_URL: 'https://pdl.example' }), /NOM_URL: mangler/)
+  t.throws(() => lesMiljo({}), /PDL_URL: mangler/, 'production is the default')
+})

@@ -1,0 +1,123 @@
+// Wire-shape edge cases of the register adapters. Fault shapes that the simulator cannot easily
+// make (GraphQL error codes, unknown enum values, odd bodies) come from undici's MockAgent.
+import t from 'tap'
+import { MockAgent } from 'undici'
+import { HttpKlient } from '../../src/sources/http.js'
+import { RegisterFeil, type TokenKilde } from '../../src/sources/ports.js'
+import { NomAnsattRegister, PdlPersonRegister, SkjermingPip, strengesteGradering } from '../../src/sources/registre.js'
+
+const BASE = 'http://register.test'
+const tokens: TokenKilde = { token: async () => 'token' }
+const ctx = { callId: 'test-call' }
+const IDENT = '01918012345'
+
+function oppsett(t: Tap.Test) {
+  const agent = new MockAgent()
+  agent.disableNetConnect()
+  t.teardown(() => agent.close())
+  const http = new HttpKlient({ navn: 'test', baseUrl: BASE, tidsavbruddMs: 200, dispatcher: agent })
+  return { pool: agent.get(BASE), http }
+}
+
+const person = (overstyr: Record<string, unknown> = {}) => ({
+  data: {
+    hentPerson: {
+      adressebeskyttelse: [],
+      doedsfall: [],
+      forelderBarnRelasjon: [
+        { relatertPersonsIdent: '11111111111', relatertPersonsRolle: 'MOR', minRolleForPerson: 'BARN' },
+        { relatertPersonsIdent: null, relatertPersonsRolle: 'FAR', minRolleForPerson: 'BARN' },
+        { relatertPersonsIdent: '22222222222', relatertPersonsRolle: 'BARN', minRolleForPerson: 'MOR' },
+      ],
+      sivilstand: [
+        { type: 'GIFT', relatertVedSivilstand: '33333333333' },
+        { type: 'SKILT', relatertVedSivilstand: '44444444444' },
+        { type: 'UGIFT', relatertVedSivilstand: null },
+      ],
+      ...overstyr,
+    },
+    hentGeografiskTilknytning: { gtType: 'BYDEL', gtKommune: null, gtBydel: '030101', gtLand: null },
+  },
+})
+
+t.test('PDL: relations, partners and bydel map to the person', async (t) => {
+  const { pool, http } = oppsett(t)
+  let headers: Record<string, string> = {}
+  pool.intercept({ path: '/graphql', method: 'POST' }).reply(200, (opts) => {
+    headers = opts.headers as Record<string, string>
+    return person()
+  })
+  const p = await new PdlPersonRegister(http, tokens, { scope: 's', behandlingsnummer: 'B123' }).hentPerson(IDENT, ctx)
+  t.same(p, {
+    personident: IDENT,
+    gradering: 'UGRADERT',
+    doed: false,
+    foreldre: ['11111111111'],
+    barn: ['22222222222'],
+    partnere: [
+      { personident: '33333333333', navarende: true },
+      { personident: '44444444444', navarende: false },
+    ],
+    geografiskTilknytning: { gtType: 'BYDEL', kommunenummer: '0301' },
+  })
+  t.equal(headers.behandlingsnummer, 'B123')
+  t.equal(headers.tema, 'GEN')
+  t.equal(headers.authorization, 'Bearer token')
+})
+
+t.test('PDL: not_found is an unknown person; every other error or odd answer fails closed', async (t) => {
+  const { pool, http } = oppsett(t)
+  const pdl = new PdlPersonRegister(http, tokens, { scope: 's', behandlingsnummer: 'B123' })
+  const feil = (code: string) => ({ errors: [{ message: 'x', extensions: { code } }], data: { hentPerson: null } })
+  pool.intercept({ path: '/graphql', method: 'POST' }).reply(200, feil('not_found'))
+  t.equal(await pdl.hentPerson(IDENT, ctx), null)
+
+  const saker: [string, number, unknown][] = [
+    ['unauthorized', 200, feil('unauthorized')],
+    ['server_error', 200, feil('server_error')],
+    ['unknown gradering', 200, person({ adressebeskyttelse: [{ gradering: 'HEMMELIG' }] })],
+    ['http 500', 500, { message: 'feil' }],
+    ['no data', 200, {}],
+  ]
+  for (const [navn, status, body] of saker) {
+    pool.intercept({ path: '/graphql', method: 'POST' }).reply(status, body as object)
+    await t.rejects(pdl.hentPerson(IDENT, ctx), RegisterFeil, navn)
+  }
+  pool.intercept({ path: '/graphql', method: 'POST' }).reply(200, 'ikke json{')
+  await t.rejects(pdl.hentPerson(IDENT, ctx), { arsak: 'UGYLDIG_SVAR' })
+  pool.intercept({ path: '/graphql', method: 'POST' }).replyWithError(new Error('ECONNRESET'))
+  await t.rejects(pdl.hentPerson(IDENT, ctx), { arsak: 'UTILGJENGELIG' })
+  pool.intercept({ path: '/graphql', method: 'POST' }).reply(200, person()).delay(1000)
+  await t.rejects(pdl.hentPerson(IDENT, ctx), { arsak: 'UTILGJENGELIG' }, 'timeout')
+})
+
+t.test('PDL: the strictest grading wins, strengt before strengt-utland before fortrolig', async (t) => {
+  t.equal(strengesteGradering([]), 'UGRADERT')
+  t.equal(strengesteGradering(['FORTROLIG', 'STRENGT_FORTROLIG_UTLAND']), 'STRENGT_FORTROLIG_UTLAND')
+  t.equal(strengesteGradering(['STRENGT_FORTROLIG_UTLAND', 'STRENGT_FORTROLIG']), 'STRENGT_FORTROLIG')
+  t.equal(strengesteGradering(['UGRADERT', 'FORTROLIG']), 'FORTROLIG')
+})
+
+t.test('skjerming: anything but a bare false counts as skjermet', async (t) => {
+  const { pool, http } = oppsett(t)
+  const pip = new SkjermingPip(http, tokens, 's')
+  for (const [body, forventet] of [['false', false], ['true', true], ['"false"', true], ['null', true], ['{}', true]] as const) {
+    pool.intercept({ path: '/skjermet', method: 'POST' }).reply(200, body)
+    t.equal(await pip.erSkjermet(IDENT, ctx), forventet, body)
+  }
+  pool.intercept({ path: '/skjermet', method: 'POST' }).reply(503, '')
+  await t.rejects(pip.erSkjermet(IDENT, ctx), RegisterFeil)
+})
+
+t.test('NOM: unknown NAVident is null; errors fail closed', async (t) => {
+  const { pool, http } = oppsett(t)
+  const nom = new NomAnsattRegister(http, tokens, 's')
+  pool.intercept({ path: '/graphql', method: 'POST' }).reply(200, { data: { ressurs: { navident: 'Z990001', personident: IDENT } } })
+  t.equal(await nom.hentPersonident('Z990001', ctx), IDENT)
+  pool.intercept({ path: '/graphql', method: 'POST' }).reply(200, { data: { ressurs: null } })
+  t.equal(await nom.hentPersonident('Z990009', ctx), null)
+  pool.intercept({ path: '/graphql', method: 'POST' }).reply(200, { errors: [{ message: 'x' }], data: null })
+  await t.rejects(nom.hentPersonident('Z990001', ctx), RegisterFeil)
+  pool.intercept({ path: '/graphql', method: 'POST' }).reply(200, { data: null })
+  await t.rejects(nom.hentPersonident('Z990001', ctx), RegisterFeil)
+})
