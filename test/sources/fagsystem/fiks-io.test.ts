@@ -1,6 +1,6 @@
 // The fagsystem protocol's guards: a reply is used only if it answers our message, comes from the
 // municipality asked, is in a known dialect, and is about the person asked for.
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { MockAgent } from 'undici'
 import { HttpKlient } from '../../../src/sources/http.js'
 import { FiksIoFagsystem } from '../../../src/sources/fagsystem/fiks-io.js'
@@ -38,7 +38,7 @@ const socio = (fnr = IDENT): SocioV1 => ({
   ],
 })
 
-function oppsett(t: Tap.Test) {
+function oppsett(t: Test) {
   const agent = new MockAgent()
   agent.disableNetConnect()
   t.teardown(() => agent.close())

@@ -1,0 +1,94 @@
+// Lenient zod schemas for the events of digisos-soker.json (NAV's Digisos file format, schema in
+// reference/digisos-filformat/json/digisos/soker/). Only the fields the fold uses are checked;
+// everything else (files, vedlegg, mottaker, …) is ignored so that a sender adding or botching a
+// field we never show does not cost the person their case.
+import { z } from 'zod'
+
+// Timestamps as the format defines them (ISO 8601, UTC, ms) but with the fraction and an offset
+// tolerated; anything Date.parse would have to guess at is rejected.
+const Tidspunkt = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/)
+  .refine((s) => Number.isFinite(Date.parse(s)))
+const Dato = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
+
+/** The part every event shares. An event without it cannot be placed in time. */
+export const HendelseFelles = z.object({
+  type: z.string(),
+  hendelsestidspunkt: Tidspunkt,
+})
+
+export const SoknadsStatusHendelse = z.object({
+  type: z.literal('soknadsStatus'),
+  status: z.enum(['MOTTATT', 'UNDER_BEHANDLING', 'FERDIGBEHANDLET', 'BEHANDLES_IKKE']),
+})
+
+export const TildeltNavKontorHendelse = z.object({
+  type: z.literal('tildeltNavKontor'),
+  navKontor: z.string().regex(/^\d{4}$/),
+})
+
+export const SaksStatusHendelse = z.object({
+  type: z.literal('saksStatus'),
+  referanse: z.string().min(1),
+  tittel: z.string().optional(),
+  status: z.enum(['UNDER_BEHANDLING', 'IKKE_INNSYN', 'BEHANDLES_IKKE', 'FEILREGISTRERT']).optional(),
+})
+
+export const VedtakFattetHendelse = z.object({
+  type: z.literal('vedtakFattet'),
+  saksreferanse: z.string().min(1),
+  utfall: z.enum(['INNVILGET', 'DELVIS_INNVILGET', 'AVSLATT', 'AVVIST']).optional(),
+})
+
+export const UtbetalingHendelse = z.object({
+  type: z.literal('utbetaling'),
+  utbetalingsreferanse: z.string().min(1),
+  saksreferanse: z.string().optional(),
+  status: z.enum(['PLANLAGT_UTBETALING', 'UTBETALT', 'STOPPET', 'ANNULLERT']).optional(),
+  belop: z.number().optional(),
+  beskrivelse: z.string().optional(),
+  forfallsdato: Dato.optional(),
+  utbetalingsdato: Dato.optional(),
+  fom: Dato.optional(),
+  tom: Dato.optional(),
+  annenMottaker: z.boolean().optional(),
+  kontonummer: z.string().regex(/^\d{11}$/).optional(),
+})
+
+export const DokumentasjonEtterspurtHendelse = z.object({
+  type: z.literal('dokumentasjonEtterspurt'),
+  // An empty list is how the municipality says nothing is requested any more.
+  dokumenter: z.array(z.unknown()),
+})
+
+export const ForelopigSvarHendelse = z.object({ type: z.literal('forelopigSvar') })
+
+/** Known events that carry nothing we show (NAV-loven § 16 limits what may be disclosed). */
+export const IKKE_VIST = ['vilkar', 'dokumentasjonkrav', 'rammevedtak'] as const
+
+export const Hendelse = z.discriminatedUnion('type', [
+  SoknadsStatusHendelse,
+  TildeltNavKontorHendelse,
+  SaksStatusHendelse,
+  VedtakFattetHendelse,
+  UtbetalingHendelse,
+  DokumentasjonEtterspurtHendelse,
+  ForelopigSvarHendelse,
+  z.object({ type: z.enum(IKKE_VIST) }),
+])
+export type Hendelse = z.infer<typeof Hendelse>
+
+export const KJENTE_TYPER: ReadonlySet<string> = new Set([
+  'soknadsStatus',
+  'tildeltNavKontor',
+  'saksStatus',
+  'vedtakFattet',
+  'utbetaling',
+  'dokumentasjonEtterspurt',
+  'forelopigSvar',
+  ...IKKE_VIST,
+])
+
+/** The document itself: only `hendelser` matters, and each event is judged on its own. */
+export const DigisosSokerDokument = z.object({ hendelser: z.array(z.unknown()) })
