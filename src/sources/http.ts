@@ -43,6 +43,7 @@ export interface Kall {
 export class HttpKlient {
   readonly navn: string
   private readonly base: URL
+  private readonly eksakt: URL
   private readonly dispatcher: Dispatcher
   private readonly eierDispatcher: boolean
   private readonly tidsavbruddMs: number
@@ -50,6 +51,7 @@ export class HttpKlient {
   constructor(valg: HttpKlientValg) {
     this.navn = valg.navn
     this.base = new URL(valg.baseUrl.endsWith('/') ? valg.baseUrl : `${valg.baseUrl}/`)
+    this.eksakt = new URL(valg.baseUrl)
     this.tidsavbruddMs = valg.tidsavbruddMs
     this.eierDispatcher = valg.dispatcher === undefined
     this.dispatcher =
@@ -64,7 +66,8 @@ export class HttpKlient {
   }
 
   url(path: string, query?: Record<string, string>): URL {
-    const u = new URL(path.replace(/^\//, ''), this.base)
+    // An empty path is the base URL itself (e.g. the token endpoint is configured as a full URL).
+    const u = path === '' ? new URL(this.eksakt) : new URL(path.replace(/^\//, ''), this.base)
     for (const [k, v] of Object.entries(query ?? {})) u.searchParams.set(k, v)
     return u
   }

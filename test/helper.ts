@@ -1,0 +1,97 @@
+// One build(t) helper: the real service listening on loopback, talking real HTTP to a real
+// simulator on loopback, with a SQLite audit store in the test's own directory.
+import type { Test } from 'tap'
+import { request } from 'undici'
+import { buildApp, type Avhengigheter } from '../src/app.js'
+import type { AuditStore } from '../src/audit/port.js'
+import { SqliteAuditStore } from '../src/audit/sqlite.js'
+import { byggKonfig, DEV_VERDIER, lesMiljo, type Config } from '../src/config.js'
+import { personMedTag, startSimulator, type KjorendeSimulator } from '../src/simulator/index.js'
+
+export const GRUPPER = {
+  nks: DEV_VERDIER.GRUPPE_NKS,
+  strengtFortrolig: DEV_VERDIER.GRUPPE_STRENGT_FORTROLIG,
+  fortrolig: DEV_VERDIER.GRUPPE_FORTROLIG,
+  egneAnsatte: DEV_VERDIER.GRUPPE_EGNE_ANSATTE,
+  revisjon: DEV_VERDIER.GRUPPE_REVISJON,
+}
+
+export interface Svar {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  tekst: string
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any
+}
+
+export interface BuildValg {
+  miljo?: Record<string, string>
+  audit?: AuditStore
+  na?: Avhengigheter['na']
+  simulator?: KjorendeSimulator
+}
+
+export interface Bygget {
+  url: string
+  config: Config
+  sim: KjorendeSimulator
+  audit: AuditStore
+  /** A user token for NAVident (default Z990009: an NKS employee with no relatives in the data). */
+  token(navident?: string, grupper?: string[], ekstra?: Record<string, unknown>): Promise<string>
+  kall(method: string, sti: string, valg?: { token?: string | null; body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<Svar>
+  /** POST /api/v1/oppslag for the dataset person with this tag; returns the response. */
+  startOppslag(tag: string, valg?: { token?: string; henvendelseId?: string | null }): Promise<Svar>
+  ident(tag: string): string
+}
+
+export async function build(t: Test, valg: BuildValg = {}): Promise<Bygget> {
+  const sim =
+    valg.simulator ??
+    (await startSimulator({
+      integrasjon: { id: DEV_VERDIER.FIKS_INTEGRASJON_ID, passord: DEV_VERDIER.FIKS_INTEGRASJON_PASSORD },
+      audience: DEV_VERDIER.AZURE_APP_CLIENT_ID,
+      groups: [GRUPPER.nks],
+    }))
+  if (!valg.simulator) t.teardown(() => sim.close())
+  const dir = t.testdir()
+  const config = byggKonfig(
+    lesMiljo({ NODE_ENV: 'test', LOG_LEVEL: 'silent', AUDIT_STORE: `sqlite:${dir}/audit.db`, UPSTREAM_TIDSAVBRUDD_MS: '1500', ...valg.miljo }),
+    { ...DEV_VERDIER, ...sim.urls },
+  )
+  const audit = valg.audit ?? new SqliteAuditStore(`${dir}/audit.db`)
+  const app = await buildApp(config, { audit, ...(valg.na ? { na: valg.na } : {}) })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  t.teardown(() => app.close())
+  const adr = app.server.address()
+  const url = `http://127.0.0.1:${typeof adr === 'object' && adr ? adr.port : 0}`
+
+  const token: Bygget['token'] = (navident = 'Z990009', grupper = [GRUPPER.nks], ekstra = {}) =>
+    sim.lagToken({ navident, groups: grupper, aud: config.auth.audience, ...ekstra })
+
+  let standardToken: string | undefined
+  const kall: Bygget['kall'] = async (method, sti, k = {}) => {
+    const auth = k.token === undefined ? (standardToken ??= await token()) : k.token
+    const headers: Record<string, string> = { ...(auth ? { authorization: `Bearer ${auth}` } : {}), ...k.headers }
+    let body: string | undefined = k.raw
+    if (k.body !== undefined) {
+      body = JSON.stringify(k.body)
+      headers['content-type'] ??= 'application/json'
+    }
+    const svar = await request(`${url}${sti}`, { method: method as 'GET', headers, body: body ?? null })
+    const tekst = await svar.body.text()
+    let parsed: unknown = undefined
+    try {
+      parsed = tekst ? JSON.parse(tekst) : undefined
+    } catch {
+      parsed = undefined
+    }
+    return { status: svar.statusCode, headers: svar.headers, tekst, body: parsed }
+  }
+  const ident = (tag: string) => personMedTag(sim.datasett, tag).personident
+  const startOppslag: Bygget['startOppslag'] = (tag, v = {}) =>
+    kall('POST', '/api/v1/oppslag', {
+      ...(v.token !== undefined ? { token: v.token } : {}),
+      body: { personident: ident(tag), ...(v.henvendelseId === null ? {} : { henvendelseId: v.henvendelseId ?? 'HENV-1' }) },
+    })
+  return { url, config, sim, audit, token, kall, startOppslag, ident }
+}
