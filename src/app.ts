@@ -1,6 +1,7 @@
 // buildApp(config, deps): the whole service as a Fastify instance that does not listen.
 import { hostname } from 'node:os'
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
+import type { DestinationStream } from 'pino'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { AuditStore } from './audit/port.js'
 import { apneAuditStore } from './audit/sqlite.js'
@@ -22,6 +23,8 @@ export interface Avhengigheter {
   na?: () => number
   /** Serve interactive API docs (development). */
   dokumentasjon?: boolean
+  /** Where log lines go (default stdout); tests read them. */
+  logStrom?: DestinationStream
 }
 
 /** Log redaction: tokens and anything that could be personal data never reach a log line. */
@@ -39,6 +42,7 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
   const app = Fastify({
     logger: {
       level: config.logLevel,
+      ...(deps.logStrom ? { stream: deps.logStrom } : {}),
       redact: { paths: LOGG_SKJULT, censor: '[skjult]' },
       // Only method and path of our own routes: the URL never carries personal data by design,
       // but a client could still put anything in a query string.
@@ -53,6 +57,8 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>()
+  // JSON only: Fastify's default text/plain parser would let a bare string through to validation.
+  app.removeContentTypeParser('text/plain')
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
 

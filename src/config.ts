@@ -59,6 +59,8 @@ export const MiljoSkjema = z
     OPPSLAG_MAKS_MB: heltall(256),
     SAK_MAKS_ALDER_MANEDER: heltall(15),
     UPSTREAM_TIDSAVBRUDD_MS: heltall(2500),
+    /** Development only: where the embedded simulator listens (its OIDC issuer on the next port). */
+    SIMULATOR_PORT: heltall(8081, 0).pipe(z.number().max(65534)),
   })
   .superRefine((env, ctx) => {
     const satt = UPSTREAM_VARIABLER.filter((v) => env[v] !== undefined)

@@ -18,16 +18,20 @@ async function main(): Promise<void> {
   }
 
   let stoppSimulator: (() => Promise<void>) | null = null
+  let sim: { baseUrl: string } | null = null
   let fyll: Partial<Record<keyof Miljo, string>> = {}
   if (trengerSimulator(miljo)) {
     const { startSimulator } = await import('./simulator/index.js')
-    const sim = await startSimulator({
+    const kjorende = await startSimulator({
+      port: miljo.SIMULATOR_PORT,
+      oidcPort: miljo.SIMULATOR_PORT === 0 ? 0 : miljo.SIMULATOR_PORT + 1,
       integrasjon: { id: DEV_VERDIER.FIKS_INTEGRASJON_ID, passord: DEV_VERDIER.FIKS_INTEGRASJON_PASSORD },
       audience: DEV_VERDIER.AZURE_APP_CLIENT_ID,
       groups: [DEV_VERDIER.GRUPPE_NKS],
     })
-    stoppSimulator = sim.close
-    fyll = { ...DEV_VERDIER, ...sim.urls }
+    sim = kjorende
+    stoppSimulator = kjorende.close
+    fyll = { ...DEV_VERDIER, ...kjorende.urls }
   }
   const config = byggKonfig(miljo, fyll)
   const app = await buildApp(config, { dokumentasjon: miljo.NODE_ENV !== 'production' })
@@ -42,7 +46,7 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: config.host })
   if (stoppSimulator) {
     app.log.info(
-      { simulator: fyll.PDL_URL?.replace(/\/pdl$/, ''), dokumentasjon: '/docs' },
+      { simulator: sim?.baseUrl, dokumentasjon: '/docs' },
       'utviklingsmodus: simulatoren står i for alle upstreams; hent et token med POST {simulator}/dev/token',
     )
   }

@@ -1,0 +1,119 @@
+// The rules of DESIGN §4 as a pure table: every rule, with and without its lifting group, over
+// every grading. Each row fails if its rule is removed or reordered.
+import t from 'tap'
+import { erInhabil, forhandsvurder, REGELLISTE, vurder, type Fakta, type Grupper } from '../../src/access/regler.js'
+import type { Gradering, Person } from '../../src/sources/ports.js'
+
+const G: Grupper = { nks: 'nks', strengtFortrolig: 'k6', fortrolig: 'k7', egneAnsatte: 'ea', revisjon: 'rev' }
+const PERSON = '01918012345'
+const ANSATT = '05858012345'
+
+const person = (p: Partial<Person> = {}): Person => ({
+  personident: PERSON,
+  gradering: 'UGRADERT',
+  doed: false,
+  foreldre: [],
+  barn: [],
+  partnere: [],
+  geografiskTilknytning: { gtType: 'KOMMUNE', kommunenummer: '0301' },
+  ...p,
+})
+const ansatt = (p: Partial<Person> = {}): Person => person({ personident: ANSATT, ...p })
+const fakta = (f: Partial<Fakta> = {}): Fakta => ({ person: person(), skjermet: false, ansatt: ansatt(), ...f })
+const foresporsel = (grupper: string[], henvendelseId: string | null = 'H-1') => ({
+  saksbehandler: { navident: 'Z990001', grupper },
+  henvendelseId,
+  personident: PERSON,
+})
+const utfall = (grupper: string[], f: Fakta, henvendelseId: string | null = 'H-1') => {
+  const b = vurder(foresporsel(grupper, henvendelseId), f, G)
+  return b.utfall === 'Permit' ? 'Permit' : b.regel.kode
+}
+
+t.test('the rule list is the order of DESIGN §4', async (t) => {
+  t.same(REGELLISTE.map((r) => [r.nr, r.kode, r.loftesAv]), [
+    [1, 'UAUTENTISERT', null],
+    [2, 'AVVIST_MANGLER_ROLLE', null],
+    [3, 'AVVIST_MANGLER_HENVENDELSE', null],
+    [4, 'PERSON_IKKE_FUNNET', null],
+    [5, 'AVVIST_STRENGT_FORTROLIG_ADRESSE', 'strengtFortrolig'],
+    [5, 'AVVIST_STRENGT_FORTROLIG_UTLAND', 'strengtFortrolig'],
+    [6, 'AVVIST_FORTROLIG_ADRESSE', 'fortrolig'],
+    [7, 'AVVIST_SKJERMING', 'egneAnsatte'],
+    [8, 'AVVIST_HABILITET', null],
+  ])
+})
+
+t.test('rules 1–3 need no facts and decide before any register is asked', async (t) => {
+  t.equal(forhandsvurder({ saksbehandler: null, henvendelseId: 'H', personident: PERSON }, G)?.kode, 'UAUTENTISERT')
+  t.equal(forhandsvurder(foresporsel([]), G)?.kode, 'AVVIST_MANGLER_ROLLE')
+  t.equal(forhandsvurder(foresporsel(['k6', 'k7', 'ea']), G)?.kode, 'AVVIST_MANGLER_ROLLE', 'other groups do not stand in for the role')
+  t.equal(forhandsvurder(foresporsel(['nks'], null), G)?.kode, 'AVVIST_MANGLER_HENVENDELSE')
+  t.equal(forhandsvurder(foresporsel(['nks'], '  '), G)?.kode, 'AVVIST_MANGLER_HENVENDELSE')
+  t.equal(forhandsvurder(foresporsel(['nks']), G), null)
+  t.equal(utfall([], fakta()), 'AVVIST_MANGLER_ROLLE', 'vurder runs them too')
+  t.equal(utfall(['nks'], fakta({ person: null })), 'PERSON_IKKE_FUNNET')
+})
+
+const GRADERING_AVSLAG: Record<Gradering, string | null> = {
+  STRENGT_FORTROLIG: 'AVVIST_STRENGT_FORTROLIG_ADRESSE',
+  STRENGT_FORTROLIG_UTLAND: 'AVVIST_STRENGT_FORTROLIG_UTLAND',
+  FORTROLIG: 'AVVIST_FORTROLIG_ADRESSE',
+  UGRADERT: null,
+}
+const LOFTER: Record<Gradering, string | null> = {
+  STRENGT_FORTROLIG: 'k6', STRENGT_FORTROLIG_UTLAND: 'k6', FORTROLIG: 'k7', UGRADERT: null,
+}
+
+t.test('grading × groups: only the matching group lifts, and only one grading rule applies', async (t) => {
+  let rader = 0
+  for (const gradering of Object.keys(GRADERING_AVSLAG) as Gradering[]) {
+    for (const grupper of [[], ['k6'], ['k7'], ['ea'], ['k6', 'k7', 'ea']]) {
+      const f = fakta({ person: person({ gradering }) })
+      const lofter = LOFTER[gradering]
+      const forventet = lofter === null || grupper.includes(lofter) ? 'Permit' : GRADERING_AVSLAG[gradering]
+      t.equal(utfall(['nks', ...grupper], f), forventet, `${gradering} med [${grupper.join(',')}]`)
+      rader++
+    }
+  }
+  t.equal(rader, 20)
+})
+
+t.test('skjerming is lifted by egne ansatte only, and after grading', async (t) => {
+  t.equal(utfall(['nks'], fakta({ skjermet: true })), 'AVVIST_SKJERMING')
+  t.equal(utfall(['nks', 'k6', 'k7'], fakta({ skjermet: true })), 'AVVIST_SKJERMING')
+  t.equal(utfall(['nks', 'ea'], fakta({ skjermet: true })), 'Permit')
+  t.equal(
+    utfall(['nks', 'ea'], fakta({ skjermet: true, person: person({ gradering: 'FORTROLIG' }) })),
+    'AVVIST_FORTROLIG_ADRESSE',
+  )
+})
+
+t.test('habilitet: self and family are denied whatever groups the caller has', async (t) => {
+  const alle = ['nks', 'k6', 'k7', 'ea', 'rev']
+  const saker: [string, Fakta][] = [
+    ['self', fakta({ ansatt: ansatt({ personident: PERSON }) })],
+    ['parent', fakta({ person: person({ foreldre: [ANSATT] }) })],
+    ['child', fakta({ person: person({ barn: [ANSATT] }) })],
+    ['child (only on the employee side)', fakta({ ansatt: ansatt({ foreldre: [PERSON] }) })],
+    ['sibling', fakta({ person: person({ foreldre: ['mor'] }), ansatt: ansatt({ foreldre: ['mor'] }) })],
+    ['current partner', fakta({ person: person({ partnere: [{ personident: ANSATT, navarende: true }] }) })],
+    ['former partner', fakta({ person: person({ partnere: [{ personident: ANSATT, navarende: false }] }) })],
+    ['partner (only on the employee side)', fakta({ ansatt: ansatt({ partnere: [{ personident: PERSON, navarende: false }] }) })],
+    ['co-parent', fakta({ person: person({ barn: ['barn'] }), ansatt: ansatt({ barn: ['barn'] }) })],
+  ]
+  for (const [navn, f] of saker) {
+    t.equal(utfall(['nks'], f), 'AVVIST_HABILITET', navn)
+    t.equal(utfall(alle, f), 'AVVIST_HABILITET', `${navn}, all groups`)
+  }
+  t.equal(utfall(alle, fakta({ ansatt: null })), 'Permit', 'NOM does not know the employee: habilitet passes')
+  t.equal(utfall(['nks'], fakta({ person: person({ foreldre: ['a'] }), ansatt: ansatt({ foreldre: ['b'] }) })), 'Permit')
+  t.equal(erInhabil(person(), null, null), false)
+})
+
+t.test('a permit carries what the lookup needs and is frozen', async (t) => {
+  const b = vurder(foresporsel(['nks']), fakta(), G)
+  if (b.utfall !== 'Permit') throw new Error('forventet Permit')
+  t.same({ ...b.tillatelse }, { navident: 'Z990001', personident: PERSON, henvendelseId: 'H-1', gradering: 'UGRADERT', kommunenummer: '0301' })
+  t.ok(Object.isFrozen(b.tillatelse))
+})
