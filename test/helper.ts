@@ -5,7 +5,7 @@ import { request } from 'undici'
 import { buildApp, type Avhengigheter } from '../src/app.js'
 import type { AuditStore } from '../src/audit/port.js'
 import { SqliteAuditStore } from '../src/audit/sqlite.js'
-import { byggKonfig, DEV_VERDIER, lesMiljo, type Config } from '../src/config.js'
+import { byggKonfig, DEV_VERDIER, lesMiljo, UPSTREAM_VARIABLER, type Config } from '../src/config.js'
 import { personMedTag, startSimulator, type KjorendeSimulator } from '../src/simulator/index.js'
 
 export const GRUPPER = {
@@ -54,9 +54,12 @@ export async function build(t: Test, valg: BuildValg = {}): Promise<Bygget> {
     }))
   if (!valg.simulator) t.teardown(() => sim.close())
   const dir = t.testdir()
+  // Upstream URLs given by a test replace the simulator's (all or none must be in the environment).
+  const miljo = Object.fromEntries(Object.entries(valg.miljo ?? {}).filter(([k]) => !(UPSTREAM_VARIABLER as readonly string[]).includes(k)))
+  const urler = Object.fromEntries(Object.entries(valg.miljo ?? {}).filter(([k]) => (UPSTREAM_VARIABLER as readonly string[]).includes(k)))
   const config = byggKonfig(
-    lesMiljo({ NODE_ENV: 'test', LOG_LEVEL: 'silent', AUDIT_STORE: `sqlite:${dir}/audit.db`, UPSTREAM_TIDSAVBRUDD_MS: '1500', ...valg.miljo }),
-    { ...DEV_VERDIER, ...sim.urls },
+    lesMiljo({ NODE_ENV: 'test', LOG_LEVEL: 'silent', AUDIT_STORE: `sqlite:${dir}/audit.db`, UPSTREAM_TIDSAVBRUDD_MS: '1500', ...miljo }),
+    { ...DEV_VERDIER, ...sim.urls, ...urler },
   )
   const audit = valg.audit ?? new SqliteAuditStore(`${dir}/audit.db`)
   const app = await buildApp(config, { audit, ...(valg.na ? { na: valg.na } : {}) })
