@@ -34,7 +34,9 @@ export async function lagOpenApi(): Promise<string> {
     fagsystem: { hent: ingenting },
     lukk: async () => {},
   }
-  const audit: AuditStore = { skriv: ingenting, klar: async () => true, alle: async () => [], lukk: async () => {} }
+  const audit: AuditStore = {
+    skriv: ingenting, klar: async () => true, sok: ingenting, kjede: ingenting, sjekkpunkt: ingenting, slettFor: ingenting, lukk: async () => {},
+  }
   const app = await buildApp(config, { kilder, audit })
   await app.ready()
   const dokument = JSON.stringify(app.swagger(), null, 2) + '\n'

@@ -4,7 +4,9 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import type { DestinationStream } from 'pino'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { AuditStore } from './audit/port.js'
-import { apneAuditStore } from './audit/sqlite.js'
+import { lagCefSink } from './audit/cef.js'
+import { apneAuditStore } from './audit/index.js'
+import { medCef } from './audit/logg.js'
 import type { Config } from './config.js'
 import { OppslagService } from './oppslag/service.js'
 import { OppslagSesjoner } from './oppslag/sesjoner.js'
@@ -12,6 +14,7 @@ import auth from './plugins/auth.js'
 import callId, { callIdFra } from './plugins/call-id.js'
 import openapi from './plugins/openapi.js'
 import problem from './plugins/problem.js'
+import { auditRoutes } from './routes/audit.js'
 import { healthRoutes } from './routes/health.js'
 import { oppslagRoutes } from './routes/oppslag.js'
 import { byggKilder, type Kilder } from './sources/index.js'
@@ -64,7 +67,8 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
 
   const na = deps.na ?? Date.now
   const kilder = deps.kilder ?? byggKilder(config)
-  const audit = deps.audit ?? apneAuditStore(config.auditStore)
+  const instans = `${hostname()}:${process.pid}`
+  const audit = medCef(deps.audit ?? (await apneAuditStore(config.auditStore, { instans })), lagCefSink(config.audit.cef, app.log))
   const sesjoner = new OppslagSesjoner({
     idleTtlMs: config.oppslag.idleTtlS * 1000,
     maxTtlMs: config.oppslag.maxTtlS * 1000,
@@ -77,15 +81,30 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
     audit,
     sesjoner,
     grupper: config.grupper,
-    instans: `${hostname()}:${process.pid}`,
+    instans,
     sakMaksAlderManeder: config.oppslag.sakMaksAlderManeder,
     na,
     statistikk: (hendelse, antall) => app.log.info({ hendelse, antall }, 'digisos-hendelser hoppet over'),
   })
   const sveip = setInterval(() => sesjoner.feiUtlopte(), 30_000).unref()
+  // Retention: every replica may run it; a second run finds nothing to delete.
+  const retensjon = async () => {
+    try {
+      const grense = new Date(na() - config.audit.retensjonDager * 86_400_000).toISOString()
+      const slettet = await audit.slettFor(grense, config.audit.sjekkpunktNokkel)
+      if (slettet > 0) app.log.info({ slettet }, 'audit: retensjon')
+    } catch (err) {
+      app.log.error({ err }, 'audit: retensjon feilet')
+    }
+  }
+  const retensjonstimer = setInterval(() => void retensjon(), 6 * 3_600_000).unref()
+  app.addHook('onReady', async () => {
+    void retensjon()
+  })
 
   app.addHook('onClose', async () => {
     clearInterval(sveip)
+    clearInterval(retensjonstimer)
     sesjoner.tom()
     await kilder.lukk()
     await audit.lukk()
@@ -101,5 +120,14 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
   })
   await app.register(healthRoutes, { audit })
   await app.register(oppslagRoutes, { prefix: '/api/v1', oppslag })
+  await app.register(auditRoutes, {
+    prefix: '/api/v1',
+    audit,
+    grupper: config.grupper,
+    instans,
+    sjekkpunktNokkel: config.audit.sjekkpunktNokkel,
+    avvik: config.audit.avvik,
+    na,
+  })
   return app
 }

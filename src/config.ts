@@ -53,6 +53,17 @@ export const MiljoSkjema = z
       .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'sqlite:<sti> eller postgres://…')
       .default('sqlite:./data/audit.db'),
 
+    AUDIT_CEF: z
+      .string()
+      .regex(/^(stdout|av|syslog:\/\/[^:/]+:\d+)$/, 'stdout, av eller syslog://vert:port')
+      .default('stdout'),
+    AUDIT_RETENSJON_DAGER: heltall(3650),
+    AUDIT_SJEKKPUNKT_NOKKEL: z.string().min(32, 'minst 32 tegn').optional(),
+    AVVIK_VOLUM_FAKTOR: z.coerce.number().positive().default(3),
+    AVVIK_VOLUM_MINIMUM: heltall(50),
+    AVVIK_AVSLAG_MINIMUM: heltall(5),
+    AVVIK_HISTORIKK_DAGER: heltall(30),
+
     OPPSLAG_IDLE_TTL_S: heltall(900),
     OPPSLAG_MAX_TTL_S: heltall(3600),
     OPPSLAG_MAKS_ANTALL: heltall(20_000),
@@ -103,6 +114,12 @@ export interface Config {
   nom: { url: string; scope: string }
   tokenEndpoint: string
   auditStore: string
+  audit: {
+    cef: string
+    retensjonDager: number
+    sjekkpunktNokkel: string | null
+    avvik: { volumFaktor: number; volumMinimum: number; avslagMinimum: number; historikkDager: number }
+  }
   oppslag: { idleTtlS: number; maxTtlS: number; maksAntall: number; maksBytes: number; sakMaksAlderManeder: number }
   upstreamTidsavbruddMs: number
 }
@@ -157,6 +174,17 @@ export function byggKonfig(m: Miljo, fyll: Partial<Record<keyof Miljo, string>> 
     nom: { url: v('NOM_URL'), scope: m.NOM_SCOPE },
     tokenEndpoint: v('NAIS_TOKEN_ENDPOINT'),
     auditStore: m.AUDIT_STORE,
+    audit: {
+      cef: m.AUDIT_CEF,
+      retensjonDager: m.AUDIT_RETENSJON_DAGER,
+      sjekkpunktNokkel: m.AUDIT_SJEKKPUNKT_NOKKEL ?? null,
+      avvik: {
+        volumFaktor: m.AVVIK_VOLUM_FAKTOR,
+        volumMinimum: m.AVVIK_VOLUM_MINIMUM,
+        avslagMinimum: m.AVVIK_AVSLAG_MINIMUM,
+        historikkDager: m.AVVIK_HISTORIKK_DAGER,
+      },
+    },
     oppslag: {
       idleTtlS: m.OPPSLAG_IDLE_TTL_S,
       maxTtlS: m.OPPSLAG_MAX_TTL_S,

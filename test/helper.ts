@@ -3,7 +3,7 @@
 import type { Test } from 'tap'
 import { request } from 'undici'
 import { buildApp, type Avhengigheter } from '../src/app.js'
-import type { AuditStore } from '../src/audit/port.js'
+import type { AuditStore, LagretHendelse } from '../src/audit/port.js'
 import { SqliteAuditStore } from '../src/audit/sqlite.js'
 import { byggKonfig, DEV_VERDIER, lesMiljo, UPSTREAM_VARIABLER, type Config } from '../src/config.js'
 import { personMedTag, startSimulator, type KjorendeSimulator } from '../src/simulator/index.js'
@@ -42,6 +42,8 @@ export interface Bygget {
   /** POST /api/v1/oppslag for the dataset person with this tag; returns the response. */
   startOppslag(tag: string, valg?: { token?: string; henvendelseId?: string | null }): Promise<Svar>
   ident(tag: string): string
+  /** Every audit event so far, in chain order. */
+  hendelser(): Promise<LagretHendelse[]>
 }
 
 export async function build(t: Test, valg: BuildValg = {}): Promise<Bygget> {
@@ -96,5 +98,6 @@ export async function build(t: Test, valg: BuildValg = {}): Promise<Bygget> {
       ...(v.token !== undefined ? { token: v.token } : {}),
       body: { personident: ident(tag), ...(v.henvendelseId === null ? {} : { henvendelseId: v.henvendelseId ?? 'HENV-1' }) },
     })
-  return { url, config, sim, audit, token, kall, startOppslag, ident }
+  const hendelser = () => audit.kjede(0, 1_000_000)
+  return { url, config, sim, audit, token, kall, startOppslag, ident, hendelser }
 }

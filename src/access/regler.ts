@@ -48,7 +48,8 @@ export interface Tillatelse {
 }
 
 export type Beslutning =
-  | { utfall: 'Permit'; tillatelse: Tillatelse }
+  /** `loftet`: rules whose condition held but which the caller's group lifted (audited). */
+  | { utfall: 'Permit'; tillatelse: Tillatelse; loftet: AvslagKode[] }
   | { utfall: 'Deny'; regel: Regel }
 
 export interface Regel {
@@ -169,5 +170,8 @@ export function vurder(f: Foresporsel, fakta: Fakta, g: Grupper): Beslutning {
     gradering: person.gradering,
     kommunenummer: person.geografiskTilknytning.kommunenummer,
   } as Tillatelse
-  return { utfall: 'Permit', tillatelse: Object.freeze(tillatelse) }
+  // Which lifting rules applied: evaluated as if the caller had none of the lifting groups.
+  const utenGrupper = { ...f, saksbehandler: { ...(f.saksbehandler as Saksbehandler), grupper: [] } }
+  const loftet = REGLER.filter((r) => r.loftesAv !== null && r.avviser(utenGrupper, fakta, g)).map((r) => r.kode)
+  return { utfall: 'Permit', tillatelse: Object.freeze(tillatelse), loftet }
 }

@@ -1,6 +1,6 @@
 // The audit port (DESIGN §6). Every access passes through here and is committed before any data
 // leaves; a store that cannot commit makes the request fail with 503 and no data.
-import { createHash } from 'node:crypto'
+import { createHash, createHmac } from 'node:crypto'
 import type { Kategori } from '../domain/model.js'
 
 export type AuditHandling =
@@ -13,7 +13,7 @@ export type AuditHandling =
   | 'AUDIT_AVVIK'
 
 export interface AuditHendelse {
-  /** ISO 8601, UTC, set by the service when the event is made. */
+  /** ISO 8601, UTC, with milliseconds, set by the service when the event is made. */
   tid: string
   navident: string
   handling: AuditHandling
@@ -28,23 +28,60 @@ export interface AuditHendelse {
   /** Fiks `sporingsId`s of the upstream calls that fetched the data (kilde upstream). */
   sporingsIder: string[]
   callId: string
+  /** The replica that wrote the event. */
   instans: string
 }
 
-/** A stored event: the event plus its place in the hash chain. */
+/** A stored event: the event plus its place in the hash chain. `id` grows strictly in chain order. */
 export interface LagretHendelse extends AuditHendelse {
   id: number
   forrigeHash: string
   hash: string
 }
 
+export interface AuditFilter {
+  personident?: string
+  navident?: string
+  /** Inclusive lower bound on `tid` (ISO 8601). */
+  fra?: string
+  /** Exclusive upper bound on `tid` (ISO 8601). */
+  til?: string
+  /** Cursor: only events with id greater than this. */
+  etterId?: number
+  /** Page size, 1..1000. */
+  grense: number
+}
+
+/** Left behind by retention: where the remaining chain starts. */
+export interface Sjekkpunkt {
+  /** Id and hash of the last deleted event: the first remaining event's forrigeHash. */
+  sisteSlettedeId: number
+  sisteSlettedeHash: string
+  antallSlettet: number
+  tid: string
+  /** The previous checkpoint's signatur (null for the first). */
+  forrigeSignatur: string | null
+  /** HMAC-SHA256 with the configured key (SHA-256 without one) over the fields above, so that a
+   *  checkpoint cannot be rewritten to hide a deletion by anyone without the key. */
+  signatur: string
+}
+
 export interface AuditStore {
-  /** Resolves when every event is durably committed, in order; rejects when it could not be. */
+  /** Resolves when every event is durably committed, in order; rejects (AuditFeil) when it could
+   *  not be. Events from concurrent calls share one commit (group commit). */
   skriv(hendelser: AuditHendelse[]): Promise<void>
   /** True when the store can commit right now (readiness). */
   klar(): Promise<boolean>
-  /** All events in chain order (small stores and tests; the audit issue adds paging). */
-  alle(): Promise<LagretHendelse[]>
+  /** Events matching the filter, in id order, at most `grense`. */
+  sok(filter: AuditFilter): Promise<LagretHendelse[]>
+  /** The chain in id order from after `etterId` (0: the start), at most `grense` events. */
+  kjede(etterId: number, grense: number): Promise<LagretHendelse[]>
+  /** The latest retention checkpoint, or null when nothing has been deleted. */
+  sjekkpunkt(): Promise<Sjekkpunkt | null>
+  /** Retention: deletes every event with `tid` before `for` in one transaction and records a
+   *  checkpoint signed with `nokkel`; returns how many were deleted. Deletion by anything else is
+   *  refused by the store itself. */
+  slettFor(forTid: string, nokkel: string | null): Promise<number>
   lukk(): Promise<void>
 }
 
@@ -64,4 +101,10 @@ const FELT: (keyof AuditHendelse)[] = [
 export function kjedeHash(forrigeHash: string, h: AuditHendelse): string {
   const kanonisk = JSON.stringify(FELT.map((f) => h[f] ?? null))
   return createHash('sha256').update(forrigeHash).update('\n').update(kanonisk).digest('hex')
+}
+
+/** The signature of a checkpoint, chained to the one before it. */
+export function sjekkpunktSignatur(s: Omit<Sjekkpunkt, 'signatur'>, nokkel: string | null): string {
+  const innhold = JSON.stringify([s.sisteSlettedeId, s.sisteSlettedeHash, s.antallSlettet, s.tid, s.forrigeSignatur])
+  return nokkel ? createHmac('sha256', nokkel).update(innhold).digest('hex') : createHash('sha256').update(innhold).digest('hex')
 }

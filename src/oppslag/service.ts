@@ -95,7 +95,14 @@ export class OppslagService {
     if (beslutning.utfall === 'Deny') return this.avvis(s, callId, beslutning.regel.kode, personident, henvendelseId)
 
     await this.avh.audit.skriv([
-      this.hendelse(s, callId, { handling: 'OPPSLAG_START', beslutning: 'Permit', personident, henvendelseId }),
+      this.hendelse(s, callId, {
+        handling: 'OPPSLAG_START',
+        beslutning: 'Permit',
+        // A permit that needed a lifting group names the rule it lifted, for control (avvik).
+        regel: beslutning.loftet.length > 0 ? beslutning.loftet.join(',') : null,
+        personident,
+        henvendelseId,
+      }),
     ])
     const sesjon = this.avh.sesjoner.opprett(beslutning.tillatelse)
     return { oppslagId: sesjon.oppslagId, utloper: new Date(sesjon.utloperSenest).toISOString() }

@@ -116,4 +116,7 @@ t.test('a permit carries what the lookup needs and is frozen', async (t) => {
   if (b.utfall !== 'Permit') throw new Error('forventet Permit')
   t.same({ ...b.tillatelse }, { navident: 'Z990001', personident: PERSON, henvendelseId: 'H-1', gradering: 'UGRADERT', kommunenummer: '0301' })
   t.ok(Object.isFrozen(b.tillatelse))
+  t.same(b.loftet, [])
+  const loftet = vurder(foresporsel(['nks', 'k7', 'ea']), fakta({ skjermet: true, person: person({ gradering: 'FORTROLIG' }) }), G)
+  t.same(loftet.utfall === 'Permit' && loftet.loftet, ['AVVIST_FORTROLIG_ADRESSE', 'AVVIST_SKJERMING'], 'lifted rules are named')
 })

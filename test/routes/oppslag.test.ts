@@ -1,5 +1,6 @@
 // End to end over real HTTP on loopback: the service against the simulator, one dataset case each.
 import t from 'tap'
+import type { AuditStore } from '../../src/audit/port.js'
 import { build, GRUPPER, type Bygget } from '../helper.js'
 
 const OPPSLAG = '/api/v1/oppslag'
@@ -34,7 +35,7 @@ t.test('dataset cases, one lookup each', async (t) => {
     t.notOk(kall.perKommune['5001']?.['fiks-io'], 'its fagsystem is not asked either')
     t.ok(kall.sporingsIder.length > 0)
 
-    const hendelser = (await b.audit.alle()).filter((h) => h.handling === 'LES' && h.kilde === 'upstream')
+    const hendelser = (await b.hendelser()).filter((h) => h.handling === 'LES' && h.kilde === 'upstream')
     const siste = hendelser.slice(-5)
     t.same(siste.map((h) => h.kategori).sort(), ['adresse', 'konto', 'kvalifiseringsprogram', 'midlertidig-bolig', 'okonomisk-sosialhjelp'])
     const auditert = new Set(siste.flatMap((h) => h.sporingsIder))
@@ -47,7 +48,7 @@ t.test('dataset cases, one lookup each', async (t) => {
     t.equal(igjen.status, 200)
     t.same(igjen.body.data, alt.body.kategorier.konto)
     t.same(b.sim.styring.kall().perUpstream, {}, 'no upstream call for a cached read')
-    const sist = (await b.audit.alle()).at(-1)
+    const sist = (await b.hendelser()).at(-1)
     t.match(sist, { handling: 'LES', kategori: 'konto', kilde: 'cache', beslutning: 'Permit' })
   })
 
@@ -224,7 +225,7 @@ t.test('session: bound to its employee, ended by DELETE, expired by idle time an
   t.equal(etter.status, 404)
   t.equal(etter.body.code, 'OPPSLAG_UTLOPT')
   t.equal((await b.kall('DELETE', `${OPPSLAG}/${slett}`)).status, 404)
-  t.match((await b.audit.alle()).at(-1), { handling: 'AVSLUTT', beslutning: 'Permit' }, 'the end is audited')
+  t.match((await b.hendelser()).at(-1), { handling: 'AVSLUTT', beslutning: 'Permit' }, 'the end is audited')
 })
 
 t.test('faults injected at run time mark only that municipality UTILGJENGELIG', async (t) => {
@@ -269,22 +270,25 @@ t.test('a register that cannot answer: 503, no lookup, never a permit', async (t
       if (upstream === 'texas') break
     }
   }
-  const h = (await b.audit.alle()).at(-1)
+  const h = (await b.hendelser()).at(-1)
   t.match(h, { handling: 'OPPSLAG_START', beslutning: 'Deny', regel: 'REGISTER_UTILGJENGELIG' })
 })
 
 t.test('the audit store failing: 503 and no data', async (t) => {
   let virker = true
   const { SqliteAuditStore } = await import('../../src/audit/sqlite.js')
+  const { AuditFeil } = await import('../../src/audit/port.js')
   const ekte = new SqliteAuditStore(`${t.testdir()}/audit.db`)
-  const audit = {
-    skriv: (h: Parameters<typeof ekte.skriv>[0]) => (virker ? ekte.skriv(h) : Promise.reject(new (class AuditFeil extends Error {})('nede'))),
-    klar: async () => virker,
-    alle: () => ekte.alle(),
+  // The real store, with its commits failing while `virker` is false.
+  const audit: AuditStore = {
+    skriv: (h) => (virker ? ekte.skriv(h) : Promise.reject(new AuditFeil('nede'))),
+    klar: async () => virker && (await ekte.klar()),
+    sok: (f) => ekte.sok(f),
+    kjede: (etter, grense) => ekte.kjede(etter, grense),
+    sjekkpunkt: () => ekte.sjekkpunkt(),
+    slettFor: (tid, nokkel) => ekte.slettFor(tid, nokkel),
     lukk: () => ekte.lukk(),
   }
-  const { AuditFeil } = await import('../../src/audit/port.js')
-  audit.skriv = (h) => (virker ? ekte.skriv(h) : Promise.reject(new AuditFeil('nede')))
   const b = await build(t, { audit })
   const start = await b.startOppslag('ugradert-to-kommuner')
   virker = false

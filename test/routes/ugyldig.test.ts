@@ -10,7 +10,7 @@ t.test('bad input', async (t) => {
   const gyldig = b.ident('uten-saker')
   const start = await b.startOppslag('uten-saker')
   const id = start.body.oppslagId as string
-  const hendelserFor = (await b.audit.alle()).length
+  const hendelserFor = (await b.hendelser()).length
 
   const saker: { navn: string; method: string; sti: string; body?: unknown; raw?: string; headers?: Record<string, string>; status: number; code: string }[] = [
     { navn: 'malformed JSON', method: 'POST', sti: OPPSLAG, raw: '{"personident": ', headers: { 'content-type': 'application/json' }, status: 400, code: 'UGYLDIG_JSON' },
@@ -51,7 +51,7 @@ t.test('bad input', async (t) => {
     t.notMatch(svar.tekst, /at .*\.(ts|js):\d+|stack/i, `${s.navn}: no stack`)
     t.notOk(svar.body?.oppslagId, `${s.navn}: no lookup`)
   }
-  const nye = (await b.audit.alle()).slice(hendelserFor)
+  const nye = (await b.hendelser()).slice(hendelserFor)
   t.ok(nye.every((h) => h.beslutning === 'Deny'), 'nothing but denials were recorded')
   t.ok(nye.every((h) => h.handling === 'OPPSLAG_START'), 'no read happened')
   t.ok(nye.filter((h) => h.regel === 'UGYLDIG_PERSONIDENT').every((h) => h.personident === null),

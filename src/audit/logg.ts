@@ -1,0 +1,24 @@
+// The audit log as the service uses it: the durable store, plus a CEF copy of each event once it
+// is committed. The CEF copy never holds up or fails a request: the store is the record.
+import type { CefSink } from './cef.js'
+import { tilCef } from './cef.js'
+import type { AuditHendelse, AuditStore } from './port.js'
+
+export function medCef(store: AuditStore, sink: CefSink | null): AuditStore {
+  if (!sink) return store
+  return {
+    skriv: async (hendelser: AuditHendelse[]) => {
+      await store.skriv(hendelser)
+      sink.send(hendelser.map(tilCef))
+    },
+    klar: () => store.klar(),
+    sok: (f) => store.sok(f),
+    kjede: (etter, grense) => store.kjede(etter, grense),
+    sjekkpunkt: () => store.sjekkpunkt(),
+    slettFor: (tid, nokkel) => store.slettFor(tid, nokkel),
+    lukk: async () => {
+      await store.lukk()
+      await sink.lukk()
+    },
+  }
+}

@@ -1,0 +1,59 @@
+// Walks the hash chain from its start (or from the retention checkpoint) and names the first
+// event that does not hold: changed content, or a broken link (an event removed, inserted or
+// moved before it).
+import { GENESIS_HASH, kjedeHash, sjekkpunktSignatur, type AuditStore, type LagretHendelse } from './port.js'
+
+export type Brudd =
+  | { arsak: 'ENDRET'; id: number }
+  | { arsak: 'BRUTT_LENKE'; id: number; forrigeId: number | null }
+  | { arsak: 'UGYLDIG_SJEKKPUNKT'; id: null }
+
+export interface Verifisering {
+  gyldig: boolean
+  /** Events checked. */
+  antall: number
+  /** Where the checked chain starts: 0, or the last id removed by retention. */
+  startEtterId: number
+  sisteId: number | null
+  forsteBrudd: Brudd | null
+}
+
+export async function verifiserKjede(
+  store: AuditStore,
+  valg: { nokkel: string | null; sidestorrelse?: number },
+): Promise<Verifisering> {
+  const side = valg.sidestorrelse ?? 1000
+  const sp = await store.sjekkpunkt()
+  if (sp) {
+    const { signatur, ...felt } = sp
+    if (sjekkpunktSignatur(felt, valg.nokkel) !== signatur) {
+      return { gyldig: false, antall: 0, startEtterId: sp.sisteSlettedeId, sisteId: null, forsteBrudd: { arsak: 'UGYLDIG_SJEKKPUNKT', id: null } }
+    }
+  }
+  const startEtterId = sp?.sisteSlettedeId ?? 0
+  let forventetForrige = sp?.sisteSlettedeHash ?? GENESIS_HASH
+  let forrige: LagretHendelse | null = null
+  let etter = startEtterId
+  let antall = 0
+  for (;;) {
+    const hendelser = await store.kjede(etter, side)
+    for (const h of hendelser) {
+      const { id: _id, forrigeHash, hash, ...innhold } = h
+      if (kjedeHash(forrigeHash, innhold) !== hash) {
+        return { gyldig: false, antall, startEtterId, sisteId: forrige?.id ?? null, forsteBrudd: { arsak: 'ENDRET', id: h.id } }
+      }
+      if (forrigeHash !== forventetForrige) {
+        return {
+          gyldig: false, antall, startEtterId, sisteId: forrige?.id ?? null,
+          forsteBrudd: { arsak: 'BRUTT_LENKE', id: h.id, forrigeId: forrige?.id ?? null },
+        }
+      }
+      forventetForrige = hash
+      forrige = h
+      antall++
+    }
+    if (hendelser.length < side) break
+    etter = (hendelser.at(-1) as LagretHendelse).id
+  }
+  return { gyldig: true, antall, startEtterId, sisteId: forrige?.id ?? null, forsteBrudd: null }
+}
