@@ -19,6 +19,13 @@ import { healthRoutes } from './routes/health.js'
 import { oppslagRoutes } from './routes/oppslag.js'
 import { byggKilder, type Kilder } from './sources/index.js'
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The live lookup sessions (metrics and the benchmark read their size). */
+    oppslagSesjoner: OppslagSesjoner
+  }
+}
+
 export interface Avhengigheter {
   kilder?: Kilder
   audit?: AuditStore
@@ -86,6 +93,7 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
     na,
     statistikk: (hendelse, antall) => app.log.info({ hendelse, antall }, 'digisos-hendelser hoppet over'),
   })
+  app.decorate('oppslagSesjoner', sesjoner)
   const sveip = setInterval(() => sesjoner.feiUtlopte(), 30_000).unref()
   // Retention: every replica may run it; a second run finds nothing to delete.
   const retensjon = async () => {

@@ -4,8 +4,12 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
-import { AuditFeil, GENESIS_HASH, kjedeHash, type AuditHendelse, type AuditStore, type LagretHendelse } from './port.js'
+import {
+  AuditFeil, GENESIS_HASH, kjedeHash, sjekkpunktSignatur,
+  type AuditFilter, type AuditHendelse, type AuditStore, type LagretHendelse, type Sjekkpunkt,
+} from './port.js'
 
+// Applied in order, each once; never edit one that has shipped, add a new one.
 const MIGRERINGER: string[] = [
   `CREATE TABLE audit_hendelse (
      id INTEGER PRIMARY KEY,
@@ -30,9 +34,61 @@ const MIGRERINGER: string[] = [
      BEGIN SELECT RAISE(ABORT, 'audit er kun for tillegg'); END;
    CREATE TRIGGER audit_hendelse_ingen_sletting BEFORE DELETE ON audit_hendelse
      BEGIN SELECT RAISE(ABORT, 'audit er kun for tillegg'); END;`,
+
+  // Retention. The table is rebuilt with AUTOINCREMENT: without it SQLite reuses ids once the
+  // newest rows are gone, and ids must grow past a checkpoint's sisteSlettedeId forever.
+  // DROP TABLE fires no DELETE trigger.
+  `CREATE TABLE audit_hendelse_ny (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     tid TEXT NOT NULL,
+     navident TEXT NOT NULL,
+     handling TEXT NOT NULL,
+     kategori TEXT,
+     personident TEXT,
+     henvendelse_id TEXT,
+     beslutning TEXT NOT NULL,
+     regel TEXT,
+     kilde TEXT,
+     sporings_ider TEXT NOT NULL,
+     call_id TEXT NOT NULL,
+     instans TEXT NOT NULL,
+     forrige_hash TEXT NOT NULL,
+     hash TEXT NOT NULL
+   );
+   INSERT INTO audit_hendelse_ny SELECT id, tid, navident, handling, kategori, personident, henvendelse_id,
+     beslutning, regel, kilde, sporings_ider, call_id, instans, forrige_hash, hash FROM audit_hendelse;
+   DROP TABLE audit_hendelse;
+   ALTER TABLE audit_hendelse_ny RENAME TO audit_hendelse;
+   CREATE INDEX audit_hendelse_personident ON audit_hendelse(personident, tid);
+   CREATE INDEX audit_hendelse_navident ON audit_hendelse(navident, tid);
+   CREATE INDEX audit_hendelse_tid ON audit_hendelse(tid);
+   -- A row here exists only inside slettFor's own transaction.
+   CREATE TABLE audit_sletting_tillatt (x INTEGER NOT NULL);
+   -- Target of klar()'s rolled-back write.
+   CREATE TABLE audit_klar (x INTEGER NOT NULL);
+   CREATE TRIGGER audit_hendelse_ingen_endring BEFORE UPDATE ON audit_hendelse
+     BEGIN SELECT RAISE(ABORT, 'audit er kun for tillegg'); END;
+   CREATE TRIGGER audit_hendelse_ingen_sletting BEFORE DELETE ON audit_hendelse
+     WHEN NOT EXISTS (SELECT 1 FROM audit_sletting_tillatt)
+     BEGIN SELECT RAISE(ABORT, 'audit er kun for tillegg'); END;
+   CREATE TABLE audit_sjekkpunkt (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     siste_slettede_id INTEGER NOT NULL,
+     siste_slettede_hash TEXT NOT NULL,
+     antall_slettet INTEGER NOT NULL,
+     tid TEXT NOT NULL,
+     forrige_signatur TEXT,
+     signatur TEXT NOT NULL
+   );
+   CREATE TRIGGER audit_sjekkpunkt_ingen_endring BEFORE UPDATE ON audit_sjekkpunkt
+     BEGIN SELECT RAISE(ABORT, 'audit er kun for tillegg'); END;
+   CREATE TRIGGER audit_sjekkpunkt_ingen_sletting BEFORE DELETE ON audit_sjekkpunkt
+     BEGIN SELECT RAISE(ABORT, 'audit er kun for tillegg'); END;`,
 ]
 
+/** Upper bound on the events of one group commit (a single larger call still commits whole). */
 const MAKS_BATCH = 256
+const MAKS_SIDE = 1000
 
 interface Ventende {
   hendelser: AuditHendelse[]
@@ -40,8 +96,9 @@ interface Ventende {
   feil: (e: Error) => void
 }
 
-interface Rad {
-  id: number
+/** A row of audit_hendelse (shared with the PostgreSQL store, which uses the same column names). */
+export interface HendelseRad {
+  id: number | string
   tid: string
   navident: string
   handling: string
@@ -51,55 +108,77 @@ interface Rad {
   beslutning: string
   regel: string | null
   kilde: string | null
-  sporings_ider: string
+  sporings_ider: string | string[]
   call_id: string
   instans: string
   forrige_hash: string
   hash: string
 }
 
+export interface SjekkpunktRad {
+  siste_slettede_id: number | string
+  siste_slettede_hash: string
+  antall_slettet: number | string
+  tid: string
+  forrige_signatur: string | null
+  signatur: string
+}
+
 export class SqliteAuditStore implements AuditStore {
   private readonly db: Database.Database
   private ko: Ventende[] = []
   private planlagt = false
-  private sisteHash: string
+  private lukket = false
+  private commits = 0
   private readonly settInn: Database.Statement
+  private readonly sisteHash: Database.Statement
+  private readonly sokSetninger = new Map<string, Database.Statement>()
 
   constructor(sti: string) {
     if (sti !== ':memory:') mkdirSync(dirname(sti), { recursive: true })
     this.db = new Database(sti)
-    this.db.pragma('journal_mode = WAL')
-    this.db.pragma('synchronous = FULL')
-    this.db.pragma('busy_timeout = 5000')
-    this.migrer()
-    this.settInn = this.db.prepare(
-      `INSERT INTO audit_hendelse (tid, navident, handling, kategori, personident, henvendelse_id, beslutning,
-         regel, kilde, sporings_ider, call_id, instans, forrige_hash, hash)
-       VALUES (@tid, @navident, @handling, @kategori, @personident, @henvendelseId, @beslutning,
-         @regel, @kilde, @sporingsIder, @callId, @instans, @forrigeHash, @hash)`,
-    )
-    this.sisteHash = this.lesSisteHash()
+    try {
+      this.db.pragma('journal_mode = WAL')
+      this.db.pragma('synchronous = FULL')
+      this.db.pragma('busy_timeout = 5000')
+      this.migrer()
+      this.settInn = this.db.prepare(
+        `INSERT INTO audit_hendelse (tid, navident, handling, kategori, personident, henvendelse_id, beslutning,
+           regel, kilde, sporings_ider, call_id, instans, forrige_hash, hash)
+         VALUES (@tid, @navident, @handling, @kategori, @personident, @henvendelseId, @beslutning,
+           @regel, @kilde, @sporingsIder, @callId, @instans, @forrigeHash, @hash)`,
+      )
+      // With every event deleted by retention the chain continues from the checkpoint.
+      this.sisteHash = this.db.prepare(
+        `SELECT COALESCE((SELECT hash FROM audit_hendelse ORDER BY id DESC LIMIT 1),
+                         (SELECT siste_slettede_hash FROM audit_sjekkpunkt ORDER BY id DESC LIMIT 1)) AS hash`,
+      )
+    } catch (e) {
+      this.db.close()
+      throw e
+    }
+  }
+
+  /** Transactions committed so far (group commit is observable in tests). */
+  get antallCommits(): number {
+    return this.commits
   }
 
   private migrer(): void {
     this.db.exec('CREATE TABLE IF NOT EXISTS schema_versjon (versjon INTEGER PRIMARY KEY, tid TEXT NOT NULL)')
-    const naVersjon = (this.db.prepare('SELECT MAX(versjon) AS v FROM schema_versjon').get() as { v: number | null }).v ?? 0
-    MIGRERINGER.forEach((sql, i) => {
-      const versjon = i + 1
-      if (versjon <= naVersjon) return
-      this.db.transaction(() => {
+    this.db.transaction(() => {
+      const naVersjon = (this.db.prepare('SELECT MAX(versjon) AS v FROM schema_versjon').get() as { v: number | null }).v ?? 0
+      MIGRERINGER.forEach((sql, i) => {
+        const versjon = i + 1
+        if (versjon <= naVersjon) return
         this.db.exec(sql)
         this.db.prepare('INSERT INTO schema_versjon (versjon, tid) VALUES (?, ?)').run(versjon, new Date().toISOString())
-      })()
-    })
-  }
-
-  private lesSisteHash(): string {
-    const rad = this.db.prepare('SELECT hash FROM audit_hendelse ORDER BY id DESC LIMIT 1').get() as { hash: string } | undefined
-    return rad?.hash ?? GENESIS_HASH
+      })
+    }).immediate()
   }
 
   skriv(hendelser: AuditHendelse[]): Promise<void> {
+    if (this.lukket) return Promise.reject(new AuditFeil('audit-lageret er lukket'))
     if (hendelser.length === 0) return Promise.resolve()
     return new Promise((ok, feil) => {
       this.ko.push({ hendelser, ok, feil })
@@ -115,7 +194,7 @@ export class SqliteAuditStore implements AuditStore {
     while (this.ko.length > 0) {
       const batch: Ventende[] = []
       let antall = 0
-      while (this.ko.length > 0 && antall < MAKS_BATCH) {
+      while (this.ko.length > 0 && (batch.length === 0 || antall + (this.ko[0] as Ventende).hendelser.length <= MAKS_BATCH)) {
         const neste = this.ko.shift() as Ventende
         batch.push(neste)
         antall += neste.hendelser.length
@@ -126,17 +205,20 @@ export class SqliteAuditStore implements AuditStore {
 
   private commit(batch: Ventende[]): void {
     try {
-      let hash = this.sisteHash
+      // IMMEDIATE takes the write lock before the last hash is read, so another process on the same
+      // file cannot append in between; the hash is read from the database every time, never kept in
+      // memory, so a failed commit leaves nothing stale behind.
       this.db.transaction(() => {
+        let hash = (this.sisteHash.get() as { hash: string | null }).hash ?? GENESIS_HASH
         for (const v of batch) {
           for (const h of v.hendelser) {
             const forrigeHash = hash
             hash = kjedeHash(forrigeHash, h)
-            this.settInn.run({ ...h, sporingsIder: JSON.stringify(h.sporingsIder), forrigeHash, hash })
+            this.settInn.run({ ...tilRad(h), forrigeHash, hash })
           }
         }
-      })()
-      this.sisteHash = hash
+      }).immediate()
+      this.commits++
       for (const v of batch) v.ok()
     } catch (e) {
       const feil = new AuditFeil(`audit-skriving feilet: ${(e as Error).message}`)
@@ -145,28 +227,127 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   async klar(): Promise<boolean> {
+    if (this.lukket || !this.db.open || this.db.readonly) return false
     try {
-      this.db.prepare('SELECT 1').get()
-      return this.db.open && !this.db.readonly
+      // Takes the write lock and writes a row, then throws it away: proves a commit could happen.
+      this.db.exec('BEGIN IMMEDIATE')
+      try {
+        this.db.exec('INSERT INTO audit_klar (x) VALUES (1)')
+      } finally {
+        this.db.exec('ROLLBACK')
+      }
+      return true
     } catch {
       return false
     }
   }
 
-  async alle(): Promise<LagretHendelse[]> {
-    const rader = this.db.prepare('SELECT * FROM audit_hendelse ORDER BY id').all() as Rad[]
-    return rader.map(fraRad)
+  async sok(filter: AuditFilter): Promise<LagretHendelse[]> {
+    return this.les(() => {
+      const vilkar: string[] = []
+      const verdier: (string | number)[] = []
+      if (filter.personident !== undefined) { vilkar.push('personident = ?'); verdier.push(filter.personident) }
+      if (filter.navident !== undefined) { vilkar.push('navident = ?'); verdier.push(filter.navident) }
+      if (filter.fra !== undefined) { vilkar.push('tid >= ?'); verdier.push(filter.fra) }
+      if (filter.til !== undefined) { vilkar.push('tid < ?'); verdier.push(filter.til) }
+      if (filter.etterId !== undefined) { vilkar.push('id > ?'); verdier.push(filter.etterId) }
+      verdier.push(sidestorrelse(filter.grense))
+      const sql = `SELECT * FROM audit_hendelse ${vilkar.length ? `WHERE ${vilkar.join(' AND ')}` : ''} ORDER BY id LIMIT ?`
+      let setning = this.sokSetninger.get(sql)
+      if (!setning) {
+        setning = this.db.prepare(sql)
+        this.sokSetninger.set(sql, setning)
+      }
+      return (setning.all(...verdier) as HendelseRad[]).map(fraRad)
+    })
+  }
+
+  async kjede(etterId: number, grense: number): Promise<LagretHendelse[]> {
+    return this.les(() => {
+      if (grense < 1) return []
+      const rader = this.db.prepare('SELECT * FROM audit_hendelse WHERE id > ? ORDER BY id LIMIT ?').all(etterId, Math.trunc(grense)) as HendelseRad[]
+      return rader.map(fraRad)
+    })
+  }
+
+  async sjekkpunkt(): Promise<Sjekkpunkt | null> {
+    return this.les(() => {
+      const rad = this.db.prepare('SELECT * FROM audit_sjekkpunkt ORDER BY id DESC LIMIT 1').get() as SjekkpunktRad | undefined
+      return rad ? fraSjekkpunktRad(rad) : null
+    })
+  }
+
+  async slettFor(forTid: string, nokkel: string | null): Promise<number> {
+    return this.les(() =>
+      this.db.transaction((): number => {
+        const siste = this.db.prepare(
+          `SELECT id, hash FROM audit_hendelse WHERE id = (SELECT MAX(id) FROM audit_hendelse WHERE tid < ?)`,
+        ).get(forTid) as { id: number; hash: string } | undefined
+        if (!siste) return 0
+        // The deletion trigger lets rows go only while this marker exists, i.e. inside this transaction.
+        this.db.exec('INSERT INTO audit_sletting_tillatt (x) VALUES (1)')
+        // By id, not tid: what remains must be a suffix of the chain even if clocks disagreed.
+        const antallSlettet = this.db.prepare('DELETE FROM audit_hendelse WHERE id <= ?').run(siste.id).changes
+        this.db.exec('DELETE FROM audit_sletting_tillatt')
+        const forrige = this.db.prepare('SELECT signatur FROM audit_sjekkpunkt ORDER BY id DESC LIMIT 1').get() as { signatur: string } | undefined
+        const sp: Omit<Sjekkpunkt, 'signatur'> = {
+          sisteSlettedeId: siste.id,
+          sisteSlettedeHash: siste.hash,
+          antallSlettet,
+          tid: new Date().toISOString(),
+          forrigeSignatur: forrige?.signatur ?? null,
+        }
+        this.db.prepare(
+          `INSERT INTO audit_sjekkpunkt (siste_slettede_id, siste_slettede_hash, antall_slettet, tid, forrige_signatur, signatur)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+        ).run(sp.sisteSlettedeId, sp.sisteSlettedeHash, sp.antallSlettet, sp.tid, sp.forrigeSignatur, sjekkpunktSignatur(sp, nokkel))
+        return antallSlettet
+      }).immediate(),
+    )
   }
 
   async lukk(): Promise<void> {
+    if (this.lukket) return
+    // Whatever is queued is committed before the file closes.
     if (this.ko.length > 0) this.tom()
+    this.lukket = true
     if (this.db.open) this.db.close()
+  }
+
+  private les<T>(f: () => T): T {
+    if (this.lukket) throw new AuditFeil('audit-lageret er lukket')
+    try {
+      return f()
+    } catch (e) {
+      throw e instanceof AuditFeil ? e : new AuditFeil(`audit-lageret feilet: ${(e as Error).message}`)
+    }
   }
 }
 
-function fraRad(r: Rad): LagretHendelse {
+function sidestorrelse(grense: number): number {
+  return Math.min(Math.max(Math.trunc(grense) || 1, 1), MAKS_SIDE)
+}
+
+function tilRad(h: AuditHendelse): Record<string, unknown> {
   return {
-    id: r.id,
+    tid: h.tid,
+    navident: h.navident,
+    handling: h.handling,
+    kategori: h.kategori,
+    personident: h.personident,
+    henvendelseId: h.henvendelseId,
+    beslutning: h.beslutning,
+    regel: h.regel,
+    kilde: h.kilde,
+    sporingsIder: JSON.stringify(h.sporingsIder),
+    callId: h.callId,
+    instans: h.instans,
+  }
+}
+
+export function fraRad(r: HendelseRad): LagretHendelse {
+  return {
+    id: Number(r.id),
     tid: r.tid,
     navident: r.navident,
     handling: r.handling as LagretHendelse['handling'],
@@ -176,7 +357,7 @@ function fraRad(r: Rad): LagretHendelse {
     beslutning: r.beslutning as LagretHendelse['beslutning'],
     regel: r.regel,
     kilde: r.kilde as LagretHendelse['kilde'],
-    sporingsIder: JSON.parse(r.sporings_ider) as string[],
+    sporingsIder: typeof r.sporings_ider === 'string' ? (JSON.parse(r.sporings_ider) as string[]) : r.sporings_ider,
     callId: r.call_id,
     instans: r.instans,
     forrigeHash: r.forrige_hash,
@@ -184,8 +365,13 @@ function fraRad(r: Rad): LagretHendelse {
   }
 }
 
-/** Opens the store named by AUDIT_STORE. PostgreSQL arrives with the audit issue. */
-export function apneAuditStore(spesifikasjon: string): AuditStore {
-  if (spesifikasjon.startsWith('sqlite:')) return new SqliteAuditStore(spesifikasjon.slice('sqlite:'.length))
-  throw new AuditFeil('AUDIT_STORE: PostgreSQL-lageret er ikke tatt i bruk ennå; bruk sqlite:<sti>')
+export function fraSjekkpunktRad(r: SjekkpunktRad): Sjekkpunkt {
+  return {
+    sisteSlettedeId: Number(r.siste_slettede_id),
+    sisteSlettedeHash: r.siste_slettede_hash,
+    antallSlettet: Number(r.antall_slettet),
+    tid: r.tid,
+    forrigeSignatur: r.forrige_signatur,
+    signatur: r.signatur,
+  }
 }

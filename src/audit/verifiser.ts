@@ -22,7 +22,7 @@ export async function verifiserKjede(
   store: AuditStore,
   valg: { nokkel: string | null; sidestorrelse?: number },
 ): Promise<Verifisering> {
-  const side = valg.sidestorrelse ?? 1000
+  const side = Math.max(1, Math.trunc(valg.sidestorrelse ?? 1000))
   const sp = await store.sjekkpunkt()
   if (sp) {
     const { signatur, ...felt } = sp
@@ -52,7 +52,9 @@ export async function verifiserKjede(
       forrige = h
       antall++
     }
-    if (hendelser.length < side) break
+    // Only an empty page ends the walk: a store may return fewer than asked for (a page cap) while
+    // more events follow, and stopping early would report an unchecked tail as valid.
+    if (hendelser.length === 0) break
     etter = (hendelser.at(-1) as LagretHendelse).id
   }
   return { gyldig: true, antall, startEtterId, sisteId: forrige?.id ?? null, forsteBrudd: null }

@@ -44,16 +44,24 @@ export default fp<AuthValg>(
     const nedkjoling = valg.jwksNedkjolingMs ?? 10_000
     let sisteUkjenteKid = 0
 
+    // get-jwks converts the JWK to PEM on every call; the PEM per key is kept here, so the hot path
+    // pays a map lookup. Bounded: a key set has a handful of keys.
+    const pemPerNokkel = new Map<string, string>()
     // get-jwks refetches on every unknown kid; a stream of tokens with made-up kids must not turn
     // into a stream of JWKS requests, so misses are rate-limited here.
     async function nokkel(header: { kid?: string; alg?: string }): Promise<string> {
       if (!header.kid || !header.alg) throw new Error('token uten kid/alg')
       const cacheNokkel = getJwks.generateCacheKey(header.alg, header.kid, domene)
+      const pem = pemPerNokkel.get(cacheNokkel)
+      if (pem !== undefined && getJwks.cache.get(cacheNokkel) !== undefined) return pem
       // A kid seen before (even if its cache entry aged out) is never held back by the cooldown.
       const kjent = getJwks.cache.get(cacheNokkel) !== undefined || getJwks.staleCache.get(cacheNokkel) !== undefined
       if (!kjent && Date.now() - sisteUkjenteKid < nedkjoling) throw new Error('jwks-henting nedkjølt')
       try {
-        return await getJwks.getPublicKey({ domain: domene, kid: header.kid, alg: header.alg })
+        const ny = await getJwks.getPublicKey({ domain: domene, kid: header.kid, alg: header.alg })
+        if (pemPerNokkel.size > 100) pemPerNokkel.clear()
+        pemPerNokkel.set(cacheNokkel, ny)
+        return ny
       } catch (e) {
         sisteUkjenteKid = Date.now()
         throw e

@@ -2,6 +2,9 @@ import t from 'tap'
 import Database from 'better-sqlite3'
 import { GENESIS_HASH, kjedeHash, type AuditHendelse } from '../../src/audit/port.js'
 import { SqliteAuditStore } from '../../src/audit/sqlite.js'
+import { apneAuditStore } from '../../src/audit/index.js'
+import { verifiserKjede } from '../../src/audit/verifiser.js'
+import { kontraktTester, type KontraktOppsett } from './kontrakt.js'
 
 const hendelse = (n: number): AuditHendelse => ({
   tid: new Date(Date.UTC(2026, 10, 23, 10, 0, n)).toISOString(),
@@ -18,11 +21,43 @@ const hendelse = (n: number): AuditHendelse => ({
   instans: 'test',
 })
 
+kontraktTester(t, 'sqlite', async (t): Promise<KontraktOppsett> => {
+  const sti = `${t.testdir()}/audit.db`
+  const apne: SqliteAuditStore[] = []
+  const ny = (): SqliteAuditStore => {
+    const s = new SqliteAuditStore(sti)
+    apne.push(s)
+    return s
+  }
+  const store = ny()
+  // The database's own client, past the store.
+  const ra = new Database(sti)
+  ra.pragma('busy_timeout = 5000')
+  t.teardown(async () => {
+    for (const s of apne) await s.lukk()
+    ra.close()
+  })
+  return {
+    store,
+    sql: async (sporring) => { ra.exec(sporring) },
+    tabell: { hendelse: 'audit_hendelse', sjekkpunkt: 'audit_sjekkpunkt' },
+    slaAvTriggere: async () => {
+      const triggere = ra.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('audit_hendelse', 'audit_sjekkpunkt')`).all() as { name: string }[]
+      for (const { name } of triggere) ra.exec(`DROP TRIGGER "${name}"`)
+    },
+    hindreSkriving: async (navident) => {
+      ra.exec(`CREATE TRIGGER test_hindre BEFORE INSERT ON audit_hendelse WHEN NEW.navident = '${navident}'
+               BEGIN SELECT RAISE(ABORT, 'hindret av testen'); END`)
+    },
+    apneIgjen: async () => ny(),
+  }
+})
+
 t.test('events from concurrent writers are committed in one chain', async (t) => {
   const sti = `${t.testdir()}/audit.db`
   const store = new SqliteAuditStore(sti)
   await Promise.all(Array.from({ length: 50 }, (_, i) => store.skriv([hendelse(i)])))
-  const alle = await store.alle()
+  const alle = await store.kjede(0, 1000)
   t.equal(alle.length, 50)
   let forrige = GENESIS_HASH
   for (const h of alle) {
@@ -36,7 +71,7 @@ t.test('events from concurrent writers are committed in one chain', async (t) =>
   // Reopened, the chain continues from the last stored hash.
   const igjen = new SqliteAuditStore(sti)
   await igjen.skriv([hendelse(99)])
-  const etter = await igjen.alle()
+  const etter = await igjen.kjede(0, 1000)
   t.equal(etter.at(-1)?.forrigeHash, alle.at(-1)?.hash)
   await igjen.lukk()
 })
@@ -49,6 +84,8 @@ t.test('the table is append-only', async (t) => {
   const db = new Database(sti)
   t.throws(() => db.prepare("UPDATE audit_hendelse SET navident = 'Z999999'").run(), /kun for tillegg/)
   t.throws(() => db.prepare('DELETE FROM audit_hendelse').run(), /kun for tillegg/)
+  // The marker that lets slettFor delete is only ever present inside its own transaction.
+  t.equal((db.prepare('SELECT COUNT(*) AS n FROM audit_sletting_tillatt').get() as { n: number }).n, 0)
   db.close()
 })
 
@@ -57,4 +94,69 @@ t.test('a store that cannot commit rejects every waiting writer', async (t) => {
   await store.lukk()
   await t.rejects(store.skriv([hendelse(1)]), { name: 'AuditFeil' })
   t.equal(await store.klar(), false)
+})
+
+t.test('WAL, synchronous=FULL and the schema version', async (t) => {
+  const sti = `${t.testdir()}/audit.db`
+  const store = new SqliteAuditStore(sti)
+  await store.lukk()
+  const db = new Database(sti)
+  t.equal(db.pragma('journal_mode', { simple: true }), 'wal')
+  t.strictSame((db.prepare('SELECT versjon FROM schema_versjon ORDER BY versjon').all() as { versjon: number }[]).map((r) => r.versjon), [1, 2])
+  db.close()
+  const igjen = new SqliteAuditStore(sti)
+  t.equal(igjen['db'].pragma('synchronous', { simple: true }), 2, 'FULL')
+  await igjen.lukk()
+})
+
+t.test('a database made by the first schema version is migrated with its events', async (t) => {
+  const sti = `${t.testdir()}/audit.db`
+  // Version 1 as it shipped, with two events in it.
+  const gammel = new Database(sti)
+  gammel.exec(`CREATE TABLE schema_versjon (versjon INTEGER PRIMARY KEY, tid TEXT NOT NULL);
+    CREATE TABLE audit_hendelse (id INTEGER PRIMARY KEY, tid TEXT NOT NULL, navident TEXT NOT NULL, handling TEXT NOT NULL,
+      kategori TEXT, personident TEXT, henvendelse_id TEXT, beslutning TEXT NOT NULL, regel TEXT, kilde TEXT,
+      sporings_ider TEXT NOT NULL, call_id TEXT NOT NULL, instans TEXT NOT NULL, forrige_hash TEXT NOT NULL, hash TEXT NOT NULL);
+    INSERT INTO schema_versjon VALUES (1, '2026-01-01T00:00:00.000Z');`)
+  const settInn = gammel.prepare(`INSERT INTO audit_hendelse (tid, navident, handling, kategori, personident, henvendelse_id, beslutning,
+    regel, kilde, sporings_ider, call_id, instans, forrige_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  let forrige = GENESIS_HASH
+  for (const n of [1, 2]) {
+    const h = hendelse(n)
+    const hash = kjedeHash(forrige, h)
+    settInn.run(h.tid, h.navident, h.handling, h.kategori, h.personident, h.henvendelseId, h.beslutning, h.regel, h.kilde,
+      JSON.stringify(h.sporingsIder), h.callId, h.instans, forrige, hash)
+    forrige = hash
+  }
+  gammel.close()
+  const store = new SqliteAuditStore(sti)
+  await store.skriv([hendelse(3)])
+  t.has(await verifiserKjede(store, { nokkel: null }), { gyldig: true, antall: 3 })
+  t.equal(await store.slettFor(hendelse(3).tid, null), 2)
+  t.has(await verifiserKjede(store, { nokkel: null }), { gyldig: true, antall: 1 })
+  await store.lukk()
+})
+
+t.test('two stores on one file (two processes) keep one chain', async (t) => {
+  const sti = `${t.testdir()}/audit.db`
+  const a = new SqliteAuditStore(sti)
+  const b = new SqliteAuditStore(sti)
+  await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 ? a : b).skriv([hendelse(i)])))
+  await a.skriv([hendelse(200)])
+  await b.skriv([hendelse(201)])
+  t.has(await verifiserKjede(a, { nokkel: null }), { gyldig: true, antall: 102 })
+  await a.lukk()
+  await b.lukk()
+})
+
+t.test('apneAuditStore chooses by the specification', async (t) => {
+  const store = await apneAuditStore(`sqlite:${t.testdir()}/valgt.db`, { instans: 'x' })
+  t.type(store, SqliteAuditStore)
+  t.equal(await store.klar(), true)
+  await store.lukk()
+  await t.rejects(apneAuditStore('sqlite:'), { name: 'AuditFeil' })
+  await t.rejects(apneAuditStore('mysql://bruker:passord@vert/db'), { name: 'AuditFeil', message: /sqlite:<sti> eller postgres/ })
+  const feil = await apneAuditStore('mysql://bruker:passord@vert/db').catch((e: Error) => e)
+  t.notMatch((feil as Error).message, /passord/, 'the specification is not echoed')
+  await t.rejects(apneAuditStore(`sqlite:/dev/null/ikke-en-mappe/audit.db`), { name: 'AuditFeil' })
 })

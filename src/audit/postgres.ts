@@ -1,0 +1,378 @@
+// The production audit store: PostgreSQL, shared by every replica. Same semantics as the SQLite
+// store: group commit, one hash chain, append-only enforced by the database, retention only through
+// slettFor. Chain appends are serialized across processes by a transaction-scoped advisory lock,
+// and the last hash is read inside that lock, so replicas never fork the chain.
+import { createHash } from 'node:crypto'
+import pg from 'pg'
+import {
+  AuditFeil, GENESIS_HASH, kjedeHash, sjekkpunktSignatur,
+  type AuditFilter, type AuditHendelse, type AuditStore, type LagretHendelse, type Sjekkpunkt,
+} from './port.js'
+import { fraRad, fraSjekkpunktRad, type HendelseRad, type SjekkpunktRad } from './sqlite.js'
+
+export interface PostgresValg {
+  /** Schema holding the tables (created when missing); default `public`. Tests use their own. */
+  skjema?: string
+  /** Shown as application_name, to tell replicas apart in pg_stat_activity. */
+  instans?: string
+  /** Connections in the pool; default 4 (one writer at a time, the rest for reads). */
+  maksForbindelser?: number
+}
+
+/** Upper bound on the events of one group commit (a single larger call still commits whole). */
+const MAKS_BATCH = 256
+const MAKS_SIDE = 1000
+/** Rows per INSERT statement: keeps well below PostgreSQL's 65535 bind parameters. */
+const RADER_PER_INSERT = 1000
+const KOLONNER = [
+  'tid', 'navident', 'handling', 'kategori', 'personident', 'henvendelse_id', 'beslutning',
+  'regel', 'kilde', 'sporings_ider', 'call_id', 'instans', 'forrige_hash', 'hash',
+] as const
+
+function migreringer(s: string): string[] {
+  return [
+    `CREATE TABLE ${s}.audit_hendelse (
+       id BIGSERIAL PRIMARY KEY,
+       -- TEXT, not timestamptz: the hash covers the exact string written.
+       tid TEXT NOT NULL,
+       navident TEXT NOT NULL,
+       handling TEXT NOT NULL,
+       kategori TEXT,
+       personident TEXT,
+       henvendelse_id TEXT,
+       beslutning TEXT NOT NULL,
+       regel TEXT,
+       kilde TEXT,
+       sporings_ider TEXT[] NOT NULL,
+       call_id TEXT NOT NULL,
+       instans TEXT NOT NULL,
+       forrige_hash TEXT NOT NULL,
+       hash TEXT NOT NULL
+     );
+     CREATE INDEX audit_hendelse_personident ON ${s}.audit_hendelse (personident, tid);
+     CREATE INDEX audit_hendelse_navident ON ${s}.audit_hendelse (navident, tid);
+     CREATE INDEX audit_hendelse_tid ON ${s}.audit_hendelse (tid);
+     CREATE TABLE ${s}.audit_sjekkpunkt (
+       id BIGSERIAL PRIMARY KEY,
+       siste_slettede_id BIGINT NOT NULL,
+       siste_slettede_hash TEXT NOT NULL,
+       antall_slettet BIGINT NOT NULL,
+       tid TEXT NOT NULL,
+       forrige_signatur TEXT,
+       signatur TEXT NOT NULL
+     );
+     -- Target of klar()'s rolled-back write.
+     CREATE TABLE ${s}.audit_klar (x INTEGER NOT NULL);
+     -- Events may be deleted only inside slettFor's transaction, which sets the flag with SET LOCAL.
+     CREATE FUNCTION ${s}.audit_kun_tillegg() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN
+       IF TG_OP = 'DELETE' AND TG_TABLE_NAME = 'audit_hendelse'
+          AND current_setting('stonadsoppslag.audit_sletting', true) = 'på' THEN
+         RETURN OLD;
+       END IF;
+       RAISE EXCEPTION 'audit er kun for tillegg (% på %)', TG_OP, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+     END $$;
+     CREATE TRIGGER audit_hendelse_kun_tillegg BEFORE UPDATE OR DELETE ON ${s}.audit_hendelse
+       FOR EACH ROW EXECUTE FUNCTION ${s}.audit_kun_tillegg();
+     -- TRUNCATE fires no row trigger.
+     CREATE TRIGGER audit_hendelse_ingen_truncate BEFORE TRUNCATE ON ${s}.audit_hendelse
+       FOR EACH STATEMENT EXECUTE FUNCTION ${s}.audit_kun_tillegg();
+     CREATE TRIGGER audit_sjekkpunkt_kun_tillegg BEFORE UPDATE OR DELETE ON ${s}.audit_sjekkpunkt
+       FOR EACH ROW EXECUTE FUNCTION ${s}.audit_kun_tillegg();
+     CREATE TRIGGER audit_sjekkpunkt_ingen_truncate BEFORE TRUNCATE ON ${s}.audit_sjekkpunkt
+       FOR EACH STATEMENT EXECUTE FUNCTION ${s}.audit_kun_tillegg();`,
+  ]
+}
+
+interface Ventende {
+  hendelser: AuditHendelse[]
+  ok: () => void
+  feil: (e: Error) => void
+}
+
+/** A 64-bit advisory-lock key per purpose and schema: replicas on one schema share it, test schemas do not. */
+function lasNokkel(formal: string, skjema: string): string {
+  return createHash('sha256').update(`stonadsoppslag.audit.${formal}.${skjema}`).digest().readBigInt64BE(0).toString()
+}
+
+export class PostgresAuditStore implements AuditStore {
+  private ko: Ventende[] = []
+  private iGang: Promise<void> | null = null
+  private lukket = false
+  private commits = 0
+  private readonly h: string
+  private readonly s: string
+  private readonly kjedelas: string
+
+  private constructor(private readonly pool: pg.Pool, skjema: string) {
+    this.s = `"${skjema}"`
+    this.h = `${this.s}.audit_hendelse`
+    this.kjedelas = lasNokkel('kjede', skjema)
+  }
+
+  /** Connects and brings the schema up to date (under an advisory lock: replicas may start together). */
+  static async apne(url: string, valg: PostgresValg = {}): Promise<PostgresAuditStore> {
+    const skjema = valg.skjema ?? 'public'
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(skjema)) throw new AuditFeil(`ugyldig skjemanavn for audit: ${skjema}`)
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: valg.maksForbindelser ?? 4,
+      connectionTimeoutMillis: 5000,
+      application_name: `stonadsoppslag-audit${valg.instans ? `-${valg.instans}` : ''}`.slice(0, 63),
+    })
+    // An idle connection dropping must not crash the process; the next query reports it.
+    pool.on('error', () => {})
+    const store = new PostgresAuditStore(pool, skjema)
+    try {
+      await store.migrer(skjema)
+    } catch (e) {
+      await pool.end().catch(() => {})
+      throw new AuditFeil(`kunne ikke åpne audit-lageret i PostgreSQL: ${(e as Error).message}`)
+    }
+    return store
+  }
+
+  /** Transactions committed so far by this instance (group commit is observable in tests). */
+  get antallCommits(): number {
+    return this.commits
+  }
+
+  private async migrer(skjema: string): Promise<void> {
+    const klient = await this.pool.connect()
+    const las = lasNokkel('migrering', skjema)
+    try {
+      await klient.query('SELECT pg_advisory_lock($1::bigint)', [las])
+      try {
+        // CREATE SCHEMA IF NOT EXISTS checks the database CREATE privilege even when the schema exists.
+        const finnes = await klient.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [skjema])
+        if (finnes.rowCount === 0) await klient.query(`CREATE SCHEMA ${this.s}`)
+        await klient.query(`CREATE TABLE IF NOT EXISTS ${this.s}.schema_versjon (versjon INTEGER PRIMARY KEY, tid TIMESTAMPTZ NOT NULL DEFAULT now())`)
+        const { rows } = await klient.query<{ v: number | null }>(`SELECT MAX(versjon) AS v FROM ${this.s}.schema_versjon`)
+        const naVersjon = rows[0]?.v ?? 0
+        const alle = migreringer(this.s)
+        for (let i = naVersjon; i < alle.length; i++) {
+          await klient.query('BEGIN')
+          try {
+            await klient.query(alle[i] as string)
+            await klient.query(`INSERT INTO ${this.s}.schema_versjon (versjon) VALUES ($1)`, [i + 1])
+            await klient.query('COMMIT')
+          } catch (e) {
+            await klient.query('ROLLBACK').catch(() => {})
+            throw e
+          }
+        }
+      } finally {
+        await klient.query('SELECT pg_advisory_unlock($1::bigint)', [las]).catch(() => {})
+      }
+      klient.release()
+    } catch (e) {
+      klient.release(e as Error)
+      throw e
+    }
+  }
+
+  skriv(hendelser: AuditHendelse[]): Promise<void> {
+    if (this.lukket) return Promise.reject(new AuditFeil('audit-lageret er lukket'))
+    if (hendelser.length === 0) return Promise.resolve()
+    return new Promise((ok, feil) => {
+      this.ko.push({ hendelser, ok, feil })
+      // Callers arriving while a commit is in flight wait for the next one, together.
+      if (!this.iGang) this.iGang = this.tom()
+    })
+  }
+
+  private async tom(): Promise<void> {
+    // Let every call made in this tick join the first batch.
+    await new Promise((ferdig) => setImmediate(ferdig))
+    try {
+      while (this.ko.length > 0) {
+        const batch: Ventende[] = []
+        let antall = 0
+        while (this.ko.length > 0 && (batch.length === 0 || antall + (this.ko[0] as Ventende).hendelser.length <= MAKS_BATCH)) {
+          const neste = this.ko.shift() as Ventende
+          batch.push(neste)
+          antall += neste.hendelser.length
+        }
+        try {
+          await this.commit(batch.flatMap((v) => v.hendelser))
+          this.commits++
+          for (const v of batch) v.ok()
+        } catch (e) {
+          const feil = new AuditFeil(`audit-skriving feilet: ${(e as Error).message}`)
+          for (const v of batch) v.feil(feil)
+        }
+      }
+    } finally {
+      this.iGang = null
+    }
+  }
+
+  private async commit(hendelser: AuditHendelse[]): Promise<void> {
+    const klient = await this.pool.connect()
+    let klientFeil: Error | undefined
+    try {
+      await klient.query('BEGIN')
+      try {
+        // Serializes chain appends across replicas until COMMIT; only then is the last hash read.
+        await klient.query('SELECT pg_advisory_xact_lock($1::bigint)', [this.kjedelas])
+        let hash = await this.lesSisteHash(klient)
+        for (let start = 0; start < hendelser.length; start += RADER_PER_INSERT) {
+          const del = hendelser.slice(start, start + RADER_PER_INSERT)
+          const verdier: unknown[] = []
+          const plasser: string[] = []
+          for (const h of del) {
+            const forrigeHash = hash
+            hash = kjedeHash(forrigeHash, h)
+            const n = verdier.length
+            plasser.push(`(${KOLONNER.map((_, i) => `$${n + i + 1}`).join(', ')})`)
+            verdier.push(h.tid, h.navident, h.handling, h.kategori, h.personident, h.henvendelseId, h.beslutning,
+              h.regel, h.kilde, h.sporingsIder, h.callId, h.instans, forrigeHash, hash)
+          }
+          // Rows of one VALUES list take their BIGSERIAL ids in list order, i.e. chain order.
+          await klient.query(`INSERT INTO ${this.h} (${KOLONNER.join(', ')}) VALUES ${plasser.join(', ')}`, verdier)
+        }
+        await klient.query('COMMIT')
+      } catch (e) {
+        await klient.query('ROLLBACK').catch((r: Error) => { klientFeil = r })
+        throw e
+      }
+    } catch (e) {
+      klientFeil ??= e as Error
+      throw e
+    } finally {
+      // A connection whose rollback failed may be broken: drop it rather than reuse it.
+      klient.release(klientFeil && isTilkoblingsfeil(klientFeil) ? klientFeil : undefined)
+    }
+  }
+
+  private async lesSisteHash(klient: pg.PoolClient): Promise<string> {
+    // With every event deleted by retention the chain continues from the checkpoint.
+    const { rows } = await klient.query<{ hash: string | null }>(
+      `SELECT COALESCE((SELECT hash FROM ${this.h} ORDER BY id DESC LIMIT 1),
+                       (SELECT siste_slettede_hash FROM ${this.s}.audit_sjekkpunkt ORDER BY id DESC LIMIT 1)) AS hash`,
+    )
+    return rows[0]?.hash ?? GENESIS_HASH
+  }
+
+  async klar(): Promise<boolean> {
+    if (this.lukket) return false
+    let klient: pg.PoolClient | undefined
+    try {
+      klient = await this.pool.connect()
+      // A write in a transaction thrown away: proves connection, privilege and a writable primary.
+      await klient.query('BEGIN')
+      try {
+        await klient.query(`SET LOCAL statement_timeout = 2000`)
+        await klient.query(`INSERT INTO ${this.s}.audit_klar (x) VALUES (1)`)
+      } finally {
+        await klient.query('ROLLBACK')
+      }
+      klient.release()
+      return true
+    } catch (e) {
+      klient?.release(e as Error)
+      return false
+    }
+  }
+
+  async sok(filter: AuditFilter): Promise<LagretHendelse[]> {
+    const vilkar: string[] = []
+    const verdier: unknown[] = []
+    const legg = (sql: string, verdi: unknown): void => {
+      verdier.push(verdi)
+      vilkar.push(sql.replace('?', `$${verdier.length}`))
+    }
+    if (filter.personident !== undefined) legg('personident = ?', filter.personident)
+    if (filter.navident !== undefined) legg('navident = ?', filter.navident)
+    if (filter.fra !== undefined) legg('tid >= ?', filter.fra)
+    if (filter.til !== undefined) legg('tid < ?', filter.til)
+    if (filter.etterId !== undefined) legg('id > ?', filter.etterId)
+    verdier.push(Math.min(Math.max(Math.trunc(filter.grense) || 1, 1), MAKS_SIDE))
+    const sql = `SELECT * FROM ${this.h} ${vilkar.length ? `WHERE ${vilkar.join(' AND ')}` : ''} ORDER BY id LIMIT $${verdier.length}`
+    return (await this.sporring<HendelseRad>(sql, verdier)).map(fraRad)
+  }
+
+  async kjede(etterId: number, grense: number): Promise<LagretHendelse[]> {
+    if (grense < 1) return []
+    const rader = await this.sporring<HendelseRad>(`SELECT * FROM ${this.h} WHERE id > $1 ORDER BY id LIMIT $2`, [etterId, Math.trunc(grense)])
+    return rader.map(fraRad)
+  }
+
+  async sjekkpunkt(): Promise<Sjekkpunkt | null> {
+    const rader = await this.sporring<SjekkpunktRad>(`SELECT * FROM ${this.s}.audit_sjekkpunkt ORDER BY id DESC LIMIT 1`, [])
+    return rader[0] ? fraSjekkpunktRad(rader[0]) : null
+  }
+
+  async slettFor(forTid: string, nokkel: string | null): Promise<number> {
+    if (this.lukket) throw new AuditFeil('audit-lageret er lukket')
+    let klient: pg.PoolClient
+    try {
+      klient = await this.pool.connect()
+    } catch (e) {
+      throw new AuditFeil(`audit-lageret feilet: ${(e as Error).message}`)
+    }
+    try {
+      await klient.query('BEGIN')
+      try {
+        // The same lock as appends: the cut and the checkpoint chain stay linear across replicas.
+        await klient.query('SELECT pg_advisory_xact_lock($1::bigint)', [this.kjedelas])
+        const { rows } = await klient.query<{ id: string; hash: string }>(
+          `SELECT id, hash FROM ${this.h} WHERE id = (SELECT MAX(id) FROM ${this.h} WHERE tid < $1)`, [forTid],
+        )
+        const siste = rows[0]
+        if (!siste) {
+          await klient.query('ROLLBACK')
+          klient.release()
+          return 0
+        }
+        await klient.query(`SET LOCAL stonadsoppslag.audit_sletting = 'på'`)
+        // By id, not tid: what remains must be a suffix of the chain even if clocks disagreed.
+        const slettet = await klient.query(`DELETE FROM ${this.h} WHERE id <= $1`, [siste.id])
+        const forrige = await klient.query<{ signatur: string }>(`SELECT signatur FROM ${this.s}.audit_sjekkpunkt ORDER BY id DESC LIMIT 1`)
+        const sp: Omit<Sjekkpunkt, 'signatur'> = {
+          sisteSlettedeId: Number(siste.id),
+          sisteSlettedeHash: siste.hash,
+          antallSlettet: slettet.rowCount ?? 0,
+          tid: new Date().toISOString(),
+          forrigeSignatur: forrige.rows[0]?.signatur ?? null,
+        }
+        await klient.query(
+          `INSERT INTO ${this.s}.audit_sjekkpunkt (siste_slettede_id, siste_slettede_hash, antall_slettet, tid, forrige_signatur, signatur)
+           VALUES ($1, $2, $3, $4, $5, $6)`,
+          [sp.sisteSlettedeId, sp.sisteSlettedeHash, sp.antallSlettet, sp.tid, sp.forrigeSignatur, sjekkpunktSignatur(sp, nokkel)],
+        )
+        await klient.query('COMMIT')
+        klient.release()
+        return sp.antallSlettet
+      } catch (e) {
+        await klient.query('ROLLBACK').catch(() => {})
+        throw e
+      }
+    } catch (e) {
+      klient.release(isTilkoblingsfeil(e as Error) ? (e as Error) : undefined)
+      throw e instanceof AuditFeil ? e : new AuditFeil(`audit-sletting feilet: ${(e as Error).message}`)
+    }
+  }
+
+  async lukk(): Promise<void> {
+    if (this.lukket) return
+    this.lukket = true
+    // Queued events are committed before the pool closes.
+    while (this.iGang) await this.iGang
+    await this.pool.end()
+  }
+
+  private async sporring<R extends pg.QueryResultRow>(sql: string, verdier: unknown[]): Promise<R[]> {
+    if (this.lukket) throw new AuditFeil('audit-lageret er lukket')
+    try {
+      return (await this.pool.query<R>(sql, verdier)).rows
+    } catch (e) {
+      throw new AuditFeil(`audit-lageret feilet: ${(e as Error).message}`)
+    }
+  }
+}
+
+/** Errors from the server carry a SQLSTATE code; anything else means the connection itself is suspect. */
+function isTilkoblingsfeil(e: Error): boolean {
+  return !(e as { code?: unknown }).code || String((e as { code?: unknown }).code).startsWith('08')
+}

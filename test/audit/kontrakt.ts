@@ -1,0 +1,391 @@
+// The contract every AuditStore must keep (DESIGN §6), run against each implementation by its own
+// test file. Tampering is done the way an attacker with database access would: through the
+// database's own client, switching the append-only triggers off first.
+import type { Test } from 'tap'
+import { AuditFeil, GENESIS_HASH, kjedeHash, sjekkpunktSignatur, type AuditHendelse, type AuditStore, type LagretHendelse } from '../../src/audit/port.js'
+import { verifiserKjede } from '../../src/audit/verifiser.js'
+
+export interface TestbarStore extends AuditStore {
+  /** Transactions committed by this instance. */
+  readonly antallCommits: number
+}
+
+export interface KontraktOppsett {
+  store: TestbarStore
+  /** Runs raw SQL (possibly several statements) through the database's own client, past the store. */
+  sql(sporring: string): Promise<void>
+  /** Table names to use in raw SQL (qualified where the database needs it). */
+  tabell: { hendelse: string; sjekkpunkt: string }
+  /** What an attacker with database access does first: switches the append-only triggers off. */
+  slaAvTriggere(): Promise<void>
+  /** Makes the database refuse inserts of events with this navident (a failing commit). */
+  hindreSkriving(navident: string): Promise<void>
+  /** Opens another store on the same database: a restart, or a second replica. */
+  apneIgjen(): Promise<TestbarStore>
+}
+
+export type LagStore = (t: Test) => Promise<KontraktOppsett>
+
+const NOKKEL = 'hemmelig-nokkel'
+const KOLONNER = 'tid, navident, handling, kategori, personident, henvendelse_id, beslutning, regel, kilde, sporings_ider, call_id, instans'
+
+export const tidFor = (n: number): string => new Date(Date.UTC(2026, 0, 1, 8, 0, 0) + n * 1000).toISOString()
+
+export function hendelse(n: number, endring: Partial<AuditHendelse> = {}): AuditHendelse {
+  return {
+    tid: tidFor(n),
+    navident: 'Z990001',
+    handling: 'LES',
+    kategori: 'konto',
+    personident: '01918012345',
+    henvendelseId: `h-${n}`,
+    beslutning: 'Permit',
+    regel: null,
+    kilde: 'upstream',
+    sporingsIder: [`s-${n}`],
+    callId: `c-${n}`,
+    instans: 'test-1',
+    ...endring,
+  }
+}
+
+function innhold(h: LagretHendelse): AuditHendelse {
+  const { id: _id, forrigeHash: _f, hash: _h, ...rest } = h
+  return rest
+}
+
+const lit = (s: string): string => `'${s.replaceAll("'", "''")}'`
+
+async function skrivN(store: AuditStore, antall: number, start = 0): Promise<void> {
+  await Promise.all(Array.from({ length: antall }, (_, i) => store.skriv([hendelse(start + i)])))
+}
+
+async function alle(store: AuditStore): Promise<LagretHendelse[]> {
+  return store.kjede(0, 1_000_000)
+}
+
+export function kontraktTester(t: Test, navn: string, lagStore: LagStore): void {
+  t.test(`${navn}: every field survives the round trip`, async (t) => {
+    const { store } = await lagStore(t)
+    const skrevet: AuditHendelse[] = [
+      hendelse(1, { kategori: null, personident: null, henvendelseId: null, kilde: null, sporingsIder: [], handling: 'AUDIT_SOK' }),
+      hendelse(2, {
+        beslutning: 'Deny', regel: 'SKJERMET', kilde: 'cache', kategori: 'okonomisk-sosialhjelp',
+        navident: 'Å990002', callId: 'kall-æøå-😀-"\'\\', sporingsIder: ['a', 'ø-2', '', 'x y,"z"'], instans: 'node-2:17',
+      }),
+      hendelse(3, { handling: 'OPPSLAG_START', tid: '2026-01-01T08:00:03.000Z', sporingsIder: ['{"json":[1]}'] }),
+    ]
+    await store.skriv(skrevet)
+    const lest = await alle(store)
+    t.equal(lest.length, 3)
+    t.same(lest.map(innhold), skrevet, 'byte-identical fields, nulls and arrays')
+    t.strictSame(lest.map(innhold), skrevet)
+    t.equal(lest[0]?.forrigeHash, GENESIS_HASH)
+    let forrige = GENESIS_HASH
+    for (const h of lest) {
+      t.equal(h.forrigeHash, forrige)
+      t.equal(h.hash, kjedeHash(forrige, innhold(h)))
+      forrige = h.hash
+    }
+    t.ok((lest[0]?.id ?? 0) < (lest[1]?.id ?? 0) && (lest[1]?.id ?? 0) < (lest[2]?.id ?? 0), 'ids grow')
+    t.strictSame((await store.sok({ navident: 'Å990002', grense: 10 })).map(innhold), [skrevet[1]])
+    t.equal(await store.sjekkpunkt(), null, 'no checkpoint before retention')
+    await store.skriv([])
+    t.equal((await alle(store)).length, 3, 'an empty write writes nothing')
+  })
+
+  t.test(`${navn}: one valid chain under 200 concurrent writers`, async (t) => {
+    const { store } = await lagStore(t)
+    const kall = Array.from({ length: 200 }, (_, i) =>
+      Array.from({ length: (i % 3) + 1 }, (_, j) => hendelse(i, { callId: `kall-${i}`, henvendelseId: `del-${j}` })))
+    const totalt = kall.reduce((sum, h) => sum + h.length, 0)
+    await Promise.all(kall.map((h) => store.skriv(h)))
+    const v = await verifiserKjede(store, { nokkel: NOKKEL, sidestorrelse: 97 })
+    t.has(v, { gyldig: true, antall: totalt, forsteBrudd: null })
+    const lest = await alle(store)
+    t.equal(lest.length, totalt)
+    // One call's events are committed together and in the order given.
+    for (let i = 0; i < lest.length;) {
+      const h = lest[i] as LagretHendelse
+      const n = kall[Number(h.callId.slice(5))]?.length ?? 0
+      t.strictSame(lest.slice(i, i + n).map((x) => [x.callId, x.henvendelseId]),
+        Array.from({ length: n }, (_, j) => [h.callId, `del-${j}`]))
+      i += n
+    }
+  })
+
+  t.test(`${navn}: concurrent writes share commits, in bounded batches`, async (t) => {
+    const { store } = await lagStore(t)
+    const for1 = store.antallCommits
+    await skrivN(store, 100)
+    const brukt = store.antallCommits - for1
+    t.ok(brukt >= 1 && brukt <= 5, `100 concurrent writes took ${brukt} commits`)
+    const for2 = store.antallCommits
+    await skrivN(store, 600, 100)
+    const brukt2 = store.antallCommits - for2
+    t.ok(brukt2 >= 3 && brukt2 <= 12, `600 concurrent writes took ${brukt2} commits (at most 256 events each)`)
+    t.equal((await alle(store)).length, 700)
+    // Sequential writes each commit on their own: nothing waits for company.
+    const for3 = store.antallCommits
+    await store.skriv([hendelse(1000)])
+    await store.skriv([hendelse(1001)])
+    t.equal(store.antallCommits - for3, 2)
+  })
+
+  t.test(`${navn}: search by person, employee, time and cursor`, async (t) => {
+    const { store } = await lagStore(t)
+    const personer = ['01918012345', '02928012345', '03938012345']
+    const ansatte = ['Z990001', 'Z990002']
+    const skrevet = Array.from({ length: 60 }, (_, n) =>
+      hendelse(n, { personident: personer[n % 3] as string, navident: ansatte[n % 2] as string }))
+    for (let i = 0; i < skrevet.length; i += 7) await store.skriv(skrevet.slice(i, i + 7))
+    const lagret = await alle(store)
+    const forventet = (f: (h: LagretHendelse) => boolean): number[] => lagret.filter(f).map((h) => h.id)
+    const ider = async (f: Parameters<AuditStore['sok']>[0]): Promise<number[]> => (await store.sok(f)).map((h) => h.id)
+
+    t.strictSame(await ider({ personident: personer[1], grense: 1000 }), forventet((h) => h.personident === personer[1]))
+    t.strictSame(await ider({ navident: 'Z990002', grense: 1000 }), forventet((h) => h.navident === 'Z990002'))
+    t.strictSame(await ider({ fra: tidFor(10), til: tidFor(20), grense: 1000 }), forventet((h) => h.tid >= tidFor(10) && h.tid < tidFor(20)),
+      'fra inclusive, til exclusive')
+    t.strictSame(await ider({ personident: personer[0], navident: 'Z990001', fra: tidFor(12), grense: 1000 }),
+      forventet((h) => h.personident === personer[0] && h.navident === 'Z990001' && h.tid >= tidFor(12)))
+    t.strictSame(await ider({ personident: 'ingen', grense: 10 }), [])
+    t.equal((await ider({ grense: 5 })).length, 5, 'grense caps the page')
+    t.strictSame(await ider({ grense: 5 }), lagret.slice(0, 5).map((h) => h.id), 'in id order')
+
+    // Paging with the cursor returns each match exactly once.
+    const filter = { personident: personer[2], til: tidFor(50) }
+    const sett: number[] = []
+    let etterId: number | undefined
+    for (let side = 0; side < 50; side++) {
+      const del = await store.sok({ ...filter, grense: 4, ...(etterId !== undefined ? { etterId } : {}) })
+      t.ok(del.length <= 4)
+      if (del.length === 0) break
+      sett.push(...del.map((h) => h.id))
+      etterId = del.at(-1)?.id
+    }
+    t.strictSame(sett, forventet((h) => h.personident === personer[2] && h.tid < tidFor(50)))
+    t.equal(new Set(sett).size, sett.length, 'no event twice')
+  })
+
+  t.test(`${navn}: the chain pages by id`, async (t) => {
+    const { store } = await lagStore(t)
+    await skrivN(store, 25)
+    const hele = await alle(store)
+    const sider: LagretHendelse[] = []
+    let etter = 0
+    for (;;) {
+      const side = await store.kjede(etter, 10)
+      t.ok(side.length <= 10)
+      if (side.length === 0) break
+      sider.push(...side)
+      etter = (side.at(-1) as LagretHendelse).id
+    }
+    t.strictSame(sider, hele)
+    t.strictSame(await store.kjede(0, 0), [])
+    t.strictSame(await store.kjede((hele.at(-1) as LagretHendelse).id, 10), [])
+    t.strictSame(await store.kjede((hele[4] as LagretHendelse).id, 3), hele.slice(5, 8))
+  })
+
+  t.test(`${navn}: the database itself refuses UPDATE and DELETE`, async (t) => {
+    const { store, sql, tabell } = await lagStore(t)
+    await skrivN(store, 5)
+    await store.slettFor(tidFor(1), NOKKEL)
+    const for_ = await alle(store)
+    const sp = await store.sjekkpunkt()
+    await t.rejects(sql(`UPDATE ${tabell.hendelse} SET navident = 'Z999999'`), /kun for tillegg/)
+    await t.rejects(sql(`DELETE FROM ${tabell.hendelse} WHERE navident = 'Z990001'`), /kun for tillegg/)
+    await t.rejects(sql(`UPDATE ${tabell.sjekkpunkt} SET antall_slettet = 0`), /kun for tillegg/)
+    await t.rejects(sql(`DELETE FROM ${tabell.sjekkpunkt}`), /kun for tillegg/)
+    t.strictSame(await alle(store), for_, 'nothing changed')
+    t.strictSame(await store.sjekkpunkt(), sp)
+  })
+
+  t.test(`${navn}: retention deletes the prefix and leaves a signed, chained checkpoint`, async (t) => {
+    const { store } = await lagStore(t)
+    await store.skriv(Array.from({ length: 20 }, (_, n) => hendelse(n)))
+    const for_ = await alle(store)
+    t.equal(await store.slettFor(tidFor(0), NOKKEL), 0, 'nothing older: nothing deleted')
+    t.equal(await store.sjekkpunkt(), null, 'and no checkpoint')
+
+    t.equal(await store.slettFor(tidFor(10), NOKKEL), 10)
+    const rest = await alle(store)
+    t.strictSame(rest, for_.slice(10), 'the rest is untouched')
+    const sp1 = await store.sjekkpunkt()
+    t.match(sp1, { sisteSlettedeId: for_[9]?.id, sisteSlettedeHash: for_[9]?.hash, antallSlettet: 10, forrigeSignatur: null })
+    if (!sp1) throw new Error('no checkpoint')
+    const { signatur, ...felt } = sp1
+    t.equal(signatur, sjekkpunktSignatur(felt, NOKKEL), 'signed with the key')
+    t.ok(!Number.isNaN(Date.parse(sp1.tid)))
+    t.has(await verifiserKjede(store, { nokkel: NOKKEL }), { gyldig: true, antall: 10, startEtterId: for_[9]?.id, forsteBrudd: null })
+    t.match(await verifiserKjede(store, { nokkel: 'feil-nokkel' }), { gyldig: false, forsteBrudd: { arsak: 'UGYLDIG_SJEKKPUNKT' } })
+    t.equal(await store.slettFor(tidFor(10), NOKKEL), 0, 'again: nothing')
+    t.strictSame(await store.sjekkpunkt(), sp1)
+
+    await skrivN(store, 5, 20)
+    t.equal(await store.slettFor(tidFor(15), NOKKEL), 5)
+    const sp2 = await store.sjekkpunkt()
+    t.match(sp2, { sisteSlettedeId: for_[14]?.id, antallSlettet: 5, forrigeSignatur: sp1.signatur }, 'chained to the first')
+    t.has(await verifiserKjede(store, { nokkel: NOKKEL }), { gyldig: true, antall: 10, forsteBrudd: null })
+
+    // Everything gone: the chain continues from the checkpoint, with ids past it.
+    t.equal(await store.slettFor('9999-01-01T00:00:00.000Z', NOKKEL), 10)
+    t.strictSame(await alle(store), [])
+    const sp3 = await store.sjekkpunkt()
+    t.has(await verifiserKjede(store, { nokkel: NOKKEL }), { gyldig: true, antall: 0, forsteBrudd: null })
+    await store.skriv([hendelse(100)])
+    const ny = await alle(store)
+    t.equal(ny[0]?.forrigeHash, sp3?.sisteSlettedeHash)
+    t.ok((ny[0]?.id ?? 0) > (sp3?.sisteSlettedeId ?? Infinity), 'ids are never reused')
+    t.has(await verifiserKjede(store, { nokkel: NOKKEL }), { gyldig: true, antall: 1, forsteBrudd: null })
+    t.has(await verifiserKjede(store, { nokkel: null }), { gyldig: false }, 'signed with a key, checked without')
+  })
+
+  t.test(`${navn}: retention without a key signs with plain SHA-256`, async (t) => {
+    const { store } = await lagStore(t)
+    await skrivN(store, 4)
+    t.equal(await store.slettFor(tidFor(2), null), 2)
+    t.has(await verifiserKjede(store, { nokkel: null }), { gyldig: true, antall: 2 })
+  })
+
+  t.test(`${navn}: a rewritten checkpoint is detected`, async (t) => {
+    const { store, sql, tabell, slaAvTriggere } = await lagStore(t)
+    await skrivN(store, 10)
+    const for_ = await alle(store)
+    await store.slettFor(tidFor(3), NOKKEL)
+    await slaAvTriggere()
+    // The attacker removes three more events and moves the checkpoint over them.
+    const skjult = for_[5] as LagretHendelse
+    await sql(`DELETE FROM ${tabell.hendelse} WHERE id <= ${skjult.id}`)
+    t.match(await verifiserKjede(store, { nokkel: NOKKEL }), { gyldig: false, forsteBrudd: { arsak: 'BRUTT_LENKE', id: for_[6]?.id } },
+      'a gap after the checkpoint')
+    await sql(`UPDATE ${tabell.sjekkpunkt} SET siste_slettede_id = ${skjult.id}, siste_slettede_hash = ${lit(skjult.hash)}, antall_slettet = 6`)
+    t.match(await verifiserKjede(store, { nokkel: NOKKEL }), { gyldig: false, forsteBrudd: { arsak: 'UGYLDIG_SJEKKPUNKT', id: null } })
+  })
+
+  t.test(`${navn}: tampering`, async (t) => {
+    const oppsett = async (t: Test): Promise<{ o: KontraktOppsett; h: LagretHendelse[] }> => {
+      const o = await lagStore(t)
+      await o.store.skriv(Array.from({ length: 10 }, (_, n) => hendelse(n)))
+      await o.slaAvTriggere()
+      return { o, h: await alle(o.store) }
+    }
+    const id = (h: LagretHendelse[], i: number): number => (h[i] as LagretHendelse).id
+
+    t.test('a changed field: ENDRET at that event', async (t) => {
+      const { o, h } = await oppsett(t)
+      await o.sql(`UPDATE ${o.tabell.hendelse} SET personident = '99999999999' WHERE id = ${id(h, 4)}`)
+      t.has(await verifiserKjede(o.store, { nokkel: NOKKEL }), { gyldig: false, antall: 4, sisteId: id(h, 3), forsteBrudd: { arsak: 'ENDRET', id: id(h, 4) } })
+    })
+
+    t.test('a changed null field and a changed array: ENDRET', async (t) => {
+      const { o, h } = await oppsett(t)
+      await o.sql(`UPDATE ${o.tabell.hendelse} SET regel = 'X' WHERE id = ${id(h, 2)}`)
+      t.same((await verifiserKjede(o.store, { nokkel: NOKKEL })).forsteBrudd, { arsak: 'ENDRET', id: id(h, 2) })
+      await o.sql(`UPDATE ${o.tabell.hendelse} SET sporings_ider = (SELECT sporings_ider FROM ${o.tabell.hendelse} WHERE id = ${id(h, 0)}) WHERE id = ${id(h, 1)}`)
+      t.same((await verifiserKjede(o.store, { nokkel: NOKKEL })).forsteBrudd, { arsak: 'ENDRET', id: id(h, 1) })
+    })
+
+    t.test('a deleted event: BRUTT_LENKE at the next', async (t) => {
+      const { o, h } = await oppsett(t)
+      await o.sql(`DELETE FROM ${o.tabell.hendelse} WHERE id = ${id(h, 5)}`)
+      t.same((await verifiserKjede(o.store, { nokkel: NOKKEL })).forsteBrudd, { arsak: 'BRUTT_LENKE', id: id(h, 6), forrigeId: id(h, 4) })
+    })
+
+    t.test('the first event deleted: BRUTT_LENKE with no previous', async (t) => {
+      const { o, h } = await oppsett(t)
+      await o.sql(`DELETE FROM ${o.tabell.hendelse} WHERE id = ${id(h, 0)}`)
+      t.same((await verifiserKjede(o.store, { nokkel: NOKKEL })).forsteBrudd, { arsak: 'BRUTT_LENKE', id: id(h, 1), forrigeId: null })
+    })
+
+    t.test('two events swapped: the first moved one is named', async (t) => {
+      const { o, h } = await oppsett(t)
+      const [a, b] = [id(h, 3), id(h, 7)]
+      await o.sql(`UPDATE ${o.tabell.hendelse} SET id = -1 WHERE id = ${a};
+        UPDATE ${o.tabell.hendelse} SET id = ${a} WHERE id = ${b};
+        UPDATE ${o.tabell.hendelse} SET id = ${b} WHERE id = -1`)
+      const lest = await alle(o.store)
+      t.equal(lest[3]?.callId, 'c-7', 'really swapped')
+      t.same((await verifiserKjede(o.store, { nokkel: NOKKEL })).forsteBrudd, { arsak: 'BRUTT_LENKE', id: a, forrigeId: id(h, 2) })
+    })
+
+    t.test('a forged event inserted with a recomputed hash: the event after it is named', async (t) => {
+      const { o, h } = await oppsett(t)
+      const k = h[4] as LagretHendelse
+      const falsk = { ...innhold(k), navident: 'Z999999' }
+      const falskHash = kjedeHash(k.hash, falsk)
+      // Make room after k, then put the forged event there.
+      await o.sql(`UPDATE ${o.tabell.hendelse} SET id = -id WHERE id > ${k.id};
+        UPDATE ${o.tabell.hendelse} SET id = -id + 1 WHERE id < 0;
+        INSERT INTO ${o.tabell.hendelse} (id, ${KOLONNER}, forrige_hash, hash)
+          SELECT ${k.id + 1}, tid, 'Z999999', handling, kategori, personident, henvendelse_id, beslutning, regel, kilde,
+                 sporings_ider, call_id, instans, ${lit(k.hash)}, ${lit(falskHash)}
+          FROM ${o.tabell.hendelse} WHERE id = ${k.id}`)
+      const lest = await alle(o.store)
+      t.equal(lest.length, 11)
+      t.equal(lest[5]?.navident, 'Z999999')
+      t.has(await verifiserKjede(o.store, { nokkel: NOKKEL }), {
+        gyldig: false, antall: 6, forsteBrudd: { arsak: 'BRUTT_LENKE', id: k.id + 2, forrigeId: k.id + 1 },
+      })
+    })
+
+    t.test('the last event deleted is not detectable by the chain alone', async (t) => {
+      // A known limit of a hash chain: truncating the tail leaves a valid, shorter chain.
+      const { o, h } = await oppsett(t)
+      await o.sql(`DELETE FROM ${o.tabell.hendelse} WHERE id = ${id(h, 9)}`)
+      t.has(await verifiserKjede(o.store, { nokkel: NOKKEL }), { gyldig: true, antall: 9 })
+    })
+  })
+
+  t.test(`${navn}: a reopened store continues the chain`, async (t) => {
+    const { store, apneIgjen } = await lagStore(t)
+    await skrivN(store, 5)
+    const sist = (await alle(store)).at(-1)
+    await store.lukk()
+    const igjen = await apneIgjen()
+    await igjen.skriv([hendelse(5)])
+    const lest = await alle(igjen)
+    t.equal(lest.length, 6)
+    t.equal(lest[5]?.forrigeHash, sist?.hash)
+    t.has(await verifiserKjede(igjen, { nokkel: null }), { gyldig: true, antall: 6 })
+  })
+
+  t.test(`${navn}: lukk commits what is queued`, async (t) => {
+    const { store, apneIgjen } = await lagStore(t)
+    const skrevet = store.skriv([hendelse(1)])
+    await store.lukk()
+    await skrevet
+    const igjen = await apneIgjen()
+    t.equal((await alle(igjen)).length, 1)
+  })
+
+  t.test(`${navn}: a failed commit rejects every caller in it, and the chain goes on`, async (t) => {
+    const { store, hindreSkriving } = await lagStore(t)
+    await skrivN(store, 3)
+    await hindreSkriving('Z000FEIL')
+    const utfall = await Promise.allSettled([
+      store.skriv([hendelse(10)]),
+      store.skriv([hendelse(11, { navident: 'Z000FEIL' })]),
+      store.skriv([hendelse(12)]),
+    ])
+    t.same(utfall.map((u) => u.status), ['rejected', 'rejected', 'rejected'], 'they shared the failed transaction')
+    for (const u of utfall) if (u.status === 'rejected') t.type(u.reason, AuditFeil)
+    await skrivN(store, 3, 20)
+    await t.rejects(store.skriv([hendelse(30, { navident: 'Z000FEIL' })]), AuditFeil)
+    await skrivN(store, 2, 40)
+    t.has(await verifiserKjede(store, { nokkel: null }), { gyldig: true, antall: 8, forsteBrudd: null })
+  })
+
+  t.test(`${navn}: a closed store is not ready and refuses with AuditFeil`, async (t) => {
+    const { store } = await lagStore(t)
+    t.equal(await store.klar(), true)
+    await store.skriv([hendelse(1)])
+    await store.lukk()
+    t.equal(await store.klar(), false)
+    await t.rejects(store.skriv([hendelse(2)]), AuditFeil)
+    await t.rejects(store.sok({ grense: 10 }), AuditFeil)
+    await t.rejects(store.kjede(0, 10), AuditFeil)
+    await t.rejects(store.slettFor(tidFor(5), null), AuditFeil)
+    await store.lukk()
+  })
+}

@@ -1,0 +1,141 @@
+// The contract suite against the real local PostgreSQL, each store in a fresh schema dropped
+// afterwards. Without a reachable database the file is skipped locally and fails on CI.
+import t, { type Test } from 'tap'
+import pg from 'pg'
+import { randomBytes } from 'node:crypto'
+import { apneAuditStore } from '../../src/audit/index.js'
+import { PostgresAuditStore } from '../../src/audit/postgres.js'
+import { verifiserKjede } from '../../src/audit/verifiser.js'
+import { hendelse, kontraktTester, type KontraktOppsett } from './kontrakt.js'
+
+const URL = process.env.AUDIT_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+
+async function tilgjengelig(): Promise<string | null> {
+  const klient = new pg.Client({ connectionString: URL, connectionTimeoutMillis: 3000 })
+  try {
+    await klient.connect()
+    await klient.query('SELECT 1')
+    return null
+  } catch (e) {
+    return (e as Error).message
+  } finally {
+    await klient.end().catch(() => {})
+  }
+}
+
+const nyttSkjema = (): string => `audit_test_${process.pid}_${randomBytes(4).toString('hex')}`
+
+/** A fresh schema, dropped (with everything in it) when the test ends. */
+async function medSkjema(t: Test): Promise<{ skjema: string; ra: pg.Client }> {
+  const skjema = nyttSkjema()
+  const ra = new pg.Client({ connectionString: URL })
+  await ra.connect()
+  t.teardown(async () => {
+    await ra.query(`DROP SCHEMA IF EXISTS "${skjema}" CASCADE`).catch(() => {})
+    await ra.end()
+  })
+  return { skjema, ra }
+}
+
+const feil = await tilgjengelig()
+if (feil !== null) {
+  const melding = `PostgreSQL at ${URL.replace(/\/\/[^@]*@/, '//…@')} is not reachable (${feil}); set AUDIT_TEST_POSTGRES_URL`
+  if (process.env.CI === 'true') t.fail(melding)
+  else t.plan(0, `skipped: ${melding}`)
+} else {
+  kontraktTester(t, 'postgres', async (t): Promise<KontraktOppsett> => {
+    const { skjema, ra } = await medSkjema(t)
+    const apne: PostgresAuditStore[] = []
+    const ny = async (): Promise<PostgresAuditStore> => {
+      const s = await PostgresAuditStore.apne(URL, { skjema, instans: 'test' })
+      apne.push(s)
+      return s
+    }
+    const store = await ny()
+    // Registered after medSkjema's teardown, so it runs first: stores close before the drop.
+    t.teardown(async () => { for (const s of apne) await s.lukk() })
+    const h = `"${skjema}".audit_hendelse`
+    const sp = `"${skjema}".audit_sjekkpunkt`
+    return {
+      store,
+      sql: async (sporring) => { await ra.query(sporring) },
+      tabell: { hendelse: h, sjekkpunkt: sp },
+      slaAvTriggere: async () => { await ra.query(`ALTER TABLE ${h} DISABLE TRIGGER USER; ALTER TABLE ${sp} DISABLE TRIGGER USER`) },
+      hindreSkriving: async (navident) => {
+        await ra.query(`CREATE FUNCTION "${skjema}".test_hindre() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN IF NEW.navident = '${navident}' THEN RAISE EXCEPTION 'hindret av testen'; END IF; RETURN NEW; END $$;
+          CREATE TRIGGER test_hindre BEFORE INSERT ON ${h} FOR EACH ROW EXECUTE FUNCTION "${skjema}".test_hindre()`)
+      },
+      apneIgjen: ny,
+    }
+  })
+
+  t.test('two replicas writing to one schema make one valid chain', async (t) => {
+    const { skjema } = await medSkjema(t)
+    const [a, b] = await Promise.all([
+      PostgresAuditStore.apne(URL, { skjema, instans: 'a' }),
+      PostgresAuditStore.apne(URL, { skjema, instans: 'b' }),
+    ])
+    t.teardown(async () => { await a.lukk(); await b.lukk() })
+    const runder = 20
+    for (let r = 0; r < runder; r++) {
+      await Promise.all(Array.from({ length: 30 }, (_, i) =>
+        (i % 2 ? a : b).skriv([hendelse(r * 100 + i, { instans: i % 2 ? 'a' : 'b' }), hendelse(r * 100 + i + 50)])))
+    }
+    const v = await verifiserKjede(a, { nokkel: null, sidestorrelse: 113 })
+    t.has(v, { gyldig: true, antall: runder * 30 * 2, forsteBrudd: null })
+    const alle = await b.kjede(0, 100_000)
+    t.ok(alle.some((h) => h.instans === 'a') && alle.some((h) => h.instans === 'b'), 'both wrote')
+    t.ok(a.antallCommits < runder * 15 && b.antallCommits < runder * 15, 'each still group-commits')
+    // Retention from one replica while the other writes.
+    const [slettet] = await Promise.all([a.slettFor(hendelse(1000).tid, null), b.skriv([hendelse(5000)])])
+    t.ok(slettet > 0)
+    t.has(await verifiserKjede(b, { nokkel: null }), { gyldig: true, forsteBrudd: null })
+  })
+
+  t.test('replicas starting together migrate once', async (t) => {
+    const { skjema, ra } = await medSkjema(t)
+    const butikker = await Promise.all(Array.from({ length: 4 }, () => PostgresAuditStore.apne(URL, { skjema })))
+    t.teardown(async () => { for (const s of butikker) await s.lukk() })
+    const { rows } = await ra.query(`SELECT versjon FROM "${skjema}".schema_versjon ORDER BY versjon`)
+    t.strictSame(rows.map((r: { versjon: number }) => r.versjon), [1])
+    t.equal(await (butikker[3] as PostgresAuditStore).klar(), true)
+  })
+
+  t.test('TRUNCATE is refused too, and the deletion flag is not global', async (t) => {
+    const { skjema, ra } = await medSkjema(t)
+    const store = await PostgresAuditStore.apne(URL, { skjema })
+    t.teardown(() => store.lukk())
+    await store.skriv([hendelse(1), hendelse(2)])
+    await t.rejects(ra.query(`TRUNCATE "${skjema}".audit_hendelse`), /kun for tillegg/)
+    await t.rejects(ra.query(`TRUNCATE "${skjema}".audit_sjekkpunkt`), /kun for tillegg/)
+    await store.slettFor(hendelse(2).tid, null)
+    // slettFor's SET LOCAL ended with its transaction.
+    await t.rejects(ra.query(`DELETE FROM "${skjema}".audit_hendelse`), /kun for tillegg/)
+    const { rows } = await ra.query(`SELECT current_setting('stonadsoppslag.audit_sletting', true) AS v`)
+    t.not(rows[0]?.v, 'på')
+    t.equal((await store.kjede(0, 10)).length, 1)
+  })
+
+  t.test('an unreachable database: opening fails with AuditFeil, a store that lost it is not ready', async (t) => {
+    await t.rejects(PostgresAuditStore.apne('postgres://postgres@127.0.0.1:1/test'), { name: 'AuditFeil' })
+    await t.rejects(PostgresAuditStore.apne(URL, { skjema: 'Ugyldig; DROP' }), { name: 'AuditFeil' })
+    const { skjema, ra } = await medSkjema(t)
+    const store = await PostgresAuditStore.apne(URL, { skjema })
+    t.teardown(() => store.lukk())
+    t.equal(await store.klar(), true)
+    // Write permission gone (as on a read-only standby): not ready, and writes fail.
+    await ra.query(`DROP TABLE IF EXISTS "${skjema}".audit_klar`)
+    t.equal(await store.klar(), false)
+    await ra.query(`ALTER TABLE "${skjema}".audit_hendelse RENAME TO borte`)
+    await t.rejects(store.skriv([hendelse(1)]), { name: 'AuditFeil' })
+    await t.rejects(store.sok({ grense: 1 }), { name: 'AuditFeil' })
+  })
+
+  t.test('apneAuditStore sends PostgreSQL URLs to the PostgreSQL store', async (t) => {
+    // (Not opened for real here: that would create tables in the shared database's public schema.)
+    for (const url of ['postgres://postgres@127.0.0.1:1/test', 'postgresql://postgres@127.0.0.1:1/test']) {
+      await t.rejects(apneAuditStore(url, { instans: 'replika-1' }), { name: 'AuditFeil', message: /i PostgreSQL/ })
+    }
+  })
+}

@@ -1,0 +1,147 @@
+// verifiserKjede over an in-memory fake store: every kind of break, paging, and the checkpoint.
+import t from 'tap'
+import {
+  GENESIS_HASH, kjedeHash, sjekkpunktSignatur,
+  type AuditHendelse, type AuditStore, type LagretHendelse, type Sjekkpunkt,
+} from '../../src/audit/port.js'
+import { verifiserKjede } from '../../src/audit/verifiser.js'
+
+const hendelse = (n: number): AuditHendelse => ({
+  tid: new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString(),
+  navident: 'Z990001',
+  handling: 'LES',
+  kategori: 'adresse',
+  personident: '01918012345',
+  henvendelseId: null,
+  beslutning: 'Permit',
+  regel: null,
+  kilde: 'cache',
+  sporingsIder: [],
+  callId: `c-${n}`,
+  instans: 'i',
+})
+
+/** A well-formed chain of n events with ids 1..n, starting from `forrige`. */
+function kjede(n: number, forrige = GENESIS_HASH, forsteId = 1): LagretHendelse[] {
+  const ut: LagretHendelse[] = []
+  for (let i = 0; i < n; i++) {
+    const h = hendelse(forsteId + i)
+    const hash = kjedeHash(forrige, h)
+    ut.push({ ...h, id: forsteId + i, forrigeHash: forrige, hash })
+    forrige = hash
+  }
+  return ut
+}
+
+function fake(hendelser: LagretHendelse[], sp: Sjekkpunkt | null = null, sidetak = Infinity): AuditStore & { kall: number } {
+  const store = {
+    kall: 0,
+    skriv: async () => {},
+    klar: async () => true,
+    sok: async () => [],
+    kjede: async (etter: number, grense: number) => {
+      store.kall++
+      return hendelser.filter((h) => h.id > etter).sort((a, b) => a.id - b.id).slice(0, Math.min(grense, sidetak))
+    },
+    sjekkpunkt: async () => sp,
+    slettFor: async () => 0,
+    lukk: async () => {},
+  }
+  return store
+}
+
+function sjekkpunkt(siste: LagretHendelse, nokkel: string | null, endring: Partial<Sjekkpunkt> = {}): Sjekkpunkt {
+  const felt = { sisteSlettedeId: siste.id, sisteSlettedeHash: siste.hash, antallSlettet: siste.id, tid: '2026-02-01T00:00:00.000Z', forrigeSignatur: null }
+  return { ...felt, signatur: sjekkpunktSignatur(felt, nokkel), ...endring }
+}
+
+t.test('an empty store is a valid, empty chain', async (t) => {
+  t.strictSame(await verifiserKjede(fake([]), { nokkel: null }),
+    { gyldig: true, antall: 0, startEtterId: 0, sisteId: null, forsteBrudd: null })
+})
+
+t.test('a whole chain is valid on any page size', async (t) => {
+  const h = kjede(10)
+  for (const sidestorrelse of [1, 3, 10, 11, 1000]) {
+    t.strictSame(await verifiserKjede(fake(h), { nokkel: null, sidestorrelse }),
+      { gyldig: true, antall: 10, startEtterId: 0, sisteId: 10, forsteBrudd: null }, `page ${sidestorrelse}`)
+  }
+  t.equal((await verifiserKjede(fake(h), { nokkel: null, sidestorrelse: 0 })).antall, 10, 'a page size below 1 means 1')
+})
+
+t.test('a store returning shorter pages than asked is still walked to its end', async (t) => {
+  const h = kjede(10)
+  h[8] = { ...(h[8] as LagretHendelse), navident: 'Z999999' }
+  t.match(await verifiserKjede(fake(h, null, 4), { nokkel: null, sidestorrelse: 5 }), { gyldig: false, forsteBrudd: { arsak: 'ENDRET', id: 9 } })
+})
+
+t.test('ENDRET: content that does not match its hash', async (t) => {
+  for (const [felt, verdi] of [['navident', 'Z1'], ['kategori', null], ['sporingsIder', ['x']], ['tid', '2026-01-01T00:00:04.001Z']] as const) {
+    const h = kjede(6)
+    h[3] = { ...(h[3] as LagretHendelse), [felt]: verdi }
+    t.strictSame(await verifiserKjede(fake(h), { nokkel: null, sidestorrelse: 2 }),
+      { gyldig: false, antall: 3, startEtterId: 0, sisteId: 3, forsteBrudd: { arsak: 'ENDRET', id: 4 } }, felt)
+  }
+  const h = kjede(3)
+  h[0] = { ...(h[0] as LagretHendelse), hash: 'f'.repeat(64) }
+  t.match(await verifiserKjede(fake(h), { nokkel: null }), { forsteBrudd: { arsak: 'ENDRET', id: 1 }, sisteId: null })
+})
+
+t.test('BRUTT_LENKE: a removed event names the one after it', async (t) => {
+  const h = kjede(6)
+  h.splice(2, 1)
+  t.strictSame(await verifiserKjede(fake(h), { nokkel: null }),
+    { gyldig: false, antall: 2, startEtterId: 0, sisteId: 2, forsteBrudd: { arsak: 'BRUTT_LENKE', id: 4, forrigeId: 2 } })
+})
+
+t.test('BRUTT_LENKE: the first event removed (no checkpoint)', async (t) => {
+  const h = kjede(4).slice(1)
+  t.match(await verifiserKjede(fake(h), { nokkel: null }), { forsteBrudd: { arsak: 'BRUTT_LENKE', id: 2, forrigeId: null } })
+})
+
+t.test('BRUTT_LENKE: moved events name the first one moved', async (t) => {
+  const h = kjede(6)
+  const [a, b] = [h[1] as LagretHendelse, h[4] as LagretHendelse]
+  h[1] = { ...b, id: 2 }
+  h[4] = { ...a, id: 5 }
+  t.match(await verifiserKjede(fake(h), { nokkel: null }), { antall: 1, forsteBrudd: { arsak: 'BRUTT_LENKE', id: 2, forrigeId: 1 } })
+})
+
+t.test('BRUTT_LENKE: a forged event with a recomputed hash names the event after it', async (t) => {
+  const h = kjede(5).map((x) => (x.id > 3 ? { ...x, id: x.id + 1 } : x))
+  const k = h[2] as LagretHendelse
+  const falsk = { ...hendelse(99), navident: 'Z999999' }
+  h.splice(3, 0, { ...falsk, id: 4, forrigeHash: k.hash, hash: kjedeHash(k.hash, falsk) })
+  t.strictSame(await verifiserKjede(fake(h), { nokkel: null }),
+    { gyldig: false, antall: 4, startEtterId: 0, sisteId: 4, forsteBrudd: { arsak: 'BRUTT_LENKE', id: 5, forrigeId: 4 } })
+})
+
+t.test('a checkpoint: the chain starts after it', async (t) => {
+  const hele = kjede(8)
+  const sp = sjekkpunkt(hele[2] as LagretHendelse, 'k')
+  const rest = hele.slice(3)
+  t.strictSame(await verifiserKjede(fake(rest, sp), { nokkel: 'k', sidestorrelse: 2 }),
+    { gyldig: true, antall: 5, startEtterId: 3, sisteId: 8, forsteBrudd: null })
+  t.strictSame(await verifiserKjede(fake([], sp), { nokkel: 'k' }),
+    { gyldig: true, antall: 0, startEtterId: 3, sisteId: null, forsteBrudd: null }, 'everything deleted')
+  // Events left behind the checkpoint are not part of the chain to check.
+  t.match(await verifiserKjede(fake(hele, sp), { nokkel: 'k' }), { gyldig: true, antall: 5 })
+  t.match(await verifiserKjede(fake(rest.slice(1), sp), { nokkel: 'k' }),
+    { gyldig: false, forsteBrudd: { arsak: 'BRUTT_LENKE', id: 5, forrigeId: null } }, 'first after the checkpoint removed')
+})
+
+t.test('UGYLDIG_SJEKKPUNKT: a checkpoint not signed with the key', async (t) => {
+  const hele = kjede(8)
+  const rest = hele.slice(3)
+  const ekte = sjekkpunkt(hele[2] as LagretHendelse, 'k')
+  const forventet = { gyldig: false, antall: 0, startEtterId: 3, sisteId: null, forsteBrudd: { arsak: 'UGYLDIG_SJEKKPUNKT', id: null } }
+  t.strictSame(await verifiserKjede(fake(rest, ekte), { nokkel: 'annen' }), forventet, 'another key')
+  t.strictSame(await verifiserKjede(fake(rest, ekte), { nokkel: null }), forventet, 'no key')
+  t.strictSame(await verifiserKjede(fake(rest, { ...ekte, antallSlettet: 2 }), { nokkel: 'k' }), forventet, 'count changed')
+  t.strictSame(await verifiserKjede(fake(rest, { ...ekte, forrigeSignatur: 'a'.repeat(64) }), { nokkel: 'k' }), forventet, 'unchained')
+  // Moved forward over more deleted events, without the key to re-sign.
+  const flyttet = sjekkpunkt(hele[4] as LagretHendelse, 'gjettet')
+  t.match(await verifiserKjede(fake(hele.slice(5), flyttet), { nokkel: 'k' }), { forsteBrudd: { arsak: 'UGYLDIG_SJEKKPUNKT' }, startEtterId: 5 })
+  const usignert = sjekkpunkt(hele[2] as LagretHendelse, null)
+  t.match(await verifiserKjede(fake(rest, usignert), { nokkel: null }), { gyldig: true, antall: 5 }, 'SHA-256 without a key')
+})

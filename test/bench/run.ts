@@ -1,0 +1,236 @@
+// The benchmark harness (`npm run bench`, never part of `npm test`). Everything on loopback: the
+// simulator in this process, the service and a bare-Fastify baseline as child processes, load from
+// autocannon (and a small closed-loop driver for the two-request lookup). Each scenario runs after
+// a warm-up; the table reports every figure also as a ratio to the baseline measured in this run.
+//
+// Environment: BENCH_SEKUNDER (default 10), BENCH_OPPVARMING (3), BENCH_POSTGRES (a postgres://
+// URL; default the local test database), BENCH_SCENARIER (comma list to run a subset).
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { performance } from 'node:perf_hooks'
+import autocannon from 'autocannon'
+import { Pool } from 'undici'
+import { DEV_VERDIER } from '../../src/config.js'
+import { personMedTag, startSimulator, type KjorendeSimulator } from '../../src/simulator/index.js'
+
+const SEKUNDER = Number(process.env['BENCH_SEKUNDER'] ?? 10)
+const OPPVARMING = Number(process.env['BENCH_OPPVARMING'] ?? 3)
+const POSTGRES = process.env['BENCH_POSTGRES'] ?? 'postgres://postgres@127.0.0.1:5432/test'
+const VALGTE = process.env['BENCH_SCENARIER']?.split(',')
+const skal = (navn: string) => !VALGTE || VALGTE.includes(navn)
+
+interface Barn { url: string; prosess: ChildProcess; stopp(): Promise<void> }
+
+async function startBarn(args: string[], env: Record<string, string>, klarMonster = /^KLAR (\S+)/): Promise<Barn & { startMs: number }> {
+  const t0 = performance.now()
+  const prosess = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+  const url = await new Promise<string>((ok, feil) => {
+    createInterface({ input: prosess.stdout as NodeJS.ReadableStream }).on('line', (l) => {
+      const m = klarMonster.exec(l)
+      if (m) ok(m[1] as string)
+    })
+    prosess.once('exit', (k) => feil(new Error(`${args.join(' ')} avsluttet (${k})`)))
+  })
+  return {
+    url,
+    prosess,
+    startMs: performance.now() - t0,
+    stopp: () => new Promise<void>((ok) => { prosess.once('exit', () => ok()); prosess.kill('SIGTERM') }),
+  }
+}
+
+/** Current and peak resident memory of a process, MiB. */
+function minne(pid: number): { rss: number; topp: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kb = (felt: string) => Number(new RegExp(`${felt}:\\s+(\\d+)`).exec(status)?.[1] ?? 0)
+  return { rss: kb('VmRSS') / 1024, topp: kb('VmHWM') / 1024 }
+}
+
+interface Resultat { navn: string; rps: number; p50: number; p99: number; toppMiB: number | null; merknad?: string }
+
+async function kanon(url: string, valg: Partial<autocannon.Options>): Promise<autocannon.Result> {
+  await autocannon({ url, connections: valg.connections ?? 50, duration: OPPVARMING, ...valg })
+  return autocannon({ url, connections: valg.connections ?? 50, duration: SEKUNDER, ...valg })
+}
+
+function tjenesteMiljo(sim: KjorendeSimulator, auditStore: string, ekstra: Record<string, string> = {}) {
+  return {
+    ...DEV_VERDIER, ...sim.urls,
+    NODE_ENV: 'production', LOG_LEVEL: 'warn', AUDIT_CEF: 'av', AUDIT_STORE: auditStore,
+    OPPSLAG_MAKS_ANTALL: '50000', ...ekstra,
+  }
+}
+
+async function main() {
+  const resultater: Resultat[] = []
+  const notater: string[] = []
+  const tmp = mkdtempSync(join(tmpdir(), 'stonadsoppslag-bench-'))
+  const sim = await startSimulator({
+    integrasjon: { id: DEV_VERDIER.FIKS_INTEGRASJON_ID, passord: DEV_VERDIER.FIKS_INTEGRASJON_PASSORD },
+    audience: DEV_VERDIER.AZURE_APP_CLIENT_ID,
+    groups: [DEV_VERDIER.GRUPPE_NKS],
+  })
+  const token = await sim.lagToken({ navident: 'Z990009', groups: [DEV_VERDIER.GRUPPE_NKS], aud: DEV_VERDIER.AZURE_APP_CLIENT_ID, expiresIn: 7200 })
+  const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+  const person = personMedTag(sim.datasett, 'ugradert-to-kommuner').personident
+  const tsx = ['--import', 'tsx']
+
+  async function nyttOppslag(url: string): Promise<{ id: string; konto: string }> {
+    const start = await fetch(`${url}/api/v1/oppslag`, { method: 'POST', headers: auth, body: JSON.stringify({ personident: person, henvendelseId: 'BENCH' }) })
+    const { oppslagId } = (await start.json()) as { oppslagId: string }
+    const konto = await (await fetch(`${url}/api/v1/oppslag/${oppslagId}/konto`, { headers: auth })).text()
+    return { id: oppslagId, konto }
+  }
+
+  // ── baseline and scenario 1/2: cached category read ─────────────────────────
+  const forste = await startBarn([...tsx, 'test/bench/tjeneste.ts'], tjenesteMiljo(sim, `sqlite:${join(tmp, 'payload.db')}`))
+  const { konto: payload } = await nyttOppslag(forste.url)
+  await forste.stopp()
+
+  const baseline = await startBarn([...tsx, 'test/bench/baseline.ts'], { BENCH_PAYLOAD: payload })
+  const b = await kanon(`${baseline.url}/payload`, {})
+  resultater.push({ navn: 'baseline: bare Fastify, same JSON', rps: b.requests.average, p50: b.latency.p50, p99: b.latency.p99, toppMiB: minne(baseline.prosess.pid as number).topp })
+  await baseline.stopp()
+
+  const lesScenario = async (navn: string, auditStore: string, env: Record<string, string> = {}) => {
+    const s = await startBarn([...tsx, 'test/bench/tjeneste.ts'], tjenesteMiljo(sim, auditStore, env))
+    const { id } = await nyttOppslag(s.url)
+    const r = await kanon(`${s.url}/api/v1/oppslag/${id}/konto`, { headers: auth })
+    const feil = r.non2xx + r.errors
+    resultater.push({ navn, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, toppMiB: minne(s.prosess.pid as number).topp, ...(feil ? { merknad: `${feil} feil` } : {}) })
+    await s.stopp()
+  }
+  if (skal('1')) {
+    await lesScenario('1: cached read, SQLite audit', `sqlite:${join(tmp, 's1.db')}`)
+    await lesScenario('1: cached read, auditing off', `sqlite:${join(tmp, 's1-av.db')}`, { BENCH_AUDIT: 'av' })
+  }
+  if (skal('2')) {
+    const skjema = `bench_${Date.now()}`
+    await lesScenario('2: cached read, PostgreSQL audit', `${POSTGRES}${POSTGRES.includes('?') ? '&' : '?'}schema=${skjema}`)
+  }
+
+  // ── scenario 3: uncached lookup, POST + GET of all, 200 concurrent ─────────
+  const oppslagScenario = async (navn: string, forsinkelseMs: number) => {
+    const upstreams = ['pdl', 'skjerming', 'nom', 'fiks-soknader', 'fiks-dokument', 'fiks-kommuneinfo', 'fiks-io'] as const
+    for (const u of upstreams) sim.styring.settFeil({ upstream: u }, forsinkelseMs > 0 ? { latencyMs: forsinkelseMs } : null)
+    const s = await startBarn([...tsx, 'test/bench/tjeneste.ts'], tjenesteMiljo(sim, `sqlite:${join(tmp, `s3-${forsinkelseMs}.db`)}`))
+    const pool = new Pool(s.url, { connections: 256 })
+    const post: number[] = []
+    const get: number[] = []
+    let feil = 0
+    const kjor = async (slutt: number, mal: boolean) => {
+      while (performance.now() < slutt) {
+        const t0 = performance.now()
+        const a = await pool.request({ method: 'POST', path: '/api/v1/oppslag', headers: auth, body: JSON.stringify({ personident: person, henvendelseId: 'B' }) })
+        const { oppslagId } = (await a.body.json()) as { oppslagId?: string }
+        const t1 = performance.now()
+        if (!oppslagId) { feil++; continue }
+        const g = await pool.request({ method: 'GET', path: `/api/v1/oppslag/${oppslagId}`, headers: auth })
+        await g.body.text()
+        if (g.statusCode !== 200) feil++
+        const t2 = performance.now()
+        if (mal) { post.push(t1 - t0); get.push(t2 - t1) }
+      }
+    }
+    await Promise.all(Array.from({ length: 200 }, () => kjor(performance.now() + OPPVARMING * 1000, false)))
+    const start = performance.now()
+    await Promise.all(Array.from({ length: 200 }, () => kjor(performance.now() + SEKUNDER * 1000, true)))
+    const varighet = (performance.now() - start) / 1000
+    const pct = (xs: number[], p: number) => { const s = [...xs].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0 }
+    // Critical path of upstream latency: POST max(PDL, skjerming, NOM) = 1 hop; GET: case list →
+    // KommuneInfo → documents and fagsystem in parallel = 3 hops.
+    const postHopp = 1
+    const getHopp = 3
+    const egen = (xs: number[], hopp: number, p: number) => pct(xs, p) - hopp * forsinkelseMs
+    resultater.push({
+      navn: `${navn} (POST+GET per lookup)`,
+      rps: post.length / varighet,
+      p50: pct(post.map((p, i) => p + (get[i] ?? 0)), 50),
+      p99: pct(post.map((p, i) => p + (get[i] ?? 0)), 99),
+      toppMiB: minne(s.prosess.pid as number).topp,
+      merknad: `service-added p50/p99: POST ${egen(post, postHopp, 50).toFixed(1)}/${egen(post, postHopp, 99).toFixed(1)} ms, GET ${egen(get, getHopp, 50).toFixed(1)}/${egen(get, getHopp, 99).toFixed(1)} ms${feil ? `; ${feil} feil` : ''}`,
+    })
+    await pool.close()
+    await s.stopp()
+    for (const u of upstreams) sim.styring.settFeil({ upstream: u }, null)
+  }
+  if (skal('3')) {
+    await oppslagScenario('3: uncached lookup, upstreams 0 ms', 0)
+    await oppslagScenario('3: uncached lookup, upstreams 50 ms', 50)
+  }
+
+  // ── scenario 4: memory with 10 000 live lookups ─────────────────────────────
+  if (skal('4')) {
+    const s = await startBarn([...tsx, 'test/bench/tjeneste.ts'], tjenesteMiljo(sim, `sqlite:${join(tmp, 's4.db')}`, { BENCH_SESJONER: 'ja' }))
+    const pool = new Pool(s.url, { connections: 50 })
+    let nr = 0
+    const t0 = performance.now()
+    await Promise.all(Array.from({ length: 50 }, async () => {
+      while (nr < 10_000) {
+        nr++
+        const a = await pool.request({ method: 'POST', path: '/api/v1/oppslag', headers: auth, body: JSON.stringify({ personident: person, henvendelseId: 'M' }) })
+        const { oppslagId } = (await a.body.json()) as { oppslagId: string }
+        await (await pool.request({ method: 'GET', path: `/api/v1/oppslag/${oppslagId}`, headers: auth })).body.text()
+      }
+    }))
+    const sesjoner = (await (await fetch(`${s.url}/bench/sesjoner`)).json()) as { antall: number; bytes: number }
+    const m = minne(s.prosess.pid as number)
+    resultater.push({
+      navn: '4: 10 000 live lookups, each read once',
+      rps: 10_000 / ((performance.now() - t0) / 1000), p50: Number.NaN, p99: Number.NaN, toppMiB: m.topp,
+      merknad: `RSS ${m.rss.toFixed(0)} MiB, ${sesjoner.antall} sessions, cache ${(sesjoner.bytes / 1024 / 1024).toFixed(1)} MiB`,
+    })
+    notater.push(`Scenario 4: RSS now ${m.rss.toFixed(1)} MiB, peak ${m.topp.toFixed(1)} MiB; ${sesjoner.antall} sessions holding ${(sesjoner.bytes / 1048576).toFixed(1)} MiB by the cache's own size count.`)
+    await pool.close()
+    await s.stopp()
+  }
+
+  // ── scenario 5: start-up to ready, the built server ─────────────────────────
+  if (skal('5')) {
+    const tider: number[] = []
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now()
+      const prosess = spawn(process.execPath, ['dist/server.js'], {
+        env: { ...process.env, ...tjenesteMiljo(sim, `sqlite:${join(tmp, `s5-${i}.db`)}`), PORT: String(18_500 + i), HOST: '127.0.0.1' },
+        stdio: 'ignore',
+      })
+      for (;;) {
+        try {
+          const r = await fetch(`http://127.0.0.1:${18_500 + i}/health/ready`)
+          if (r.status === 200) break
+        } catch { /* not listening yet */ }
+        await new Promise((r) => setTimeout(r, 5))
+      }
+      tider.push(performance.now() - t0)
+      await new Promise<void>((ok) => { prosess.once('exit', () => ok()); prosess.kill('SIGTERM') })
+    }
+    tider.sort((a, b) => a - b)
+    resultater.push({ navn: '5: start-up to ready (node dist/server.js), 5 runs', rps: Number.NaN, p50: tider[2] as number, p99: tider[4] as number, toppMiB: null, merknad: `min ${tider[0]?.toFixed(0)} ms` })
+  }
+
+  await sim.close()
+  const base = resultater[0] as Resultat
+  const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–')
+  const linjer = [
+    `# stonadsoppslag benchmark`,
+    '',
+    `${new Date().toISOString()} · ${cpus().length} cores (${cpus()[0]?.model ?? '?'}) · Node ${process.version} · ${SEKUNDER} s per scenario after ${OPPVARMING} s warm-up, loopback`,
+    '',
+    '| scenario | req/s | × baseline | p50 ms | p99 ms | p99 × baseline | peak RSS MiB | notes |',
+    '|---|---:|---:|---:|---:|---:|---:|---|',
+    ...resultater.map((r) =>
+      `| ${r.navn} | ${f(r.rps, 0)} | ${f(r.rps / base.rps, 2)} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.p99 / base.p99, 1)} | ${r.toppMiB === null ? '–' : f(r.toppMiB, 0)} | ${r.merknad ?? ''} |`),
+    '',
+    ...notater,
+    '',
+  ]
+  const tabell = linjer.join('\n')
+  process.stdout.write(tabell)
+  mkdirSync('bench-results', { recursive: true })
+  writeFileSync(join('bench-results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.md`), tabell)
+}
+
+await main()
