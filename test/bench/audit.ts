@@ -1,0 +1,55 @@
+// Audit store throughput (`npm run bench:audit`): events durably committed per second on each
+// store with 1, 16 and 128 concurrent writers, each writer awaiting its own commit before the next
+// (as a request does), and the average group-commit batch that results.
+import { mkdtempSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import pg from 'pg'
+import type { AuditHendelse, AuditStore } from '../../src/audit/port.js'
+import { PostgresAuditStore } from '../../src/audit/postgres.js'
+import { SqliteAuditStore } from '../../src/audit/sqlite.js'
+
+const SEKUNDER = Number(process.env['BENCH_SEKUNDER'] ?? 5)
+const POSTGRES = process.env['BENCH_POSTGRES'] ?? 'postgres://postgres@127.0.0.1:5432/test'
+
+const hendelse = (n: number): AuditHendelse => ({
+  tid: new Date().toISOString(), navident: 'Z990009', handling: 'LES', kategori: 'konto', personident: '14839010150',
+  henvendelseId: `H-${n}`, beslutning: 'Permit', regel: null, kilde: 'cache', sporingsIder: [], callId: `c-${n}`, instans: 'bench',
+})
+
+async function mal(store: AuditStore & { antallCommits: number }, skrivere: number) {
+  let n = 0
+  const commitsFor = store.antallCommits
+  const slutt = performance.now() + SEKUNDER * 1000
+  const t0 = performance.now()
+  await Promise.all(Array.from({ length: skrivere }, async () => {
+    while (performance.now() < slutt) await store.skriv([hendelse(n++)])
+  }))
+  const s = (performance.now() - t0) / 1000
+  const commits = store.antallCommits - commitsFor
+  return { perSekund: n / s, batch: n / Math.max(commits, 1) }
+}
+
+const rader: string[] = []
+const dir = mkdtempSync(join(tmpdir(), 'audit-bench-'))
+const sqlite = new SqliteAuditStore(join(dir, 'audit.db'))
+const skjema = `bench_audit_${Date.now()}`
+const postgres = await PostgresAuditStore.apne(POSTGRES, { skjema })
+for (const [navn, store] of [['SQLite (WAL, synchronous=FULL)', sqlite], ['PostgreSQL (local)', postgres]] as const) {
+  for (const skrivere of [1, 16, 128]) {
+    const r = await mal(store, skrivere)
+    rader.push(`| ${navn} | ${skrivere} | ${r.perSekund.toFixed(0)} | ${r.batch.toFixed(1)} |`)
+  }
+}
+await sqlite.lukk()
+await postgres.lukk()
+const klient = new pg.Client({ connectionString: POSTGRES })
+await klient.connect()
+await klient.query(`DROP SCHEMA "${skjema}" CASCADE`)
+await klient.end()
+process.stdout.write([
+  `# audit store throughput`, '',
+  `${new Date().toISOString()} · ${cpus().length} cores · Node ${process.version} · ${SEKUNDER} s per cell`, '',
+  '| store | writers | events/s committed | events per commit |', '|---|---:|---:|---:|', ...rader, '',
+].join('\n'))
