@@ -56,6 +56,8 @@ export const Feilsvar = z.object({
 export type Feilsvar = z.infer<typeof Feilsvar>
 
 // ── dialect `generisk.v1`: our own reference payload ────────────────────────
+// Written out here rather than derived from src/domain/model.ts on purpose: a published protocol
+// version is frozen, while the internal model may change.
 const Dato = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
 const GeneriskAdresse = z.object({
   adresselinjer: z.array(z.string()),

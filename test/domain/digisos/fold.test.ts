@@ -1,6 +1,7 @@
 import tap from 'tap'
 import fc from 'fast-check'
 import { erForGammel, foldDigisosSak, tilhorerPerson } from '../../../src/domain/digisos/fold.js'
+import { KJENTE_TYPER } from '../../../src/domain/digisos/hendelser.js'
 import { Soknad } from '../../../src/domain/model.js'
 import { ANNEN_PERSON, KONTO, PERSON, lagDigisosSak, lesFixture } from '../hjelpere.js'
 
@@ -288,15 +289,7 @@ tap.test('sendt comes from timestampSendt, sistEndret from the case metadata', a
 const hendelseArb = fc.record(
   {
     type: fc.constantFrom(
-      'soknadsStatus',
-      'tildeltNavKontor',
-      'saksStatus',
-      'vedtakFattet',
-      'utbetaling',
-      'dokumentasjonEtterspurt',
-      'forelopigSvar',
-      'vilkar',
-      'rammevedtak',
+      ...KJENTE_TYPER,
       'ukjent',
     ),
     hendelsestidspunkt: fc.oneof(
