@@ -100,6 +100,9 @@ export class OppslagSesjoner {
   lagre(sesjon: OppslagSesjon, innhentet: Innhentet): void {
     if (!this.cache.has(sesjon.oppslagId)) return // ended while fetching: keep nothing
     sesjon.innhentet = innhentet
+    // lru-cache keeps the old size when the same value object is set again: remove, then add,
+    // so the byte bound counts the data.
+    this.cache.delete(sesjon.oppslagId)
     this.cache.set(sesjon.oppslagId, sesjon, { ttl: Math.max(1, Math.min(this.idleTtlMs, sesjon.utloperSenest - this.na())) })
   }
 

@@ -1,0 +1,53 @@
+import t from 'tap'
+import type { Tillatelse } from '../../src/access/regler.js'
+import type { Innhentet } from '../../src/oppslag/sesjoner.js'
+import { OppslagSesjoner } from '../../src/oppslag/sesjoner.js'
+
+const tillatelse = (navident = 'Z990009') =>
+  ({ navident, personident: '14839010150', henvendelseId: 'H', gradering: 'UGRADERT', kommunenummer: '0301' }) as Tillatelse
+const data = (fyll: number): Innhentet => ({
+  data: {
+    kilder: [],
+    konto: { kontoer: [] },
+    adresse: { adresser: [{ type: 'POST', adresselinjer: ['x'.repeat(fyll)], postnummer: null, poststed: null, opphav: { kommunenummer: '0301', system: 'DIGISOS' } }] },
+    'okonomisk-sosialhjelp': { soknader: [] },
+    kvalifiseringsprogram: { programmer: [] },
+    'midlertidig-bolig': { opphold: [] },
+  },
+  tilbakeholdt: { adresser: false },
+  sporing: [],
+})
+
+t.test('the byte bound counts the cached data and evicts the least recently used', async (t) => {
+  const s = new OppslagSesjoner({ idleTtlMs: 60_000, maxTtlMs: 120_000, maksAntall: 100, maksBytes: 100_000 })
+  const a = s.opprett(tillatelse())
+  const tom = s.bytes
+  s.lagre(a, data(10_000))
+  t.ok(s.bytes > tom + 20_000, `the data is counted (${s.bytes} bytes)`)
+  const b = s.opprett(tillatelse())
+  s.lagre(b, data(10_000))
+  s.hent(a.oppslagId, 'Z990009') // a is now the most recently used
+  for (let i = 0; i < 3; i++) s.lagre(s.opprett(tillatelse()), data(10_000))
+  t.ok(s.bytes <= 100_000, 'the bound holds')
+  t.equal(s.hent(b.oppslagId, 'Z990009'), null, 'the least recently used went first')
+  t.not(s.hent(a.oppslagId, 'Z990009'), null)
+})
+
+t.test('max life, idle time and another employee', async (t) => {
+  let na = 1_000_000
+  const s = new OppslagSesjoner({ idleTtlMs: 60_000, maxTtlMs: 120_000, maksAntall: 10, maksBytes: 1_000_000, na: () => na })
+  const a = s.opprett(tillatelse())
+  t.equal(s.hent(a.oppslagId, 'Z990008'), null, 'another employee sees nothing')
+  na += 50_000
+  t.not(s.hent(a.oppslagId, 'Z990009'), null)
+  t.equal(s.utloper(a), na + 60_000)
+  na += 50_000
+  t.equal(s.utloper(a), a.utloperSenest, 'never past the maximum life')
+  na += 25_000
+  s.feiUtlopte()
+  t.equal(s.antall, 0, 'swept at maximum life')
+  const b = s.opprett(tillatelse())
+  s.avslutt(b.oppslagId)
+  s.lagre(b, data(10))
+  t.equal(s.antall, 0, 'data fetched after the end is not kept')
+})
