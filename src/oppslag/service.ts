@@ -3,12 +3,13 @@
 // decision and read is committed to the audit log before the response leaves.
 import { forhandsvurder, vurder, type Fakta, type Grupper, type Regel, type Saksbehandler, type Tillatelse } from '../access/regler.js'
 import type { AuditHendelse, AuditStore } from '../audit/port.js'
-import { KATEGORIER, type Kategori, type Kilde, type Tilbakeholdt } from '../domain/model.js'
+import { KATEGORIER, type Kategori } from '../domain/model.js'
 import { validerPersonident } from '../domain/personident.js'
 import { Problem, type Feilkode } from '../feil.js'
 import { RegisterFeil, type AnsattRegister, type KallKontekst, type Person, type PersonRegister, type SkjermingRegister } from '../sources/ports.js'
 import { hentStonadsopplysninger, ManglendeKilder, type InnhentingAvhengigheter } from './innhenting.js'
-import { kilderKomplette, type Innhentet, type OppslagSesjon, type OppslagSesjoner } from './sesjoner.js'
+import { komprimer, type Kompakt } from './kompakt.js'
+import { kilderKomplette, type OppslagSesjon, type OppslagSesjoner } from './sesjoner.js'
 
 export interface OppslagAvhengigheter extends InnhentingAvhengigheter {
   personer: PersonRegister
@@ -22,9 +23,8 @@ export interface OppslagAvhengigheter extends InnhentingAvhengigheter {
 
 export interface Lest {
   utloper: string
-  kilder: Kilde[]
-  tilbakeholdt: Tilbakeholdt
-  data: Innhentet['data']
+  /** The validated, serialized data (see ./kompakt.ts). */
+  kompakt: Kompakt
 }
 
 export class OppslagService {
@@ -146,7 +146,7 @@ export class OppslagService {
       throw new Problem(rolle.kode)
     }
 
-    let innhentet: Innhentet
+    let innhentet: Kompakt
     let kilde: 'cache' | 'upstream'
     if (sesjon.innhentet) {
       innhentet = sesjon.innhentet
@@ -168,22 +168,18 @@ export class OppslagService {
         }),
       ),
     )
-    return {
-      utloper: new Date(this.avh.sesjoner.utloper(sesjon)).toISOString(),
-      kilder: innhentet.data.kilder,
-      tilbakeholdt: innhentet.tilbakeholdt,
-      data: innhentet.data,
-    }
+    return { utloper: new Date(this.avh.sesjoner.utloper(sesjon)).toISOString(), kompakt: innhentet }
   }
 
   /** One fetch per session at a time; concurrent reads share it. Only a complete result is
    *  cached, so a municipality that was down is asked again on the next read. */
-  private innhent(sesjon: OppslagSesjon, callId: string): Promise<Innhentet> {
+  private innhent(sesjon: OppslagSesjon, callId: string): Promise<Kompakt> {
     if (sesjon.underveis) return sesjon.underveis
     const underveis = hentStonadsopplysninger(sesjon.tillatelse as Tillatelse, this.avh, { callId })
       .then((innhentet) => {
-        if (kilderKomplette(innhentet.data.kilder)) this.avh.sesjoner.lagre(sesjon, innhentet)
-        return innhentet
+        const kompakt = komprimer(innhentet)
+        if (kilderKomplette(kompakt.kilder)) this.avh.sesjoner.lagre(sesjon, kompakt)
+        return kompakt
       })
       .catch((e: unknown) => {
         if (e instanceof ManglendeKilder) throw new Problem('KILDER_UTILGJENGELIG')

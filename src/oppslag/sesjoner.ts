@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import type { Kilde, Stonadsopplysninger, Tilbakeholdt } from '../domain/model.js'
 import type { Tillatelse } from '../access/regler.js'
+import type { Kompakt } from './kompakt.js'
 
 export interface Innhentet {
   data: Stonadsopplysninger
@@ -19,9 +20,9 @@ export interface OppslagSesjon {
   readonly opprettet: number
   readonly utloperSenest: number
   /** Cached result; only complete results (no UTILGJENGELIG kilde) are kept. */
-  innhentet: Innhentet | null
+  innhentet: Kompakt | null
   /** A fetch in flight, shared by concurrent reads of the same lookup. */
-  underveis: Promise<Innhentet> | null
+  underveis: Promise<Kompakt> | null
 }
 
 export interface SesjonValg {
@@ -37,10 +38,9 @@ export const OPPSLAG_ID_MONSTER = /^[A-Za-z0-9_-]{43}$/
 
 const GRUNNSTORRELSE = 512
 
-/** Rough size in bytes of what a session holds; bounds memory, so it errs on the large side. */
+/** Size in bytes of what a session holds; bounds memory, so it errs on the large side. */
 function storrelse(s: OppslagSesjon): number {
-  if (!s.innhentet) return GRUNNSTORRELSE
-  return GRUNNSTORRELSE + 2 * JSON.stringify(s.innhentet.data).length
+  return GRUNNSTORRELSE + (s.innhentet?.bytes ?? 0)
 }
 
 export class OppslagSesjoner {
@@ -97,7 +97,7 @@ export class OppslagSesjoner {
   }
 
   /** Stores fetched data in the session (re-set so the byte bound counts it). */
-  lagre(sesjon: OppslagSesjon, innhentet: Innhentet): void {
+  lagre(sesjon: OppslagSesjon, innhentet: Kompakt): void {
     if (!this.cache.has(sesjon.oppslagId)) return // ended while fetching: keep nothing
     sesjon.innhentet = innhentet
     // lru-cache keeps the old size when the same value object is set again: remove, then add,

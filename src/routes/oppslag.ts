@@ -2,7 +2,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { Saksbehandler } from '../access/regler.js'
+import { heltSvar, kategoriSvar } from '../oppslag/kompakt.js'
 import type { OppslagService } from '../oppslag/service.js'
+
+const JSON_TYPE = 'application/json; charset=utf-8'
 import { KategoriParams, KategoriSvar, Oppslag, OppslagOpprettet, OppslagParams, StartOppslag, problemer } from './skjema.js'
 
 export const oppslagRoutes: FastifyPluginAsyncZod<{ oppslag: OppslagService }> = async (app, { oppslag }) => {
@@ -31,11 +34,11 @@ export const oppslagRoutes: FastifyPluginAsyncZod<{ oppslag: OppslagService }> =
       params: OppslagParams,
       response: { 200: Oppslag, ...problemer(400, 401, 403, 404, 503) },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const { oppslagId } = request.params
     const lest = await oppslag.les(saksbehandler(request.saksbehandler), oppslagId, null, request.id)
-    const { kilder: _kilder, ...kategorier } = lest.data
-    return { oppslagId, utloper: lest.utloper, kilder: lest.kilder, tilbakeholdt: lest.tilbakeholdt, kategorier }
+    // Already validated against the schema and serialized when fetched (oppslag/kompakt.ts).
+    return reply.type(JSON_TYPE).send(heltSvar(lest.kompakt, oppslagId, lest.utloper) as never)
   })
 
   app.get('/oppslag/:oppslagId/:kategori', {
@@ -45,10 +48,10 @@ export const oppslagRoutes: FastifyPluginAsyncZod<{ oppslag: OppslagService }> =
       params: KategoriParams,
       response: { 200: KategoriSvar, ...problemer(400, 401, 403, 404, 503) },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const { oppslagId, kategori } = request.params
     const lest = await oppslag.les(saksbehandler(request.saksbehandler), oppslagId, kategori, request.id)
-    return { oppslagId, utloper: lest.utloper, kilder: lest.kilder, tilbakeholdt: lest.tilbakeholdt, kategori, data: lest.data[kategori] }
+    return reply.type(JSON_TYPE).send(kategoriSvar(lest.kompakt, oppslagId, lest.utloper, kategori) as never)
   })
 
   app.delete('/oppslag/:oppslagId', {

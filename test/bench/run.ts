@@ -201,7 +201,7 @@ async function main() {
 
   // ── scenario 4: memory with 10 000 live lookups ─────────────────────────────
   if (skal('4')) {
-    const s = await startBarn([...tsx, 'test/bench/tjeneste.ts'], tjenesteMiljo(sim, `sqlite:${join(tmp, 's4.db')}`, { BENCH_SESJONER: 'ja' }))
+    const s = await startBarn(['--expose-gc', ...(process.env['BENCH_NODE_FLAGG']?.split(' ') ?? []), ...tsx, 'test/bench/tjeneste.ts'], tjenesteMiljo(sim, `sqlite:${join(tmp, 's4.db')}`, { BENCH_SESJONER: 'ja' }))
     const pool = new Pool(s.url, { connections: 50 })
     let nr = 0
     let ufullstendige = 0
@@ -216,12 +216,12 @@ async function main() {
         if (g.statusCode !== 200 || tekst.includes('UTILGJENGELIG')) ufullstendige++
       }
     }))
-    const sesjoner = (await (await fetch(`${s.url}/bench/sesjoner`)).json()) as { antall: number; bytes: number }
+    const sesjoner = (await (await fetch(`${s.url}/bench/sesjoner`)).json()) as { antall: number; bytes: number; heapMiB: number; rssMiB: number }
     const m = minne(s.prosess.pid as number)
     resultater.push({
       navn: '4: 10 000 live lookups, each read once',
       rps: 10_000 / ((performance.now() - t0) / 1000), p50: Number.NaN, p99: Number.NaN, toppMiB: m.topp,
-      merknad: `RSS ${m.rss.toFixed(0)} MiB, ${sesjoner.antall} sessions, cache ${(sesjoner.bytes / 1024 / 1024).toFixed(1)} MiB${ufullstendige ? `, ${ufullstendige} incomplete reads` : ''}`,
+      merknad: `RSS ${m.rss.toFixed(0)} MiB (after GC ${sesjoner.rssMiB.toFixed(0)}, live heap ${sesjoner.heapMiB.toFixed(0)}), ${sesjoner.antall} sessions, cache ${(sesjoner.bytes / 1024 / 1024).toFixed(1)} MiB${ufullstendige ? `, ${ufullstendige} incomplete reads` : ''}`,
     })
     notater.push(`Scenario 4: RSS now ${m.rss.toFixed(1)} MiB, peak ${m.topp.toFixed(1)} MiB; ${sesjoner.antall} sessions holding ${(sesjoner.bytes / 1048576).toFixed(1)} MiB by the cache's own size count.`)
     await pool.close()

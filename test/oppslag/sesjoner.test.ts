@@ -1,11 +1,11 @@
 import t from 'tap'
 import type { Tillatelse } from '../../src/access/regler.js'
-import type { Innhentet } from '../../src/oppslag/sesjoner.js'
+import { komprimer, type Kompakt } from '../../src/oppslag/kompakt.js'
 import { OppslagSesjoner } from '../../src/oppslag/sesjoner.js'
 
 const tillatelse = (navident = 'Z990009') =>
   ({ navident, personident: '14839010150', henvendelseId: 'H', gradering: 'UGRADERT', kommunenummer: '0301' }) as Tillatelse
-const data = (fyll: number): Innhentet => ({
+const data = (fyll: number): Kompakt => komprimer({
   data: {
     kilder: [],
     konto: { kontoer: [] },
@@ -50,4 +50,15 @@ t.test('max life, idle time and another employee', async (t) => {
   s.avslutt(b.oppslagId)
   s.lagre(b, data(10))
   t.equal(s.antall, 0, 'data fetched after the end is not kept')
+})
+
+t.test('kompakt: the cached text is the schema-checked data, and unknown fields never pass', async (t) => {
+  const { heltSvar, kategoriSvar } = await import('../../src/oppslag/kompakt.js')
+  const k = data(5)
+  const hel = JSON.parse(heltSvar(k, 'id', '2026-01-01T00:00:00.000Z'))
+  t.same(Object.keys(hel.kategorier), ['konto', 'adresse', 'okonomisk-sosialhjelp', 'kvalifiseringsprogram', 'midlertidig-bolig'])
+  t.same(JSON.parse(kategoriSvar(k, 'id', 'u', 'adresse')).data, hel.kategorier.adresse)
+  const medEkstra = komprimer({ data: { ...(JSON.parse(heltSvar(k, 'i', 'u')).kategorier), kilder: [], konto: { kontoer: [], hemmelig: 'x' } }, tilbakeholdt: { adresser: true }, sporing: [] })
+  t.notMatch(heltSvar(medEkstra, 'i', 'u'), 'hemmelig', 'stripped like the serializer would')
+  t.throws(() => komprimer({ data: { ...hel.kategorier, kilder: [], konto: { kontoer: [{ kontonummer: 'ikke et nummer' }] } }, tilbakeholdt: { adresser: false }, sporing: [] } as never))
 })
