@@ -3,6 +3,7 @@
 // transaction (one fsync), and each request's promise resolves only after that commit.
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import {
   AuditFeil, GENESIS_HASH, kjedeHash, sjekkpunktSignatur,
@@ -86,6 +87,29 @@ const MIGRERINGER: string[] = [
      BEGIN SELECT RAISE(ABORT, 'audit er kun for tillegg'); END;`,
 ]
 
+export const SETT_INN_HENDELSE = `INSERT INTO audit_hendelse (tid, navident, handling, kategori, personident,
+    henvendelse_id, beslutning, regel, kilde, sporings_ider, call_id, instans, forrige_hash, hash)
+  VALUES (@tid, @navident, @handling, @kategori, @personident, @henvendelseId, @beslutning,
+    @regel, @kilde, @sporingsIder, @callId, @instans, @forrigeHash, @hash)`
+// With every event deleted by retention the chain continues from the checkpoint.
+export const SISTE_HASH = `SELECT COALESCE((SELECT hash FROM audit_hendelse ORDER BY id DESC LIMIT 1),
+  (SELECT siste_slettede_hash FROM audit_sjekkpunkt ORDER BY id DESC LIMIT 1)) AS hash`
+
+/** Appends events to the chain in one IMMEDIATE transaction. IMMEDIATE takes the write lock before
+ *  the last hash is read, so another connection cannot append in between; the hash is read from
+ *  the database every time, never kept in memory, so a failed commit leaves nothing stale. Used by
+ *  the writer thread (./sqlite-skriver.ts) and, for ':memory:', in-line. */
+export function leggTil(db: Database.Database, settInn: Database.Statement, sisteHash: Database.Statement, hendelser: AuditHendelse[]): void {
+  db.transaction(() => {
+    let hash = (sisteHash.get() as { hash: string | null }).hash ?? GENESIS_HASH
+    for (const h of hendelser) {
+      const forrigeHash = hash
+      hash = kjedeHash(forrigeHash, h)
+      settInn.run({ ...tilRad(h), forrigeHash, hash })
+    }
+  }).immediate()
+}
+
 /** Upper bound on the events of one group commit (a single larger call still commits whole). */
 const MAKS_BATCH = 256
 const MAKS_SIDE = 1000
@@ -130,6 +154,12 @@ export class SqliteAuditStore implements AuditStore {
   private planlagt = false
   private lukket = false
   private commits = 0
+  /** The writer thread: commits (and their fsync) run there, so the event loop never waits on the
+   *  disk. null for ':memory:'. */
+  private readonly skriver: Worker | null
+  private iFlukt: { batch: Ventende[] } | null = null
+  private tomt: (() => void)[] = []
+  private skriverFeil: string | null = null
   private readonly settInn: Database.Statement
   private readonly sisteHash: Database.Statement
   private readonly sokSetninger = new Map<string, Database.Statement>()
@@ -142,21 +172,36 @@ export class SqliteAuditStore implements AuditStore {
       this.db.pragma('synchronous = FULL')
       this.db.pragma('busy_timeout = 5000')
       this.migrer()
-      this.settInn = this.db.prepare(
-        `INSERT INTO audit_hendelse (tid, navident, handling, kategori, personident, henvendelse_id, beslutning,
-           regel, kilde, sporings_ider, call_id, instans, forrige_hash, hash)
-         VALUES (@tid, @navident, @handling, @kategori, @personident, @henvendelseId, @beslutning,
-           @regel, @kilde, @sporingsIder, @callId, @instans, @forrigeHash, @hash)`,
-      )
-      // With every event deleted by retention the chain continues from the checkpoint.
-      this.sisteHash = this.db.prepare(
-        `SELECT COALESCE((SELECT hash FROM audit_hendelse ORDER BY id DESC LIMIT 1),
-                         (SELECT siste_slettede_hash FROM audit_sjekkpunkt ORDER BY id DESC LIMIT 1)) AS hash`,
-      )
+      this.settInn = this.db.prepare(SETT_INN_HENDELSE)
+      this.sisteHash = this.db.prepare(SISTE_HASH)
+      this.skriver = sti === ':memory:' ? null : this.startSkriver(sti)
     } catch (e) {
       this.db.close()
       throw e
     }
+  }
+
+  private startSkriver(sti: string): Worker {
+    // Built: sqlite-skriver.js beside this file. Run from source (npm run dev, tests): a thread does
+    // not get the main thread's TypeScript loader, so it registers tsx's before loading the .ts.
+    const w = import.meta.url.endsWith('.ts')
+      ? new Worker(
+          `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})` +
+            `.then((m) => { m.register(); return import(${JSON.stringify(new URL('./sqlite-skriver.ts', import.meta.url).href)}) })`,
+          { eval: true, workerData: { sti } },
+        )
+      : new Worker(new URL('./sqlite-skriver.js', import.meta.url), { workerData: { sti } })
+    w.unref()
+    w.on('message', (svar: { ok: boolean; melding?: string }) => this.besvart(svar))
+    const dod = (melding: string) => {
+      this.skriverFeil = melding
+      this.besvart({ ok: false, melding })
+      this.avvis(this.ko.splice(0), melding)
+      for (const f of this.tomt.splice(0)) f()
+    }
+    w.on('error', (e) => dod(`skrivetråden feilet: ${e.message}`))
+    w.on('exit', () => { if (!this.lukket) dod('skrivetråden avsluttet') })
+    return w
   }
 
   /** Transactions committed so far (group commit is observable in tests). */
@@ -179,6 +224,7 @@ export class SqliteAuditStore implements AuditStore {
 
   skriv(hendelser: AuditHendelse[]): Promise<void> {
     if (this.lukket) return Promise.reject(new AuditFeil('audit-lageret er lukket'))
+    if (this.skriverFeil) return Promise.reject(new AuditFeil(this.skriverFeil))
     if (hendelser.length === 0) return Promise.resolve()
     return new Promise((ok, feil) => {
       this.ko.push({ hendelser, ok, feil })
@@ -191,43 +237,56 @@ export class SqliteAuditStore implements AuditStore {
 
   private tom(): void {
     this.planlagt = false
-    while (this.ko.length > 0) {
-      const batch: Ventende[] = []
-      let antall = 0
-      while (this.ko.length > 0 && (batch.length === 0 || antall + (this.ko[0] as Ventende).hendelser.length <= MAKS_BATCH)) {
-        const neste = this.ko.shift() as Ventende
-        batch.push(neste)
-        antall += neste.hendelser.length
-      }
-      this.commit(batch)
+    // One commit in flight at a time: what arrives meanwhile forms the next group.
+    if (this.iFlukt || this.ko.length === 0) return
+    const batch: Ventende[] = []
+    let antall = 0
+    while (this.ko.length > 0 && (batch.length === 0 || antall + (this.ko[0] as Ventende).hendelser.length <= MAKS_BATCH)) {
+      const neste = this.ko.shift() as Ventende
+      batch.push(neste)
+      antall += neste.hendelser.length
     }
+    const hendelser = batch.flatMap((v) => v.hendelser)
+    if (!this.skriver) {
+      // ':memory:' cannot be shared with a thread: commit in-line.
+      try {
+        leggTil(this.db, this.settInn, this.sisteHash, hendelser)
+        this.commits++
+        for (const v of batch) v.ok()
+      } catch (e) {
+        this.avvis(batch, (e as Error).message)
+      }
+      if (this.ko.length > 0) this.tom()
+      return
+    }
+    this.iFlukt = { batch }
+    this.skriver.ref()
+    this.skriver.postMessage({ hendelser })
   }
 
-  private commit(batch: Ventende[]): void {
-    try {
-      // IMMEDIATE takes the write lock before the last hash is read, so another process on the same
-      // file cannot append in between; the hash is read from the database every time, never kept in
-      // memory, so a failed commit leaves nothing stale behind.
-      this.db.transaction(() => {
-        let hash = (this.sisteHash.get() as { hash: string | null }).hash ?? GENESIS_HASH
-        for (const v of batch) {
-          for (const h of v.hendelser) {
-            const forrigeHash = hash
-            hash = kjedeHash(forrigeHash, h)
-            this.settInn.run({ ...tilRad(h), forrigeHash, hash })
-          }
-        }
-      }).immediate()
+  /** The writer thread answered the commit in flight. */
+  private besvart(svar: { ok: boolean; melding?: string }): void {
+    const flukt = this.iFlukt
+    this.iFlukt = null
+    this.skriver?.unref()
+    if (!flukt) return
+    if (svar.ok) {
       this.commits++
-      for (const v of batch) v.ok()
-    } catch (e) {
-      const feil = new AuditFeil(`audit-skriving feilet: ${(e as Error).message}`)
-      for (const v of batch) v.feil(feil)
+      for (const v of flukt.batch) v.ok()
+    } else {
+      this.avvis(flukt.batch, svar.melding ?? 'ukjent feil')
     }
+    this.tom()
+    if (this.ko.length === 0 && !this.iFlukt) for (const f of this.tomt.splice(0)) f()
+  }
+
+  private avvis(batch: Ventende[], melding: string): void {
+    const feil = new AuditFeil(`audit-skriving feilet: ${melding}`)
+    for (const v of batch) v.feil(feil)
   }
 
   async klar(): Promise<boolean> {
-    if (this.lukket || !this.db.open || this.db.readonly) return false
+    if (this.lukket || this.skriverFeil || !this.db.open || this.db.readonly) return false
     try {
       // Takes the write lock and writes a row, then throws it away: proves a commit could happen.
       this.db.exec('BEGIN IMMEDIATE')
@@ -309,8 +368,14 @@ export class SqliteAuditStore implements AuditStore {
   async lukk(): Promise<void> {
     if (this.lukket) return
     // Whatever is queued is committed before the file closes.
-    if (this.ko.length > 0) this.tom()
+    if (this.ko.length > 0 || this.iFlukt) {
+      await new Promise<void>((ok) => {
+        this.tomt.push(ok)
+        this.tom()
+      })
+    }
     this.lukket = true
+    if (this.skriver) await this.skriver.terminate()
     if (this.db.open) this.db.close()
   }
 
@@ -328,7 +393,7 @@ function sidestorrelse(grense: number): number {
   return Math.min(Math.max(Math.trunc(grense) || 1, 1), MAKS_SIDE)
 }
 
-function tilRad(h: AuditHendelse): Record<string, unknown> {
+export function tilRad(h: AuditHendelse): Record<string, unknown> {
   return {
     tid: h.tid,
     navident: h.navident,

@@ -1,5 +1,8 @@
 // End to end over real HTTP on loopback: the service against the simulator, one dataset case each.
 import t from 'tap'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { AuditStore } from '../../src/audit/port.js'
 import { build, GRUPPER, type Bygget } from '../helper.js'
 
@@ -278,7 +281,8 @@ t.test('the audit store failing: 503 and no data', async (t) => {
   let virker = true
   const { SqliteAuditStore } = await import('../../src/audit/sqlite.js')
   const { AuditFeil } = await import('../../src/audit/port.js')
-  const ekte = new SqliteAuditStore(`${t.testdir()}/audit.db`)
+  // Its own directory: build(t) lays out t.testdir() anew, which would remove a file made there.
+  const ekte = new SqliteAuditStore(`${mkdtempSync(join(tmpdir(), 'audit-feil-'))}/audit.db`)
   // The real store, with its commits failing while `virker` is false.
   const audit: AuditStore = {
     skriv: (h) => (virker ? ekte.skriv(h) : Promise.reject(new AuditFeil('nede'))),
@@ -291,6 +295,7 @@ t.test('the audit store failing: 503 and no data', async (t) => {
   }
   const b = await build(t, { audit })
   const start = await b.startOppslag('ugradert-to-kommuner')
+  t.equal(start.status, 201, start.tekst)
   virker = false
   for (const sti of [`${OPPSLAG}/${start.body.oppslagId}`, `${OPPSLAG}/${start.body.oppslagId}/konto`]) {
     const svar = await b.kall('GET', sti)
