@@ -13,7 +13,9 @@ import { OppslagSesjoner } from './oppslag/sesjoner.js'
 import auth from './plugins/auth.js'
 import callId, { callIdFra } from './plugins/call-id.js'
 import openapi from './plugins/openapi.js'
-import problem from './plugins/problem.js'
+import metrics, { lagMalinger } from './plugins/metrics.js'
+import problem, { sendProblem } from './plugins/problem.js'
+import underPressure from '@fastify/under-pressure'
 import { auditRoutes } from './routes/audit.js'
 import { healthRoutes } from './routes/health.js'
 import { oppslagRoutes } from './routes/oppslag.js'
@@ -73,15 +75,21 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
   app.setSerializerCompiler(serializerCompiler)
 
   const na = deps.na ?? Date.now
-  const kilder = deps.kilder ?? byggKilder(config)
+  const malinger = lagMalinger()
+  const kilder = deps.kilder ?? byggKilder(config, malinger.upstream)
   const instans = `${hostname()}:${process.pid}`
-  const audit = medCef(deps.audit ?? (await apneAuditStore(config.auditStore, { instans })), lagCefSink(config.audit.cef, app.log))
+  const audit = medCef(
+    deps.audit ?? (await apneAuditStore(config.auditStore, { instans })),
+    lagCefSink(config.audit.cef, app.log),
+    malinger.auditCommit,
+  )
   const sesjoner = new OppslagSesjoner({
     idleTtlMs: config.oppslag.idleTtlS * 1000,
     maxTtlMs: config.oppslag.maxTtlS * 1000,
     maksAntall: config.oppslag.maksAntall,
     maksBytes: config.oppslag.maksBytes,
     na,
+    vedUtkastelse: malinger.utkastet,
   })
   const oppslag = new OppslagService({
     ...kilder,
@@ -90,7 +98,10 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
     grupper: config.grupper,
     instans,
     sakMaksAlderManeder: config.oppslag.sakMaksAlderManeder,
+    fristMs: config.oppslagFristMs,
     na,
+    beslutning: malinger.beslutning,
+    cacheUtfall: malinger.cache,
     statistikk: (hendelse, antall) => app.log.info({ hendelse, antall }, 'digisos-hendelser hoppet over'),
   })
   app.decorate('oppslagSesjoner', sesjoner)
@@ -120,6 +131,15 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
 
   await app.register(problem)
   await app.register(callId)
+  await app.register(metrics, { malinger, sesjoner })
+  await app.register(underPressure, {
+    maxEventLoopDelay: config.belastningMaksEventLoopMs,
+    retryAfter: 5,
+    // Shed load with the same problem+json as every other error.
+    pressureHandler: (_request, reply) => {
+      void sendProblem(reply.header('Retry-After', '5'), 'OVERBELASTET')
+    },
+  })
   await app.register(openapi, { ui: deps.dokumentasjon ?? false })
   await app.register(auth, {
     issuer: config.auth.issuer,
@@ -127,7 +147,7 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
     audience: config.auth.audience,
   })
   await app.register(healthRoutes, { audit })
-  await app.register(oppslagRoutes, { prefix: '/api/v1', oppslag })
+  await app.register(oppslagRoutes, { prefix: '/api/v1', oppslag, rateLimitPerMinutt: config.rateLimitPerMinutt })
   await app.register(auditRoutes, {
     prefix: '/api/v1',
     audit,

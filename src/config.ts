@@ -70,6 +70,9 @@ export const MiljoSkjema = z
     OPPSLAG_MAKS_MB: heltall(256),
     SAK_MAKS_ALDER_MANEDER: heltall(15),
     UPSTREAM_TIDSAVBRUDD_MS: heltall(2500),
+    OPPSLAG_FRIST_MS: heltall(3000),
+    RATE_LIMIT_PER_MINUTT: heltall(300),
+    BELASTNING_MAKS_EVENT_LOOP_MS: heltall(1000),
     /** Development only: where the embedded simulator listens (its OIDC issuer on the next port). */
     SIMULATOR_PORT: heltall(8081, 0).pipe(z.number().max(65534)),
   })
@@ -122,6 +125,10 @@ export interface Config {
   }
   oppslag: { idleTtlS: number; maxTtlS: number; maksAntall: number; maksBytes: number; sakMaksAlderManeder: number }
   upstreamTidsavbruddMs: number
+  /** A lookup's fetch answers within this; what has not answered by then is UTILGJENGELIG. */
+  oppslagFristMs: number
+  rateLimitPerMinutt: number
+  belastningMaksEventLoopMs: number
 }
 
 export class KonfigFeil extends Error {
@@ -193,6 +200,9 @@ export function byggKonfig(m: Miljo, fyll: Partial<Record<keyof Miljo, string>> 
       sakMaksAlderManeder: m.SAK_MAKS_ALDER_MANEDER,
     },
     upstreamTidsavbruddMs: m.UPSTREAM_TIDSAVBRUDD_MS,
+    oppslagFristMs: m.OPPSLAG_FRIST_MS,
+    rateLimitPerMinutt: m.RATE_LIMIT_PER_MINUTT,
+    belastningMaksEventLoopMs: m.BELASTNING_MAKS_EVENT_LOOP_MS,
   }
 }
 

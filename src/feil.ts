@@ -23,6 +23,8 @@ export const FEILKATALOG = {
   OPPSLAG_UTLOPT: { status: 404, title: 'Oppslaget finnes ikke', detail: 'Oppslaget er avsluttet, utløpt eller finnes ikke. Start et nytt oppslag.' },
   IKKE_FUNNET: { status: 404, title: 'Ikke funnet', detail: 'Ressursen finnes ikke.' },
   METODE_IKKE_TILLATT: { status: 405, title: 'Metoden er ikke tillatt', detail: 'Metoden er ikke tillatt for ressursen.' },
+  FOR_MANGE_FORESPORSLER: { status: 429, title: 'For mange forespørsler', detail: 'For mange forespørsler på kort tid. Vent litt og prøv igjen.' },
+  OVERBELASTET: { status: 503, title: 'Overbelastet', detail: 'Tjenesten er overbelastet. Prøv igjen om litt.' },
   REGISTER_UTILGJENGELIG: { status: 503, title: 'Register utilgjengelig', detail: 'Et register som trengs for tilgangsbeslutningen svarer ikke. Prøv igjen.' },
   KILDER_UTILGJENGELIG: { status: 503, title: 'Kilder utilgjengelige', detail: 'Ingen kilde kunne svare. Prøv igjen.' },
   AUDIT_UTILGJENGELIG: { status: 503, title: 'Revisjonslogg utilgjengelig', detail: 'Tilgangen kunne ikke logges, og data gis derfor ikke ut. Prøv igjen.' },

@@ -60,7 +60,7 @@ export async function build(t: Test, valg: BuildValg = {}): Promise<Bygget> {
   const miljo = Object.fromEntries(Object.entries(valg.miljo ?? {}).filter(([k]) => !(UPSTREAM_VARIABLER as readonly string[]).includes(k)))
   const urler = Object.fromEntries(Object.entries(valg.miljo ?? {}).filter(([k]) => (UPSTREAM_VARIABLER as readonly string[]).includes(k)))
   const config = byggKonfig(
-    lesMiljo({ NODE_ENV: 'test', LOG_LEVEL: 'silent', AUDIT_STORE: `sqlite:${dir}/audit.db`, UPSTREAM_TIDSAVBRUDD_MS: '1500', ...miljo }),
+    lesMiljo({ NODE_ENV: 'test', LOG_LEVEL: 'silent', AUDIT_CEF: 'av', AUDIT_STORE: `sqlite:${dir}/audit.db`, UPSTREAM_TIDSAVBRUDD_MS: '1500', ...miljo }),
     { ...DEV_VERDIER, ...sim.urls, ...urler },
   )
   const audit = valg.audit ?? new SqliteAuditStore(`${dir}/audit.db`)

@@ -4,12 +4,17 @@ import type { CefSink } from './cef.js'
 import { tilCef } from './cef.js'
 import type { AuditHendelse, AuditStore } from './port.js'
 
-export function medCef(store: AuditStore, sink: CefSink | null): AuditStore {
-  if (!sink) return store
+export function medCef(
+  store: AuditStore,
+  sink: CefSink | null,
+  maling?: (sekunder: number, hendelser: number) => void,
+): AuditStore {
   return {
     skriv: async (hendelser: AuditHendelse[]) => {
+      const start = performance.now()
       await store.skriv(hendelser)
-      sink.send(hendelser.map(tilCef))
+      maling?.((performance.now() - start) / 1000, hendelser.length)
+      sink?.send(hendelser.map(tilCef))
     },
     klar: () => store.klar(),
     sok: (f) => store.sok(f),
@@ -18,7 +23,7 @@ export function medCef(store: AuditStore, sink: CefSink | null): AuditStore {
     slettFor: (tid, nokkel) => store.slettFor(tid, nokkel),
     lukk: async () => {
       await store.lukk()
-      await sink.lukk()
+      await sink?.lukk()
     },
   }
 }

@@ -15,6 +15,8 @@ export interface InnhentingAvhengigheter {
   fiks: FiksDigisos
   fagsystem: Fagsystem
   sakMaksAlderManeder: number
+  /** Total time for one lookup's fetch (DESIGN: answer while the caller is on the phone). */
+  fristMs: number
   na: () => number
   /** Counts only; never personal data. */
   statistikk?: (hendelse: 'ukjent_hendelsestype' | 'ugyldig_hendelse', antall: number) => void
@@ -40,7 +42,10 @@ export async function hentStonadsopplysninger(
   ctx: KallKontekst,
 ): Promise<Innhentet> {
   const sporing: string[] = []
-  const kallCtx: KallKontekst = { ...ctx, sporing }
+  // One deadline for the whole fetch: every call still running then is aborted, and its
+  // municipality is UTILGJENGELIG while the rest is returned.
+  const frist = AbortSignal.timeout(avh.fristMs)
+  const kallCtx: KallKontekst = { ...ctx, sporing, signal: ctx.signal ? AbortSignal.any([ctx.signal, frist]) : frist }
 
   let saker: DigisosSak[] | null
   try {

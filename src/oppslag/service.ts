@@ -19,6 +19,9 @@ export interface OppslagAvhengigheter extends InnhentingAvhengigheter {
   sesjoner: OppslagSesjoner
   grupper: Grupper
   instans: string
+  /** Counts only (metrics): the deciding rule's code or Permit, and cache hits and misses. */
+  beslutning?: (kode: string) => void
+  cacheUtfall?: (utfall: 'treff' | 'bom') => void
 }
 
 export interface Lest {
@@ -57,6 +60,7 @@ export class OppslagService {
     personident: string | null,
     henvendelseId: string | null,
   ): Promise<never> {
+    this.avh.beslutning?.(kode)
     await this.avh.audit.skriv([
       this.hendelse(s, callId, { handling: 'OPPSLAG_START', beslutning: 'Deny', regel: kode, personident, henvendelseId }),
     ])
@@ -94,6 +98,7 @@ export class OppslagService {
     const beslutning = vurder(foresporsel, fakta, this.avh.grupper)
     if (beslutning.utfall === 'Deny') return this.avvis(s, callId, beslutning.regel.kode, personident, henvendelseId)
 
+    this.avh.beslutning?.('Permit')
     await this.avh.audit.skriv([
       this.hendelse(s, callId, {
         handling: 'OPPSLAG_START',
@@ -148,6 +153,7 @@ export class OppslagService {
 
     let innhentet: Kompakt
     let kilde: 'cache' | 'upstream'
+    this.avh.cacheUtfall?.(sesjon.innhentet ? 'treff' : 'bom')
     if (sesjon.innhentet) {
       innhentet = sesjon.innhentet
       kilde = 'cache'

@@ -31,6 +31,8 @@ export interface SesjonValg {
   maksAntall: number
   maksBytes: number
   na?: () => number
+  /** Told when a live session is evicted to keep the bounds (metrics). */
+  vedUtkastelse?: () => void
 }
 
 /** 256 random bits, base64url: 43 characters. */
@@ -62,6 +64,9 @@ export class OppslagSesjoner {
       // Expired entries must not linger with personal data until the next touch.
       ttlAutopurge: true,
       perf: { now: () => this.na() },
+      dispose: (_v, _k, arsak) => {
+        if (arsak === 'evict') valg.vedUtkastelse?.()
+      },
     })
   }
 

@@ -133,8 +133,9 @@ export const auditRoutes: FastifyPluginAsyncZod<AuditRuteValg> = async (app, val
     '/audit/avvik': 'AUDIT_AVVIK',
   }
 
-  app.addHook('preHandler', app.autentiser)
-  app.addHook('preHandler', async (request) => {
+  // onRequest: nobody unauthenticated gets as far as body parsing and validation.
+  app.addHook('onRequest', app.autentiser)
+  app.addHook('onRequest', async (request) => {
     const s = request.saksbehandler as Saksbehandler
     if (!s.grupper.includes(valg.grupper.revisjon)) {
       const sti = request.routeOptions.url?.replace(/^\/api\/v1/, '') ?? ''

@@ -1,15 +1,30 @@
 // The lookup endpoints (DESIGN §3). Personidents travel only in request bodies.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import rateLimit from '@fastify/rate-limit'
 import type { Saksbehandler } from '../access/regler.js'
+import { Problem } from '../feil.js'
 import { heltSvar, kategoriSvar } from '../oppslag/kompakt.js'
 import type { OppslagService } from '../oppslag/service.js'
 
 const JSON_TYPE = 'application/json; charset=utf-8'
 import { KategoriParams, KategoriSvar, Oppslag, OppslagOpprettet, OppslagParams, StartOppslag, problemer } from './skjema.js'
 
-export const oppslagRoutes: FastifyPluginAsyncZod<{ oppslag: OppslagService }> = async (app, { oppslag }) => {
-  app.addHook('preHandler', app.autentiser)
+export const oppslagRoutes: FastifyPluginAsyncZod<{ oppslag: OppslagService; rateLimitPerMinutt: number }> = async (
+  app,
+  { oppslag, rateLimitPerMinutt },
+) => {
+  // onRequest: nobody unauthenticated gets as far as body parsing and validation.
+  app.addHook('onRequest', app.autentiser)
+  // Per employee, after authentication: keyed by the verified NAVident, never by anything a
+  // caller could forge.
+  await app.register(rateLimit, {
+    hook: 'preHandler',
+    max: rateLimitPerMinutt,
+    timeWindow: 60_000,
+    keyGenerator: (request) => (request.saksbehandler as Saksbehandler).navident,
+    errorResponseBuilder: () => new Problem('FOR_MANGE_FORESPORSLER'),
+  })
   const saksbehandler = (s: Saksbehandler | null): Saksbehandler => s as Saksbehandler // set by autentiser
 
   app.post('/oppslag', {

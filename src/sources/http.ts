@@ -29,6 +29,8 @@ export interface HttpKlientValg {
   tidsavbruddMs: number
   /** Injected in tests (MockAgent) for fault shapes that are hard to make for real. */
   dispatcher?: Dispatcher
+  /** Told of every call: upstream name, outcome (HTTP status or fault kind), seconds. */
+  maling?: (navn: string, utfall: string, sekunder: number) => void
 }
 
 export interface Kall {
@@ -47,12 +49,14 @@ export class HttpKlient {
   private readonly dispatcher: Dispatcher
   private readonly eierDispatcher: boolean
   private readonly tidsavbruddMs: number
+  private readonly maling: HttpKlientValg['maling']
 
   constructor(valg: HttpKlientValg) {
     this.navn = valg.navn
     this.base = new URL(valg.baseUrl.endsWith('/') ? valg.baseUrl : `${valg.baseUrl}/`)
     this.eksakt = new URL(valg.baseUrl)
     this.tidsavbruddMs = valg.tidsavbruddMs
+    this.maling = valg.maling
     this.eierDispatcher = valg.dispatcher === undefined
     this.dispatcher =
       valg.dispatcher ??
@@ -73,6 +77,18 @@ export class HttpKlient {
   }
 
   async kall(k: Kall): Promise<HttpSvar> {
+    const start = performance.now()
+    try {
+      const svar = await this.kallUmalt(k)
+      this.maling?.(this.navn, String(svar.status), (performance.now() - start) / 1000)
+      return svar
+    } catch (e) {
+      this.maling?.(this.navn, e instanceof HttpFeil ? e.arsak : 'FEIL', (performance.now() - start) / 1000)
+      throw e
+    }
+  }
+
+  private async kallUmalt(k: Kall): Promise<HttpSvar> {
     const tidsavbrudd = AbortSignal.timeout(this.tidsavbruddMs)
     const signal = k.signal ? AbortSignal.any([k.signal, tidsavbrudd]) : tidsavbrudd
     let svar: Dispatcher.ResponseData

@@ -3,7 +3,7 @@ import type { Config } from '../config.js'
 import type { Fagsystem } from './fagsystem/port.js'
 import { FiksIoFagsystem } from './fagsystem/fiks-io.js'
 import { FiksDigisosKlient } from './fiks-digisos.js'
-import { HttpKlient } from './http.js'
+import { HttpKlient, type HttpKlientValg } from './http.js'
 import type { AnsattRegister, FiksDigisos, PersonRegister, SkjermingRegister } from './ports.js'
 import { NomAnsattRegister, PdlPersonRegister, SkjermingPip } from './registre.js'
 import { TexasTokenKilde } from './texas.js'
@@ -17,9 +17,9 @@ export interface Kilder {
   lukk(): Promise<void>
 }
 
-export function byggKilder(config: Config): Kilder {
+export function byggKilder(config: Config, maling?: HttpKlientValg['maling']): Kilder {
   const ms = config.upstreamTidsavbruddMs
-  const klient = (navn: string, baseUrl: string) => new HttpKlient({ navn, baseUrl, tidsavbruddMs: ms })
+  const klient = (navn: string, baseUrl: string) => new HttpKlient({ navn, baseUrl, tidsavbruddMs: ms, ...(maling ? { maling } : {}) })
   const klienter = {
     texas: klient('texas', config.tokenEndpoint),
     pdl: klient('pdl', config.pdl.url),

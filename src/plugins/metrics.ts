@@ -1,0 +1,66 @@
+// Prometheus metrics on /metrics (prom-client). Labels are route templates, status codes, upstream
+// names, outcomes and rule codes only: never a personident, a NAVident or an oppslagId.
+import fp from 'fastify-plugin'
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { OppslagSesjoner } from '../oppslag/sesjoner.js'
+
+export interface Malinger {
+  registry: Registry
+  upstream(navn: string, utfall: string, sekunder: number): void
+  beslutning(kode: string): void
+  cache(utfall: 'treff' | 'bom'): void
+  utkastet(): void
+  auditCommit(sekunder: number, hendelser: number): void
+}
+
+export function lagMalinger(): Malinger {
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry })
+  const upstream = new Histogram({
+    name: 'stonadsoppslag_upstream_sekunder', help: 'Kall til upstreams', labelNames: ['upstream', 'utfall'],
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry],
+  })
+  const beslutninger = new Counter({ name: 'stonadsoppslag_tilgangsbeslutninger_total', help: 'Tilgangsbeslutninger per regel', labelNames: ['kode'], registers: [registry] })
+  const cache = new Counter({ name: 'stonadsoppslag_cache_total', help: 'Lesinger fra mellomlageret', labelNames: ['utfall'], registers: [registry] })
+  const utkastet = new Counter({ name: 'stonadsoppslag_cache_utkastet_total', help: 'Oppslag fjernet for å holde grensene', registers: [registry] })
+  const auditCommit = new Histogram({
+    name: 'stonadsoppslag_audit_skriv_sekunder', help: 'Tid til audit-hendelser er lagret varig',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [registry],
+  })
+  const auditHendelser = new Histogram({
+    name: 'stonadsoppslag_audit_hendelser_per_skriving', help: 'Hendelser per skriving', buckets: [1, 2, 5, 10, 50], registers: [registry],
+  })
+  return {
+    registry,
+    upstream: (navn, utfall, s) => upstream.observe({ upstream: navn, utfall }, s),
+    beslutning: (kode) => beslutninger.inc({ kode }),
+    cache: (utfall) => cache.inc({ utfall }),
+    utkastet: () => utkastet.inc(),
+    auditCommit: (s, n) => {
+      auditCommit.observe(s)
+      auditHendelser.observe(n)
+    },
+  }
+}
+
+export default fp<{ malinger: Malinger; sesjoner: OppslagSesjoner }>(
+  async (app, { malinger, sesjoner }) => {
+    const { registry } = malinger
+    const http = new Histogram({
+      name: 'stonadsoppslag_http_sekunder', help: 'HTTP-forespørsler per rute og status', labelNames: ['metode', 'rute', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 3], registers: [registry],
+    })
+    new Gauge({ name: 'stonadsoppslag_oppslag_aktive', help: 'Levende oppslag', registers: [registry], collect() { this.set(sesjoner.antall) } })
+    new Gauge({ name: 'stonadsoppslag_cache_bytes', help: 'Mellomlagrede data, bytes', registers: [registry], collect() { this.set(sesjoner.bytes) } })
+
+    app.addHook('onResponse', async (request, reply) => {
+      // The route template (`/api/v1/oppslag/:oppslagId`), never the URL with its ids.
+      const rute = request.routeOptions.url ?? 'ukjent'
+      http.observe({ metode: request.method, rute, status: String(reply.statusCode) }, reply.elapsedTime / 1000)
+    })
+    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+      return reply.type(registry.contentType).send(await registry.metrics())
+    })
+  },
+  { name: 'metrics', fastify: '5.x' },
+)

@@ -1,0 +1,58 @@
+// Operations: metrics without personal data, the per-employee rate limit, the lookup deadline.
+import t from 'tap'
+import { build, GRUPPER } from '../helper.js'
+
+t.test('/metrics: requests, upstream calls, decisions, cache and audit, never personal data', async (t) => {
+  const b = await build(t)
+  const start = await b.startOppslag('ugradert-to-kommuner')
+  await b.kall('GET', `/api/v1/oppslag/${start.body.oppslagId}`)
+  await b.kall('GET', `/api/v1/oppslag/${start.body.oppslagId}/konto`)
+  await b.startOppslag('kode6')
+  const m = await b.kall('GET', '/metrics', { token: null })
+  t.equal(m.status, 200)
+  t.match(m.headers['content-type'], /text\/plain/)
+  for (const linje of [
+    /stonadsoppslag_http_sekunder_count\{metode="GET",rute="\/api\/v1\/oppslag\/:oppslagId\/:kategori",status="200"\} 1/,
+    /stonadsoppslag_upstream_sekunder_count\{upstream="pdl",utfall="200"\} \d+/,
+    /stonadsoppslag_upstream_sekunder_count\{upstream="fiks",utfall="200"\} \d+/,
+    /stonadsoppslag_tilgangsbeslutninger_total\{kode="Permit"\} 1/,
+    /stonadsoppslag_tilgangsbeslutninger_total\{kode="AVVIST_STRENGT_FORTROLIG_ADRESSE"\} 1/,
+    /stonadsoppslag_cache_total\{utfall="bom"\} 1/,
+    /stonadsoppslag_cache_total\{utfall="treff"\} 1/,
+    /stonadsoppslag_oppslag_aktive 1/,
+    /stonadsoppslag_cache_bytes [1-9]\d*/,
+    /stonadsoppslag_audit_skriv_sekunder_count \d+/,
+  ]) t.match(m.tekst, linje)
+  t.notMatch(m.tekst, /="[^"]*\d{11}[^"]*"/, 'no personident or account number in any label')
+  t.notMatch(m.tekst, /Z99\d{4}/, 'no NAVident')
+  t.notMatch(m.tekst, start.body.oppslagId, 'no oppslagId')
+})
+
+t.test('rate limit per employee: 429 problem+json with Retry-After; others unaffected', async (t) => {
+  const b = await build(t, { miljo: { RATE_LIMIT_PER_MINUTT: '3' } })
+  const koster = await b.token('Z990011', [GRUPPER.nks])
+  const statuser: number[] = []
+  for (let i = 0; i < 5; i++) statuser.push((await b.startOppslag('uten-saker', { token: koster })).status)
+  t.same(statuser, [201, 201, 201, 429, 429])
+  const svar = await b.startOppslag('uten-saker', { token: koster })
+  t.equal(svar.body.code, 'FOR_MANGE_FORESPORSLER')
+  t.match(svar.headers['content-type'], /problem\+json/)
+  t.ok(svar.headers['retry-after'])
+  t.equal((await b.startOppslag('uten-saker', { token: await b.token('Z990012', [GRUPPER.nks]) })).status, 201, 'another employee')
+  // A forged token does not spend anyone's quota: it never gets past authentication.
+  t.equal((await b.kall('POST', '/api/v1/oppslag', { token: 'x.y.z', body: {} })).status, 401)
+})
+
+t.test('deadline: a slow municipality is UTILGJENGELIG when the lookup\'s time is up; the rest is shown', async (t) => {
+  const b = await build(t, { miljo: { OPPSLAG_FRIST_MS: '600', UPSTREAM_TIDSAVBRUDD_MS: '5000' } })
+  b.sim.styring.settFeil({ kommunenummer: '4601' }, { latencyMs: 3000 })
+  const start = await b.startOppslag('ugradert-to-kommuner')
+  const t0 = Date.now()
+  const svar = await b.kall('GET', `/api/v1/oppslag/${start.body.oppslagId}`)
+  const ms = Date.now() - t0
+  t.equal(svar.status, 200)
+  t.same(Object.fromEntries(svar.body.kilder.map((k: { kommunenummer: string; status: string }) => [k.kommunenummer, k.status])),
+    { '0301': 'OK', '4601': 'UTILGJENGELIG', '5001': 'IKKE_AKTIVERT' })
+  t.ok(ms < 1500, `answered in ${ms} ms, within the deadline plus margin`)
+  b.sim.styring.fjernAlleFeil()
+})
