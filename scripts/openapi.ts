@@ -32,6 +32,7 @@ export async function lagOpenApi(): Promise<string> {
     ansatte: { hentPersonident: ingenting },
     fiks: { hentSaker: ingenting, hentDokument: ingenting, hentKommuneInfo: ingenting },
     fagsystem: { hent: ingenting },
+    personregisterNar: async () => true,
     lukk: async () => {},
   }
   const audit: AuditStore = {

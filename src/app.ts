@@ -121,6 +121,16 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
     void retensjon()
   })
 
+  // Shutting down under load: every response from now on ends its keep-alive connection, so that
+  // busy clients do not hold the server open past its grace time.
+  let stenger = false
+  app.addHook('preClose', async () => {
+    stenger = true
+  })
+  app.addHook('onSend', async (_request, reply) => {
+    if (stenger) reply.header('connection', 'close')
+  })
+
   app.addHook('onClose', async () => {
     clearInterval(sveip)
     clearInterval(retensjonstimer)
@@ -146,7 +156,7 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
     jwksUri: config.auth.jwksUri,
     audience: config.auth.audience,
   })
-  await app.register(healthRoutes, { audit })
+  await app.register(healthRoutes, { audit, personregisterNar: () => kilder.personregisterNar() })
   await app.register(oppslagRoutes, { prefix: '/api/v1', oppslag, rateLimitPerMinutt: config.rateLimitPerMinutt })
   await app.register(auditRoutes, {
     prefix: '/api/v1',

@@ -73,6 +73,7 @@ export const MiljoSkjema = z
     OPPSLAG_FRIST_MS: heltall(3000),
     RATE_LIMIT_PER_MINUTT: heltall(300),
     BELASTNING_MAKS_EVENT_LOOP_MS: heltall(1000),
+    AVSLUTNING_MAKS_MS: heltall(10_000),
     /** Development only: where the embedded simulator listens (its OIDC issuer on the next port). */
     SIMULATOR_PORT: heltall(8081, 0).pipe(z.number().max(65534)),
   })

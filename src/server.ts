@@ -36,7 +36,9 @@ async function main(): Promise<void> {
   const config = byggKonfig(miljo, fyll)
   const app = await buildApp(config, { dokumentasjon: miljo.NODE_ENV !== 'production' })
 
-  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  // SIGTERM: stop accepting, let in-flight requests finish, flush the audit queue, purge the cache,
+  // close agents and pools (all in app.close), within AVSLUTNING_MAKS_MS.
+  closeWithGrace({ delay: miljo.AVSLUTNING_MAKS_MS }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'avslutter etter feil')
     else app.log.info({ signal }, 'avslutter')
     await app.close()

@@ -4,10 +4,20 @@ import type { AuditStore } from '../audit/port.js'
 
 const Status = z.object({ status: z.enum(['UP', 'DOWN']) }).meta({ id: 'HelseStatus' })
 
-export const healthRoutes: FastifyPluginAsyncZod<{ audit: AuditStore }> = async (app, { audit }) => {
+export const healthRoutes: FastifyPluginAsyncZod<{ audit: AuditStore; personregisterNar: () => Promise<boolean> }> = async (
+  app,
+  { audit, personregisterNar },
+) => {
+  // Probes may come every few seconds from several places: the register is asked at most this often.
+  let sist = { tid: 0, nar: false }
+  const registerNar = async () => {
+    if (Date.now() - sist.tid > 5000) sist = { tid: Date.now(), nar: await personregisterNar() }
+    return sist.nar
+  }
   app.get('/health/live', { schema: { tags: ['drift'], response: { 200: Status } } }, async () => ({ status: 'UP' as const }))
   app.get('/health/ready', { schema: { tags: ['drift'], response: { 200: Status, 503: Status } } }, async (_req, reply) => {
-    const klar = await audit.klar()
+    const [auditKlar, pdlNar] = await Promise.all([audit.klar(), registerNar()])
+    const klar = auditKlar && pdlNar
     return reply.code(klar ? 200 : 503).send({ status: klar ? 'UP' : 'DOWN' })
   })
 }

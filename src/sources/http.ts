@@ -129,6 +129,17 @@ export class HttpKlient {
     return new HttpFeil('NETTVERK', null, `${this.navn}: nettverksfeil ${kode || (e as Error).name}`)
   }
 
+  /** Whether the upstream answers at all (any HTTP status counts): a cheap readiness probe. */
+  async nar(tidsavbruddMs = 1000): Promise<boolean> {
+    try {
+      const svar = await request(this.eksakt, { method: 'GET', dispatcher: this.dispatcher, signal: AbortSignal.timeout(tidsavbruddMs) })
+      await svar.body.dump()
+      return true
+    } catch {
+      return false
+    }
+  }
+
   async close(): Promise<void> {
     if (this.eierDispatcher) await this.dispatcher.close()
   }

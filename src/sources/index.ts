@@ -14,6 +14,8 @@ export interface Kilder {
   ansatte: AnsattRegister
   fiks: FiksDigisos
   fagsystem: Fagsystem
+  /** Readiness: can the person register be reached (the access decision needs it)? */
+  personregisterNar(): Promise<boolean>
   lukk(): Promise<void>
 }
 
@@ -35,6 +37,7 @@ export function byggKilder(config: Config, maling?: HttpKlientValg['maling']): K
     ansatte: new NomAnsattRegister(klienter.nom, tokens, config.nom.scope),
     fiks: new FiksDigisosKlient(klienter.fiks, tokens, { id: config.fiks.integrasjonId, passord: config.fiks.integrasjonPassord }),
     fagsystem: new FiksIoFagsystem(klienter.fiksIo, tokens, Math.ceil(ms / 1000)),
+    personregisterNar: () => klienter.pdl.nar(),
     lukk: async () => {
       await Promise.all(Object.values(klienter).map((k) => k.close()))
     },

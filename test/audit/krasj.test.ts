@@ -86,3 +86,54 @@ t.test('kill -9 under load loses no audited response', async (t) => {
   t.equal(svar.statusCode, 200, 'the restarted service is ready')
   await svar.body.text()
 })
+
+t.test('SIGTERM under load: in-flight requests finish, the process exits 0, no audited response lost', async (t) => {
+  const sim = await startSimulator({
+    integrasjon: { id: DEV_VERDIER.FIKS_INTEGRASJON_ID, passord: DEV_VERDIER.FIKS_INTEGRASJON_PASSORD },
+    audience: DEV_VERDIER.AZURE_APP_CLIENT_ID,
+    groups: [DEV_VERDIER.GRUPPE_NKS],
+  })
+  t.teardown(() => sim.close())
+  const db = `${t.testdir()}/audit.db`
+  const { barn, url } = await startTjeneste({
+    ...DEV_VERDIER, ...sim.urls,
+    NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', AUDIT_CEF: 'av', AUDIT_STORE: `sqlite:${db}`,
+  })
+  const token = await sim.lagToken({ navident: 'Z990009', groups: [DEV_VERDIER.GRUPPE_NKS], aud: DEV_VERDIER.AZURE_APP_CLIENT_ID })
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+  const personident = personMedTag(sim.datasett, 'ugradert-to-kommuner').personident
+  const mottatt: string[] = []
+  let n = 0
+  const stopp = { na: false }
+  const klient = async (k: number) => {
+    while (!stopp.na) {
+      const callId = `term-${k}-${n++}`
+      try {
+        const start = await request(`${url}/api/v1/oppslag`, { method: 'POST', headers: { ...headers, 'nav-call-id': callId }, body: JSON.stringify({ personident, henvendelseId: 'H' }) })
+        const body = (await start.body.json()) as { oppslagId?: string }
+        if (start.statusCode === 201) mottatt.push(callId)
+        if (!body.oppslagId) continue
+        const les = `${callId}-les`
+        const svar = await request(`${url}/api/v1/oppslag/${body.oppslagId}`, { headers: { ...headers, 'nav-call-id': les } })
+        await svar.body.text()
+        if (svar.statusCode === 200) mottatt.push(les)
+      } catch {
+        return
+      }
+    }
+  }
+  const klienter = Array.from({ length: 8 }, (_, k) => klient(k))
+  await new Promise((r) => setTimeout(r, 1000))
+  const avsluttet = new Promise<number | null>((ok) => barn.once('exit', (kode) => ok(kode)))
+  barn.kill('SIGTERM')
+  const kode = await avsluttet
+  stopp.na = true
+  await Promise.all(klienter)
+  t.equal(kode, 0, 'a clean exit')
+  t.ok(mottatt.length > 10, `${mottatt.length} answers before the end`)
+  const store = new SqliteAuditStore(db)
+  t.teardown(() => store.lukk())
+  t.equal((await verifiserKjede(store, { nokkel: null })).gyldig, true)
+  const lagret = new Set((await store.kjede(0, 1_000_000)).map((h) => h.callId))
+  t.same(mottatt.filter((c) => !lagret.has(c)), [], 'every answer the clients got is on record')
+})

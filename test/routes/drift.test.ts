@@ -56,3 +56,11 @@ t.test('deadline: a slow municipality is UTILGJENGELIG when the lookup\'s time i
   t.ok(ms < 1500, `answered in ${ms} ms, within the deadline plus margin`)
   b.sim.styring.fjernAlleFeil()
 })
+
+t.test('readiness: not ready while the person register cannot be reached; liveness stays up', async (t) => {
+  const b = await build(t, { miljo: { PDL_URL: 'http://127.0.0.1:9/pdl' } })
+  t.equal((await b.kall('GET', '/health/ready', { token: null })).status, 503)
+  t.equal((await b.kall('GET', '/health/live', { token: null })).status, 200)
+  const ok = await build(t)
+  t.equal((await ok.kall('GET', '/health/ready', { token: null })).status, 200)
+})
