@@ -97,9 +97,17 @@ const FELT: (keyof AuditHendelse)[] = [
   'beslutning', 'regel', 'kilde', 'sporingsIder', 'callId', 'instans',
 ]
 
-/** SHA-256 over the previous hash and a canonical encoding of the event. */
+/** The canonical encoding of an event: its fields in a fixed order, as JSON. */
+export function kanoniskForm(h: AuditHendelse): string {
+  return JSON.stringify(FELT.map((f) => h[f] ?? null))
+}
+
+/** SHA-256 over the previous hash and the canonical encoding of the event. */
 export function kjedeHash(forrigeHash: string, h: AuditHendelse): string {
-  const kanonisk = JSON.stringify(FELT.map((f) => h[f] ?? null))
+  return kjedeHashAvForm(forrigeHash, kanoniskForm(h))
+}
+
+export function kjedeHashAvForm(forrigeHash: string, kanonisk: string): string {
   return createHash('sha256').update(forrigeHash).update('\n').update(kanonisk).digest('hex')
 }
 

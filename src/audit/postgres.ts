@@ -120,8 +120,13 @@ export class PostgresAuditStore implements AuditStore {
       connectionTimeoutMillis: 5000,
       application_name: `stonadsoppslag-audit${valg.instans ? `-${valg.instans}` : ''}`.slice(0, 63),
     })
-    // An idle connection dropping must not crash the process; the next query reports it.
+    // A connection dropping (database restart, failover, terminated backend) must not crash the
+    // process: idle ones report on the pool, checked-out ones on the client; the query in flight
+    // rejects and the commit fails with AuditFeil (503), and the pool reconnects.
     pool.on('error', () => {})
+    pool.on('connect', (klient) => {
+      klient.on('error', () => {})
+    })
     const store = new PostgresAuditStore(pool, skjema)
     try {
       await store.migrer(skjema)

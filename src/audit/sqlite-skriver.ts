@@ -1,22 +1,35 @@
 // The SQLite store's writer thread: it holds its own connection and runs each group commit, so the
-// transaction and its fsync (synchronous=FULL) block this thread, not the service's event loop.
-import { parentPort, workerData } from 'node:worker_threads'
-import Database from 'better-sqlite3'
-import type { AuditHendelse } from './port.js'
-import { leggTil, SETT_INN_HENDELSE, SISTE_HASH } from './sqlite.js'
-
-// The busy timeout comes first, with the connection: the main thread's connection may hold the write
-// lock right now (retention, readiness). WAL is already set, and persists in the file.
-const db = new Database((workerData as { sti: string }).sti, { timeout: 5000 })
+// transaction and its fsync (synchronous=FULL) block that thread, not the service's event loop.
+//
+// The thread runs this small script (eval, CommonJS) rather than a module of ours: a thread does not
+// inherit the TypeScript loader the service may run under (tsx, tests), and what it does is only
+// SQL. The main thread sends each event's row and canonical encoding (port.ts kanoniskForm); here
+// the chain is extended inside one IMMEDIATE transaction with the same formula as kjedeHashAvForm,
+// which the contract tests check by verifying the chain with port.ts.
+export const SKRIVER_KODE = `
+const { parentPort, workerData } = require('node:worker_threads')
+const { createHash } = require('node:crypto')
+const Database = require(workerData.betterSqlite3)
+// The busy timeout comes with the connection: the main thread's connection may hold the write lock
+// right now (retention, readiness). WAL is already set, and persists in the file.
+const db = new Database(workerData.sti, { timeout: 5000 })
 db.pragma('synchronous = FULL')
-const settInn = db.prepare(SETT_INN_HENDELSE)
-const sisteHash = db.prepare(SISTE_HASH)
-
-parentPort?.on('message', ({ hendelser }: { hendelser: AuditHendelse[] }) => {
-  try {
-    leggTil(db, settInn, sisteHash, hendelser)
-    parentPort?.postMessage({ ok: true })
-  } catch (e) {
-    parentPort?.postMessage({ ok: false, melding: (e as Error).message })
+const settInn = db.prepare(workerData.settInn)
+const sisteHash = db.prepare(workerData.sisteHash)
+const leggTil = db.transaction((rader) => {
+  let hash = sisteHash.get().hash ?? workerData.genesis
+  for (const { rad, kanonisk } of rader) {
+    const forrigeHash = hash
+    hash = createHash('sha256').update(forrigeHash).update('\\n').update(kanonisk).digest('hex')
+    settInn.run({ ...rad, forrigeHash, hash })
   }
 })
+parentPort.on('message', ({ rader }) => {
+  try {
+    leggTil.immediate(rader)
+    parentPort.postMessage({ ok: true })
+  } catch (e) {
+    parentPort.postMessage({ ok: false, melding: e.message })
+  }
+})
+`

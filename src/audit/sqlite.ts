@@ -3,10 +3,12 @@
 // transaction (one fsync), and each request's promise resolves only after that commit.
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
+import { SKRIVER_KODE } from './sqlite-skriver.js'
 import {
-  AuditFeil, GENESIS_HASH, kjedeHash, sjekkpunktSignatur,
+  AuditFeil, GENESIS_HASH, kanoniskForm, kjedeHash, sjekkpunktSignatur,
   type AuditFilter, type AuditHendelse, type AuditStore, type LagretHendelse, type Sjekkpunkt,
 } from './port.js'
 
@@ -182,15 +184,16 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   private startSkriver(sti: string): Worker {
-    // Built: sqlite-skriver.js beside this file. Run from source (npm run dev, tests): a thread does
-    // not get the main thread's TypeScript loader, so it registers tsx's before loading the .ts.
-    const w = import.meta.url.endsWith('.ts')
-      ? new Worker(
-          `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})` +
-            `.then((m) => { m.register(); return import(${JSON.stringify(new URL('./sqlite-skriver.ts', import.meta.url).href)}) })`,
-          { eval: true, workerData: { sti } },
-        )
-      : new Worker(new URL('./sqlite-skriver.js', import.meta.url), { workerData: { sti } })
+    const w = new Worker(SKRIVER_KODE, {
+      eval: true,
+      workerData: {
+        sti,
+        betterSqlite3: createRequire(import.meta.url).resolve('better-sqlite3'),
+        settInn: SETT_INN_HENDELSE,
+        sisteHash: SISTE_HASH,
+        genesis: GENESIS_HASH,
+      },
+    })
     w.unref()
     w.on('message', (svar: { ok: boolean; melding?: string }) => this.besvart(svar))
     const dod = (melding: string) => {
@@ -261,7 +264,7 @@ export class SqliteAuditStore implements AuditStore {
     }
     this.iFlukt = { batch }
     this.skriver.ref()
-    this.skriver.postMessage({ hendelser })
+    this.skriver.postMessage({ rader: hendelser.map((h) => ({ rad: tilRad(h), kanonisk: kanoniskForm(h) })) })
   }
 
   /** The writer thread answered the commit in flight. */

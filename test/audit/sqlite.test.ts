@@ -4,22 +4,8 @@ import { GENESIS_HASH, kjedeHash, type AuditHendelse } from '../../src/audit/por
 import { SqliteAuditStore } from '../../src/audit/sqlite.js'
 import { apneAuditStore } from '../../src/audit/index.js'
 import { verifiserKjede } from '../../src/audit/verifiser.js'
-import { kontraktTester, type KontraktOppsett } from './kontrakt.js'
+import { hendelse, kontraktTester, type KontraktOppsett } from './kontrakt.js'
 
-const hendelse = (n: number): AuditHendelse => ({
-  tid: new Date(Date.UTC(2026, 10, 23, 10, 0, n)).toISOString(),
-  navident: 'Z990001',
-  handling: 'LES',
-  kategori: 'konto',
-  personident: '01918012345',
-  henvendelseId: `h-${n}`,
-  beslutning: 'Permit',
-  regel: null,
-  kilde: 'cache',
-  sporingsIder: [],
-  callId: `c-${n}`,
-  instans: 'test',
-})
 
 kontraktTester(t, 'sqlite', async (t): Promise<KontraktOppsett> => {
   const sti = `${t.testdir()}/audit.db`

@@ -101,7 +101,8 @@ function tjenesteMiljo(sim: Simulator, auditStore: string, ekstra: Record<string
   return {
     ...DEV_VERDIER, ...sim.urls,
     NODE_ENV: 'production', LOG_LEVEL: 'warn', AUDIT_CEF: 'av', AUDIT_STORE: auditStore,
-    OPPSLAG_MAKS_ANTALL: '50000', ...ekstra,
+    // One synthetic employee makes all the load: the per-employee limit would otherwise decide.
+    OPPSLAG_MAKS_ANTALL: '50000', RATE_LIMIT_PER_MINUTT: '100000000', ...ekstra,
   }
 }
 
