@@ -142,10 +142,6 @@ export const REGELLISTE: readonly Regel[] = REGLER.map(({ nr, kode, begrunnelse,
   nr, kode, begrunnelse, status, loftesAv,
 }))
 
-export function regelFor(kode: AvslagKode): Regel {
-  return REGELLISTE.find((r) => r.kode === kode) as Regel
-}
-
 const utenAvviser = ({ nr, kode, begrunnelse, status, loftesAv }: RegelMedTest): Regel => ({
   nr, kode, begrunnelse, status, loftesAv,
 })

@@ -85,6 +85,26 @@ export interface AuditStore {
   lukk(): Promise<void>
 }
 
+/** An event with every optional field empty: callers name only what the access was. */
+export function nyHendelse(
+  grunn: { tid: number; navident: string; callId: string; instans: string },
+  felt: Pick<AuditHendelse, 'handling' | 'beslutning'> & Partial<AuditHendelse>,
+): AuditHendelse {
+  return {
+    tid: new Date(grunn.tid).toISOString(),
+    navident: grunn.navident,
+    kategori: null,
+    personident: null,
+    henvendelseId: null,
+    regel: null,
+    kilde: null,
+    sporingsIder: [],
+    callId: grunn.callId,
+    instans: grunn.instans,
+    ...felt,
+  }
+}
+
 export class AuditFeil extends Error {
   override name = 'AuditFeil'
 }

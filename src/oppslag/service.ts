@@ -2,7 +2,7 @@
 // Permit of the access rules; data is read only through a session holding that Permit; and every
 // decision and read is committed to the audit log before the response leaves.
 import { forhandsvurder, vurder, type Fakta, type Grupper, type Regel, type Saksbehandler, type Tillatelse } from '../access/regler.js'
-import type { AuditHendelse, AuditStore } from '../audit/port.js'
+import { nyHendelse, type AuditHendelse, type AuditStore } from '../audit/port.js'
 import { KATEGORIER, type Kategori } from '../domain/model.js'
 import { validerPersonident } from '../domain/personident.js'
 import { Problem, type Feilkode } from '../feil.js'
@@ -38,19 +38,7 @@ export class OppslagService {
     callId: string,
     felt: Pick<AuditHendelse, 'handling' | 'beslutning'> & Partial<AuditHendelse>,
   ): AuditHendelse {
-    return {
-      tid: new Date(this.avh.na()).toISOString(),
-      navident: s?.navident ?? 'UKJENT',
-      kategori: null,
-      personident: null,
-      henvendelseId: null,
-      regel: null,
-      kilde: null,
-      sporingsIder: [],
-      callId,
-      instans: this.avh.instans,
-      ...felt,
-    }
+    return nyHendelse({ tid: this.avh.na(), navident: s?.navident ?? 'UKJENT', callId, instans: this.avh.instans }, felt)
   }
 
   private async avvis(

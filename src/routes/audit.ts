@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { Grupper, Saksbehandler } from '../access/regler.js'
 import { finnAvvik, type AvvikTerskler } from '../audit/avvik.js'
-import type { AuditHandling, AuditHendelse, AuditStore, LagretHendelse } from '../audit/port.js'
+import { nyHendelse, type AuditHandling, type AuditHendelse, type AuditStore, type LagretHendelse } from '../audit/port.js'
 import { verifiserKjede } from '../audit/verifiser.js'
 import { Kategori } from '../domain/model.js'
 import { Personident } from '../domain/personident.js'
@@ -111,21 +111,8 @@ const SIDE = 1000
 
 export const auditRoutes: FastifyPluginAsyncZod<AuditRuteValg> = async (app, valg) => {
   const { audit } = valg
-  const hendelse = (s: Saksbehandler, callId: string, handling: AuditHandling, felt: Partial<AuditHendelse> = {}): AuditHendelse => ({
-    tid: new Date(valg.na()).toISOString(),
-    navident: s.navident,
-    handling,
-    kategori: null,
-    personident: null,
-    henvendelseId: null,
-    beslutning: 'Permit',
-    regel: null,
-    kilde: null,
-    sporingsIder: [],
-    callId,
-    instans: valg.instans,
-    ...felt,
-  })
+  const hendelse = (s: Saksbehandler, callId: string, handling: AuditHandling, felt: Partial<AuditHendelse> = {}): AuditHendelse =>
+    nyHendelse({ tid: valg.na(), navident: s.navident, callId, instans: valg.instans }, { handling, beslutning: 'Permit', ...felt })
   const handlingFor: Record<string, AuditHandling> = {
     '/audit/sok': 'AUDIT_SOK',
     '/audit/innsyn': 'AUDIT_INNSYN',
