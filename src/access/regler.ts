@@ -138,13 +138,12 @@ const REGLER: readonly RegelMedTest[] = [
   },
 ]
 
-export const REGELLISTE: readonly Regel[] = REGLER.map(({ nr, kode, begrunnelse, status, loftesAv }) => ({
-  nr, kode, begrunnelse, status, loftesAv,
-}))
-
 const utenAvviser = ({ nr, kode, begrunnelse, status, loftesAv }: RegelMedTest): Regel => ({
   nr, kode, begrunnelse, status, loftesAv,
 })
+
+export const REGELLISTE: readonly Regel[] = REGLER.map(utenAvviser)
+
 
 /** Rules that need no register facts (1–3): run first, so a caller without a business need
  *  never causes a register lookup of the person. null when none denies. */
