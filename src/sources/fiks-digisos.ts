@@ -54,12 +54,16 @@ export class FiksDigisosKlient implements FiksDigisos {
 
   private async kall(k: Omit<Kall, 'query' | 'headers'>, ctx: KallKontekst): Promise<HttpSvar> {
     const token = await this.tokens.token('maskinporten', FIKS_SCOPE, ctx)
-    const sporingsId = randomUUID()
-    ctx.sporing?.push(sporingsId)
     try {
       return await this.http.kall({
         ...k,
-        query: { sporingsId },
+        idempotent: true,
+        // A fresh sporingsId for every attempt, each one reported for the audit event.
+        query: () => {
+          const sporingsId = randomUUID()
+          ctx.sporing?.push(sporingsId)
+          return { sporingsId }
+        },
         headers: {
           authorization: `Bearer ${token}`,
           integrasjonid: this.integrasjon.id,

@@ -31,15 +31,34 @@ export interface HttpKlientValg {
   dispatcher?: Dispatcher
   /** Told of every call: upstream name, outcome (HTTP status or fault kind), seconds. */
   maling?: (navn: string, utfall: string, sekunder: number) => void
+  /** Retries of idempotent calls on 5xx, resets and timeouts. */
+  retry?: Partial<RetryValg>
 }
+
+export interface RetryValg {
+  /** Attempts in all, the first included. */
+  forsok: number
+  /** Backoff before retry n: a random time up to min(maksMs, grunnMs · 2^n) ("full jitter"). */
+  grunnMs: number
+  maksMs: number
+  /** Retry budget: each call that needed no retry earns this many retry tokens (bucket of 10);
+   *  a retry spends one. A failing upstream thus gets at most ~this share of extra load. */
+  andel: number
+}
+
+const STANDARD_RETRY: RetryValg = { forsok: 3, grunnMs: 25, maksMs: 250, andel: 0.2 }
+const BOTTE_MAKS = 10
 
 export interface Kall {
   method: 'GET' | 'POST' | 'PUT'
   path: string
-  query?: Record<string, string>
+  /** A function is called for each attempt (Fiks wants a fresh sporingsId on every call). */
+  query?: Record<string, string> | (() => Record<string, string>)
   headers?: Record<string, string>
   body?: unknown
   signal?: AbortSignal | undefined
+  /** Safe to repeat (every read here): only such calls are retried. */
+  idempotent?: boolean
 }
 
 export class HttpKlient {
@@ -50,6 +69,8 @@ export class HttpKlient {
   private readonly eierDispatcher: boolean
   private readonly tidsavbruddMs: number
   private readonly maling: HttpKlientValg['maling']
+  private readonly retry: RetryValg
+  private botte = BOTTE_MAKS
 
   constructor(valg: HttpKlientValg) {
     this.navn = valg.navn
@@ -57,6 +78,7 @@ export class HttpKlient {
     this.eksakt = new URL(valg.baseUrl)
     this.tidsavbruddMs = valg.tidsavbruddMs
     this.maling = valg.maling
+    this.retry = { ...STANDARD_RETRY, ...valg.retry }
     this.eierDispatcher = valg.dispatcher === undefined
     this.dispatcher =
       valg.dispatcher ??
@@ -77,15 +99,35 @@ export class HttpKlient {
   }
 
   async kall(k: Kall): Promise<HttpSvar> {
-    const start = performance.now()
-    try {
-      const svar = await this.kallUmalt(k)
-      this.maling?.(this.navn, String(svar.status), (performance.now() - start) / 1000)
-      return svar
-    } catch (e) {
-      this.maling?.(this.navn, e instanceof HttpFeil ? e.arsak : 'FEIL', (performance.now() - start) / 1000)
-      throw e
+    for (let forsok = 1; ; forsok++) {
+      const start = performance.now()
+      let svar: HttpSvar | null = null
+      let feil: unknown = null
+      try {
+        svar = await this.kallUmalt(k)
+        this.maling?.(this.navn, String(svar.status), (performance.now() - start) / 1000)
+      } catch (e) {
+        feil = e
+        this.maling?.(this.navn, e instanceof HttpFeil ? e.arsak : 'FEIL', (performance.now() - start) / 1000)
+      }
+      const kanProves =
+        (svar !== null && svar.status >= 500) ||
+        (feil instanceof HttpFeil && (feil.arsak === 'NETTVERK' || feil.arsak === 'TIDSAVBRUDD'))
+      if (!kanProves || !k.idempotent || forsok >= this.retry.forsok || k.signal?.aborted || !this.taRetry()) {
+        if (forsok === 1 && !kanProves) this.botte = Math.min(BOTTE_MAKS, this.botte + this.retry.andel)
+        if (svar) return svar
+        throw feil
+      }
+      const ventMs = Math.random() * Math.min(this.retry.maksMs, this.retry.grunnMs * 2 ** (forsok - 1))
+      await new Promise((ok) => setTimeout(ok, ventMs))
     }
+  }
+
+  /** Spends a retry token if the budget has one. */
+  private taRetry(): boolean {
+    if (this.botte < 1) return false
+    this.botte -= 1
+    return true
   }
 
   private async kallUmalt(k: Kall): Promise<HttpSvar> {
@@ -93,7 +135,7 @@ export class HttpKlient {
     const signal = k.signal ? AbortSignal.any([k.signal, tidsavbrudd]) : tidsavbrudd
     let svar: Dispatcher.ResponseData
     try {
-      svar = await request(this.url(k.path, k.query), {
+      svar = await request(this.url(k.path, typeof k.query === 'function' ? k.query() : k.query), {
         method: k.method,
         dispatcher: this.dispatcher,
         headers: {

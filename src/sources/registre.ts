@@ -109,6 +109,7 @@ export class PdlPersonRegister implements PersonRegister {
     const token = await this.tokens.token('azuread', this.valg.scope, ctx)
     const svar = await kallRegister('pdl', this.http, {
       method: 'POST',
+      idempotent: true, // a read: safe to repeat
       path: 'graphql',
       headers: {
         authorization: `Bearer ${token}`,
@@ -171,6 +172,7 @@ export class SkjermingPip implements SkjermingRegister {
     const token = await this.tokens.token('azuread', this.scope, ctx)
     const svar = await kallRegister('skjerming', this.http, {
       method: 'POST',
+      idempotent: true, // a read: safe to repeat
       path: 'skjermet',
       headers: { authorization: `Bearer ${token}`, 'nav-call-id': ctx.callId },
       body: { personident },
@@ -207,6 +209,7 @@ export class NomAnsattRegister implements AnsattRegister {
     const token = await this.tokens.token('azuread', this.scope, ctx)
     const svar = await kallRegister('nom', this.http, {
       method: 'POST',
+      idempotent: true, // a read: safe to repeat
       path: 'graphql',
       headers: { authorization: `Bearer ${token}`, 'nav-call-id': ctx.callId },
       body: { query: NOM_QUERY, variables: { navident } },

@@ -38,6 +38,7 @@ export class TexasTokenKilde implements TokenKilde {
     try {
       svar = await this.http.kall({
         method: 'POST',
+      idempotent: true, // a read: safe to repeat
         path: '',
         body: { identity_provider: identityProvider, target },
         signal: ctx.signal,

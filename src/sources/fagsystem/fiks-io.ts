@@ -31,6 +31,7 @@ export class FiksIoFagsystem implements Fagsystem {
     try {
       svar = await this.http.kall({
         method: 'POST',
+      idempotent: true, // a read: safe to repeat
         path: FIKS_IO_STI,
         headers: { authorization: `Bearer ${token}`, 'nav-call-id': ctx.callId },
         body: foresporsel,

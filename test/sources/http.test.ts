@@ -1,0 +1,65 @@
+// Retries: only idempotent calls, only on 5xx, resets and timeouts, with a budget.
+import t, { type Test } from 'tap'
+import { MockAgent } from 'undici'
+import { HttpKlient } from '../../src/sources/http.js'
+
+const BASE = 'http://upstream.test'
+
+function oppsett(t: Test, retry = {}) {
+  const agent = new MockAgent()
+  agent.disableNetConnect()
+  t.teardown(() => agent.close())
+  const utfall: string[] = []
+  const http = new HttpKlient({
+    navn: 'test', baseUrl: BASE, tidsavbruddMs: 100, dispatcher: agent,
+    retry: { grunnMs: 1, maksMs: 2, ...retry },
+    maling: (_n, u) => utfall.push(u),
+  })
+  return { pool: agent.get(BASE), http, utfall }
+}
+
+t.test('a 503, a reset and a timeout are retried; the answer after them is returned', async (t) => {
+  const { pool, http, utfall } = oppsett(t)
+  pool.intercept({ path: '/a', method: 'GET' }).reply(503, {})
+  pool.intercept({ path: '/a', method: 'GET' }).replyWithError(Object.assign(new Error('reset'), { code: 'ECONNRESET' }))
+  pool.intercept({ path: '/a', method: 'GET' }).reply(200, { ok: true })
+  t.same((await http.kall({ method: 'GET', path: 'a', idempotent: true })).data, { ok: true })
+  t.same(utfall, ['503', 'NETTVERK', '200'])
+
+  pool.intercept({ path: '/b', method: 'GET' }).reply(200, {}).delay(300)
+  pool.intercept({ path: '/b', method: 'GET' }).reply(200, { ok: 2 })
+  t.same((await http.kall({ method: 'GET', path: 'b', idempotent: true })).data, { ok: 2 })
+})
+
+t.test('not idempotent, or a 4xx: never retried; attempts are bounded', async (t) => {
+  const { pool, http, utfall } = oppsett(t)
+  pool.intercept({ path: '/c', method: 'POST' }).reply(503, {})
+  t.equal((await http.kall({ method: 'POST', path: 'c', body: {} })).status, 503)
+  pool.intercept({ path: '/d', method: 'GET' }).reply(404, {})
+  t.equal((await http.kall({ method: 'GET', path: 'd', idempotent: true })).status, 404)
+  pool.intercept({ path: '/e', method: 'GET' }).reply(500, {}).times(5)
+  t.equal((await http.kall({ method: 'GET', path: 'e', idempotent: true })).status, 500)
+  t.same(utfall, ['503', '404', '500', '500', '500'], 'three attempts in all')
+})
+
+t.test('the retry budget: a failing upstream gets only a bounded share of extra calls', async (t) => {
+  const { pool, http, utfall } = oppsett(t, { andel: 0.1 })
+  pool.intercept({ path: '/f', method: 'GET' }).reply(500, {}).persist()
+  for (let i = 0; i < 30; i++) await http.kall({ method: 'GET', path: 'f', idempotent: true })
+  t.equal(utfall.length, 30 + 10, 'the bucket of 10 retries, then none')
+  pool.intercept({ path: '/g', method: 'GET' }).reply(200, {}).persist()
+  for (let i = 0; i < 20; i++) await http.kall({ method: 'GET', path: 'g', idempotent: true })
+  const for_ = utfall.length
+  await http.kall({ method: 'GET', path: 'f', idempotent: true })
+  t.equal(utfall.length - for_, 3, 'successes earned back two retries (20 × 0.1)')
+})
+
+t.test('a query function runs for each attempt (fresh sporingsId)', async (t) => {
+  const { pool, http } = oppsett(t)
+  const sett: string[] = []
+  pool.intercept({ path: (p) => { sett.push(p); return p.startsWith('/h') }, method: 'GET' }).reply(502, {})
+  pool.intercept({ path: (p) => { sett.push(p); return p.startsWith('/h') }, method: 'GET' }).reply(200, {})
+  let n = 0
+  await http.kall({ method: 'GET', path: 'h', idempotent: true, query: () => ({ sporingsId: String(++n) }) })
+  t.ok(sett.some((p) => p.includes('sporingsId=1')) && sett.some((p) => p.includes('sporingsId=2')))
+})
