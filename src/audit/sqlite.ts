@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { SKRIVER_KODE } from './sqlite-skriver.js'
 import {
-  AuditFeil, GENESIS_HASH, kanoniskForm, kjedeHash, sjekkpunktSignatur,
+  AuditFeil, GENESIS_HASH, kanoniskForm, sjekkpunktSignatur,
   type AuditFilter, type AuditHendelse, type AuditStore, type LagretHendelse, type Sjekkpunkt,
 } from './port.js'
 
@@ -97,21 +97,6 @@ export const SETT_INN_HENDELSE = `INSERT INTO audit_hendelse (tid, navident, han
 export const SISTE_HASH = `SELECT COALESCE((SELECT hash FROM audit_hendelse ORDER BY id DESC LIMIT 1),
   (SELECT siste_slettede_hash FROM audit_sjekkpunkt ORDER BY id DESC LIMIT 1)) AS hash`
 
-/** Appends events to the chain in one IMMEDIATE transaction. IMMEDIATE takes the write lock before
- *  the last hash is read, so another connection cannot append in between; the hash is read from
- *  the database every time, never kept in memory, so a failed commit leaves nothing stale. Used by
- *  the writer thread (./sqlite-skriver.ts) and, for ':memory:', in-line. */
-export function leggTil(db: Database.Database, settInn: Database.Statement, sisteHash: Database.Statement, hendelser: AuditHendelse[]): void {
-  db.transaction(() => {
-    let hash = (sisteHash.get() as { hash: string | null }).hash ?? GENESIS_HASH
-    for (const h of hendelser) {
-      const forrigeHash = hash
-      hash = kjedeHash(forrigeHash, h)
-      settInn.run({ ...tilRad(h), forrigeHash, hash })
-    }
-  }).immediate()
-}
-
 /** Upper bound on the events of one group commit (a single larger call still commits whole). */
 const MAKS_BATCH = 256
 const MAKS_SIDE = 1000
@@ -157,26 +142,25 @@ export class SqliteAuditStore implements AuditStore {
   private lukket = false
   private commits = 0
   /** The writer thread: commits (and their fsync) run there, so the event loop never waits on the
-   *  disk. null for ':memory:'. */
-  private readonly skriver: Worker | null
+   *  disk. It appends inside an IMMEDIATE transaction and reads the last hash there, so a failed
+   *  commit leaves nothing stale and another connection cannot append in between. */
+  private readonly skriver: Worker
   private iFlukt: { batch: Ventende[] } | null = null
   private tomt: (() => void)[] = []
   private skriverFeil: string | null = null
-  private readonly settInn: Database.Statement
-  private readonly sisteHash: Database.Statement
   private readonly sokSetninger = new Map<string, Database.Statement>()
 
   constructor(sti: string) {
-    if (sti !== ':memory:') mkdirSync(dirname(sti), { recursive: true })
+    // The writer thread opens the same file: an in-memory database cannot be shared with it.
+    if (sti === ':memory:' || sti === '') throw new AuditFeil('SQLite-lageret trenger en filsti')
+    mkdirSync(dirname(sti), { recursive: true })
     this.db = new Database(sti)
     try {
       this.db.pragma('journal_mode = WAL')
       this.db.pragma('synchronous = FULL')
       this.db.pragma('busy_timeout = 5000')
       this.migrer()
-      this.settInn = this.db.prepare(SETT_INN_HENDELSE)
-      this.sisteHash = this.db.prepare(SISTE_HASH)
-      this.skriver = sti === ':memory:' ? null : this.startSkriver(sti)
+      this.skriver = this.startSkriver(sti)
     } catch (e) {
       this.db.close()
       throw e
@@ -250,18 +234,6 @@ export class SqliteAuditStore implements AuditStore {
       antall += neste.hendelser.length
     }
     const hendelser = batch.flatMap((v) => v.hendelser)
-    if (!this.skriver) {
-      // ':memory:' cannot be shared with a thread: commit in-line.
-      try {
-        leggTil(this.db, this.settInn, this.sisteHash, hendelser)
-        this.commits++
-        for (const v of batch) v.ok()
-      } catch (e) {
-        this.avvis(batch, (e as Error).message)
-      }
-      if (this.ko.length > 0) this.tom()
-      return
-    }
     this.iFlukt = { batch }
     this.skriver.ref()
     this.skriver.postMessage({ rader: hendelser.map((h) => ({ rad: tilRad(h), kanonisk: kanoniskForm(h) })) })
@@ -271,7 +243,7 @@ export class SqliteAuditStore implements AuditStore {
   private besvart(svar: { ok: boolean; melding?: string }): void {
     const flukt = this.iFlukt
     this.iFlukt = null
-    this.skriver?.unref()
+    this.skriver.unref()
     if (!flukt) return
     if (svar.ok) {
       this.commits++
@@ -378,7 +350,7 @@ export class SqliteAuditStore implements AuditStore {
       })
     }
     this.lukket = true
-    if (this.skriver) await this.skriver.terminate()
+    await this.skriver.terminate()
     if (this.db.open) this.db.close()
   }
 

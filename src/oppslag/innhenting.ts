@@ -4,12 +4,19 @@
 // it is UTILGJENGELIG while the others are shown.
 import type { Tillatelse } from '../access/regler.js'
 import { erForGammel, foldDigisosSak, tilhorerPerson } from '../domain/digisos/fold.js'
-import type { Adresse, Kilde, KildeStatus, Konto, Soknad, Stonadsopplysninger } from '../domain/model.js'
+import type { Adresse, Kilde, KildeStatus, Konto, Soknad, Stonadsopplysninger, Tilbakeholdt } from '../domain/model.js'
 import { skjermAdresser } from '../domain/redaction.js'
 import { adresserFraSoknad, kontoerFraSoknad, kontoerFraUtbetalinger } from '../domain/soknad.js'
 import type { Fagsystem, FagsystemData } from '../sources/fagsystem/port.js'
 import { KildeFeil, type DigisosSak, type FiksDigisos, type KallKontekst } from '../sources/ports.js'
-import type { Innhentet } from './sesjoner.js'
+
+/** One lookup's data as fetched, before it is checked and serialized for the cache (./kompakt.ts). */
+export interface Innhentet {
+  data: Stonadsopplysninger
+  tilbakeholdt: Tilbakeholdt
+  /** sporingsIds of the upstream calls that produced the data. */
+  sporing: string[]
+}
 
 export interface InnhentingAvhengigheter {
   fiks: FiksDigisos

@@ -3,7 +3,7 @@
 // serialization, and 10 000 live lookups hold kilobytes of text each rather than object graphs.
 import { KATEGORIER, KategoriData, Kilde, Tilbakeholdt, type Kategori } from '../domain/model.js'
 import { z } from 'zod'
-import type { Innhentet } from './sesjoner.js'
+import type { Innhentet } from './innhenting.js'
 
 export interface Kompakt {
   /** Kept as objects too: small, and the completeness check reads them. */

@@ -3,21 +3,13 @@
 // with it: on DELETE, on expiry and on eviction.
 import { randomBytes } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
-import type { Kilde, Stonadsopplysninger, Tilbakeholdt } from '../domain/model.js'
+import type { Kilde } from '../domain/model.js'
 import type { Tillatelse } from '../access/regler.js'
 import type { Kompakt } from './kompakt.js'
-
-export interface Innhentet {
-  data: Stonadsopplysninger
-  tilbakeholdt: Tilbakeholdt
-  /** sporingsIds of the upstream calls that produced the data. */
-  sporing: string[]
-}
 
 export interface OppslagSesjon {
   readonly oppslagId: string
   readonly tillatelse: Tillatelse
-  readonly opprettet: number
   readonly utloperSenest: number
   /** Cached result; only complete results (no UTILGJENGELIG kilde) are kept. */
   innhentet: Kompakt | null
@@ -75,7 +67,6 @@ export class OppslagSesjoner {
     const sesjon: OppslagSesjon = {
       oppslagId: randomBytes(32).toString('base64url'),
       tillatelse,
-      opprettet: na,
       utloperSenest: na + this.maxTtlMs,
       innhentet: null,
       underveis: null,

@@ -4,7 +4,7 @@
 import fp from 'fastify-plugin'
 import fastifyJwt from '@fastify/jwt'
 import buildGetJwks from 'get-jwks'
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { Saksbehandler } from '../access/regler.js'
 import { Problem } from '../feil.js'
@@ -15,7 +15,7 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     /** preHandler: requires a valid user token; sets request.saksbehandler. */
-    autentiser: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
+    autentiser: (request: FastifyRequest) => Promise<void>
   }
 }
 

@@ -56,7 +56,7 @@ export default fp(
       }
       return sendProblem(reply, kode)
     })
-    app.setNotFoundHandler((request, reply) => sendProblem(reply, 'IKKE_FUNNET'))
+    app.setNotFoundHandler((_request, reply) => sendProblem(reply, 'IKKE_FUNNET'))
   },
   { name: 'problem', fastify: '5.x' },
 )

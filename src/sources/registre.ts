@@ -16,14 +16,25 @@ import {
 
 type RegisterNavn = RegisterFeil['register']
 
-async function kallRegister(
+/** The registers all take a read as a POST with an Entra ID token for their scope; every fault or
+ *  non-2xx answer becomes a RegisterFeil. */
+async function sporRegister(
   register: RegisterNavn,
-  http: HttpKlient,
-  kall: Parameters<HttpKlient['kall']>[0],
+  klient: { http: HttpKlient; tokens: TokenKilde; scope: string },
+  ctx: KallKontekst,
+  kall: { path: string; body: unknown; headers?: Record<string, string> },
 ): Promise<HttpSvar> {
+  const token = await klient.tokens.token('azuread', klient.scope, ctx)
   let svar: HttpSvar
   try {
-    svar = await http.kall(kall)
+    svar = await klient.http.kall({
+      method: 'POST',
+      idempotent: true, // a read: safe to repeat
+      path: kall.path,
+      headers: { authorization: `Bearer ${token}`, 'nav-call-id': ctx.callId, ...kall.headers },
+      body: kall.body,
+      signal: ctx.signal,
+    })
   } catch (e) {
     const arsak = e instanceof HttpFeil && e.arsak === 'UGYLDIG_JSON' ? 'UGYLDIG_SVAR' : 'UTILGJENGELIG'
     throw new RegisterFeil(register, arsak, e instanceof HttpFeil ? e.message : `${register}: ukjent feil`)
@@ -106,19 +117,10 @@ export class PdlPersonRegister implements PersonRegister {
   ) {}
 
   async hentPerson(personident: string, ctx: KallKontekst): Promise<Person | null> {
-    const token = await this.tokens.token('azuread', this.valg.scope, ctx)
-    const svar = await kallRegister('pdl', this.http, {
-      method: 'POST',
-      idempotent: true, // a read: safe to repeat
+    const svar = await sporRegister('pdl', { http: this.http, tokens: this.tokens, scope: this.valg.scope }, ctx, {
       path: 'graphql',
-      headers: {
-        authorization: `Bearer ${token}`,
-        behandlingsnummer: this.valg.behandlingsnummer,
-        tema: 'GEN',
-        'nav-call-id': ctx.callId,
-      },
+      headers: { behandlingsnummer: this.valg.behandlingsnummer, tema: 'GEN' },
       body: { query: PDL_QUERY, variables: { ident: personident } },
-      signal: ctx.signal,
     })
     const tolket = PdlSvar.safeParse(svar.data)
     if (!tolket.success) throw new RegisterFeil('pdl', 'UGYLDIG_SVAR', 'pdl: uventet svarformat')
@@ -169,15 +171,7 @@ export class SkjermingPip implements SkjermingRegister {
   ) {}
 
   async erSkjermet(personident: string, ctx: KallKontekst): Promise<boolean> {
-    const token = await this.tokens.token('azuread', this.scope, ctx)
-    const svar = await kallRegister('skjerming', this.http, {
-      method: 'POST',
-      idempotent: true, // a read: safe to repeat
-      path: 'skjermet',
-      headers: { authorization: `Bearer ${token}`, 'nav-call-id': ctx.callId },
-      body: { personident },
-      signal: ctx.signal,
-    })
+    const svar = await sporRegister('skjerming', { http: this.http, tokens: this.tokens, scope: this.scope }, ctx, { path: 'skjermet', body: { personident } })
     // The pip answers a bare boolean. Anything but `false` counts as skjermet (fail closed).
     return svar.data !== false
   }
@@ -206,14 +200,9 @@ export class NomAnsattRegister implements AnsattRegister {
   ) {}
 
   async hentPersonident(navident: string, ctx: KallKontekst): Promise<string | null> {
-    const token = await this.tokens.token('azuread', this.scope, ctx)
-    const svar = await kallRegister('nom', this.http, {
-      method: 'POST',
-      idempotent: true, // a read: safe to repeat
+    const svar = await sporRegister('nom', { http: this.http, tokens: this.tokens, scope: this.scope }, ctx, {
       path: 'graphql',
-      headers: { authorization: `Bearer ${token}`, 'nav-call-id': ctx.callId },
       body: { query: NOM_QUERY, variables: { navident } },
-      signal: ctx.signal,
     })
     const tolket = NomSvar.safeParse(svar.data)
     if (!tolket.success) throw new RegisterFeil('nom', 'UGYLDIG_SVAR', 'nom: uventet svarformat')

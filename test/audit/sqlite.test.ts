@@ -1,6 +1,6 @@
 import t from 'tap'
 import Database from 'better-sqlite3'
-import { GENESIS_HASH, kjedeHash, type AuditHendelse } from '../../src/audit/port.js'
+import { GENESIS_HASH, kjedeHash } from '../../src/audit/port.js'
 import { SqliteAuditStore } from '../../src/audit/sqlite.js'
 import { apneAuditStore } from '../../src/audit/index.js'
 import { verifiserKjede } from '../../src/audit/verifiser.js'
