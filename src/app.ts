@@ -76,7 +76,7 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
 
   const na = deps.na ?? Date.now
   const malinger = lagMalinger()
-  const kilder = deps.kilder ?? byggKilder(config, malinger.upstream)
+  const kilder = deps.kilder ?? byggKilder(config, malinger)
   const instans = `${hostname()}:${process.pid}`
   const audit = medCef(
     deps.audit ?? (await apneAuditStore(config.auditStore, { instans })),
@@ -99,6 +99,8 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
     instans,
     sakMaksAlderManeder: config.oppslag.sakMaksAlderManeder,
     fristMs: config.oppslagFristMs,
+    tilgangFristMs: config.tilgangFristMs,
+    maksSamtidigeKommuner: config.maksSamtidigeKommuner,
     na,
     beslutning: malinger.beslutning,
     cacheUtfall: malinger.cache,

@@ -7,6 +7,18 @@ const heltall = (standard: number, min = 1) => z.coerce.number().int().min(min).
 const gruppe = z.string().min(1, 'må være satt (gruppens objekt-id)')
 
 /** The upstream URLs: all set (production), or none set in development (embedded simulator). */
+/** The upstreams, by the names used in metrics, timeouts and breakers. */
+export const UPSTREAM_NAVN = ['texas', 'pdl', 'skjerming', 'nom', 'fiks', 'fiks-io'] as const
+export type UpstreamNavn = (typeof UPSTREAM_NAVN)[number]
+
+export interface Tidsavbrudd {
+  tilkoblingMs: number
+  /** Until the response headers. */
+  hodeMs: number
+  /** Longest pause while the body arrives. */
+  kroppMs: number
+}
+
 export const UPSTREAM_VARIABLER = [
   'AZURE_OPENID_CONFIG_ISSUER',
   'AZURE_OPENID_CONFIG_JWKS_URI',
@@ -70,7 +82,32 @@ export const MiljoSkjema = z
     OPPSLAG_MAKS_MB: heltall(256),
     SAK_MAKS_ALDER_MANEDER: heltall(15),
     UPSTREAM_TIDSAVBRUDD_MS: heltall(2500),
+    UPSTREAM_TILKOBLING_MS: heltall(1000),
+    /** Per-upstream overrides, `navn=tilkobling/hode/kropp` in ms, comma-separated. */
+    UPSTREAM_TIDSAVBRUDD: z
+      .string()
+      .default('')
+      .transform((tekst, ctx) => {
+        const per: Partial<Record<UpstreamNavn, Tidsavbrudd>> = {}
+        for (const del of tekst.split(',').map((d) => d.trim()).filter(Boolean)) {
+          const m = /^([a-z-]+)=(\d+)\/(\d+)\/(\d+)$/.exec(del)
+          const navn = m?.[1] as UpstreamNavn | undefined
+          if (!m || !navn || !UPSTREAM_NAVN.includes(navn)) {
+            ctx.addIssue({ code: 'custom', message: `«${del}»: forventet navn=tilkobling/hode/kropp med navn i ${UPSTREAM_NAVN.join(', ')}` })
+            return z.NEVER
+          }
+          per[navn] = { tilkoblingMs: Number(m[2]), hodeMs: Number(m[3]), kroppMs: Number(m[4]) }
+        }
+        return per
+      }),
     OPPSLAG_FRIST_MS: heltall(3000),
+    /** The access decision's register calls (PDL, skjerming, NOM) answer within this, retries included. */
+    TILGANG_FRIST_MS: heltall(2000),
+    OPPSLAG_MAKS_SAMTIDIGE_KOMMUNER: heltall(6),
+    BRYTER_FEIL_PA_RAD: heltall(5),
+    BRYTER_APEN_MS: heltall(10_000),
+    /** Shared lookup sessions (metadata only) for several replicas: a postgres:// URL, or empty. */
+    SESJON_STORE: z.union([z.literal(''), z.string().regex(/^postgres(ql)?:\/\//, 'postgres://… eller tom')]).default(''),
     RATE_LIMIT_PER_MINUTT: heltall(300),
     BELASTNING_MAKS_EVENT_LOOP_MS: heltall(1000),
     AVSLUTNING_MAKS_MS: heltall(10_000),
@@ -125,9 +162,13 @@ export interface Config {
     avvik: { volumFaktor: number; volumMinimum: number; avslagMinimum: number; historikkDager: number }
   }
   oppslag: { idleTtlS: number; maxTtlS: number; maksAntall: number; maksBytes: number; sakMaksAlderManeder: number }
-  upstreamTidsavbruddMs: number
+  tidsavbrudd: Record<UpstreamNavn, Tidsavbrudd>
   /** A lookup's fetch answers within this; what has not answered by then is UTILGJENGELIG. */
   oppslagFristMs: number
+  tilgangFristMs: number
+  maksSamtidigeKommuner: number
+  bryter: { feilPaRad: number; apenMs: number }
+  sesjonStore: string | null
   rateLimitPerMinutt: number
   belastningMaksEventLoopMs: number
 }
@@ -200,8 +241,17 @@ export function byggKonfig(m: Miljo, fyll: Partial<Record<keyof Miljo, string>> 
       maksBytes: m.OPPSLAG_MAKS_MB * 1024 * 1024,
       sakMaksAlderManeder: m.SAK_MAKS_ALDER_MANEDER,
     },
-    upstreamTidsavbruddMs: m.UPSTREAM_TIDSAVBRUDD_MS,
+    tidsavbrudd: Object.fromEntries(
+      UPSTREAM_NAVN.map((navn) => [
+        navn,
+        m.UPSTREAM_TIDSAVBRUDD[navn] ?? { tilkoblingMs: m.UPSTREAM_TILKOBLING_MS, hodeMs: m.UPSTREAM_TIDSAVBRUDD_MS, kroppMs: m.UPSTREAM_TIDSAVBRUDD_MS },
+      ]),
+    ) as Record<UpstreamNavn, Tidsavbrudd>,
     oppslagFristMs: m.OPPSLAG_FRIST_MS,
+    tilgangFristMs: m.TILGANG_FRIST_MS,
+    maksSamtidigeKommuner: m.OPPSLAG_MAKS_SAMTIDIGE_KOMMUNER,
+    bryter: { feilPaRad: m.BRYTER_FEIL_PA_RAD, apenMs: m.BRYTER_APEN_MS },
+    sesjonStore: m.SESJON_STORE === '' ? null : m.SESJON_STORE,
     rateLimitPerMinutt: m.RATE_LIMIT_PER_MINUTT,
     belastningMaksEventLoopMs: m.BELASTNING_MAKS_EVENT_LOOP_MS,
   }

@@ -54,3 +54,20 @@ t.test('development with no upstream set asks for the simulator; partly set is a
   t.throws(() => lesMiljo({ NODE_ENV: 'development', PDL_URL: 'https://pdl.example' }), /NOM_URL: mangler/)
   t.throws(() => lesMiljo({}), /PDL_URL: mangler/, 'production is the default')
 })
+
+t.test('timeouts per upstream: defaults for all, overrides per upstream, bad specs refused', async (t) => {
+  const standard = byggKonfig(lesMiljo(fullt))
+  t.same(standard.tidsavbrudd.pdl, { tilkoblingMs: 1000, hodeMs: 2500, kroppMs: 2500 })
+  t.equal(standard.tilgangFristMs, 2000)
+  t.equal(standard.maksSamtidigeKommuner, 6)
+  t.same(standard.bryter, { feilPaRad: 5, apenMs: 10_000 })
+  t.equal(standard.sesjonStore, null)
+  const c = byggKonfig(lesMiljo({ ...fullt, UPSTREAM_TIDSAVBRUDD_MS: '2000', UPSTREAM_TIDSAVBRUDD: 'pdl=200/800/900, fiks-io=500/2800/2800' }))
+  t.same(c.tidsavbrudd.pdl, { tilkoblingMs: 200, hodeMs: 800, kroppMs: 900 })
+  t.same(c.tidsavbrudd['fiks-io'], { tilkoblingMs: 500, hodeMs: 2800, kroppMs: 2800 })
+  t.same(c.tidsavbrudd.nom, { tilkoblingMs: 1000, hodeMs: 2000, kroppMs: 2000 })
+  for (const feil of ['pdl=200/800', 'ukjent=1/2/3', 'pdl:1/2/3']) {
+    t.throws(() => lesMiljo({ ...fullt, UPSTREAM_TIDSAVBRUDD: feil }), /UPSTREAM_TIDSAVBRUDD/, feil)
+  }
+  t.throws(() => lesMiljo({ ...fullt, SESJON_STORE: 'mysql://x' }), /SESJON_STORE/)
+})

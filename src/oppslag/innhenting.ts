@@ -7,7 +7,9 @@ import { erForGammel, foldDigisosSak, tilhorerPerson } from '../domain/digisos/f
 import type { Adresse, Kilde, KildeStatus, Konto, Soknad, Stonadsopplysninger, Tilbakeholdt } from '../domain/model.js'
 import { skjermAdresser } from '../domain/redaction.js'
 import { adresserFraSoknad, kontoerFraSoknad, kontoerFraUtbetalinger } from '../domain/soknad.js'
+import pLimit from 'p-limit'
 import type { Fagsystem, FagsystemData } from '../sources/fagsystem/port.js'
+import { BryterApen, type Brytere } from '../sources/vern.js'
 import { KildeFeil, type DigisosSak, type FiksDigisos, type KallKontekst } from '../sources/ports.js'
 
 /** One lookup's data as fetched, before it is checked and serialized for the cache (./kompakt.ts). */
@@ -24,6 +26,10 @@ export interface InnhentingAvhengigheter {
   sakMaksAlderManeder: number
   /** Total time for one lookup's fetch (DESIGN: answer while the caller is on the phone). */
   fristMs: number
+  /** Municipalities asked at once per lookup. */
+  maksSamtidigeKommuner: number
+  /** A breaker per municipality: one that keeps failing is not asked until it has recovered. */
+  brytere?: Brytere
   na: () => number
   /** Counts only; never personal data. */
   statistikk?: (hendelse: 'ukjent_hendelsestype' | 'ugyldig_hendelse', antall: number) => void
@@ -71,9 +77,10 @@ export async function hentStonadsopplysninger(
   for (const s of saker ?? []) kommuner.add(s.kommunenummer)
   if (kommuner.size === 0 && saker === null) throw new ManglendeKilder('ingen kilde kunne svare')
 
+  const begrens = pLimit(avh.maksSamtidigeKommuner)
   const resultater = await Promise.all(
     [...kommuner].sort().map((k) =>
-      hentKommune(k, saker === null ? null : saker.filter((s) => s.kommunenummer === k), t, avh, kallCtx),
+      begrens(() => hentKommune(k, saker === null ? null : saker.filter((s) => s.kommunenummer === k), t, avh, kallCtx)),
     ),
   )
 
@@ -112,7 +119,7 @@ async function hentKommune(
     adresser: [],
     fagsystem: null,
   })
-  try {
+  const hent = async (): Promise<KommuneResultat> => {
     const status = kildeStatus(await avh.fiks.hentKommuneInfo(kommunenummer, ctx))
     // Not activated or temporarily deactivated: nothing is fetched from that municipality.
     if (status !== 'OK') return tom(status)
@@ -128,8 +135,12 @@ async function hentKommune(
       adresser: soknader.flatMap((s) => s.adresser),
       fagsystem,
     }
+  }
+  try {
+    return await (avh.brytere ? avh.brytere.kjor('kommune', kommunenummer, erKildeFeil, hent) : hent())
   } catch (e) {
-    if (erKildeFeil(e)) return tom('UTILGJENGELIG')
+    // An open breaker: the municipality is not asked, and is UTILGJENGELIG at once.
+    if (erKildeFeil(e) || e instanceof BryterApen) return tom('UTILGJENGELIG')
     throw e
   }
 }

@@ -19,6 +19,8 @@ export interface OppslagAvhengigheter extends InnhentingAvhengigheter {
   sesjoner: OppslagSesjoner
   grupper: Grupper
   instans: string
+  /** The register calls of one access decision answer within this, retries included. */
+  tilgangFristMs: number
   /** Counts only (metrics): the deciding rule's code or Permit, and cache hits and misses. */
   beslutning?: (kode: string) => void
   cacheUtfall?: (utfall: 'treff' | 'bom') => void
@@ -72,7 +74,8 @@ export class OppslagService {
 
     let fakta: Fakta
     try {
-      fakta = await this.fakta(personident, s.navident, { callId })
+      // Fail closed in time: a register that does not answer by the deadline is a fault (503).
+      fakta = await this.fakta(personident, s.navident, { callId, signal: AbortSignal.timeout(this.avh.tilgangFristMs) })
     } catch (e) {
       if (e instanceof RegisterFeil) {
         await this.avh.audit.skriv([

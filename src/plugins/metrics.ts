@@ -3,10 +3,13 @@
 import fp from 'fastify-plugin'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { OppslagSesjoner } from '../oppslag/sesjoner.js'
+import type { KildeMalinger } from '../sources/index.js'
+import type { BryterTilstand } from '../sources/vern.js'
 
-export interface Malinger {
+const BRYTER_VERDI: Record<BryterTilstand, number> = { lukket: 0, halvapen: 1, apen: 2 }
+
+export interface Malinger extends KildeMalinger {
   registry: Registry
-  upstream(navn: string, utfall: string, sekunder: number): void
   beslutning(kode: string): void
   cache(utfall: 'treff' | 'bom'): void
   utkastet(): void
@@ -23,6 +26,13 @@ export function lagMalinger(): Malinger {
   const beslutninger = new Counter({ name: 'stonadsoppslag_tilgangsbeslutninger_total', help: 'Tilgangsbeslutninger per regel', labelNames: ['kode'], registers: [registry] })
   const cache = new Counter({ name: 'stonadsoppslag_cache_total', help: 'Lesinger fra mellomlageret', labelNames: ['utfall'], registers: [registry] })
   const utkastet = new Counter({ name: 'stonadsoppslag_cache_utkastet_total', help: 'Oppslag fjernet for å holde grensene', registers: [registry] })
+  const bryter = new Gauge({
+    name: 'stonadsoppslag_bryter_tilstand', help: 'Kretsbryter per upstream og kommune: 0 lukket, 1 halvåpen, 2 åpen',
+    labelNames: ['upstream', 'kommunenummer'], registers: [registry],
+  })
+  const delt = new Counter({
+    name: 'stonadsoppslag_upstream_delte_kall_total', help: 'Kall som fikk svaret fra et likt kall underveis', labelNames: ['upstream'], registers: [registry],
+  })
   const auditCommit = new Histogram({
     name: 'stonadsoppslag_audit_skriv_sekunder', help: 'Tid til audit-hendelser er lagret varig',
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [registry],
@@ -33,6 +43,9 @@ export function lagMalinger(): Malinger {
   return {
     registry,
     upstream: (navn, utfall, s) => upstream.observe({ upstream: navn, utfall }, s),
+    // A municipality number is public, not personal data.
+    bryter: (navn, kommunenummer, tilstand) => bryter.set({ upstream: navn, kommunenummer: kommunenummer ?? '' }, BRYTER_VERDI[tilstand]),
+    delt: (navn) => delt.inc({ upstream: navn }),
     beslutning: (kode) => beslutninger.inc({ kode }),
     cache: (utfall) => cache.inc({ utfall }),
     utkastet: () => utkastet.inc(),

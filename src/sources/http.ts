@@ -2,6 +2,7 @@
 // body and status, or an HttpFeil that says what kind of fault it was (never the upstream's body:
 // an error text from an upstream may carry personal data and must not reach a client or a log).
 import { Agent, request, type Dispatcher } from 'undici'
+import type { Tidsavbrudd } from '../config.js'
 
 export type HttpFeilArsak = 'NETTVERK' | 'TIDSAVBRUDD' | 'UGYLDIG_JSON' | 'STATUS'
 
@@ -26,7 +27,8 @@ export interface HttpKlientValg {
   /** Name for errors and metrics (never personal data). */
   navn: string
   baseUrl: string
-  tidsavbruddMs: number
+  /** A number sets connect, header and body timeouts alike. */
+  tidsavbrudd: Tidsavbrudd | number
   /** Injected in tests (MockAgent) for fault shapes that are hard to make for real. */
   dispatcher?: Dispatcher
   /** Told of every call: upstream name, outcome (HTTP status or fault kind), seconds. */
@@ -67,7 +69,8 @@ export class HttpKlient {
   private readonly eksakt: URL
   private readonly dispatcher: Dispatcher
   private readonly eierDispatcher: boolean
-  private readonly tidsavbruddMs: number
+  /** One attempt's hard cap: headers, then body. */
+  private readonly forsokMs: number
   private readonly maling: HttpKlientValg['maling']
   private readonly retry: RetryValg
   private botte = BOTTE_MAKS
@@ -76,16 +79,20 @@ export class HttpKlient {
     this.navn = valg.navn
     this.base = new URL(valg.baseUrl.endsWith('/') ? valg.baseUrl : `${valg.baseUrl}/`)
     this.eksakt = new URL(valg.baseUrl)
-    this.tidsavbruddMs = valg.tidsavbruddMs
+    const t: Tidsavbrudd =
+      typeof valg.tidsavbrudd === 'number'
+        ? { tilkoblingMs: valg.tidsavbrudd, hodeMs: valg.tidsavbrudd, kroppMs: valg.tidsavbrudd }
+        : valg.tidsavbrudd
+    this.forsokMs = t.hodeMs + t.kroppMs
     this.maling = valg.maling
     this.retry = { ...STANDARD_RETRY, ...valg.retry }
     this.eierDispatcher = valg.dispatcher === undefined
     this.dispatcher =
       valg.dispatcher ??
       new Agent({
-        connect: { timeout: valg.tidsavbruddMs },
-        headersTimeout: valg.tidsavbruddMs,
-        bodyTimeout: valg.tidsavbruddMs,
+        connect: { timeout: t.tilkoblingMs },
+        headersTimeout: t.hodeMs,
+        bodyTimeout: t.kroppMs,
         keepAliveTimeout: 10_000,
         connections: 64,
       })
@@ -131,7 +138,7 @@ export class HttpKlient {
   }
 
   private async kallUmalt(k: Kall): Promise<HttpSvar> {
-    const tidsavbrudd = AbortSignal.timeout(this.tidsavbruddMs)
+    const tidsavbrudd = AbortSignal.timeout(this.forsokMs)
     const signal = k.signal ? AbortSignal.any([k.signal, tidsavbrudd]) : tidsavbrudd
     let svar: Dispatcher.ResponseData
     try {

@@ -1,12 +1,24 @@
 // Wires every upstream adapter from configuration: one keep-alive agent per upstream.
-import type { Config } from '../config.js'
+import type { Config, UpstreamNavn } from '../config.js'
 import type { Fagsystem } from './fagsystem/port.js'
 import { FiksIoFagsystem } from './fagsystem/fiks-io.js'
 import { FiksDigisosKlient } from './fiks-digisos.js'
-import { HttpKlient, type HttpKlientValg } from './http.js'
+import { HttpKlient } from './http.js'
 import type { AnsattRegister, FiksDigisos, PersonRegister, SkjermingRegister } from './ports.js'
 import { NomAnsattRegister, PdlPersonRegister, SkjermingPip } from './registre.js'
 import { TexasTokenKilde } from './texas.js'
+import {
+  Brytere,
+  Samkjoring,
+  vernetAnsattRegister,
+  vernetFagsystem,
+  vernetFiks,
+  vernetPersonRegister,
+  vernetSkjerming,
+  vernetTokenKilde,
+  type BryterTilstand,
+  type Vern,
+} from './vern.js'
 
 export interface Kilder {
   personer: PersonRegister
@@ -14,14 +26,27 @@ export interface Kilder {
   ansatte: AnsattRegister
   fiks: FiksDigisos
   fagsystem: Fagsystem
+  /** The breakers, also used per municipality by the fetch. */
+  brytere?: Brytere
   /** Readiness: can the person register be reached (the access decision needs it)? */
   personregisterNar(): Promise<boolean>
   lukk(): Promise<void>
 }
 
-export function byggKilder(config: Config, maling?: HttpKlientValg['maling']): Kilder {
-  const ms = config.upstreamTidsavbruddMs
-  const klient = (navn: string, baseUrl: string) => new HttpKlient({ navn, baseUrl, tidsavbruddMs: ms, ...(maling ? { maling } : {}) })
+/** Counts only, never personal data (see plugins/metrics.ts). */
+export interface KildeMalinger {
+  upstream(navn: string, utfall: string, sekunder: number): void
+  bryter(upstream: string, kommunenummer: string | null, tilstand: BryterTilstand): void
+  delt(upstream: string): void
+}
+
+export function byggKilder(config: Config, maling?: KildeMalinger): Kilder {
+  const klient = (navn: UpstreamNavn, baseUrl: string) =>
+    new HttpKlient({ navn, baseUrl, tidsavbrudd: config.tidsavbrudd[navn], ...(maling ? { maling: maling.upstream } : {}) })
+  const vern: Vern = {
+    brytere: new Brytere({ ...config.bryter, ...(maling ? { vedEndring: maling.bryter } : {}) }),
+    samkjoring: new Samkjoring(maling?.delt),
+  }
   const klienter = {
     texas: klient('texas', config.tokenEndpoint),
     pdl: klient('pdl', config.pdl.url),
@@ -30,13 +55,16 @@ export function byggKilder(config: Config, maling?: HttpKlientValg['maling']): K
     fiks: klient('fiks', config.fiks.digisosUrl),
     fiksIo: klient('fiks-io', config.fiks.ioUrl),
   }
-  const tokens = new TexasTokenKilde(klienter.texas)
+  const tokens = vernetTokenKilde(new TexasTokenKilde(klienter.texas), vern)
+  const pdl = { scope: config.pdl.scope, behandlingsnummer: config.pdl.behandlingsnummer }
+  const fiks = { id: config.fiks.integrasjonId, passord: config.fiks.integrasjonPassord }
   return {
-    personer: new PdlPersonRegister(klienter.pdl, tokens, { scope: config.pdl.scope, behandlingsnummer: config.pdl.behandlingsnummer }),
-    skjerming: new SkjermingPip(klienter.skjerming, tokens, config.skjerming.scope),
-    ansatte: new NomAnsattRegister(klienter.nom, tokens, config.nom.scope),
-    fiks: new FiksDigisosKlient(klienter.fiks, tokens, { id: config.fiks.integrasjonId, passord: config.fiks.integrasjonPassord }),
-    fagsystem: new FiksIoFagsystem(klienter.fiksIo, tokens, Math.ceil(ms / 1000)),
+    personer: vernetPersonRegister(new PdlPersonRegister(klienter.pdl, tokens, pdl), vern),
+    skjerming: vernetSkjerming(new SkjermingPip(klienter.skjerming, tokens, config.skjerming.scope), vern),
+    ansatte: vernetAnsattRegister(new NomAnsattRegister(klienter.nom, tokens, config.nom.scope), vern),
+    fiks: vernetFiks(new FiksDigisosKlient(klienter.fiks, tokens, fiks), vern),
+    fagsystem: vernetFagsystem(new FiksIoFagsystem(klienter.fiksIo, tokens, Math.ceil(config.tidsavbrudd['fiks-io'].hodeMs / 1000)), vern),
+    brytere: vern.brytere,
     personregisterNar: () => klienter.pdl.nar(),
     lukk: async () => {
       await Promise.all(Object.values(klienter).map((k) => k.close()))

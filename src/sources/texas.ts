@@ -1,5 +1,5 @@
 // Upstream tokens from NAIS's token service (Texas). Cached per (identity provider, target) until
-// shortly before expiry; concurrent callers share one fetch.
+// shortly before expiry; concurrent callers share one fetch through the protection layer (./vern.ts).
 import { z } from 'zod'
 import { HttpFeil, type HttpKlient } from './http.js'
 import { RegisterFeil, type KallKontekst, type TokenKilde } from './ports.js'
@@ -15,7 +15,6 @@ const MARGIN_MS = 60_000
 
 export class TexasTokenKilde implements TokenKilde {
   private readonly cache = new Map<string, { token: string; utloper: number }>()
-  private readonly underveis = new Map<string, Promise<string>>()
 
   constructor(
     private readonly http: HttpKlient,
@@ -26,11 +25,7 @@ export class TexasTokenKilde implements TokenKilde {
     const nokkel = `${identityProvider}\u0000${target}`
     const lagret = this.cache.get(nokkel)
     if (lagret && lagret.utloper - MARGIN_MS > this.na()) return lagret.token
-    const pagaende = this.underveis.get(nokkel)
-    if (pagaende) return pagaende
-    const hent = this.hent(identityProvider, target, ctx).finally(() => this.underveis.delete(nokkel))
-    this.underveis.set(nokkel, hent)
-    return hent
+    return this.hent(identityProvider, target, ctx)
   }
 
   private async hent(identityProvider: string, target: string, ctx: KallKontekst): Promise<string> {

@@ -232,7 +232,9 @@ t.test('session: bound to its employee, ended by DELETE, expired by idle time an
 })
 
 t.test('faults injected at run time mark only that municipality UTILGJENGELIG', async (t) => {
-  const b = await build(t, { miljo: { UPSTREAM_TIDSAVBRUDD_MS: '400' } })
+  // Every fault kind in a row would open the municipality's breaker (tested in drift.test.ts);
+  // here each kind must reach the adapter.
+  const b = await build(t, { miljo: { UPSTREAM_TIDSAVBRUDD_MS: '400', BRYTER_FEIL_PA_RAD: '100' } })
   for (const feil of [{ status: 500 }, { malformed: true }, { timeout: true }, { reset: true }, { latencyMs: 1000 }]) {
     b.sim.styring.settFeil({ kommunenummer: '4601' }, feil)
     const { alt } = await lesAlt(b, 'ugradert-to-kommuner')

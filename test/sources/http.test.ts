@@ -11,7 +11,7 @@ function oppsett(t: Test, retry = {}) {
   t.teardown(() => agent.close())
   const utfall: string[] = []
   const http = new HttpKlient({
-    navn: 'test', baseUrl: BASE, tidsavbruddMs: 100, dispatcher: agent,
+    navn: 'test', baseUrl: BASE, tidsavbrudd: 100, dispatcher: agent,
     retry: { grunnMs: 1, maksMs: 2, ...retry },
     maling: (_n, u) => utfall.push(u),
   })

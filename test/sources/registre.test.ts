@@ -19,7 +19,7 @@ function oppsett(t: Test) {
   const agent = new MockAgent()
   agent.disableNetConnect()
   t.teardown(() => agent.close())
-  const http = new HttpKlient({ navn: 'test', baseUrl: BASE, tidsavbruddMs: 200, dispatcher: agent })
+  const http = new HttpKlient({ navn: 'test', baseUrl: BASE, tidsavbrudd: 200, dispatcher: agent })
   return { pool: agent.get(BASE), http }
 }
 

@@ -42,7 +42,7 @@ function oppsett(t: Test) {
   const agent = new MockAgent()
   agent.disableNetConnect()
   t.teardown(() => agent.close())
-  const http = new HttpKlient({ navn: 'fiks-io', baseUrl: BASE, tidsavbruddMs: 500, dispatcher: agent })
+  const http = new HttpKlient({ navn: 'fiks-io', baseUrl: BASE, tidsavbrudd: 500, dispatcher: agent })
   return { pool: agent.get(BASE), fagsystem: new FiksIoFagsystem(http, tokens, 3) }
 }
 

@@ -1,0 +1,229 @@
+// Protection around the upstream ports: identical calls already in flight are shared (coalesced),
+// and a circuit breaker per register and per municipality stops calling what keeps failing, then
+// lets one probe through to see whether it has recovered.
+import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel'
+import type { Fagsystem } from './fagsystem/port.js'
+import {
+  KildeFeil,
+  RegisterFeil,
+  type AnsattRegister,
+  type FiksDigisos,
+  type KallKontekst,
+  type PersonRegister,
+  type SkjermingRegister,
+  type TokenKilde,
+} from './ports.js'
+
+export type BryterTilstand = 'lukket' | 'halvapen' | 'apen'
+
+const TILSTAND: Record<CircuitState, BryterTilstand> = {
+  [CircuitState.Closed]: 'lukket',
+  [CircuitState.HalfOpen]: 'halvapen',
+  [CircuitState.Open]: 'apen',
+  [CircuitState.Isolated]: 'apen',
+}
+
+/** The breaker is open (or half-open with its probe already out): the call was not made. */
+export class BryterApen extends Error {
+  override name = 'BryterApen'
+}
+
+export interface BryterValg {
+  /** Failures in a row that open the breaker. */
+  feilPaRad: number
+  /** How long it stays open before one probe is let through. */
+  apenMs: number
+  /** Told of every change (metrics). `kommunenummer` is null for a register. */
+  vedEndring?: (upstream: string, kommunenummer: string | null, tilstand: BryterTilstand) => void
+}
+
+/** One breaker per upstream (and per municipality), made on first use. The number of them is
+ *  bounded by the upstreams and the four-digit municipality numbers. */
+export class Brytere {
+  private readonly per = new Map<string, CircuitBreakerPolicy>()
+
+  constructor(private readonly valg: BryterValg) {}
+
+  private bryter(upstream: string, kommunenummer: string | null, erFeil: (e: Error) => boolean): CircuitBreakerPolicy {
+    const nokkel = kommunenummer === null ? upstream : `${upstream}:${kommunenummer}`
+    let b = this.per.get(nokkel)
+    if (!b) {
+      b = circuitBreaker(handleWhen(erFeil), { halfOpenAfter: this.valg.apenMs, breaker: new ConsecutiveBreaker(this.valg.feilPaRad) })
+      b.onStateChange((s) => this.valg.vedEndring?.(upstream, kommunenummer, TILSTAND[s]))
+      this.per.set(nokkel, b)
+      this.valg.vedEndring?.(upstream, kommunenummer, 'lukket')
+    }
+    return b
+  }
+
+  /** Runs `kall` through the breaker; errors for which `erFeil` holds count as failures. Throws
+   *  BryterApen without calling while the breaker is open. */
+  async kjor<T>(upstream: string, kommunenummer: string | null, erFeil: (e: Error) => boolean, kall: () => Promise<T>): Promise<T> {
+    try {
+      return await this.bryter(upstream, kommunenummer, erFeil).execute(kall)
+    } catch (e) {
+      if (e instanceof BrokenCircuitError) throw new BryterApen(`${upstream}${kommunenummer ? ` ${kommunenummer}` : ''}: bryter åpen`)
+      throw e
+    }
+  }
+
+  tilstand(upstream: string, kommunenummer: string | null = null): BryterTilstand {
+    const b = this.per.get(kommunenummer === null ? upstream : `${upstream}:${kommunenummer}`)
+    return b ? TILSTAND[b.state] : 'lukket'
+  }
+}
+
+interface Flyvning<T> {
+  lofte: Promise<T>
+  /** sporingsIds the shared call used; every participant reports them in its own audit event. */
+  sporing: string[]
+  /** Participants still waiting; when the last one gives up, the call is aborted. */
+  deltakere: number
+  avbryt: AbortController
+}
+
+/** Shares identical calls in flight. The key must hold everything that makes two calls the same
+ *  call (upstream, operation, personident, municipality …): callers with equal keys get the same
+ *  answer, so a key that left something out could hand one person's data to another lookup.
+ *  Each participant waits under its own deadline; the shared call runs until the last participant
+ *  has given up, or its own timeouts. */
+export class Samkjoring {
+  private readonly underveis = new Map<string, Flyvning<unknown>>()
+
+  /** `vedDeling` is told each time a caller joins a call already in flight (metrics). */
+  constructor(private readonly vedDeling?: (upstream: string) => void) {}
+
+  async del<T>(
+    upstream: string,
+    nokkel: string,
+    ctx: KallKontekst,
+    kall: (ctx: KallKontekst) => Promise<T>,
+    avbrutt: () => Error,
+  ): Promise<T> {
+    if (ctx.signal?.aborted) throw avbrutt()
+    const full = `${upstream}\u0000${nokkel}`
+    let f = this.underveis.get(full) as Flyvning<T> | undefined
+    if (f) this.vedDeling?.(upstream)
+    else {
+      const avbryt = new AbortController()
+      const sporing: string[] = []
+      const lofte = kall({ callId: ctx.callId, sporing, signal: avbryt.signal }).finally(() => {
+        if (this.underveis.get(full) === ny) this.underveis.delete(full)
+      })
+      const ny: Flyvning<T> = { lofte, sporing, deltakere: 0, avbryt }
+      // Nobody may see an unhandled rejection from a call every participant has left.
+      lofte.catch(() => undefined)
+      this.underveis.set(full, ny as Flyvning<unknown>)
+      f = ny
+    }
+    const flyvning = f
+    flyvning.deltakere++
+    let forlat: (() => void) | undefined
+    const forlatt = new Promise<never>((_ok, feil) => {
+      forlat = () => feil(avbrutt())
+      ctx.signal?.addEventListener('abort', forlat, { once: true })
+    })
+    forlatt.catch(() => undefined)
+    try {
+      return await Promise.race([flyvning.lofte, forlatt])
+    } finally {
+      if (forlat) ctx.signal?.removeEventListener('abort', forlat)
+      ctx.sporing?.push(...flyvning.sporing)
+      if (--flyvning.deltakere === 0 && ctx.signal?.aborted) {
+        this.underveis.delete(full)
+        flyvning.avbryt.abort()
+      }
+    }
+  }
+
+  /** Calls in flight (tests). */
+  get antall(): number {
+    return this.underveis.size
+  }
+}
+
+// ── The ports with protection ────────────────────────────────────────────────
+export interface Vern {
+  brytere: Brytere
+  samkjoring: Samkjoring
+}
+
+/** One call shared with identical calls in flight, behind the upstream's breaker. `feil` makes
+ *  the port's own error for an open breaker or a caller's deadline, so callers see one kind. */
+function vernetKall<T>(
+  v: Vern,
+  upstream: string,
+  nokkel: string,
+  ctx: KallKontekst,
+  kall: (ctx: KallKontekst) => Promise<T>,
+  erFeil: (e: Error) => boolean,
+  feil: (hva: 'bryter åpen' | 'fristen gikk ut') => Error,
+): Promise<T> {
+  return v.samkjoring.del(
+    upstream,
+    nokkel,
+    ctx,
+    async (c) => {
+      try {
+        return await v.brytere.kjor(upstream, null, erFeil, () => kall(c))
+      } catch (e) {
+        if (e instanceof BryterApen) throw feil('bryter åpen')
+        throw e
+      }
+    },
+    () => feil('fristen gikk ut'),
+  )
+}
+
+const erRegisterFeil = (e: Error) => e instanceof RegisterFeil
+const registerFeil = (register: RegisterFeil['register']) => (hva: string) =>
+  new RegisterFeil(register, 'UTILGJENGELIG', `${register}: ${hva}`)
+const kildeFeil = (kilde: KildeFeil['kilde']) => (hva: 'bryter åpen' | 'fristen gikk ut') =>
+  new KildeFeil(kilde, hva === 'bryter åpen' ? 'UTILGJENGELIG' : 'TIDSAVBRUDD', `${kilde}: ${hva}`)
+
+// Every register fault stays a RegisterFeil, so the access decision fails closed.
+export function vernetPersonRegister(p: PersonRegister, v: Vern): PersonRegister {
+  return { hentPerson: (ident, ctx) => vernetKall(v, 'pdl', ident, ctx, (c) => p.hentPerson(ident, c), erRegisterFeil, registerFeil('pdl')) }
+}
+
+export function vernetSkjerming(s: SkjermingRegister, v: Vern): SkjermingRegister {
+  return {
+    erSkjermet: (ident, ctx) =>
+      vernetKall(v, 'skjerming', ident, ctx, (c) => s.erSkjermet(ident, c), erRegisterFeil, registerFeil('skjerming')),
+  }
+}
+
+export function vernetAnsattRegister(a: AnsattRegister, v: Vern): AnsattRegister {
+  return {
+    hentPersonident: (navident, ctx) =>
+      vernetKall(v, 'nom', navident, ctx, (c) => a.hentPersonident(navident, c), erRegisterFeil, registerFeil('nom')),
+  }
+}
+
+/** The token service: one fetch shared by concurrent callers, behind its breaker. */
+export function vernetTokenKilde(t: TokenKilde, v: Vern): TokenKilde {
+  return {
+    token: (idp, target, ctx) =>
+      vernetKall(v, 'texas', `${idp}\u0000${target}`, ctx, (c) => t.token(idp, target, c), erRegisterFeil, registerFeil('token')),
+  }
+}
+
+/** Fiks: the case list behind the Fiks breaker. Documents and KommuneInfo concern one
+ *  municipality and sit behind that municipality's breaker (in the fetch), so are only shared. */
+export function vernetFiks(f: FiksDigisos, v: Vern): FiksDigisos {
+  const delt = <T>(nokkel: string, ctx: KallKontekst, kall: (c: KallKontekst) => Promise<T>) =>
+    v.samkjoring.del('fiks', nokkel, ctx, kall, () => kildeFeil('fiks')('fristen gikk ut'))
+  return {
+    hentSaker: (ident, ctx) =>
+      vernetKall(v, 'fiks', `saker:${ident}`, ctx, (c) => f.hentSaker(ident, c), (e) => e instanceof KildeFeil, kildeFeil('fiks')),
+    hentDokument: (id, dokument, ctx) => delt(`dokument:${id}/${dokument}`, ctx, (c) => f.hentDokument(id, dokument, c)),
+    hentKommuneInfo: (kommune, ctx) => delt(`kommuneinfo:${kommune}`, ctx, (c) => f.hentKommuneInfo(kommune, c)),
+  }
+}
+
+export function vernetFagsystem(f: Fagsystem, v: Vern): Fagsystem {
+  return {
+    hent: (kommune, ident, ctx) =>
+      v.samkjoring.del('fiks-io', `${kommune}:${ident}`, ctx, (c) => f.hent(kommune, ident, c), () => kildeFeil('fagsystem')('fristen gikk ut')),
+  }
+}

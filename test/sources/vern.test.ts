@@ -1,0 +1,128 @@
+// The protection layer on its own: sharing calls in flight, leaving a shared call, breakers.
+import { setTimeout as vent } from 'node:timers/promises'
+import t from 'tap'
+import { Brytere, BryterApen, Samkjoring } from '../../src/sources/vern.js'
+import { hentStonadsopplysninger } from '../../src/oppslag/innhenting.js'
+import type { Tillatelse } from '../../src/access/regler.js'
+import type { FiksDigisos } from '../../src/sources/ports.js'
+import { TOM_FAGSYSTEMDATA } from '../../src/sources/fagsystem/port.js'
+
+const feil = () => new Error('avbrutt')
+
+t.test('equal keys share one call, its answer and its sporingsIds; other keys do not', async (t) => {
+  const delt: string[] = []
+  const s = new Samkjoring((u) => delt.push(u))
+  let kall = 0
+  const hent = async (ctx: { sporing?: string[] }) => {
+    kall++
+    ctx.sporing?.push(`spor-${kall}`)
+    await vent(30)
+    return { n: kall }
+  }
+  const a = { callId: 'a', sporing: [] as string[] }
+  const b = { callId: 'b', sporing: [] as string[] }
+  const c = { callId: 'c', sporing: [] as string[] }
+  const [ra, rb, rc] = await Promise.all([
+    s.del('fiks', 'x', a, hent, feil),
+    s.del('fiks', 'x', b, hent, feil),
+    s.del('fiks', 'y', c, hent, feil),
+  ])
+  t.equal(kall, 2)
+  t.equal(ra, rb, 'the same answer')
+  t.not(ra, rc)
+  t.same(a.sporing, ['spor-1'])
+  t.same(b.sporing, ['spor-1'], 'the joining caller reports the shared call\'s sporingsId')
+  t.same(c.sporing, ['spor-2'])
+  t.same(delt, ['fiks'])
+  t.equal(s.antall, 0, 'nothing left in flight')
+  await s.del('fiks', 'x', a, hent, feil)
+  t.equal(kall, 3, 'a finished call is not reused')
+})
+
+t.test('a caller past its deadline leaves; the call goes on for the others, and is aborted when all have left', async (t) => {
+  const s = new Samkjoring()
+  let avbruttUnder = false
+  const hent = (ctx: { signal?: AbortSignal }) =>
+    new Promise<string>((ok, nei) => {
+      const tid = setTimeout(() => ok('svar'), 150)
+      ctx.signal?.addEventListener('abort', () => {
+        avbruttUnder = true
+        clearTimeout(tid)
+        nei(new Error('aborted'))
+      })
+    })
+  const kort = AbortSignal.timeout(30)
+  const [forst, andre] = await Promise.allSettled([
+    s.del('pdl', 'k', { callId: '1', signal: kort }, hent, feil),
+    s.del('pdl', 'k', { callId: '2' }, hent, feil),
+  ])
+  t.equal(forst.status, 'rejected')
+  t.equal((forst as PromiseRejectedResult).reason.message, 'avbrutt', 'the caller\'s own deadline error')
+  t.same(andre, { status: 'fulfilled', value: 'svar' }, 'the other still gets the answer')
+  t.notOk(avbruttUnder)
+
+  const alleForlater = await Promise.allSettled([
+    s.del('pdl', 'k2', { callId: '3', signal: AbortSignal.timeout(20) }, hent, feil),
+    s.del('pdl', 'k2', { callId: '4', signal: AbortSignal.timeout(30) }, hent, feil),
+  ])
+  t.same(alleForlater.map((r) => r.status), ['rejected', 'rejected'])
+  t.ok(avbruttUnder, 'the upstream call is aborted once nobody waits for it')
+  t.equal(s.antall, 0)
+  await t.rejects(s.del('pdl', 'k3', { callId: '5', signal: AbortSignal.abort() }, hent, feil), { message: 'avbrutt' })
+})
+
+t.test('breaker: consecutive failures open it; other errors do not count; half-open lets one probe through', async (t) => {
+  const endringer: string[] = []
+  const b = new Brytere({ feilPaRad: 2, apenMs: 100, vedEndring: (u, k, s) => endringer.push(`${u}${k ? `:${k}` : ''}=${s}`) })
+  const tell = (e: Error) => e.message === 'teller'
+  await t.rejects(b.kjor('pdl', null, tell, async () => { throw new Error('teller ikke') }))
+  await t.rejects(b.kjor('pdl', null, tell, async () => { throw new Error('teller ikke') }))
+  t.equal(b.tilstand('pdl'), 'lukket', 'errors that are not faults do not open it')
+  await t.rejects(b.kjor('pdl', null, tell, async () => { throw new Error('teller') }))
+  await t.rejects(b.kjor('pdl', null, tell, async () => { throw new Error('teller') }))
+  t.equal(b.tilstand('pdl'), 'apen')
+  let kalt = false
+  await t.rejects(b.kjor('pdl', null, tell, async () => { kalt = true }), BryterApen)
+  t.notOk(kalt)
+  await vent(120)
+  const rekkefolge: string[] = []
+  const probe = b.kjor('pdl', null, tell, async () => { await vent(30); rekkefolge.push('probe'); return 'ok' })
+  const nesteKall = b.kjor('pdl', null, tell, async () => { rekkefolge.push('neste'); return 'neste' })
+  t.equal(await probe, 'ok')
+  t.equal(await nesteKall, 'neste')
+  t.same(rekkefolge, ['probe', 'neste'], 'while the probe is out, others wait for its outcome instead of piling on')
+  t.equal(b.tilstand('pdl'), 'lukket')
+  t.equal(b.tilstand('kommune', '0301'), 'lukket', 'an unknown breaker is closed')
+  t.same(endringer, ['pdl=lukket', 'pdl=apen', 'pdl=halvapen', 'pdl=lukket'])
+})
+
+t.test('fan-out across municipalities is bounded', async (t) => {
+  const kommuner = ['0301', '1103', '3301', '4601', '5001']
+  let samtidig = 0
+  let topp = 0
+  const fiks: FiksDigisos = {
+    hentSaker: async () =>
+      kommuner.map((k, i) => ({
+        fiksDigisosId: `sak-${i}`, sokerFnr: '14839010150', fiksOrgId: null, kommunenummer: k, sistEndret: Date.now(),
+        originalSoknadNAV: null, digisosSoker: null, tilleggsinformasjon: null,
+      })),
+    hentDokument: async () => null,
+    hentKommuneInfo: async (k) => {
+      topp = Math.max(topp, ++samtidig)
+      await vent(20)
+      samtidig--
+      return {
+        kommunenummer: k, kanMottaSoknader: true, kanOppdatereStatus: true, harMidlertidigDeaktivertMottak: false,
+        harMidlertidigDeaktivertOppdateringer: false, harNksTilgang: false, behandlingsansvarlig: null,
+      }
+    },
+  }
+  const tillatelse = { personident: '14839010150', kommunenummer: '0301', gradering: 'UGRADERT' } as Tillatelse
+  const svar = await hentStonadsopplysninger(
+    tillatelse,
+    { fiks, fagsystem: { hent: async () => TOM_FAGSYSTEMDATA }, sakMaksAlderManeder: 15, fristMs: 2000, maksSamtidigeKommuner: 2, na: Date.now },
+    { callId: 'c' },
+  )
+  t.equal(svar.data.kilder.length, 5)
+  t.equal(topp, 2, 'never more than two municipalities at once')
+})
