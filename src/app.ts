@@ -8,6 +8,7 @@ import { lagCefSink } from './audit/cef.js'
 import { apneAuditStore } from './audit/index.js'
 import { medCef } from './audit/logg.js'
 import type { Config } from './config.js'
+import { PostgresSesjonLager } from './oppslag/delte.js'
 import { OppslagService } from './oppslag/service.js'
 import { OppslagSesjoner } from './oppslag/sesjoner.js'
 import auth from './plugins/auth.js'
@@ -91,10 +92,21 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
     na,
     vedUtkastelse: malinger.utkastet,
   })
+  // Several replicas: lookups' metadata in PostgreSQL; an end on any replica drops the data here.
+  const delte = config.sesjonStore
+    ? await PostgresSesjonLager.apne(config.sesjonStore, {
+        idleMs: config.oppslag.idleTtlS * 1000,
+        instans,
+        na,
+        vedFeil: (e) => app.log.warn({ feil: e.message }, 'delt oppslagslager: forbindelsen feilet'),
+      })
+    : null
+  await delte?.lytt({ avsluttet: (hash) => sesjoner.avsluttHash(hash), tapt: () => sesjoner.tom() })
   const oppslag = new OppslagService({
     ...kilder,
     audit,
     sesjoner,
+    delte,
     grupper: config.grupper,
     instans,
     sakMaksAlderManeder: config.oppslag.sakMaksAlderManeder,
@@ -107,7 +119,10 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
     statistikk: (hendelse, antall) => app.log.info({ hendelse, antall }, 'digisos-hendelser hoppet over'),
   })
   app.decorate('oppslagSesjoner', sesjoner)
-  const sveip = setInterval(() => sesjoner.feiUtlopte(), 30_000).unref()
+  const sveip = setInterval(() => {
+    sesjoner.feiUtlopte()
+    delte?.fei().catch((e: Error) => app.log.warn({ feil: e.message }, 'delt oppslagslager: opprydding feilet'))
+  }, 30_000).unref()
   // Retention: every replica may run it; a second run finds nothing to delete.
   const retensjon = async () => {
     try {
@@ -138,6 +153,7 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
     clearInterval(retensjonstimer)
     sesjoner.tom()
     await kilder.lukk()
+    await delte?.lukk()
     await audit.lukk()
   })
 
@@ -158,7 +174,10 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
     jwksUri: config.auth.jwksUri,
     audience: config.auth.audience,
   })
-  await app.register(healthRoutes, { audit, personregisterNar: () => kilder.personregisterNar() })
+  await app.register(healthRoutes, {
+    klar: [() => audit.klar(), ...(delte ? [() => delte.klar()] : [])],
+    personregisterNar: () => kilder.personregisterNar(),
+  })
   await app.register(oppslagRoutes, { prefix: '/api/v1', oppslag, rateLimitPerMinutt: config.rateLimitPerMinutt })
   await app.register(auditRoutes, {
     prefix: '/api/v1',

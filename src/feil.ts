@@ -28,6 +28,7 @@ export const FEILKATALOG = {
   REGISTER_UTILGJENGELIG: { status: 503, title: 'Register utilgjengelig', detail: 'Et register som trengs for tilgangsbeslutningen svarer ikke. Prøv igjen.' },
   KILDER_UTILGJENGELIG: { status: 503, title: 'Kilder utilgjengelige', detail: 'Ingen kilde kunne svare. Prøv igjen.' },
   AUDIT_UTILGJENGELIG: { status: 503, title: 'Revisjonslogg utilgjengelig', detail: 'Tilgangen kunne ikke logges, og data gis derfor ikke ut. Prøv igjen.' },
+  OPPSLAG_LAGER_UTILGJENGELIG: { status: 503, title: 'Oppslagslager utilgjengelig', detail: 'Oppslaget kunne ikke slås opp i det delte lageret. Prøv igjen.' },
   INTERN_FEIL: { status: 500, title: 'Intern feil', detail: 'En uventet feil oppstod.' },
 } as const satisfies Record<string, { status: number; title: string; detail: string }>
 

@@ -8,6 +8,7 @@ import { validerPersonident } from '../domain/personident.js'
 import { Problem, type Feilkode } from '../feil.js'
 import { RegisterFeil, type AnsattRegister, type KallKontekst, type Person, type PersonRegister, type SkjermingRegister } from '../sources/ports.js'
 import { hentStonadsopplysninger, ManglendeKilder, type InnhentingAvhengigheter } from './innhenting.js'
+import type { DeltSesjonLager } from './delte.js'
 import { komprimer, type Kompakt } from './kompakt.js'
 import { kilderKomplette, type OppslagSesjon, type OppslagSesjoner } from './sesjoner.js'
 
@@ -17,6 +18,8 @@ export interface OppslagAvhengigheter extends InnhentingAvhengigheter {
   ansatte: AnsattRegister
   audit: AuditStore
   sesjoner: OppslagSesjoner
+  /** Several replicas: the lookups' metadata shared through this store (null: this replica only). */
+  delte?: DeltSesjonLager | null
   grupper: Grupper
   instans: string
   /** The register calls of one access decision answer within this, retries included. */
@@ -90,6 +93,14 @@ export class OppslagService {
     if (beslutning.utfall === 'Deny') return this.avvis(s, callId, beslutning.regel.kode, personident, henvendelseId)
 
     this.avh.beslutning?.('Permit')
+    const sesjon = this.avh.sesjoner.opprett(beslutning.tillatelse)
+    try {
+      // Known to every replica before anyone is told its id.
+      await this.avh.delte?.opprett(sesjon.oppslagId, sesjon.tillatelse, sesjon.utloperSenest)
+    } catch {
+      this.avh.sesjoner.avslutt(sesjon.oppslagId)
+      throw new Problem('OPPSLAG_LAGER_UTILGJENGELIG')
+    }
     await this.avh.audit.skriv([
       this.hendelse(s, callId, {
         handling: 'OPPSLAG_START',
@@ -99,8 +110,12 @@ export class OppslagService {
         personident,
         henvendelseId,
       }),
-    ])
-    const sesjon = this.avh.sesjoner.opprett(beslutning.tillatelse)
+    ]).catch(async (e: unknown) => {
+      // Not on record: the lookup must not exist either.
+      this.avh.sesjoner.avslutt(sesjon.oppslagId)
+      await this.avh.delte?.avslutt(sesjon.oppslagId).catch(() => undefined)
+      throw e
+    })
     return { oppslagId: sesjon.oppslagId, utloper: new Date(sesjon.utloperSenest).toISOString() }
   }
 
@@ -120,15 +135,32 @@ export class OppslagService {
     return { person, skjermet, ansatt }
   }
 
-  private sesjon(s: Saksbehandler, oppslagId: string): OppslagSesjon {
-    const sesjon = this.avh.sesjoner.hent(oppslagId, s.navident)
-    if (!sesjon) throw new Problem('OPPSLAG_UTLOPT')
-    return sesjon
+  /** The caller's own live lookup. With a shared store, every use asks it: a lookup ended or
+   *  expired on another replica is gone here too, whatever this replica still holds. */
+  private async sesjon(s: Saksbehandler, oppslagId: string): Promise<OppslagSesjon> {
+    const lokal = this.avh.sesjoner.hent(oppslagId, s.navident)
+    const delte = this.avh.delte
+    if (!delte) {
+      if (!lokal) throw new Problem('OPPSLAG_UTLOPT')
+      return lokal
+    }
+    let meta
+    try {
+      meta = await delte.hent(oppslagId)
+    } catch {
+      throw new Problem('OPPSLAG_LAGER_UTILGJENGELIG')
+    }
+    if (!meta) {
+      this.avh.sesjoner.avslutt(oppslagId)
+      throw new Problem('OPPSLAG_UTLOPT')
+    }
+    if (meta.tillatelse.navident !== s.navident) throw new Problem('OPPSLAG_UTLOPT')
+    return lokal ?? this.avh.sesjoner.gjenopprett(oppslagId, meta.tillatelse, meta.utloperSenest)
   }
 
   /** Reads one category, or all (kategori null), of the caller's own lookup. */
   async les(s: Saksbehandler, oppslagId: string, kategori: Kategori | null, callId: string): Promise<Lest> {
-    const sesjon = this.sesjon(s, oppslagId)
+    const sesjon = await this.sesjon(s, oppslagId)
     const t = sesjon.tillatelse
     const kategorier = kategori ? [kategori] : [...KATEGORIER]
     // The role is checked on every read: a token that lost the group loses the lookup too.
@@ -191,8 +223,14 @@ export class OppslagService {
 
   /** Ends the lookup: its data is purged at once, then the end is recorded. */
   async avslutt(s: Saksbehandler, oppslagId: string, callId: string): Promise<void> {
-    const sesjon = this.sesjon(s, oppslagId)
+    const sesjon = await this.sesjon(s, oppslagId)
     this.avh.sesjoner.avslutt(sesjon.oppslagId)
+    try {
+      // Gone for every replica; the announcement makes each drop its cached data at once.
+      await this.avh.delte?.avslutt(sesjon.oppslagId)
+    } catch {
+      throw new Problem('OPPSLAG_LAGER_UTILGJENGELIG')
+    }
     await this.avh.audit.skriv([
       this.hendelse(s, callId, {
         handling: 'AVSLUTT',

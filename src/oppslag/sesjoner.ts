@@ -1,14 +1,18 @@
-// The lookup sessions: memory only, keyed by an unguessable oppslagId, bounded by entries and by
-// bytes, with an idle TTL and a maximum life. The case data is cached inside the session and goes
-// with it: on DELETE, on expiry and on eviction.
+// The lookup sessions in this replica's memory, keyed by (a hash of) an unguessable oppslagId,
+// bounded by entries and by bytes, with an idle TTL and a maximum life. The case data is cached
+// inside the session and goes with it: on DELETE, on expiry and on eviction. With several replicas
+// the metadata also lives in a shared store (./delte.ts); this cache is then only each replica's copy.
 import { randomBytes } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import type { Kilde } from '../domain/model.js'
 import type { Tillatelse } from '../access/regler.js'
 import type { Kompakt } from './kompakt.js'
+import { oppslagHash } from './delte.js'
 
 export interface OppslagSesjon {
   readonly oppslagId: string
+  /** The cache key: the same hash the shared store and its end announcements use. */
+  readonly hash: string
   readonly tillatelse: Tillatelse
   readonly utloperSenest: number
   /** Cached result; only complete results (no UTILGJENGELIG kilde) are kept. */
@@ -63,25 +67,24 @@ export class OppslagSesjoner {
   }
 
   opprett(tillatelse: Tillatelse): OppslagSesjon {
-    const na = this.na()
-    const sesjon: OppslagSesjon = {
-      oppslagId: randomBytes(32).toString('base64url'),
-      tillatelse,
-      utloperSenest: na + this.maxTtlMs,
-      innhentet: null,
-      underveis: null,
-    }
-    this.cache.set(sesjon.oppslagId, sesjon)
+    return this.gjenopprett(randomBytes(32).toString('base64url'), tillatelse, this.na() + this.maxTtlMs)
+  }
+
+  /** This replica's copy of a lookup known from the shared store (started on another replica). */
+  gjenopprett(oppslagId: string, tillatelse: Tillatelse, utloperSenest: number): OppslagSesjon {
+    const sesjon: OppslagSesjon = { oppslagId, hash: oppslagHash(oppslagId), tillatelse, utloperSenest, innhentet: null, underveis: null }
+    this.cache.set(sesjon.hash, sesjon)
     return sesjon
   }
 
   /** The caller's own live session, or null. Another employee's session is indistinguishable
    *  from one that does not exist. */
   hent(oppslagId: string, navident: string): OppslagSesjon | null {
-    const sesjon = this.cache.get(oppslagId)
+    const hash = oppslagHash(oppslagId)
+    const sesjon = this.cache.get(hash)
     if (!sesjon || sesjon.tillatelse.navident !== navident) return null
     if (this.na() >= sesjon.utloperSenest) {
-      this.cache.delete(oppslagId)
+      this.cache.delete(hash)
       return null
     }
     return sesjon
@@ -94,16 +97,22 @@ export class OppslagSesjoner {
 
   /** Stores fetched data in the session (re-set so the byte bound counts it). */
   lagre(sesjon: OppslagSesjon, innhentet: Kompakt): void {
-    if (!this.cache.has(sesjon.oppslagId)) return // ended while fetching: keep nothing
+    // Ended (or replaced by a fresh copy from the shared store) while fetching: keep nothing.
+    if (this.cache.peek(sesjon.hash) !== sesjon) return
     sesjon.innhentet = innhentet
     // lru-cache keeps the old size when the same value object is set again: remove, then add,
     // so the byte bound counts the data.
-    this.cache.delete(sesjon.oppslagId)
-    this.cache.set(sesjon.oppslagId, sesjon, { ttl: Math.max(1, Math.min(this.idleTtlMs, sesjon.utloperSenest - this.na())) })
+    this.cache.delete(sesjon.hash)
+    this.cache.set(sesjon.hash, sesjon, { ttl: Math.max(1, Math.min(this.idleTtlMs, sesjon.utloperSenest - this.na())) })
   }
 
   avslutt(oppslagId: string): void {
-    this.cache.delete(oppslagId)
+    this.cache.delete(oppslagHash(oppslagId))
+  }
+
+  /** A lookup ended on any replica (announced by the shared store). */
+  avsluttHash(hash: string): void {
+    this.cache.delete(hash)
   }
 
   get antall(): number {
@@ -117,7 +126,7 @@ export class OppslagSesjoner {
   /** Drops sessions past their maximum life; idle expiry is the cache's own TTL. */
   feiUtlopte(): void {
     const na = this.na()
-    for (const [id, s] of this.cache.entries()) if (na >= s.utloperSenest) this.cache.delete(id)
+    for (const [hash, s] of this.cache.entries()) if (na >= s.utloperSenest) this.cache.delete(hash)
   }
 
   tom(): void {

@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import type { AuditStore } from '../audit/port.js'
 
 const Status = z.object({ status: z.enum(['UP', 'DOWN']) }).meta({ id: 'HelseStatus' })
 
-export const healthRoutes: FastifyPluginAsyncZod<{ audit: AuditStore; personregisterNar: () => Promise<boolean> }> = async (
-  app,
-  { audit, personregisterNar },
-) => {
+export const healthRoutes: FastifyPluginAsyncZod<{
+  /** Stores that must be able to answer (the audit store's probe commits and rolls back). */
+  klar: (() => Promise<boolean>)[]
+  personregisterNar: () => Promise<boolean>
+}> = async (app, { klar: lagre, personregisterNar }) => {
   // Probes may come every few seconds from several places: the register is asked at most this often.
   let sist = { tid: 0, nar: false }
   const registerNar = async () => {
@@ -16,8 +16,8 @@ export const healthRoutes: FastifyPluginAsyncZod<{ audit: AuditStore; personregi
   }
   app.get('/health/live', { schema: { tags: ['drift'], response: { 200: Status } } }, async () => ({ status: 'UP' as const }))
   app.get('/health/ready', { schema: { tags: ['drift'], response: { 200: Status, 503: Status } } }, async (_req, reply) => {
-    const [auditKlar, pdlNar] = await Promise.all([audit.klar(), registerNar()])
-    const klar = auditKlar && pdlNar
+    const svar = await Promise.all([registerNar(), ...lagre.map((k) => k())])
+    const klar = svar.every(Boolean)
     return reply.code(klar ? 200 : 503).send({ status: klar ? 'UP' : 'DOWN' })
   })
 }

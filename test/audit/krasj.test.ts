@@ -1,39 +1,12 @@
 // kill -9 during a load of lookups: after a restart the chain verifies, and every 200 the client
 // received has its audit event. This is what "durable before data leaves" promises.
-import { spawn, type ChildProcess } from 'node:child_process'
-import { createInterface } from 'node:readline'
 import t, { type Test } from 'tap'
 import { request } from 'undici'
 import { SqliteAuditStore } from '../../src/audit/sqlite.js'
 import { verifiserKjede } from '../../src/audit/verifiser.js'
 import { DEV_VERDIER } from '../../src/config.js'
 import { personMedTag, startSimulator } from '../../src/simulator/index.js'
-
-/** tap records coverage in child processes too; this child runs under another TypeScript loader,
- *  whose source maps would be merged with the test run's and blur the coverage gate. */
-function utenDekning(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const { NODE_V8_COVERAGE: _d, ...rest } = env
-  return { ...rest, _TAPJS_PROCESSINFO_COVERAGE_: '0' }
-}
-
-async function startTjeneste(env: Record<string, string>): Promise<{ barn: ChildProcess; url: string }> {
-  const barn = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...utenDekning(process.env), ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  const url = await new Promise<string>((ok, feil) => {
-    const tidsavbrudd = setTimeout(() => feil(new Error('tjenesten startet ikke')), 30_000)
-    createInterface({ input: barn.stdout as NodeJS.ReadableStream }).on('line', (linje) => {
-      const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(linje)
-      if (m) {
-        clearTimeout(tidsavbrudd)
-        ok(m[1] as string)
-      }
-    })
-    barn.once('exit', (kode) => feil(new Error(`tjenesten avsluttet med ${kode}`)))
-  })
-  return { barn, url }
-}
+import { startTjeneste } from '../prosess.js'
 
 /** A simulator, an audit file in the test's directory, and the service's environment. */
 async function oppsett(t: Test) {

@@ -1,48 +1,15 @@
 // The contract suite against the real local PostgreSQL, each store in a fresh schema dropped
 // afterwards. Without a reachable database the file is skipped locally and fails on CI.
-import t, { type Test } from 'tap'
-import pg from 'pg'
-import { randomBytes } from 'node:crypto'
+import t from 'tap'
 import { apneAuditStore } from '../../src/audit/index.js'
 import { PostgresAuditStore } from '../../src/audit/postgres.js'
 import { verifiserKjede } from '../../src/audit/verifiser.js'
 import { hendelse, kontraktTester, type KontraktOppsett } from './kontrakt.js'
+import { krevPostgres, medSkjema, PG_URL } from '../postgres.js'
 
-const URL = process.env.AUDIT_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const URL = PG_URL
 
-async function tilgjengelig(): Promise<string | null> {
-  const klient = new pg.Client({ connectionString: URL, connectionTimeoutMillis: 3000 })
-  try {
-    await klient.connect()
-    await klient.query('SELECT 1')
-    return null
-  } catch (e) {
-    return (e as Error).message
-  } finally {
-    await klient.end().catch(() => {})
-  }
-}
-
-const nyttSkjema = (): string => `audit_test_${process.pid}_${randomBytes(4).toString('hex')}`
-
-/** A fresh schema, dropped (with everything in it) when the test ends. */
-async function medSkjema(t: Test): Promise<{ skjema: string; ra: pg.Client }> {
-  const skjema = nyttSkjema()
-  const ra = new pg.Client({ connectionString: URL })
-  await ra.connect()
-  t.teardown(async () => {
-    await ra.query(`DROP SCHEMA IF EXISTS "${skjema}" CASCADE`).catch(() => {})
-    await ra.end()
-  })
-  return { skjema, ra }
-}
-
-const feil = await tilgjengelig()
-if (feil !== null) {
-  const melding = `PostgreSQL at ${URL.replace(/\/\/[^@]*@/, '//…@')} is not reachable (${feil}); set AUDIT_TEST_POSTGRES_URL`
-  if (process.env.CI === 'true') t.fail(melding)
-  else t.plan(0, `skipped: ${melding}`)
-} else {
+if (await krevPostgres(t)) {
   kontraktTester(t, 'postgres', async (t): Promise<KontraktOppsett> => {
     const { skjema, ra } = await medSkjema(t)
     const apne: PostgresAuditStore[] = []

@@ -1,0 +1,201 @@
+// Lookup sessions shared by replicas: metadata only (who may read which person's lookup, and until
+// when), never case data, which each replica fetches and keeps in its own memory. Every read asks
+// this store whether the lookup still lives, so a lookup ended on one replica is gone on all at
+// once; the end is also announced with NOTIFY so that every replica drops the cached data at once.
+// The table holds a SHA-256 of each oppslagId, never the id itself: read access to the database
+// does not give anyone a usable lookup.
+import { createHash } from 'node:crypto'
+import pg from 'pg'
+import type { Tillatelse } from '../access/regler.js'
+
+export interface SesjonMetadata {
+  tillatelse: Tillatelse
+  utloperSenest: number
+}
+
+/** The port the lookup service uses; PostgreSQL below. */
+export interface DeltSesjonLager {
+  opprett(oppslagId: string, tillatelse: Tillatelse, utloperSenest: number): Promise<void>
+  /** The lookup if it still lives (not ended, not idle past `idleMs`, not past its max life);
+   *  marks it used. */
+  hent(oppslagId: string): Promise<SesjonMetadata | null>
+  avslutt(oppslagId: string): Promise<void>
+  /** `avsluttet(hash)` for every lookup any replica ends; `tapt()` when announcements may have
+   *  been missed (the listening connection dropped). */
+  lytt(mottaker: { avsluttet(hash: string): void; tapt(): void }): Promise<void>
+  /** Deletes expired rows; returns how many. */
+  fei(): Promise<number>
+  klar(): Promise<boolean>
+  lukk(): Promise<void>
+}
+
+export const KANAL = 'stonadsoppslag_oppslag_avsluttet'
+
+export function oppslagHash(oppslagId: string): string {
+  return createHash('sha256').update(oppslagId).digest('hex')
+}
+
+export interface PostgresSesjonValg {
+  skjema?: string
+  idleMs: number
+  instans?: string
+  /** Clock (tests). */
+  na?: () => number
+  /** Told of listener faults (logged by the app). */
+  vedFeil?: (e: Error) => void
+}
+
+/** How stale `sist_brukt` may get before a read writes it again: reads stay cheap (a SELECT), and
+ *  the idle expiry is at most this much early. */
+const BERORING_MS = 15_000
+
+export class PostgresSesjonLager implements DeltSesjonLager {
+  private lytter: pg.Client | null = null
+  private lukket = false
+  private readonly s: string
+  private readonly na: () => number
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly url: string,
+    private readonly valg: PostgresSesjonValg,
+  ) {
+    this.s = `"${(valg.skjema ?? 'public').replace(/"/g, '""')}"`
+    this.na = valg.na ?? Date.now
+  }
+
+  static async apne(spesifikasjon: string, valg: PostgresSesjonValg): Promise<PostgresSesjonLager> {
+    // `?schema=<name>` as for the audit store; the driver must not see it.
+    const url = new URL(spesifikasjon)
+    const skjema = url.searchParams.get('schema') ?? valg.skjema
+    url.searchParams.delete('schema')
+    if (skjema && !/^[a-z_][a-z0-9_]{0,62}$/.test(skjema)) throw new Error('SESJON_STORE: ugyldig schema-navn')
+    const pool = new pg.Pool({ connectionString: url.toString(), max: 4, application_name: `stonadsoppslag-sesjon ${valg.instans ?? ''}`.trim() })
+    pool.on('error', (e) => valg.vedFeil?.(e))
+    const lager = new PostgresSesjonLager(pool, url.toString(), { ...valg, ...(skjema ? { skjema } : {}) })
+    try {
+      await lager.migrer()
+    } catch (e) {
+      await pool.end()
+      throw e
+    }
+    return lager
+  }
+
+  private async migrer(): Promise<void> {
+    const klient = await this.pool.connect()
+    try {
+      // Replicas starting together: one creates, the others wait.
+      await klient.query('SELECT pg_advisory_lock(hashtext($1))', [`stonadsoppslag-sesjon ${this.s}`])
+      await klient.query(`CREATE SCHEMA IF NOT EXISTS ${this.s}`)
+      await klient.query(`CREATE TABLE IF NOT EXISTS ${this.s}.oppslag_sesjon (
+        id_hash TEXT PRIMARY KEY,
+        navident TEXT NOT NULL,
+        tillatelse JSONB NOT NULL,
+        utloper_senest BIGINT NOT NULL,
+        sist_brukt BIGINT NOT NULL
+      )`)
+      await klient.query('SELECT pg_advisory_unlock(hashtext($1))', [`stonadsoppslag-sesjon ${this.s}`])
+    } finally {
+      klient.release()
+    }
+  }
+
+  async opprett(oppslagId: string, tillatelse: Tillatelse, utloperSenest: number): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO ${this.s}.oppslag_sesjon (id_hash, navident, tillatelse, utloper_senest, sist_brukt) VALUES ($1, $2, $3, $4, $5)`,
+      [oppslagHash(oppslagId), tillatelse.navident, JSON.stringify(tillatelse), utloperSenest, this.na()],
+    )
+  }
+
+  async hent(oppslagId: string): Promise<SesjonMetadata | null> {
+    const na = this.na()
+    const hash = oppslagHash(oppslagId)
+    const { rows } = await this.pool.query<{ tillatelse: Tillatelse; utloper_senest: string; sist_brukt: string }>(
+      `SELECT tillatelse, utloper_senest, sist_brukt FROM ${this.s}.oppslag_sesjon
+        WHERE id_hash = $1 AND utloper_senest > $2 AND sist_brukt > $3`,
+      [hash, na, na - this.valg.idleMs],
+    )
+    const rad = rows[0]
+    if (!rad) return null
+    if (na - Number(rad.sist_brukt) > BERORING_MS) {
+      await this.pool.query(`UPDATE ${this.s}.oppslag_sesjon SET sist_brukt = GREATEST(sist_brukt, $2) WHERE id_hash = $1`, [hash, na])
+    }
+    return { tillatelse: Object.freeze(rad.tillatelse), utloperSenest: Number(rad.utloper_senest) }
+  }
+
+  async avslutt(oppslagId: string): Promise<void> {
+    // Delete and announce in one statement: the announcement goes out when the delete commits.
+    await this.pool.query(
+      `WITH d AS (DELETE FROM ${this.s}.oppslag_sesjon WHERE id_hash = $1 RETURNING id_hash)
+       SELECT pg_notify($2, id_hash) FROM d`,
+      [oppslagHash(oppslagId), KANAL],
+    )
+  }
+
+  async lytt(mottaker: { avsluttet(hash: string): void; tapt(): void }): Promise<void> {
+    const kobl = async (forste: boolean): Promise<void> => {
+      const klient = new pg.Client({ connectionString: this.url, application_name: `stonadsoppslag-lytter ${this.valg.instans ?? ''}`.trim() })
+      let ute = false
+      const tap = (e?: Error) => {
+        if (ute) return
+        ute = true
+        if (this.lytter === klient) this.lytter = null
+        klient.end().catch(() => undefined)
+        if (this.lukket) return
+        if (e) this.valg.vedFeil?.(e)
+        // Ends announced while we were away are unknown: drop every cached lookup's data (the
+        // metadata stays, so lookups go on and fetch afresh), then listen again.
+        mottaker.tapt()
+        setTimeout(() => void kobl(false).catch(() => undefined), 1000).unref()
+      }
+      klient.on('notification', (n) => {
+        if (n.channel === KANAL && n.payload) mottaker.avsluttet(n.payload)
+      })
+      klient.on('error', tap)
+      klient.on('end', () => tap())
+      try {
+        await klient.connect()
+        await klient.query(`LISTEN ${KANAL}`)
+      } catch (e) {
+        // At start-up the fault stops the service (fail fast); later it is retried.
+        if (forste) {
+          ute = true
+          await klient.end().catch(() => undefined)
+          throw e
+        }
+        tap(e as Error)
+        return
+      }
+      this.lytter = klient
+      if (!forste) mottaker.tapt() // what was cached while reconnecting may have missed an end
+    }
+    await kobl(true)
+  }
+
+  async fei(): Promise<number> {
+    const na = this.na()
+    const { rowCount } = await this.pool.query(
+      `DELETE FROM ${this.s}.oppslag_sesjon WHERE utloper_senest <= $1 OR sist_brukt <= $2`,
+      [na, na - this.valg.idleMs],
+    )
+    return rowCount ?? 0
+  }
+
+  async klar(): Promise<boolean> {
+    try {
+      await this.pool.query(`SELECT 1 FROM ${this.s}.oppslag_sesjon LIMIT 1`)
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  async lukk(): Promise<void> {
+    this.lukket = true
+    const lytter = this.lytter
+    this.lytter = null
+    await lytter?.end().catch(() => undefined)
+    await this.pool.end()
+  }
+}
