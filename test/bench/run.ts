@@ -4,8 +4,14 @@
 // a warm-up; the table reports every figure also as a ratio to the baseline measured in this run.
 //
 // Environment: BENCH_SEKUNDER (default 10), BENCH_OPPVARMING (3), BENCH_POSTGRES (a postgres://
-// URL; default the local test database), BENCH_SCENARIER (comma list to run a subset).
-import { spawn, type ChildProcess } from 'node:child_process'
+// URL; default the local test database), BENCH_SCENARIER (comma list to run a subset),
+// BENCH_NODE_FLAGG (node flags for every service child, e.g. `--cpu-prof`), BENCH_KJERNER=av (no
+// core pinning).
+//
+// With taskset and two or more cores, the service under test (and the baseline) run on the last
+// core and this process (load) and the simulator on the first, so load and service do not take
+// turns on one core and the ratio to the baseline is measured under the same conditions.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -21,12 +27,33 @@ const OPPVARMING = Number(process.env['BENCH_OPPVARMING'] ?? 3)
 const POSTGRES = process.env['BENCH_POSTGRES'] ?? 'postgres://postgres@127.0.0.1:5432/test'
 const VALGTE = process.env['BENCH_SCENARIER']?.split(',')
 const skal = (navn: string) => !VALGTE || VALGTE.includes(navn)
+const NODE_FLAGG = process.env['BENCH_NODE_FLAGG']?.split(' ').filter(Boolean) ?? []
+
+/** Core pinning: [command prefix for the service, for the rest], or none without taskset. */
+function kjerner(): { tjeneste: string[]; last: string[]; beskrivelse: string } {
+  const n = cpus().length
+  if (process.env['BENCH_KJERNER'] === 'av' || n < 2) return { tjeneste: [], last: [], beskrivelse: 'no core pinning' }
+  try {
+    execFileSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ignore' })
+  } catch {
+    return { tjeneste: [], last: [], beskrivelse: 'no core pinning (taskset unavailable)' }
+  }
+  const last = n > 2 ? `0-${n - 2}` : '0'
+  if (n > 2) execFileSync('taskset', ['-cp', last, String(process.pid)], { stdio: 'ignore' })
+  return { tjeneste: ['-c', String(n - 1)], last: ['-c', last], beskrivelse: `service on core ${n - 1}, load and simulator on ${last}` }
+}
+const KJERNER = kjerner()
+
+/** Spawns node, under taskset when pinning. */
+function node(args: string[], pinning: string[], valg: Parameters<typeof spawn>[2]): ChildProcess {
+  return pinning.length ? spawn('taskset', [...pinning, process.execPath, ...args], valg) : spawn(process.execPath, args, valg)
+}
 
 interface Barn { url: string; prosess: ChildProcess; stopp(): Promise<void> }
 
 async function startBarn(args: string[], env: Record<string, string>, klarMonster = /^KLAR (\S+)/): Promise<Barn & { startMs: number }> {
   const t0 = performance.now()
-  const prosess = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+  const prosess = node(args, KJERNER.tjeneste, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
   const url = await new Promise<string>((ok, feil) => {
     createInterface({ input: prosess.stdout as NodeJS.ReadableStream }).on('line', (l) => {
       const m = klarMonster.exec(l)
@@ -67,7 +94,7 @@ interface Simulator {
 
 async function startSimulatorProsess(): Promise<Simulator> {
   const linjer: string[] = []
-  const prosess = spawn(process.execPath, ['--import', 'tsx', 'src/simulator/main.ts'], {
+  const prosess = node(['--import', 'tsx', 'src/simulator/main.ts'], KJERNER.last, {
     env: {
       ...process.env, SIMULATOR_PORT: '0', SIMULATOR_GROUPS: DEV_VERDIER.GRUPPE_NKS, AZURE_APP_CLIENT_ID: DEV_VERDIER.AZURE_APP_CLIENT_ID,
       FIKS_INTEGRASJON_ID: DEV_VERDIER.FIKS_INTEGRASJON_ID, FIKS_INTEGRASJON_PASSORD: DEV_VERDIER.FIKS_INTEGRASJON_PASSORD,
@@ -114,7 +141,7 @@ async function main() {
   const token = await sim.token()
   const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
   const person = personMedTag(standardDatasett(), 'ugradert-to-kommuner').personident
-  const tsx = ['--import', 'tsx']
+  const tsx = [...NODE_FLAGG, '--import', 'tsx']
 
   async function nyttOppslag(url: string): Promise<{ id: string; konto: string }> {
     const start = await fetch(`${url}/api/v1/oppslag`, { method: 'POST', headers: auth, body: JSON.stringify({ personident: person, henvendelseId: 'BENCH' }) })
@@ -128,7 +155,7 @@ async function main() {
   const { konto: payload } = await nyttOppslag(forste.url)
   await forste.stopp()
 
-  const baseline = await startBarn([...tsx, 'test/bench/baseline.ts'], { BENCH_PAYLOAD: payload })
+  const baseline = await startBarn(['--import', 'tsx', 'test/bench/baseline.ts'], { BENCH_PAYLOAD: payload })
   const b = await kanon(`${baseline.url}/payload`, {})
   resultater.push({ navn: 'baseline: bare Fastify, same JSON', rps: b.requests.average, p50: b.latency.p50, p99: b.latency.p99, toppMiB: minne(baseline.prosess.pid as number).topp })
   await baseline.stopp()
@@ -202,7 +229,7 @@ async function main() {
 
   // ── scenario 4: memory with 10 000 live lookups ─────────────────────────────
   if (skal('4')) {
-    const s = await startBarn(['--expose-gc', ...(process.env['BENCH_NODE_FLAGG']?.split(' ') ?? []), ...tsx, 'test/bench/tjeneste.ts'], tjenesteMiljo(sim, `sqlite:${join(tmp, 's4.db')}`, { BENCH_SESJONER: 'ja' }))
+    const s = await startBarn(['--expose-gc', ...tsx, 'test/bench/tjeneste.ts'], tjenesteMiljo(sim, `sqlite:${join(tmp, 's4.db')}`, { BENCH_SESJONER: 'ja' }))
     const pool = new Pool(s.url, { connections: 50 })
     let nr = 0
     let ufullstendige = 0
@@ -234,7 +261,7 @@ async function main() {
     const tider: number[] = []
     for (let i = 0; i < 5; i++) {
       const t0 = performance.now()
-      const prosess = spawn(process.execPath, ['dist/server.js'], {
+      const prosess = node([...NODE_FLAGG, 'dist/server.js'], KJERNER.tjeneste, {
         env: { ...process.env, ...tjenesteMiljo(sim, `sqlite:${join(tmp, `s5-${i}.db`)}`), PORT: String(18_500 + i), HOST: '127.0.0.1' },
         stdio: 'ignore',
       })
@@ -258,7 +285,7 @@ async function main() {
   const linjer = [
     `# stonadsoppslag benchmark`,
     '',
-    `${new Date().toISOString()} · ${cpus().length} cores (${cpus()[0]?.model ?? '?'}) · Node ${process.version} · ${SEKUNDER} s per scenario after ${OPPVARMING} s warm-up, loopback`,
+    `${new Date().toISOString()} · ${cpus().length} cores (${cpus()[0]?.model ?? '?'}) · Node ${process.version} · ${SEKUNDER} s per scenario after ${OPPVARMING} s warm-up, loopback · ${KJERNER.beskrivelse}${NODE_FLAGG.length ? ` · service flags: ${NODE_FLAGG.join(' ')}` : ''}`,
     '',
     '| scenario | req/s | × baseline | p50 ms | p99 ms | p99 × baseline | peak RSS MiB | notes |',
     '|---|---:|---:|---:|---:|---:|---:|---|',
