@@ -5,6 +5,7 @@
 //
 // Environment: BENCH_SEKUNDER (default 10), BENCH_OPPVARMING (3), BENCH_POSTGRES (a postgres://
 // URL; default the local test database), BENCH_SCENARIER (comma list to run a subset),
+// BENCH_RUNDER (3: rounds of the baseline and the read scenarios, taken in turn; medians reported),
 // BENCH_NODE_FLAGG (node flags for every service child, e.g. `--cpu-prof`), BENCH_KJERNER=av (no
 // core pinning).
 //
@@ -24,6 +25,7 @@ import { personMedTag, standardDatasett } from '../../src/simulator/index.js'
 
 const SEKUNDER = Number(process.env['BENCH_SEKUNDER'] ?? 10)
 const OPPVARMING = Number(process.env['BENCH_OPPVARMING'] ?? 3)
+const RUNDER = Math.max(1, Number(process.env['BENCH_RUNDER'] ?? 3))
 const POSTGRES = process.env['BENCH_POSTGRES'] ?? 'postgres://postgres@127.0.0.1:5432/test'
 const VALGTE = process.env['BENCH_SCENARIER']?.split(',')
 const skal = (navn: string) => !VALGTE || VALGTE.includes(navn)
@@ -78,9 +80,10 @@ function minne(pid: number): { rss: number; topp: number } {
 
 interface Resultat { navn: string; rps: number; p50: number; p99: number; toppMiB: number | null; merknad?: string }
 
-async function kanon(url: string, valg: Partial<autocannon.Options>): Promise<autocannon.Result> {
-  await autocannon({ url, connections: valg.connections ?? 50, duration: OPPVARMING, ...valg })
-  return autocannon({ url, connections: valg.connections ?? 50, duration: SEKUNDER, ...valg })
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = Math.floor(s.length / 2)
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2
 }
 
 /** The simulator in a child process of its own, so that it does not share a core with the load. */
@@ -155,26 +158,37 @@ async function main() {
   const { konto: payload } = await nyttOppslag(forste.url)
   await forste.stopp()
 
+  // The baseline and every read scenario run side by side, in alternating rounds, so that a slow
+  // spell of the machine hits them alike; each figure is the median over the rounds.
+  const mal: { navn: string; url: string; barn: Barn; opts: Partial<autocannon.Options>; runder: autocannon.Result[] }[] = []
   const baseline = await startBarn(['--import', 'tsx', 'test/bench/baseline.ts'], { BENCH_PAYLOAD: payload })
-  const b = await kanon(`${baseline.url}/payload`, {})
-  resultater.push({ navn: 'baseline: bare Fastify, same JSON', rps: b.requests.average, p50: b.latency.p50, p99: b.latency.p99, toppMiB: minne(baseline.prosess.pid as number).topp })
-  await baseline.stopp()
-
-  const lesScenario = async (navn: string, auditStore: string, env: Record<string, string> = {}) => {
+  mal.push({ navn: 'baseline: bare Fastify, same JSON', url: `${baseline.url}/payload`, barn: baseline, opts: {}, runder: [] })
+  const lesMal = async (navn: string, auditStore: string, env: Record<string, string> = {}) => {
     const s = await startBarn([...tsx, 'test/bench/tjeneste.ts'], tjenesteMiljo(sim, auditStore, env))
     const { id } = await nyttOppslag(s.url)
-    const r = await kanon(`${s.url}/api/v1/oppslag/${id}/konto`, { headers: auth })
-    const feil = r.non2xx + r.errors
-    resultater.push({ navn, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, toppMiB: minne(s.prosess.pid as number).topp, ...(feil ? { merknad: `${feil} feil` } : {}) })
-    await s.stopp()
+    mal.push({ navn, url: `${s.url}/api/v1/oppslag/${id}/konto`, barn: s, opts: { headers: auth }, runder: [] })
   }
   if (skal('1')) {
-    await lesScenario('1: cached read, SQLite audit', `sqlite:${join(tmp, 's1.db')}`)
-    await lesScenario('1: cached read, auditing off', `sqlite:${join(tmp, 's1-av.db')}`, { BENCH_AUDIT: 'av' })
+    await lesMal('1: cached read, SQLite audit', `sqlite:${join(tmp, 's1.db')}`)
+    await lesMal('1: cached read, auditing off', `sqlite:${join(tmp, 's1-av.db')}`, { BENCH_AUDIT: 'av' })
   }
   if (skal('2')) {
     const skjema = `bench_${Date.now()}`
-    await lesScenario('2: cached read, PostgreSQL audit', `${POSTGRES}${POSTGRES.includes('?') ? '&' : '?'}schema=${skjema}`)
+    await lesMal('2: cached read, PostgreSQL audit', `${POSTGRES}${POSTGRES.includes('?') ? '&' : '?'}schema=${skjema}`)
+  }
+  for (const m of mal) await autocannon({ url: m.url, connections: 50, duration: OPPVARMING, ...m.opts })
+  for (let runde = 0; runde < RUNDER; runde++) {
+    for (const m of mal) m.runder.push(await autocannon({ url: m.url, connections: 50, duration: SEKUNDER, ...m.opts }))
+  }
+  for (const m of mal) {
+    const feil = m.runder.reduce((n, r) => n + r.non2xx + r.errors, 0)
+    const rps = m.runder.map((r) => r.requests.average)
+    resultater.push({
+      navn: m.navn, rps: median(rps), p50: median(m.runder.map((r) => r.latency.p50)), p99: median(m.runder.map((r) => r.latency.p99)),
+      toppMiB: minne(m.barn.prosess.pid as number).topp,
+      merknad: `${RUNDER > 1 ? `req/s per round ${rps.map((x) => x.toFixed(0)).join(' / ')}` : ''}${feil ? `; ${feil} feil` : ''}`,
+    })
+    await m.barn.stopp()
   }
 
   // ── scenario 3: uncached lookup, POST + GET of all, 200 concurrent ─────────
@@ -285,7 +299,7 @@ async function main() {
   const linjer = [
     `# stonadsoppslag benchmark`,
     '',
-    `${new Date().toISOString()} · ${cpus().length} cores (${cpus()[0]?.model ?? '?'}) · Node ${process.version} · ${SEKUNDER} s per scenario after ${OPPVARMING} s warm-up, loopback · ${KJERNER.beskrivelse}${NODE_FLAGG.length ? ` · service flags: ${NODE_FLAGG.join(' ')}` : ''}`,
+    `${new Date().toISOString()} · ${cpus().length} cores (${cpus()[0]?.model ?? '?'}) · Node ${process.version} · ${SEKUNDER} s per scenario (read scenarios and baseline: median of ${RUNDER} alternating rounds) after ${OPPVARMING} s warm-up, loopback · ${KJERNER.beskrivelse}${NODE_FLAGG.length ? ` · service flags: ${NODE_FLAGG.join(' ')}` : ''}`,
     '',
     '| scenario | req/s | × baseline | p50 ms | p99 ms | p99 × baseline | peak RSS MiB | notes |',
     '|---|---:|---:|---:|---:|---:|---:|---|',
