@@ -7,7 +7,8 @@
 // URL; default the local test database), BENCH_SCENARIER (comma list to run a subset),
 // BENCH_RUNDER (3: rounds of the baseline and the read scenarios, taken in turn; medians reported),
 // BENCH_NODE_FLAGG (node flags for every service child, e.g. `--cpu-prof`), BENCH_KJERNER=av (no
-// core pinning).
+// core pinning), BENCH_PRODUKSJONSFLAGG=av (without the V8 flags of `npm start`, which every
+// service child gets by default, so the figures are those of the production start).
 //
 // With taskset and two or more cores, the service under test (and the baseline) run on the last
 // core and this process (load) and the simulator on the first, so load and service do not take
@@ -29,7 +30,15 @@ const RUNDER = Math.max(1, Number(process.env['BENCH_RUNDER'] ?? 3))
 const POSTGRES = process.env['BENCH_POSTGRES'] ?? 'postgres://postgres@127.0.0.1:5432/test'
 const VALGTE = process.env['BENCH_SCENARIER']?.split(',')
 const skal = (navn: string) => !VALGTE || VALGTE.includes(navn)
-const NODE_FLAGG = process.env['BENCH_NODE_FLAGG']?.split(' ').filter(Boolean) ?? []
+/** The node flags of `npm start` (`node <flags> dist/server.js`), the same as the Dockerfile's CMD. */
+function produksjonsflagg(): string[] {
+  if (process.env['BENCH_PRODUKSJONSFLAGG'] === 'av') return []
+  const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start
+  const m = /^node((?: --[^ ]+)*) dist\/server\.js$/.exec(start)
+  if (!m) throw new Error(`npm start har uventet form: ${start}`)
+  return (m[1] as string).split(' ').filter(Boolean)
+}
+const NODE_FLAGG = [...produksjonsflagg(), ...(process.env['BENCH_NODE_FLAGG']?.split(' ').filter(Boolean) ?? [])]
 
 /** Core pinning: [command prefix for the service, for the rest], or none without taskset. */
 function kjerner(): { tjeneste: string[]; last: string[]; beskrivelse: string } {
