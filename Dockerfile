@@ -30,4 +30,6 @@ HEALTHCHECK --interval=15s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(
 # allocation rate (10 000 live lookups: ~245 MiB RSS instead of ~470), and small young-generation
 # semispaces keep short-lived request garbage from holding memory. OPPSLAG_MAKS_MB must stay
 # well below the cap.
-CMD ["node", "--max-old-space-size=256", "--max-semi-space-size=4", "dist/server.js"]
+# dist/stonadsoppslag.js is dist/server.js bundled into one file (npm run bundle): one file to read
+# and compile instead of hundreds of modules to resolve, which is most of the start-up time.
+CMD ["node", "--max-old-space-size=256", "--max-semi-space-size=4", "dist/stonadsoppslag.js"]
