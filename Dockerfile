@@ -26,4 +26,10 @@ USER node
 EXPOSE 8080
 # Liveness for plain Docker; NAIS uses /health/live and /health/ready.
 HEALTHCHECK --interval=15s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "dist/server.js"]
+# Heap flags as in `npm start`: with a cap V8 sizes the heap to the live data rather than to the
+# allocation rate (10 000 live lookups: ~245 MiB RSS instead of ~470), and small young-generation
+# semispaces keep short-lived request garbage from holding memory. OPPSLAG_MAKS_MB must stay
+# well below the cap.
+# dist/stonadsoppslag.js is dist/server.js bundled into one file (npm run bundle): one file to read
+# and compile instead of hundreds of modules to resolve, which is most of the start-up time.
+CMD ["node", "--max-old-space-size=256", "--max-semi-space-size=4", "dist/stonadsoppslag.js"]

@@ -168,7 +168,7 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
       void sendProblem(reply.header('Retry-After', '5'), 'OVERBELASTET')
     },
   })
-  await app.register(openapi, { ui: deps.dokumentasjon ?? false })
+  await app.register(openapi, { ui: deps.dokumentasjon ?? false, dokument: config.nodeEnv !== 'production' })
   await app.register(auth, {
     issuer: config.auth.issuer,
     jwksUri: config.auth.jwksUri,

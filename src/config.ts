@@ -79,7 +79,7 @@ export const MiljoSkjema = z
     OPPSLAG_IDLE_TTL_S: heltall(900),
     OPPSLAG_MAX_TTL_S: heltall(3600),
     OPPSLAG_MAKS_ANTALL: heltall(20_000),
-    OPPSLAG_MAKS_MB: heltall(256),
+    OPPSLAG_MAKS_MB: heltall(96),
     SAK_MAKS_ALDER_MANEDER: heltall(15),
     UPSTREAM_TIDSAVBRUDD_MS: heltall(2500),
     UPSTREAM_TILKOBLING_MS: heltall(1000),

@@ -1,6 +1,7 @@
 // The only place that reads process.env: env → config → buildApp → listen, and a graceful close.
 // In development with no upstream configured, the bundled simulator is started in-process and
 // every upstream URL points at it, so the service runs on one machine with no network.
+import { getHeapStatistics } from 'node:v8'
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { byggKonfig, DEV_VERDIER, KonfigFeil, lesMiljo, trengerSimulator, type Miljo } from './config.js'
@@ -34,6 +35,13 @@ async function main(): Promise<void> {
     fyll = { ...DEV_VERDIER, ...kjorende.urls }
   }
   const config = byggKonfig(miljo, fyll)
+  // The session cache must evict before the heap runs out (npm start caps the heap): a byte bound
+  // above half the heap would let a full cache crash the process instead.
+  const heapMiB = Math.floor(getHeapStatistics().heap_size_limit / 1048576)
+  if (miljo.OPPSLAG_MAKS_MB > heapMiB / 2) {
+    process.stderr.write(`Ugyldig konfigurasjon:\n  OPPSLAG_MAKS_MB: mer enn halve heapen (${heapMiB} MiB); senk den eller øk --max-old-space-size\n`)
+    process.exit(1)
+  }
   const app = await buildApp(config, { dokumentasjon: miljo.NODE_ENV !== 'production' })
 
   // SIGTERM: stop accepting, let in-flight requests finish, flush the audit queue, purge the cache,

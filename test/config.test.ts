@@ -71,3 +71,15 @@ t.test('timeouts per upstream: defaults for all, overrides per upstream, bad spe
   }
   t.throws(() => lesMiljo({ ...fullt, SESJON_STORE: 'mysql://x' }), /SESJON_STORE/)
 })
+
+t.test('start-up refuses a session byte bound the capped heap could not hold', async (t) => {
+  const { spawnSync } = await import('node:child_process')
+  const { utenDekning } = await import('./prosess.js')
+  const kjor = spawnSync(process.execPath, ['--max-old-space-size=256', '--import', 'tsx', 'src/server.ts'], {
+    env: { ...utenDekning(process.env), ...fullt, OPPSLAG_MAKS_MB: '200' },
+    encoding: 'utf8',
+    timeout: 30_000,
+  })
+  t.equal(kjor.status, 1)
+  t.match(kjor.stderr, /OPPSLAG_MAKS_MB: mer enn halve heapen/)
+})

@@ -1,16 +1,14 @@
 // Chooses the audit store named by AUDIT_STORE: `sqlite:<path>` (embedded) or a PostgreSQL URL
 // (production, shared by every replica).
+// Each store is loaded only when named: a SQLite deployment does not load the PostgreSQL driver at
+// start-up, nor the other way round.
 import { AuditFeil, type AuditStore } from './port.js'
-import { PostgresAuditStore } from './postgres.js'
-import { SqliteAuditStore } from './sqlite.js'
-
-export { PostgresAuditStore, type PostgresValg } from './postgres.js'
-export { SqliteAuditStore } from './sqlite.js'
 
 export async function apneAuditStore(spesifikasjon: string, valg: { instans?: string } = {}): Promise<AuditStore> {
   if (spesifikasjon.startsWith('sqlite:')) {
     const sti = spesifikasjon.slice('sqlite:'.length)
     if (!sti) throw new AuditFeil('AUDIT_STORE: sqlite: mangler filsti (sqlite:<sti>)')
+    const { SqliteAuditStore } = await import('./sqlite.js')
     try {
       return new SqliteAuditStore(sti)
     } catch (e) {
@@ -22,6 +20,7 @@ export async function apneAuditStore(spesifikasjon: string, valg: { instans?: st
     const url = new URL(spesifikasjon)
     const skjema = url.searchParams.get('schema')
     url.searchParams.delete('schema')
+    const { PostgresAuditStore } = await import('./postgres.js')
     return PostgresAuditStore.apne(url.toString(), {
       ...(valg.instans ? { instans: valg.instans } : {}),
       ...(skjema ? { skjema } : {}),

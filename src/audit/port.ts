@@ -86,12 +86,24 @@ export interface AuditStore {
 }
 
 /** An event with every optional field empty: callers name only what the access was. */
+// Requests in the same millisecond share one timestamp string: formatting a Date is a visible
+// part of a cached read.
+let sisteTid = Number.NaN
+let sisteIso = ''
+function iso(tid: number): string {
+  if (tid !== sisteTid) {
+    sisteIso = new Date(tid).toISOString()
+    sisteTid = tid
+  }
+  return sisteIso
+}
+
 export function nyHendelse(
   grunn: { tid: number; navident: string; callId: string; instans: string },
   felt: Pick<AuditHendelse, 'handling' | 'beslutning'> & Partial<AuditHendelse>,
 ): AuditHendelse {
   return {
-    tid: new Date(grunn.tid).toISOString(),
+    tid: iso(grunn.tid),
     navident: grunn.navident,
     kategori: null,
     personident: null,

@@ -1,6 +1,12 @@
 // Entra-ID-style user tokens: RS256/ES256 only, keys from the issuer's JWKS (cached, refetched on
 // an unknown kid, refetches rate-limited), iss/aud/exp/nbf checked with small clock skew. Every
 // token fault is the same 401 UAUTENTISERT: the client is not told which check failed.
+//
+// A verified token is remembered, keyed by the whole token string, until its own exp: a repeat
+// request with the same bearer token skips signature verification and claim parsing. Only tokens
+// that passed every check are kept (an attacker cannot fill the cache with made-up ones), the
+// cache is bounded, and an entry never outlives the token's exp.
+import { LRUCache } from 'lru-cache'
 import fp from 'fastify-plugin'
 import fastifyJwt from '@fastify/jwt'
 import buildGetJwks from 'get-jwks'
@@ -27,6 +33,24 @@ export interface AuthValg {
   klokkeslingringS?: number
   /** Minimum time between JWKS fetches caused by an unknown kid. */
   jwksNedkjolingMs?: number
+  /** Bounds of the verified-token cache: entries and bytes (token text and claims). */
+  tokenCacheMaks?: number
+  tokenCacheMaksBytes?: number
+}
+
+interface Verifisert {
+  saksbehandler: Saksbehandler
+  /** The token's exp, ms: never served after it, whatever the cache's own clock says. */
+  utloperMs: number
+}
+
+/** The bearer token of the Authorization header: `Bearer <token>`, one space, nothing else. The
+ *  same string is verified and used as the cache key. */
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const h = request.headers.authorization
+  if (typeof h !== 'string' || h.length < 8 || h.charCodeAt(6) !== 32 || h.slice(0, 6).toLowerCase() !== 'bearer') return undefined
+  const token = h.slice(7)
+  return token.includes(' ') ? undefined : token
 }
 
 const Krav = z.object({
@@ -34,6 +58,7 @@ const Krav = z.object({
   groups: z.array(z.string()),
   oid: z.string().min(1),
   idtyp: z.string().optional(),
+  exp: z.number(),
 })
 
 export default fp<AuthValg>(
@@ -78,12 +103,25 @@ export default fp<AuthValg>(
         allowedAud: valg.audience,
         clockTolerance: (valg.klokkeslingringS ?? 30) * 1000,
         requiredClaims: ['exp', 'iss', 'aud'],
-        cache: 10_000,
+        extractToken: bearerToken,
       },
+    })
+
+    const verifiserte = new LRUCache<string, Verifisert>({
+      max: valg.tokenCacheMaks ?? 10_000,
+      maxSize: valg.tokenCacheMaksBytes ?? 16 * 1024 * 1024,
+      sizeCalculation: (v, token) => 2 * token.length + 128 + v.saksbehandler.grupper.reduce((n, g) => n + 2 * g.length + 16, 0),
     })
 
     app.decorateRequest('saksbehandler', null)
     app.decorate('autentiser', async (request: FastifyRequest) => {
+      const token = bearerToken(request)
+      if (token === undefined) throw new Problem('UAUTENTISERT')
+      const kjent = verifiserte.get(token)
+      if (kjent !== undefined && Date.now() < kjent.utloperMs) {
+        request.saksbehandler = kjent.saksbehandler
+        return
+      }
       let payload: unknown
       try {
         payload = await request.jwtVerify()
@@ -93,7 +131,12 @@ export default fp<AuthValg>(
       const krav = Krav.safeParse(payload)
       // Machine tokens (idtyp=app) may never look up persons.
       if (!krav.success || krav.data.idtyp === 'app') throw new Problem('UAUTENTISERT')
-      request.saksbehandler = { navident: krav.data.NAVident, grupper: krav.data.groups }
+      // Shared by every request with this token: frozen.
+      const saksbehandler: Saksbehandler = Object.freeze({ navident: krav.data.NAVident, grupper: Object.freeze(krav.data.groups) })
+      request.saksbehandler = saksbehandler
+      const utloperMs = krav.data.exp * 1000
+      const ttl = Math.floor(utloperMs - Date.now())
+      if (ttl > 0) verifiserte.set(token, { saksbehandler, utloperMs }, { ttl })
     })
   },
   { name: 'auth', fastify: '5.x' },

@@ -66,10 +66,11 @@ export default fp<{ malinger: Malinger; sesjoner: OppslagSesjoner }>(
     new Gauge({ name: 'stonadsoppslag_oppslag_aktive', help: 'Levende oppslag', registers: [registry], collect() { this.set(sesjoner.antall) } })
     new Gauge({ name: 'stonadsoppslag_cache_bytes', help: 'Mellomlagrede data, bytes', registers: [registry], collect() { this.set(sesjoner.bytes) } })
 
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       // The route template (`/api/v1/oppslag/:oppslagId`), never the URL with its ids.
       const rute = request.routeOptions.url ?? 'ukjent'
       http.observe({ metode: request.method, rute, status: String(reply.statusCode) }, reply.elapsedTime / 1000)
+      done()
     })
     app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
       return reply.type(registry.contentType).send(await registry.metrics())

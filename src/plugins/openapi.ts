@@ -1,11 +1,13 @@
-// OpenAPI 3.1 generated from the routes' zod schemas; interactive docs in development.
+// OpenAPI 3.1 generated from the routes' zod schemas; interactive docs in development. Production
+// serves neither (the document is generated with `npm run openapi`), so swagger, its UI and its YAML
+// parser are loaded only when asked for: they are a visible part of start-up.
 import fp from 'fastify-plugin'
-import swagger from '@fastify/swagger'
-import swaggerUi from '@fastify/swagger-ui'
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod'
 
-export default fp<{ ui: boolean }>(
-  async (app, { ui }) => {
+export default fp<{ ui: boolean; dokument: boolean }>(
+  async (app, { ui, dokument }) => {
+    if (!ui && !dokument) return
+    const { default: swagger } = await import('@fastify/swagger')
     await app.register(swagger, {
       openapi: {
         openapi: '3.1.0',
@@ -21,7 +23,7 @@ export default fp<{ ui: boolean }>(
       transform: jsonSchemaTransform,
       transformObject: jsonSchemaTransformObject,
     })
-    if (ui) await app.register(swaggerUi, { routePrefix: '/docs' })
+    if (ui) await app.register((await import('@fastify/swagger-ui')).default, { routePrefix: '/docs' })
   },
   { name: 'openapi', fastify: '5.x' },
 )

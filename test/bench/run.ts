@@ -4,8 +4,16 @@
 // a warm-up; the table reports every figure also as a ratio to the baseline measured in this run.
 //
 // Environment: BENCH_SEKUNDER (default 10), BENCH_OPPVARMING (3), BENCH_POSTGRES (a postgres://
-// URL; default the local test database), BENCH_SCENARIER (comma list to run a subset).
-import { spawn, type ChildProcess } from 'node:child_process'
+// URL; default the local test database), BENCH_SCENARIER (comma list to run a subset),
+// BENCH_RUNDER (3: rounds of the baseline and the read scenarios, taken in turn; medians reported),
+// BENCH_NODE_FLAGG (node flags for every service child, e.g. `--cpu-prof`), BENCH_KJERNER=av (no
+// core pinning), BENCH_PRODUKSJONSFLAGG=av (without the V8 flags of `npm start`, which every
+// service child gets by default, so the figures are those of the production start).
+//
+// With taskset and two or more cores, the service under test (and the baseline) run on the last
+// core and this process (load) and the simulator on the first, so load and service do not take
+// turns on one core and the ratio to the baseline is measured under the same conditions.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -18,15 +26,48 @@ import { personMedTag, standardDatasett } from '../../src/simulator/index.js'
 
 const SEKUNDER = Number(process.env['BENCH_SEKUNDER'] ?? 10)
 const OPPVARMING = Number(process.env['BENCH_OPPVARMING'] ?? 3)
+const RUNDER = Math.max(1, Number(process.env['BENCH_RUNDER'] ?? 3))
 const POSTGRES = process.env['BENCH_POSTGRES'] ?? 'postgres://postgres@127.0.0.1:5432/test'
 const VALGTE = process.env['BENCH_SCENARIER']?.split(',')
 const skal = (navn: string) => !VALGTE || VALGTE.includes(navn)
+/** `npm start` (`node <flags> <file>`), the same as the Dockerfile's CMD: scenario 5 starts that
+ *  file, and every service child gets those flags. */
+const NPM_START = (() => {
+  const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start
+  const m = /^node((?: --[^ ]+)*) (dist\/\S+\.js)$/.exec(start)
+  if (!m) throw new Error(`npm start har uventet form: ${start}`)
+  return { flagg: (m[1] as string).split(' ').filter(Boolean), fil: m[2] as string }
+})()
+const NODE_FLAGG = [
+  ...(process.env['BENCH_PRODUKSJONSFLAGG'] === 'av' ? [] : NPM_START.flagg),
+  ...(process.env['BENCH_NODE_FLAGG']?.split(' ').filter(Boolean) ?? []),
+]
+
+/** Core pinning: [command prefix for the service, for the rest], or none without taskset. */
+function kjerner(): { tjeneste: string[]; last: string[]; beskrivelse: string } {
+  const n = cpus().length
+  if (process.env['BENCH_KJERNER'] === 'av' || n < 2) return { tjeneste: [], last: [], beskrivelse: 'no core pinning' }
+  try {
+    execFileSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ignore' })
+  } catch {
+    return { tjeneste: [], last: [], beskrivelse: 'no core pinning (taskset unavailable)' }
+  }
+  const last = n > 2 ? `0-${n - 2}` : '0'
+  if (n > 2) execFileSync('taskset', ['-cp', last, String(process.pid)], { stdio: 'ignore' })
+  return { tjeneste: ['-c', String(n - 1)], last: ['-c', last], beskrivelse: `service on core ${n - 1}, load and simulator on ${last}` }
+}
+const KJERNER = kjerner()
+
+/** Spawns node, under taskset when pinning. */
+function node(args: string[], pinning: string[], valg: Parameters<typeof spawn>[2]): ChildProcess {
+  return pinning.length ? spawn('taskset', [...pinning, process.execPath, ...args], valg) : spawn(process.execPath, args, valg)
+}
 
 interface Barn { url: string; prosess: ChildProcess; stopp(): Promise<void> }
 
 async function startBarn(args: string[], env: Record<string, string>, klarMonster = /^KLAR (\S+)/): Promise<Barn & { startMs: number }> {
   const t0 = performance.now()
-  const prosess = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+  const prosess = node(args, KJERNER.tjeneste, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
   const url = await new Promise<string>((ok, feil) => {
     createInterface({ input: prosess.stdout as NodeJS.ReadableStream }).on('line', (l) => {
       const m = klarMonster.exec(l)
@@ -51,9 +92,10 @@ function minne(pid: number): { rss: number; topp: number } {
 
 interface Resultat { navn: string; rps: number; p50: number; p99: number; toppMiB: number | null; merknad?: string }
 
-async function kanon(url: string, valg: Partial<autocannon.Options>): Promise<autocannon.Result> {
-  await autocannon({ url, connections: valg.connections ?? 50, duration: OPPVARMING, ...valg })
-  return autocannon({ url, connections: valg.connections ?? 50, duration: SEKUNDER, ...valg })
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = Math.floor(s.length / 2)
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2
 }
 
 /** The simulator in a child process of its own, so that it does not share a core with the load. */
@@ -67,7 +109,7 @@ interface Simulator {
 
 async function startSimulatorProsess(): Promise<Simulator> {
   const linjer: string[] = []
-  const prosess = spawn(process.execPath, ['--import', 'tsx', 'src/simulator/main.ts'], {
+  const prosess = node(['--import', 'tsx', 'src/simulator/main.ts'], KJERNER.last, {
     env: {
       ...process.env, SIMULATOR_PORT: '0', SIMULATOR_GROUPS: DEV_VERDIER.GRUPPE_NKS, AZURE_APP_CLIENT_ID: DEV_VERDIER.AZURE_APP_CLIENT_ID,
       FIKS_INTEGRASJON_ID: DEV_VERDIER.FIKS_INTEGRASJON_ID, FIKS_INTEGRASJON_PASSORD: DEV_VERDIER.FIKS_INTEGRASJON_PASSORD,
@@ -114,7 +156,6 @@ async function main() {
   const token = await sim.token()
   const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
   const person = personMedTag(standardDatasett(), 'ugradert-to-kommuner').personident
-  const tsx = ['--import', 'tsx']
 
   async function nyttOppslag(url: string): Promise<{ id: string; konto: string }> {
     const start = await fetch(`${url}/api/v1/oppslag`, { method: 'POST', headers: auth, body: JSON.stringify({ personident: person, henvendelseId: 'BENCH' }) })
@@ -124,37 +165,51 @@ async function main() {
   }
 
   // ── baseline and scenario 1/2: cached category read ─────────────────────────
-  const forste = await startBarn([...tsx, 'test/bench/tjeneste.ts'], tjenesteMiljo(sim, `sqlite:${join(tmp, 'payload.db')}`))
-  const { konto: payload } = await nyttOppslag(forste.url)
-  await forste.stopp()
+  // Only with a read scenario: the other scenarios are not compared with it.
+  if (skal('1') || skal('2')) {
+    const forste = await startBarn([...NODE_FLAGG, 'test/bench/tjeneste.mjs'], tjenesteMiljo(sim, `sqlite:${join(tmp, 'payload.db')}`))
+    const { konto: payload } = await nyttOppslag(forste.url)
+    await forste.stopp()
 
-  const baseline = await startBarn([...tsx, 'test/bench/baseline.ts'], { BENCH_PAYLOAD: payload })
-  const b = await kanon(`${baseline.url}/payload`, {})
-  resultater.push({ navn: 'baseline: bare Fastify, same JSON', rps: b.requests.average, p50: b.latency.p50, p99: b.latency.p99, toppMiB: minne(baseline.prosess.pid as number).topp })
-  await baseline.stopp()
-
-  const lesScenario = async (navn: string, auditStore: string, env: Record<string, string> = {}) => {
-    const s = await startBarn([...tsx, 'test/bench/tjeneste.ts'], tjenesteMiljo(sim, auditStore, env))
-    const { id } = await nyttOppslag(s.url)
-    const r = await kanon(`${s.url}/api/v1/oppslag/${id}/konto`, { headers: auth })
-    const feil = r.non2xx + r.errors
-    resultater.push({ navn, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, toppMiB: minne(s.prosess.pid as number).topp, ...(feil ? { merknad: `${feil} feil` } : {}) })
-    await s.stopp()
-  }
-  if (skal('1')) {
-    await lesScenario('1: cached read, SQLite audit', `sqlite:${join(tmp, 's1.db')}`)
-    await lesScenario('1: cached read, auditing off', `sqlite:${join(tmp, 's1-av.db')}`, { BENCH_AUDIT: 'av' })
-  }
-  if (skal('2')) {
-    const skjema = `bench_${Date.now()}`
-    await lesScenario('2: cached read, PostgreSQL audit', `${POSTGRES}${POSTGRES.includes('?') ? '&' : '?'}schema=${skjema}`)
+    // The baseline and every read scenario run side by side, in alternating rounds, so that a slow
+    // spell of the machine hits them alike; each figure is the median over the rounds.
+    const mal: { navn: string; url: string; barn: Barn; opts: Partial<autocannon.Options>; runder: autocannon.Result[] }[] = []
+    const baseline = await startBarn(['test/bench/baseline.mjs'], { BENCH_PAYLOAD: payload })
+    mal.push({ navn: 'baseline: bare Fastify, same JSON', url: `${baseline.url}/payload`, barn: baseline, opts: {}, runder: [] })
+    const lesMal = async (navn: string, auditStore: string, env: Record<string, string> = {}) => {
+      const s = await startBarn([...NODE_FLAGG, 'test/bench/tjeneste.mjs'], tjenesteMiljo(sim, auditStore, env))
+      const { id } = await nyttOppslag(s.url)
+      mal.push({ navn, url: `${s.url}/api/v1/oppslag/${id}/konto`, barn: s, opts: { headers: auth }, runder: [] })
+    }
+    if (skal('1')) {
+      await lesMal('1: cached read, SQLite audit', `sqlite:${join(tmp, 's1.db')}`)
+      await lesMal('1: cached read, auditing off', `sqlite:${join(tmp, 's1-av.db')}`, { BENCH_AUDIT: 'av' })
+    }
+    if (skal('2')) {
+      const skjema = `bench_${Date.now()}`
+      await lesMal('2: cached read, PostgreSQL audit', `${POSTGRES}${POSTGRES.includes('?') ? '&' : '?'}schema=${skjema}`)
+    }
+    for (const m of mal) await autocannon({ url: m.url, connections: 50, duration: OPPVARMING, ...m.opts })
+    for (let runde = 0; runde < RUNDER; runde++) {
+      for (const m of mal) m.runder.push(await autocannon({ url: m.url, connections: 50, duration: SEKUNDER, ...m.opts }))
+    }
+    for (const m of mal) {
+      const feil = m.runder.reduce((n, r) => n + r.non2xx + r.errors, 0)
+      const rps = m.runder.map((r) => r.requests.average)
+      resultater.push({
+        navn: m.navn, rps: median(rps), p50: median(m.runder.map((r) => r.latency.p50)), p99: median(m.runder.map((r) => r.latency.p99)),
+        toppMiB: minne(m.barn.prosess.pid as number).topp,
+        merknad: `${RUNDER > 1 ? `req/s per round ${rps.map((x) => x.toFixed(0)).join(' / ')}` : ''}${feil ? `; ${feil} feil` : ''}`,
+      })
+      await m.barn.stopp()
+    }
   }
 
   // ── scenario 3: uncached lookup, POST + GET of all, 200 concurrent ─────────
   const oppslagScenario = async (navn: string, forsinkelseMs: number) => {
     const upstreams = ['pdl', 'skjerming', 'nom', 'fiks-soknader', 'fiks-dokument', 'fiks-kommuneinfo', 'fiks-io'] as const
     for (const u of upstreams) await sim.settFeil({ upstream: u }, forsinkelseMs > 0 ? { latencyMs: forsinkelseMs } : null)
-    const s = await startBarn([...tsx, 'test/bench/tjeneste.ts'], tjenesteMiljo(sim, `sqlite:${join(tmp, `s3-${forsinkelseMs}.db`)}`))
+    const s = await startBarn([...NODE_FLAGG, 'test/bench/tjeneste.mjs'], tjenesteMiljo(sim, `sqlite:${join(tmp, `s3-${forsinkelseMs}.db`)}`))
     const pool = new Pool(s.url, { connections: 256 })
     const post: number[] = []
     const get: number[] = []
@@ -202,7 +257,7 @@ async function main() {
 
   // ── scenario 4: memory with 10 000 live lookups ─────────────────────────────
   if (skal('4')) {
-    const s = await startBarn(['--expose-gc', ...(process.env['BENCH_NODE_FLAGG']?.split(' ') ?? []), ...tsx, 'test/bench/tjeneste.ts'], tjenesteMiljo(sim, `sqlite:${join(tmp, 's4.db')}`, { BENCH_SESJONER: 'ja' }))
+    const s = await startBarn(['--expose-gc', ...NODE_FLAGG, 'test/bench/tjeneste.mjs'], tjenesteMiljo(sim, `sqlite:${join(tmp, 's4.db')}`, { BENCH_SESJONER: 'ja' }))
     const pool = new Pool(s.url, { connections: 50 })
     let nr = 0
     let ufullstendige = 0
@@ -217,12 +272,12 @@ async function main() {
         if (g.statusCode !== 200 || tekst.includes('UTILGJENGELIG')) ufullstendige++
       }
     }))
-    const sesjoner = (await (await fetch(`${s.url}/bench/sesjoner`)).json()) as { antall: number; bytes: number; heapMiB: number; rssMiB: number }
+    const sesjoner = (await (await fetch(`${s.url}/bench/sesjoner`)).json()) as { antall: number; bytes: number; heapMiB: number; heapTotalMiB: number; externalMiB: number; rssMiB: number }
     const m = minne(s.prosess.pid as number)
     resultater.push({
       navn: '4: 10 000 live lookups, each read once',
       rps: 10_000 / ((performance.now() - t0) / 1000), p50: Number.NaN, p99: Number.NaN, toppMiB: m.topp,
-      merknad: `RSS ${m.rss.toFixed(0)} MiB (after GC ${sesjoner.rssMiB.toFixed(0)}, live heap ${sesjoner.heapMiB.toFixed(0)}), ${sesjoner.antall} sessions, cache ${(sesjoner.bytes / 1024 / 1024).toFixed(1)} MiB${ufullstendige ? `, ${ufullstendige} incomplete reads` : ''}`,
+      merknad: `RSS ${m.rss.toFixed(0)} MiB (after GC ${sesjoner.rssMiB.toFixed(0)}, live heap ${sesjoner.heapMiB.toFixed(0)} of ${sesjoner.heapTotalMiB.toFixed(0)}, external ${sesjoner.externalMiB.toFixed(0)}), ${sesjoner.antall} sessions, cache ${(sesjoner.bytes / 1024 / 1024).toFixed(1)} MiB${ufullstendige ? `, ${ufullstendige} incomplete reads` : ''}`,
     })
     notater.push(`Scenario 4: RSS now ${m.rss.toFixed(1)} MiB, peak ${m.topp.toFixed(1)} MiB; ${sesjoner.antall} sessions holding ${(sesjoner.bytes / 1048576).toFixed(1)} MiB by the cache's own size count.`)
     await pool.close()
@@ -234,11 +289,14 @@ async function main() {
     const tider: number[] = []
     for (let i = 0; i < 5; i++) {
       const t0 = performance.now()
-      const prosess = spawn(process.execPath, ['dist/server.js'], {
+      const prosess = node([...NODE_FLAGG, NPM_START.fil], KJERNER.tjeneste, {
         env: { ...process.env, ...tjenesteMiljo(sim, `sqlite:${join(tmp, `s5-${i}.db`)}`), PORT: String(18_500 + i), HOST: '127.0.0.1' },
-        stdio: 'ignore',
+        stdio: ['ignore', 'ignore', 'inherit'],
       })
+      let avsluttet: number | null = null
+      prosess.once('exit', (k) => { avsluttet = k ?? -1 })
       for (;;) {
+        if (avsluttet !== null) throw new Error(`${NPM_START.fil} avsluttet (${avsluttet}) før den var klar`)
         try {
           const r = await fetch(`http://127.0.0.1:${18_500 + i}/health/ready`)
           if (r.status === 200) break
@@ -249,16 +307,16 @@ async function main() {
       await new Promise<void>((ok) => { prosess.once('exit', () => ok()); prosess.kill('SIGTERM') })
     }
     tider.sort((a, b) => a - b)
-    resultater.push({ navn: '5: start-up to ready (node dist/server.js), 5 runs', rps: Number.NaN, p50: tider[2] as number, p99: tider[4] as number, toppMiB: null, merknad: `min ${tider[0]?.toFixed(0)} ms` })
+    resultater.push({ navn: `5: start-up to ready (npm start: ${NPM_START.fil}), 5 runs`, rps: Number.NaN, p50: tider[2] as number, p99: tider[4] as number, toppMiB: null, merknad: `min ${tider[0]?.toFixed(0)} ms` })
   }
 
   await sim.stopp()
-  const base = resultater[0] as Resultat
+  const base: Resultat = resultater[0]?.navn.startsWith('baseline') ? resultater[0] : { navn: '', rps: Number.NaN, p50: Number.NaN, p99: Number.NaN, toppMiB: null }
   const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–')
   const linjer = [
     `# stonadsoppslag benchmark`,
     '',
-    `${new Date().toISOString()} · ${cpus().length} cores (${cpus()[0]?.model ?? '?'}) · Node ${process.version} · ${SEKUNDER} s per scenario after ${OPPVARMING} s warm-up, loopback`,
+    `${new Date().toISOString()} · ${cpus().length} cores (${cpus()[0]?.model ?? '?'}) · Node ${process.version} · ${SEKUNDER} s per scenario (read scenarios and baseline: median of ${RUNDER} alternating rounds) after ${OPPVARMING} s warm-up, loopback · ${KJERNER.beskrivelse}${NODE_FLAGG.length ? ` · service flags: ${NODE_FLAGG.join(' ')}` : ''}`,
     '',
     '| scenario | req/s | × baseline | p50 ms | p99 ms | p99 × baseline | peak RSS MiB | notes |',
     '|---|---:|---:|---:|---:|---:|---:|---|',
