@@ -119,10 +119,14 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
     statistikk: (hendelse, antall) => app.log.info({ hendelse, antall }, 'digisos-hendelser hoppet over'),
   })
   app.decorate('oppslagSesjoner', sesjoner)
+  // Expired lookups leave memory within seconds; the shared store's rows are swept less often.
+  let sveipTeller = 0
   const sveip = setInterval(() => {
     sesjoner.feiUtlopte()
-    delte?.fei().catch((e: Error) => app.log.warn({ feil: e.message }, 'delt oppslagslager: opprydding feilet'))
-  }, 30_000).unref()
+    if (++sveipTeller % 6 === 0) {
+      delte?.fei().catch((e: Error) => app.log.warn({ feil: e.message }, 'delt oppslagslager: opprydding feilet'))
+    }
+  }, 5_000).unref()
   // Retention: every replica may run it; a second run finds nothing to delete.
   const retensjon = async () => {
     try {

@@ -4,7 +4,7 @@
 // once; the end is also announced with NOTIFY so that every replica drops the cached data at once.
 // The table holds a SHA-256 of each oppslagId, never the id itself: read access to the database
 // does not give anyone a usable lookup.
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import pg from 'pg'
 import type { Tillatelse } from '../access/regler.js'
 
@@ -31,8 +31,9 @@ export interface DeltSesjonLager {
 
 export const KANAL = 'stonadsoppslag_oppslag_avsluttet'
 
+/** On every read (the session cache's key): the one-shot hash is about twice as fast. */
 export function oppslagHash(oppslagId: string): string {
-  return createHash('sha256').update(oppslagId).digest('hex')
+  return hash('sha256', oppslagId, 'hex')
 }
 
 export interface PostgresSesjonValg {

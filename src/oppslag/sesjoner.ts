@@ -57,9 +57,11 @@ export class OppslagSesjoner {
       sizeCalculation: storrelse,
       ttl: valg.idleTtlMs,
       updateAgeOnGet: true,
-      // Expired entries must not linger with personal data until the next touch.
-      ttlAutopurge: true,
+      // Not ttlAutopurge: it arms a timer on every read (one per cached read, each living for the
+      // idle TTL). Expired entries are never served, and feiUtlopte (every few seconds) removes them.
       perf: { now: () => this.na() },
+      // Ask the clock every time (no cached 'now' refreshed by a timer): tests move it.
+      ttlResolution: 0,
       dispose: (_v, _k, arsak) => {
         if (arsak === 'evict') valg.vedUtkastelse?.()
       },
@@ -123,8 +125,9 @@ export class OppslagSesjoner {
     return this.cache.calculatedSize
   }
 
-  /** Drops sessions past their maximum life; idle expiry is the cache's own TTL. */
+  /** Drops sessions idle past their TTL or past their maximum life, so no expired data lingers. */
   feiUtlopte(): void {
+    this.cache.purgeStale()
     const na = this.na()
     for (const [hash, s] of this.cache.entries()) if (na >= s.utloperSenest) this.cache.delete(hash)
   }

@@ -46,6 +46,16 @@ t.test('max life, idle time and another employee', async (t) => {
   na += 25_000
   s.feiUtlopte()
   t.equal(s.antall, 0, 'swept at maximum life')
+  const idle = s.opprett(tillatelse())
+  s.lagre(idle, data(10))
+  na += 59_000
+  s.feiUtlopte()
+  t.equal(s.antall, 1, 'not yet idle')
+  na += 2_000
+  t.equal(s.antall, 1, 'an idle session is never served, but still held until swept')
+  s.feiUtlopte()
+  t.equal(s.antall, 0, 'the sweep removes it with its data')
+  t.equal(s.bytes, 0)
   const b = s.opprett(tillatelse())
   s.avslutt(b.oppslagId)
   s.lagre(b, data(10))
