@@ -148,8 +148,10 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
   app.addHook('preClose', async () => {
     stenger = true
   })
-  app.addHook('onSend', async (_request, reply) => {
+  // A callback hook: no promise per response on the hot path.
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (stenger) reply.header('connection', 'close')
+    done(null, payload)
   })
 
   app.addHook('onClose', async () => {

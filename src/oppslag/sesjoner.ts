@@ -1,4 +1,4 @@
-// The lookup sessions in this replica's memory, keyed by (a hash of) an unguessable oppslagId,
+// The lookup sessions in this replica's memory, keyed by an unguessable oppslagId,
 // bounded by entries and by bytes, with an idle TTL and a maximum life. The case data is cached
 // inside the session and goes with it: on DELETE, on expiry and on eviction. With several replicas
 // the metadata also lives in a shared store (./delte.ts); this cache is then only each replica's copy.
@@ -11,7 +11,7 @@ import { oppslagHash } from './delte.js'
 
 export interface OppslagSesjon {
   readonly oppslagId: string
-  /** The cache key: the same hash the shared store and its end announcements use. */
+  /** The hash the shared store and its end announcements use instead of the id. */
   readonly hash: string
   readonly tillatelse: Tillatelse
   readonly utloperSenest: number
@@ -43,6 +43,8 @@ function storrelse(s: OppslagSesjon): number {
 
 export class OppslagSesjoner {
   private readonly cache: LRUCache<string, OppslagSesjon>
+  /** hash → oppslagId of the sessions held, for ends announced by hash (./delte.ts). */
+  private readonly idPerHash = new Map<string, string>()
   private readonly na: () => number
   readonly maxTtlMs: number
   readonly idleTtlMs: number
@@ -62,7 +64,8 @@ export class OppslagSesjoner {
       perf: { now: () => this.na() },
       // Ask the clock every time (no cached 'now' refreshed by a timer): tests move it.
       ttlResolution: 0,
-      dispose: (_v, _k, arsak) => {
+      dispose: (v, _k, arsak) => {
+        if (arsak !== 'set') this.idPerHash.delete(v.hash)
         if (arsak === 'evict') valg.vedUtkastelse?.()
       },
     })
@@ -75,18 +78,19 @@ export class OppslagSesjoner {
   /** This replica's copy of a lookup known from the shared store (started on another replica). */
   gjenopprett(oppslagId: string, tillatelse: Tillatelse, utloperSenest: number): OppslagSesjon {
     const sesjon: OppslagSesjon = { oppslagId, hash: oppslagHash(oppslagId), tillatelse, utloperSenest, innhentet: null, underveis: null }
-    this.cache.set(sesjon.hash, sesjon)
+    this.cache.set(oppslagId, sesjon)
+    this.idPerHash.set(sesjon.hash, oppslagId)
     return sesjon
   }
 
   /** The caller's own live session, or null. Another employee's session is indistinguishable
    *  from one that does not exist. */
   hent(oppslagId: string, navident: string): OppslagSesjon | null {
-    const hash = oppslagHash(oppslagId)
-    const sesjon = this.cache.get(hash)
+    // Keyed by the id itself: a read hashes nothing (the hash is only for end announcements).
+    const sesjon = this.cache.get(oppslagId)
     if (!sesjon || sesjon.tillatelse.navident !== navident) return null
     if (this.na() >= sesjon.utloperSenest) {
-      this.cache.delete(hash)
+      this.cache.delete(oppslagId)
       return null
     }
     return sesjon
@@ -100,21 +104,23 @@ export class OppslagSesjoner {
   /** Stores fetched data in the session (re-set so the byte bound counts it). */
   lagre(sesjon: OppslagSesjon, innhentet: Kompakt): void {
     // Ended (or replaced by a fresh copy from the shared store) while fetching: keep nothing.
-    if (this.cache.peek(sesjon.hash) !== sesjon) return
+    if (this.cache.peek(sesjon.oppslagId) !== sesjon) return
     sesjon.innhentet = innhentet
     // lru-cache keeps the old size when the same value object is set again: remove, then add,
     // so the byte bound counts the data.
-    this.cache.delete(sesjon.hash)
-    this.cache.set(sesjon.hash, sesjon, { ttl: Math.max(1, Math.min(this.idleTtlMs, sesjon.utloperSenest - this.na())) })
+    this.cache.delete(sesjon.oppslagId)
+    this.cache.set(sesjon.oppslagId, sesjon, { ttl: Math.max(1, Math.min(this.idleTtlMs, sesjon.utloperSenest - this.na())) })
+    this.idPerHash.set(sesjon.hash, sesjon.oppslagId)
   }
 
   avslutt(oppslagId: string): void {
-    this.cache.delete(oppslagHash(oppslagId))
+    this.cache.delete(oppslagId)
   }
 
   /** A lookup ended on any replica (announced by the shared store). */
   avsluttHash(hash: string): void {
-    this.cache.delete(hash)
+    const id = this.idPerHash.get(hash)
+    if (id !== undefined) this.cache.delete(id)
   }
 
   get antall(): number {
@@ -129,7 +135,7 @@ export class OppslagSesjoner {
   feiUtlopte(): void {
     this.cache.purgeStale()
     const na = this.na()
-    for (const [hash, s] of this.cache.entries()) if (na >= s.utloperSenest) this.cache.delete(hash)
+    for (const [id, s] of this.cache.entries()) if (na >= s.utloperSenest) this.cache.delete(id)
   }
 
   tom(): void {

@@ -62,6 +62,19 @@ t.test('max life, idle time and another employee', async (t) => {
   t.equal(s.antall, 0, 'data fetched after the end is not kept')
 })
 
+t.test('an end announced by hash drops that session, also after its data was stored', async (t) => {
+  const { oppslagHash } = await import('../../src/oppslag/delte.js')
+  const s = new OppslagSesjoner({ idleTtlMs: 60_000, maxTtlMs: 120_000, maksAntall: 10, maksBytes: 1_000_000 })
+  const a = s.opprett(tillatelse())
+  const b = s.opprett(tillatelse())
+  s.lagre(a, data(10))
+  s.avsluttHash(oppslagHash(a.oppslagId))
+  t.equal(s.hent(a.oppslagId, 'Z990009'), null)
+  t.not(s.hent(b.oppslagId, 'Z990009'), null, 'the other stays')
+  s.avsluttHash(oppslagHash('ukjent'))
+  t.equal(s.antall, 1)
+})
+
 t.test('kompakt: the cached text is the schema-checked data, and unknown fields never pass', async (t) => {
   const { heltSvar, kategoriSvar } = await import('../../src/oppslag/kompakt.js')
   const k = data(5)
