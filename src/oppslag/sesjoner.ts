@@ -59,8 +59,8 @@ export class OppslagSesjoner {
       sizeCalculation: storrelse,
       ttl: valg.idleTtlMs,
       updateAgeOnGet: true,
-      // Not ttlAutopurge: it arms a timer on every read (one per cached read, each living for the
-      // idle TTL). Expired entries are never served, and feiUtlopte (every few seconds) removes them.
+      // Not ttlAutopurge: it re-arms a timer (clearTimeout + setTimeout) on every read. Expired
+      // entries are never served, and feiUtlopte (every few seconds) removes them.
       perf: { now: () => this.na() },
       // Ask the clock every time (no cached 'now' refreshed by a timer): tests move it.
       ttlResolution: 0,
