@@ -8,7 +8,6 @@ import { lagCefSink } from './audit/cef.js'
 import { apneAuditStore } from './audit/index.js'
 import { medCef } from './audit/logg.js'
 import type { Config } from './config.js'
-import { PostgresSesjonLager } from './oppslag/delte.js'
 import { OppslagService } from './oppslag/service.js'
 import { OppslagSesjoner } from './oppslag/sesjoner.js'
 import auth from './plugins/auth.js'
@@ -94,7 +93,7 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
   })
   // Several replicas: lookups' metadata in PostgreSQL; an end on any replica drops the data here.
   const delte = config.sesjonStore
-    ? await PostgresSesjonLager.apne(config.sesjonStore, {
+    ? await (await import('./oppslag/delte.js')).PostgresSesjonLager.apne(config.sesjonStore, {
         idleMs: config.oppslag.idleTtlS * 1000,
         instans,
         na,

@@ -16,12 +16,9 @@ export async function apneAuditStore(spesifikasjon: string, valg: { instans?: st
     }
   }
   if (/^postgres(ql)?:\/\//.test(spesifikasjon)) {
-    // `?schema=<name>` picks the schema (default public); the driver must not see it.
-    const url = new URL(spesifikasjon)
-    const skjema = url.searchParams.get('schema')
-    url.searchParams.delete('schema')
-    const { PostgresAuditStore } = await import('./postgres.js')
-    return PostgresAuditStore.apne(url.toString(), {
+    const [{ PostgresAuditStore }, { delSkjema }] = await Promise.all([import('./postgres.js'), import('../postgres.js')])
+    const { url, skjema } = delSkjema(spesifikasjon) // default schema: public
+    return PostgresAuditStore.apne(url, {
       ...(valg.instans ? { instans: valg.instans } : {}),
       ...(skjema ? { skjema } : {}),
     })

@@ -3,7 +3,8 @@
 // slettFor. Chain appends are serialized across processes by a transaction-scoped advisory lock,
 // and the last hash is read inside that lock, so replicas never fork the chain.
 import { createHash } from 'node:crypto'
-import pg from 'pg'
+import type pg from 'pg'
+import { gyldigSkjema, lagPool } from '../postgres.js'
 import {
   AuditFeil, GENESIS_HASH, kjedeHash, sjekkpunktSignatur,
   type AuditFilter, type AuditHendelse, type AuditStore, type LagretHendelse, type Sjekkpunkt,
@@ -113,20 +114,9 @@ export class PostgresAuditStore implements AuditStore {
   /** Connects and brings the schema up to date (under an advisory lock: replicas may start together). */
   static async apne(url: string, valg: PostgresValg = {}): Promise<PostgresAuditStore> {
     const skjema = valg.skjema ?? 'public'
-    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(skjema)) throw new AuditFeil(`ugyldig skjemanavn for audit: ${skjema}`)
-    const pool = new pg.Pool({
-      connectionString: url,
-      max: valg.maksForbindelser ?? 4,
-      connectionTimeoutMillis: 5000,
-      application_name: `stonadsoppslag-audit${valg.instans ? `-${valg.instans}` : ''}`.slice(0, 63),
-    })
-    // A connection dropping (database restart, failover, terminated backend) must not crash the
-    // process: idle ones report on the pool, checked-out ones on the client; the query in flight
-    // rejects and the commit fails with AuditFeil (503), and the pool reconnects.
-    pool.on('error', () => {})
-    pool.on('connect', (klient) => {
-      klient.on('error', () => {})
-    })
+    if (!gyldigSkjema(skjema)) throw new AuditFeil(`ugyldig skjemanavn for audit: ${skjema}`)
+    // A dropped connection fails the commit in flight with AuditFeil (503); the pool reconnects.
+    const pool = lagPool(url, { navn: 'stonadsoppslag-audit', instans: valg.instans, ...(valg.maksForbindelser ? { maks: valg.maksForbindelser } : {}) })
     const store = new PostgresAuditStore(pool, skjema)
     try {
       await store.migrer(skjema)

@@ -4,9 +4,10 @@
 // once; the end is also announced with NOTIFY so that every replica drops the cached data at once.
 // The table holds a SHA-256 of each oppslagId, never the id itself: read access to the database
 // does not give anyone a usable lookup.
-import { hash } from 'node:crypto'
 import pg from 'pg'
 import type { Tillatelse } from '../access/regler.js'
+import { delSkjema, gyldigSkjema, lagPool } from '../postgres.js'
+import { oppslagHash } from './sesjoner.js'
 
 export interface SesjonMetadata {
   tillatelse: Tillatelse
@@ -31,10 +32,7 @@ export interface DeltSesjonLager {
 
 export const KANAL = 'stonadsoppslag_oppslag_avsluttet'
 
-/** On every read (the session cache's key): the one-shot hash is about twice as fast. */
-export function oppslagHash(oppslagId: string): string {
-  return hash('sha256', oppslagId, 'hex')
-}
+export { oppslagHash }
 
 export interface PostgresSesjonValg {
   skjema?: string
@@ -61,19 +59,16 @@ export class PostgresSesjonLager implements DeltSesjonLager {
     private readonly url: string,
     private readonly valg: PostgresSesjonValg,
   ) {
-    this.s = `"${(valg.skjema ?? 'public').replace(/"/g, '""')}"`
+    this.s = `"${valg.skjema ?? 'public'}"` // checked by gyldigSkjema
     this.na = valg.na ?? Date.now
   }
 
   static async apne(spesifikasjon: string, valg: PostgresSesjonValg): Promise<PostgresSesjonLager> {
-    // `?schema=<name>` as for the audit store; the driver must not see it.
-    const url = new URL(spesifikasjon)
-    const skjema = url.searchParams.get('schema') ?? valg.skjema
-    url.searchParams.delete('schema')
-    if (skjema && !/^[a-z_][a-z0-9_]{0,62}$/.test(skjema)) throw new Error('SESJON_STORE: ugyldig schema-navn')
-    const pool = new pg.Pool({ connectionString: url.toString(), max: 4, application_name: `stonadsoppslag-sesjon ${valg.instans ?? ''}`.trim() })
-    pool.on('error', (e) => valg.vedFeil?.(e))
-    const lager = new PostgresSesjonLager(pool, url.toString(), { ...valg, ...(skjema ? { skjema } : {}) })
+    const { url, skjema: iUrl } = delSkjema(spesifikasjon)
+    const skjema = iUrl ?? valg.skjema
+    if (skjema && !gyldigSkjema(skjema)) throw new Error('SESJON_STORE: ugyldig schema-navn')
+    const pool = lagPool(url, { navn: 'stonadsoppslag-sesjon', instans: valg.instans })
+    const lager = new PostgresSesjonLager(pool, url, { ...valg, ...(skjema ? { skjema } : {}) })
     try {
       await lager.migrer()
     } catch (e) {

@@ -2,12 +2,11 @@
 // bounded by entries and by bytes, with an idle TTL and a maximum life. The case data is cached
 // inside the session and goes with it: on DELETE, on expiry and on eviction. With several replicas
 // the metadata also lives in a shared store (./delte.ts); this cache is then only each replica's copy.
-import { randomBytes } from 'node:crypto'
+import { hash, randomBytes } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import type { Kilde } from '../domain/model.js'
 import type { Tillatelse } from '../access/regler.js'
 import type { Kompakt } from './kompakt.js'
-import { oppslagHash } from './delte.js'
 
 export interface OppslagSesjon {
   readonly oppslagId: string
@@ -29,6 +28,11 @@ export interface SesjonValg {
   na?: () => number
   /** Told when a live session is evicted to keep the bounds (metrics). */
   vedUtkastelse?: () => void
+}
+
+/** What the shared store (./delte.ts) and its end announcements use instead of the id itself. */
+export function oppslagHash(oppslagId: string): string {
+  return hash('sha256', oppslagId, 'hex')
 }
 
 /** 256 random bits, base64url: 43 characters. */
