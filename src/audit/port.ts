@@ -139,7 +139,7 @@ export function kjedeHash(forrigeHash: string, h: AuditHendelse): string {
   return kjedeHashAvForm(forrigeHash, kanoniskForm(h))
 }
 
-export function kjedeHashAvForm(forrigeHash: string, kanonisk: string): string {
+function kjedeHashAvForm(forrigeHash: string, kanonisk: string): string {
   return createHash('sha256').update(forrigeHash).update('\n').update(kanonisk).digest('hex')
 }
 

@@ -6,10 +6,10 @@ import { createHash } from 'node:crypto'
 import type pg from 'pg'
 import { gyldigSkjema, lagPool } from '../postgres.js'
 import {
-  AuditFeil, GENESIS_HASH, kjedeHash, sjekkpunktSignatur,
+  AuditFeil, GENESIS_HASH, kjedeHash,
   type AuditFilter, type AuditHendelse, type AuditStore, type LagretHendelse, type Sjekkpunkt,
 } from './port.js'
-import { fraRad, fraSjekkpunktRad, type HendelseRad, type SjekkpunktRad } from './sqlite.js'
+import { fraRad, fraSjekkpunktRad, nyttSjekkpunkt, sidestorrelse, sjekkpunktVerdier, taBatch, type HendelseRad, type SjekkpunktRad, type Ventende } from './rad.js'
 
 export interface PostgresValg {
   /** Schema holding the tables (created when missing); default `public`. Tests use their own. */
@@ -20,9 +20,6 @@ export interface PostgresValg {
   maksForbindelser?: number
 }
 
-/** Upper bound on the events of one group commit (a single larger call still commits whole). */
-const MAKS_BATCH = 256
-const MAKS_SIDE = 1000
 /** Rows per INSERT statement: keeps well below PostgreSQL's 65535 bind parameters. */
 const RADER_PER_INSERT = 1000
 const KOLONNER = [
@@ -83,12 +80,6 @@ function migreringer(s: string): string[] {
      CREATE TRIGGER audit_sjekkpunkt_ingen_truncate BEFORE TRUNCATE ON ${s}.audit_sjekkpunkt
        FOR EACH STATEMENT EXECUTE FUNCTION ${s}.audit_kun_tillegg();`,
   ]
-}
-
-interface Ventende {
-  hendelser: AuditHendelse[]
-  ok: () => void
-  feil: (e: Error) => void
 }
 
 /** A 64-bit advisory-lock key per purpose and schema: replicas on one schema share it, test schemas do not. */
@@ -181,13 +172,7 @@ export class PostgresAuditStore implements AuditStore {
     await new Promise((ferdig) => setImmediate(ferdig))
     try {
       while (this.ko.length > 0) {
-        const batch: Ventende[] = []
-        let antall = 0
-        while (this.ko.length > 0 && (batch.length === 0 || antall + (this.ko[0] as Ventende).hendelser.length <= MAKS_BATCH)) {
-          const neste = this.ko.shift() as Ventende
-          batch.push(neste)
-          antall += neste.hendelser.length
-        }
+        const batch = taBatch(this.ko)
         try {
           await this.commit(batch.flatMap((v) => v.hendelser))
           this.commits++
@@ -282,7 +267,7 @@ export class PostgresAuditStore implements AuditStore {
     if (filter.fra !== undefined) legg('tid >= ?', filter.fra)
     if (filter.til !== undefined) legg('tid < ?', filter.til)
     if (filter.etterId !== undefined) legg('id > ?', filter.etterId)
-    verdier.push(Math.min(Math.max(Math.trunc(filter.grense) || 1, 1), MAKS_SIDE))
+    verdier.push(sidestorrelse(filter.grense))
     const sql = `SELECT * FROM ${this.h} ${vilkar.length ? `WHERE ${vilkar.join(' AND ')}` : ''} ORDER BY id LIMIT $${verdier.length}`
     return (await this.sporring<HendelseRad>(sql, verdier)).map(fraRad)
   }
@@ -324,17 +309,11 @@ export class PostgresAuditStore implements AuditStore {
         // By id, not tid: what remains must be a suffix of the chain even if clocks disagreed.
         const slettet = await klient.query(`DELETE FROM ${this.h} WHERE id <= $1`, [siste.id])
         const forrige = await klient.query<{ signatur: string }>(`SELECT signatur FROM ${this.s}.audit_sjekkpunkt ORDER BY id DESC LIMIT 1`)
-        const sp: Omit<Sjekkpunkt, 'signatur'> = {
-          sisteSlettedeId: Number(siste.id),
-          sisteSlettedeHash: siste.hash,
-          antallSlettet: slettet.rowCount ?? 0,
-          tid: new Date().toISOString(),
-          forrigeSignatur: forrige.rows[0]?.signatur ?? null,
-        }
+        const sp = nyttSjekkpunkt(siste, slettet.rowCount ?? 0, forrige.rows[0]?.signatur ?? null, nokkel)
         await klient.query(
           `INSERT INTO ${this.s}.audit_sjekkpunkt (siste_slettede_id, siste_slettede_hash, antall_slettet, tid, forrige_signatur, signatur)
            VALUES ($1, $2, $3, $4, $5, $6)`,
-          [sp.sisteSlettedeId, sp.sisteSlettedeHash, sp.antallSlettet, sp.tid, sp.forrigeSignatur, sjekkpunktSignatur(sp, nokkel)],
+          sjekkpunktVerdier(sp),
         )
         await klient.query('COMMIT')
         klient.release()

@@ -6,9 +6,10 @@ import { dirname } from 'node:path'
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
+import { fraRad, fraSjekkpunktRad, nyttSjekkpunkt, sidestorrelse, sjekkpunktVerdier, taBatch, type HendelseRad, type SjekkpunktRad, type Ventende } from './rad.js'
 import { SKRIVER_KODE } from './sqlite-skriver.js'
 import {
-  AuditFeil, GENESIS_HASH, kanoniskForm, sjekkpunktSignatur,
+  AuditFeil, GENESIS_HASH, kanoniskForm,
   type AuditFilter, type AuditHendelse, type AuditStore, type LagretHendelse, type Sjekkpunkt,
 } from './port.js'
 
@@ -89,51 +90,14 @@ const MIGRERINGER: string[] = [
      BEGIN SELECT RAISE(ABORT, 'audit er kun for tillegg'); END;`,
 ]
 
-export const SETT_INN_HENDELSE = `INSERT INTO audit_hendelse (tid, navident, handling, kategori, personident,
+const SETT_INN_HENDELSE = `INSERT INTO audit_hendelse (tid, navident, handling, kategori, personident,
     henvendelse_id, beslutning, regel, kilde, sporings_ider, call_id, instans, forrige_hash, hash)
   VALUES (@tid, @navident, @handling, @kategori, @personident, @henvendelseId, @beslutning,
     @regel, @kilde, @sporingsIder, @callId, @instans, @forrigeHash, @hash)`
 // With every event deleted by retention the chain continues from the checkpoint.
-export const SISTE_HASH = `SELECT COALESCE((SELECT hash FROM audit_hendelse ORDER BY id DESC LIMIT 1),
+const SISTE_HASH = `SELECT COALESCE((SELECT hash FROM audit_hendelse ORDER BY id DESC LIMIT 1),
   (SELECT siste_slettede_hash FROM audit_sjekkpunkt ORDER BY id DESC LIMIT 1)) AS hash`
 
-/** Upper bound on the events of one group commit (a single larger call still commits whole). */
-const MAKS_BATCH = 256
-const MAKS_SIDE = 1000
-
-interface Ventende {
-  hendelser: AuditHendelse[]
-  ok: () => void
-  feil: (e: Error) => void
-}
-
-/** A row of audit_hendelse (shared with the PostgreSQL store, which uses the same column names). */
-export interface HendelseRad {
-  id: number | string
-  tid: string
-  navident: string
-  handling: string
-  kategori: string | null
-  personident: string | null
-  henvendelse_id: string | null
-  beslutning: string
-  regel: string | null
-  kilde: string | null
-  sporings_ider: string | string[]
-  call_id: string
-  instans: string
-  forrige_hash: string
-  hash: string
-}
-
-export interface SjekkpunktRad {
-  siste_slettede_id: number | string
-  siste_slettede_hash: string
-  antall_slettet: number | string
-  tid: string
-  forrige_signatur: string | null
-  signatur: string
-}
 
 export class SqliteAuditStore implements AuditStore {
   private readonly db: Database.Database
@@ -226,13 +190,7 @@ export class SqliteAuditStore implements AuditStore {
     this.planlagt = false
     // One commit in flight at a time: what arrives meanwhile forms the next group.
     if (this.iFlukt || this.ko.length === 0) return
-    const batch: Ventende[] = []
-    let antall = 0
-    while (this.ko.length > 0 && (batch.length === 0 || antall + (this.ko[0] as Ventende).hendelser.length <= MAKS_BATCH)) {
-      const neste = this.ko.shift() as Ventende
-      batch.push(neste)
-      antall += neste.hendelser.length
-    }
+    const batch = taBatch(this.ko)
     const hendelser = batch.flatMap((v) => v.hendelser)
     this.iFlukt = { batch }
     this.skriver.ref()
@@ -324,17 +282,10 @@ export class SqliteAuditStore implements AuditStore {
         const antallSlettet = this.db.prepare('DELETE FROM audit_hendelse WHERE id <= ?').run(siste.id).changes
         this.db.exec('DELETE FROM audit_sletting_tillatt')
         const forrige = this.db.prepare('SELECT signatur FROM audit_sjekkpunkt ORDER BY id DESC LIMIT 1').get() as { signatur: string } | undefined
-        const sp: Omit<Sjekkpunkt, 'signatur'> = {
-          sisteSlettedeId: siste.id,
-          sisteSlettedeHash: siste.hash,
-          antallSlettet,
-          tid: new Date().toISOString(),
-          forrigeSignatur: forrige?.signatur ?? null,
-        }
         this.db.prepare(
           `INSERT INTO audit_sjekkpunkt (siste_slettede_id, siste_slettede_hash, antall_slettet, tid, forrige_signatur, signatur)
            VALUES (?, ?, ?, ?, ?, ?)`,
-        ).run(sp.sisteSlettedeId, sp.sisteSlettedeHash, sp.antallSlettet, sp.tid, sp.forrigeSignatur, sjekkpunktSignatur(sp, nokkel))
+        ).run(...sjekkpunktVerdier(nyttSjekkpunkt(siste, antallSlettet, forrige?.signatur ?? null, nokkel)))
         return antallSlettet
       }).immediate(),
     )
@@ -364,11 +315,7 @@ export class SqliteAuditStore implements AuditStore {
   }
 }
 
-function sidestorrelse(grense: number): number {
-  return Math.min(Math.max(Math.trunc(grense) || 1, 1), MAKS_SIDE)
-}
-
-export function tilRad(h: AuditHendelse): Record<string, unknown> {
+function tilRad(h: AuditHendelse): Record<string, unknown> {
   return {
     tid: h.tid,
     navident: h.navident,
@@ -385,33 +332,3 @@ export function tilRad(h: AuditHendelse): Record<string, unknown> {
   }
 }
 
-export function fraRad(r: HendelseRad): LagretHendelse {
-  return {
-    id: Number(r.id),
-    tid: r.tid,
-    navident: r.navident,
-    handling: r.handling as LagretHendelse['handling'],
-    kategori: r.kategori as LagretHendelse['kategori'],
-    personident: r.personident,
-    henvendelseId: r.henvendelse_id,
-    beslutning: r.beslutning as LagretHendelse['beslutning'],
-    regel: r.regel,
-    kilde: r.kilde as LagretHendelse['kilde'],
-    sporingsIder: typeof r.sporings_ider === 'string' ? (JSON.parse(r.sporings_ider) as string[]) : r.sporings_ider,
-    callId: r.call_id,
-    instans: r.instans,
-    forrigeHash: r.forrige_hash,
-    hash: r.hash,
-  }
-}
-
-export function fraSjekkpunktRad(r: SjekkpunktRad): Sjekkpunkt {
-  return {
-    sisteSlettedeId: Number(r.siste_slettede_id),
-    sisteSlettedeHash: r.siste_slettede_hash,
-    antallSlettet: Number(r.antall_slettet),
-    tid: r.tid,
-    forrigeSignatur: r.forrige_signatur,
-    signatur: r.signatur,
-  }
-}

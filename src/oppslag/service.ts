@@ -39,15 +39,15 @@ export class OppslagService {
   constructor(private readonly avh: OppslagAvhengigheter) {}
 
   private hendelse(
-    s: Saksbehandler | null,
+    s: Saksbehandler,
     callId: string,
     felt: Pick<AuditHendelse, 'handling' | 'beslutning'> & Partial<AuditHendelse>,
   ): AuditHendelse {
-    return nyHendelse({ tid: this.avh.na(), navident: s?.navident ?? 'UKJENT', callId, instans: this.avh.instans }, felt)
+    return nyHendelse({ tid: this.avh.na(), navident: s.navident, callId, instans: this.avh.instans }, felt)
   }
 
   private async avvis(
-    s: Saksbehandler | null,
+    s: Saksbehandler,
     callId: string,
     kode: Feilkode,
     personident: string | null,
@@ -197,19 +197,17 @@ export class OppslagService {
         }),
       ),
     )
+    // Cached only once a read of it is on record with the sporingsIds that fetched it; only a
+    // complete result, so a municipality that was down is asked again on the next read.
+    if (kilde === 'upstream' && kilderKomplette(innhentet.kilder)) this.avh.sesjoner.lagre(sesjon, innhentet)
     return { utloper: new Date(this.avh.sesjoner.utloper(sesjon)).toISOString(), kompakt: innhentet }
   }
 
-  /** One fetch per session at a time; concurrent reads share it. Only a complete result is
-   *  cached, so a municipality that was down is asked again on the next read. */
+  /** One fetch per session at a time; concurrent reads share it. */
   private innhent(sesjon: OppslagSesjon, callId: string): Promise<Kompakt> {
     if (sesjon.underveis) return sesjon.underveis
     const underveis = hentStonadsopplysninger(sesjon.tillatelse as Tillatelse, this.avh, { callId })
-      .then((innhentet) => {
-        const kompakt = komprimer(innhentet)
-        if (kilderKomplette(kompakt.kilder)) this.avh.sesjoner.lagre(sesjon, kompakt)
-        return kompakt
-      })
+      .then(komprimer)
       .catch((e: unknown) => {
         if (e instanceof ManglendeKilder) throw new Problem('KILDER_UTILGJENGELIG')
         throw e

@@ -9,6 +9,7 @@ import { verifiserKjede } from '../audit/verifiser.js'
 import { Kategori } from '../domain/model.js'
 import { Personident } from '../domain/personident.js'
 import { Problem } from '../feil.js'
+import { innlogget } from '../plugins/auth.js'
 import { problemer } from './skjema.js'
 
 export interface AuditRuteValg {
@@ -109,28 +110,29 @@ const AvvikSvar = z
 const INNSYN_MAKS = 10_000
 const SIDE = 1000
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** What a use of the route is recorded as in the audit log. */
+    handling?: AuditHandling
+  }
+}
+
 export const auditRoutes: FastifyPluginAsyncZod<AuditRuteValg> = async (app, valg) => {
   const { audit } = valg
   const hendelse = (s: Saksbehandler, callId: string, handling: AuditHandling, felt: Partial<AuditHendelse> = {}): AuditHendelse =>
     nyHendelse({ tid: valg.na(), navident: s.navident, callId, instans: valg.instans }, { handling, beslutning: 'Permit', ...felt })
-  const handlingFor: Record<string, AuditHandling> = {
-    '/audit/sok': 'AUDIT_SOK',
-    '/audit/innsyn': 'AUDIT_INNSYN',
-    '/audit/verifiser': 'AUDIT_VERIFISER',
-    '/audit/avvik': 'AUDIT_AVVIK',
-  }
 
   // onRequest: nobody unauthenticated gets as far as body parsing and validation.
   app.addHook('onRequest', app.autentiser)
   app.addHook('onRequest', async (request) => {
-    const s = request.saksbehandler as Saksbehandler
+    const s = innlogget(request)
     if (!s.grupper.includes(valg.grupper.revisjon)) {
-      const sti = request.routeOptions.url?.replace(/^\/api\/v1/, '') ?? ''
-      await audit.skriv([hendelse(s, request.id, handlingFor[sti] ?? 'AUDIT_SOK', { beslutning: 'Deny', regel: 'AVVIST_IKKE_REVISOR' })])
+      // Each route names its own handling (route config), so the denial is recorded as what was tried.
+      const handling = request.routeOptions.config.handling ?? 'AUDIT_SOK'
+      await audit.skriv([hendelse(s, request.id, handling, { beslutning: 'Deny', regel: 'AVVIST_IKKE_REVISOR' })])
       throw new Problem('AVVIST_IKKE_REVISOR')
     }
   })
-  const saksbehandler = (s: Saksbehandler | null) => s as Saksbehandler
 
   /** Every event in [fra, til) matching the filter, page by page. */
   async function alleI(filter: { personident?: string; fra?: string; til?: string }, maks: number): Promise<LagretHendelse[]> {
@@ -139,17 +141,19 @@ export const auditRoutes: FastifyPluginAsyncZod<AuditRuteValg> = async (app, val
     for (;;) {
       const side = await audit.sok({ ...filter, etterId, grense: SIDE })
       ut.push(...side)
-      if (side.length < SIDE || ut.length >= maks) break
+      // Only an empty page ends it: a store may cap a page below SIDE while more events follow.
+      if (side.length === 0 || ut.length >= maks) break
       etterId = (side.at(-1) as LagretHendelse).id
     }
     return ut.slice(0, maks)
   }
 
   app.post('/audit/sok', {
+    config: { handling: 'AUDIT_SOK' },
     schema: { summary: 'Søk i revisjonsloggen', tags: ['revisjon'], body: SokBody, response: { 200: SokSvar, ...problemer(400, 401, 403, 503) } },
   }, async (request) => {
     const { cursor, grense, ...filter } = request.body
-    await audit.skriv([hendelse(saksbehandler(request.saksbehandler), request.id, 'AUDIT_SOK', { personident: filter.personident ?? null })])
+    await audit.skriv([hendelse(innlogget(request), request.id, 'AUDIT_SOK', { personident: filter.personident ?? null })])
     const hendelser = await audit.sok({ ...filter, etterId: cursor ? Number(cursor) : 0, grense: grense + 1 })
     const flere = hendelser.length > grense
     const side = hendelser.slice(0, grense)
@@ -160,13 +164,14 @@ export const auditRoutes: FastifyPluginAsyncZod<AuditRuteValg> = async (app, val
   })
 
   app.post('/audit/innsyn', {
+    config: { handling: 'AUDIT_INNSYN' },
     schema: {
       summary: 'Innsynsrapport: hvem har sett hva om én person, når og under hvilken henvendelse',
       tags: ['revisjon'], body: InnsynBody, response: { 200: InnsynSvar, ...problemer(400, 401, 403, 503) },
     },
   }, async (request) => {
     const { personident, fra, til } = request.body
-    await audit.skriv([hendelse(saksbehandler(request.saksbehandler), request.id, 'AUDIT_INNSYN', { personident })])
+    await audit.skriv([hendelse(innlogget(request), request.id, 'AUDIT_INNSYN', { personident })])
     const alle = await alleI({ personident, ...(fra ? { fra } : {}), ...(til ? { til } : {}) }, INNSYN_MAKS + 1)
     return {
       personident,
@@ -179,20 +184,22 @@ export const auditRoutes: FastifyPluginAsyncZod<AuditRuteValg> = async (app, val
   })
 
   app.get('/audit/verifiser', {
+    config: { handling: 'AUDIT_VERIFISER' },
     schema: { summary: 'Verifiser revisjonsloggens hash-kjede', tags: ['revisjon'], response: { 200: Verifisering, ...problemer(401, 403, 503) } },
   }, async (request) => {
-    await audit.skriv([hendelse(saksbehandler(request.saksbehandler), request.id, 'AUDIT_VERIFISER')])
+    await audit.skriv([hendelse(innlogget(request), request.id, 'AUDIT_VERIFISER')])
     return verifiserKjede(audit, { nokkel: valg.sjekkpunktNokkel })
   })
 
   app.get('/audit/avvik', {
+    config: { handling: 'AUDIT_AVVIK' },
     schema: {
       summary: 'Mistenkelige tilgangsmønstre i et tidsrom', tags: ['revisjon'], querystring: AvvikQuery,
       response: { 200: AvvikSvar, ...problemer(400, 401, 403, 503) },
     },
   }, async (request) => {
     const { fra, til } = request.query
-    await audit.skriv([hendelse(saksbehandler(request.saksbehandler), request.id, 'AUDIT_AVVIK')])
+    await audit.skriv([hendelse(innlogget(request), request.id, 'AUDIT_AVVIK')])
     const historikkFra = new Date(Date.parse(fra) - valg.avvik.historikkDager * 86_400_000).toISOString()
     const [vindu, historikk] = await Promise.all([alleI({ fra, til }, 1_000_000), alleI({ fra: historikkFra, til: fra }, 1_000_000)])
     return { fra, til, avvik: finnAvvik(vindu, historikk, { fra, til, historikkDager: valg.avvik.historikkDager }, valg.avvik) }

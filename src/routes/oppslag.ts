@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import rateLimit from '@fastify/rate-limit'
-import type { Saksbehandler } from '../access/regler.js'
+import { innlogget } from '../plugins/auth.js'
 import { Problem } from '../feil.js'
 import { heltSvar, kategoriSvar } from '../oppslag/kompakt.js'
 import type { OppslagService } from '../oppslag/service.js'
@@ -22,10 +22,9 @@ export const oppslagRoutes: FastifyPluginAsyncZod<{ oppslag: OppslagService; rat
     hook: 'preHandler',
     max: rateLimitPerMinutt,
     timeWindow: 60_000,
-    keyGenerator: (request) => (request.saksbehandler as Saksbehandler).navident,
+    keyGenerator: (request) => innlogget(request).navident,
     errorResponseBuilder: () => new Problem('FOR_MANGE_FORESPORSLER'),
   })
-  const saksbehandler = (s: Saksbehandler | null): Saksbehandler => s as Saksbehandler // set by autentiser
 
   app.post('/oppslag', {
     bodyLimit: 1024,
@@ -38,7 +37,7 @@ export const oppslagRoutes: FastifyPluginAsyncZod<{ oppslag: OppslagService; rat
     },
   }, async (request, reply) => {
     const { personident, henvendelseId } = request.body
-    const svar = await oppslag.start(saksbehandler(request.saksbehandler), personident, henvendelseId ?? null, request.id)
+    const svar = await oppslag.start(innlogget(request), personident, henvendelseId ?? null, request.id)
     return reply.code(201).send(svar)
   })
 
@@ -51,7 +50,7 @@ export const oppslagRoutes: FastifyPluginAsyncZod<{ oppslag: OppslagService; rat
     },
   }, async (request, reply) => {
     const { oppslagId } = request.params
-    const lest = await oppslag.les(saksbehandler(request.saksbehandler), oppslagId, null, request.id)
+    const lest = await oppslag.les(innlogget(request), oppslagId, null, request.id)
     // Already validated against the schema and serialized when fetched (oppslag/kompakt.ts).
     return reply.type(JSON_TYPE).send(heltSvar(lest.kompakt, oppslagId, lest.utloper) as never)
   })
@@ -65,7 +64,7 @@ export const oppslagRoutes: FastifyPluginAsyncZod<{ oppslag: OppslagService; rat
     },
   }, async (request, reply) => {
     const { oppslagId, kategori } = request.params
-    const lest = await oppslag.les(saksbehandler(request.saksbehandler), oppslagId, kategori, request.id)
+    const lest = await oppslag.les(innlogget(request), oppslagId, kategori, request.id)
     return reply.type(JSON_TYPE).send(kategoriSvar(lest.kompakt, oppslagId, lest.utloper, kategori) as never)
   })
 
@@ -77,7 +76,7 @@ export const oppslagRoutes: FastifyPluginAsyncZod<{ oppslag: OppslagService; rat
       response: { 204: z.null().describe('Avsluttet'), ...problemer(400, 401, 404, 503) },
     },
   }, async (request, reply) => {
-    await oppslag.avslutt(saksbehandler(request.saksbehandler), request.params.oppslagId, request.id)
+    await oppslag.avslutt(innlogget(request), request.params.oppslagId, request.id)
     return reply.code(204).send(null)
   })
 }
