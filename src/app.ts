@@ -1,6 +1,6 @@
 // buildApp(config, deps): the whole service as a Fastify instance that does not listen.
 import { hostname } from 'node:os'
-import Fastify, { LogController, type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify'
 import type { DestinationStream } from 'pino'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { AuditStore } from './audit/port.js'
@@ -39,11 +39,9 @@ export interface Avhengigheter {
   logStrom?: DestinationStream
 }
 
-/** Log redaction: tokens and anything that could be personal data never reach a log line. */
+/** Log redaction of what could be personal data in our own log objects (request lines carry only
+ *  method and route, see the req serializer; headers are never logged). */
 export const LOGG_SKJULT = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["nav-personident"]',
   '*.personident',
   '*.fnr',
   '*.kontonummer',
@@ -56,10 +54,15 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
       level: config.logLevel,
       ...(deps.logStrom ? { stream: deps.logStrom } : {}),
       redact: { paths: LOGG_SKJULT, censor: '[skjult]' },
-      // Only method and path of our own routes: the URL never carries personal data by design,
-      // but a client could still put anything in a query string.
+      // Method and route template only (`/api/v1/oppslag/:oppslagId`): our URLs carry no personal
+      // data, but a client can put anything in a path or query string — a personident included.
+      // An unmatched path is logged with every run of digits hidden. (callId comes from the
+      // LogController label.)
       serializers: {
-        req: (req) => ({ method: req.method, url: req.url.split('?')[0], callId: req.id }),
+        req: (req: FastifyRequest) => ({
+          method: req.method,
+          url: req.routeOptions.url ?? (req.url.split('?')[0] ?? '').replace(/\d{4,}/g, '[skjult]'),
+        }),
       },
     },
     genReqId: callIdFra,

@@ -78,6 +78,15 @@ function personalia(soknadJson: unknown) {
   return r.success ? r.data : null
 }
 
+const SoknadPerson = z.object({ data: z.object({ personalia: z.object({ personIdentifikator: z.object({ verdi: z.string() }) }) }) })
+
+/** Whether soknad.json names this person. Its account and addresses are used only then: a
+ *  document that names someone else, or no one, is never attributed to the person. */
+export function soknadGjelder(soknadJson: unknown, personident: string): boolean {
+  const r = SoknadPerson.safeParse(soknadJson)
+  return r.success && r.data.data.personalia.personIdentifikator.verdi === personident
+}
+
 /**
  * The account number the person gave in the application (kilde SOKNAD). `sendt` is the time
  * the application was sent (the folded Soknad's `sendt`); without it the document's own

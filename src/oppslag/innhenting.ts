@@ -6,7 +6,7 @@ import type { Tillatelse } from '../access/regler.js'
 import { erForGammel, foldDigisosSak, tilhorerPerson } from '../domain/digisos/fold.js'
 import type { Adresse, Kilde, KildeStatus, Konto, Soknad, Stonadsopplysninger, Tilbakeholdt } from '../domain/model.js'
 import { skjermAdresser } from '../domain/redaction.js'
-import { adresserFraSoknad, kontoerFraSoknad, kontoerFraUtbetalinger } from '../domain/soknad.js'
+import { adresserFraSoknad, kontoerFraSoknad, kontoerFraUtbetalinger, soknadGjelder } from '../domain/soknad.js'
 import pLimit from 'p-limit'
 import type { Fagsystem, FagsystemData } from '../sources/fagsystem/port.js'
 import { BryterApen, type Brytere } from '../sources/vern.js'
@@ -125,7 +125,7 @@ async function hentKommune(
     if (status !== 'OK') return tom(status)
     if (saker === null) return tom('UTILGJENGELIG')
     const [soknader, fagsystem] = await Promise.all([
-      Promise.all(saker.map((s) => hentSak(s, avh, ctx))),
+      Promise.all(saker.map((s) => hentSak(s, t.personident, avh, ctx))),
       avh.fagsystem.hent(kommunenummer, t.personident, ctx),
     ])
     return {
@@ -145,7 +145,7 @@ async function hentKommune(
   }
 }
 
-async function hentSak(sak: DigisosSak, avh: InnhentingAvhengigheter, ctx: KallKontekst) {
+async function hentSak(sak: DigisosSak, personident: string, avh: InnhentingAvhengigheter, ctx: KallKontekst) {
   const soknadId = sak.originalSoknadNAV?.metadata ?? null
   const sokerId = sak.digisosSoker?.metadata ?? null
   const [soknadJson, digisosSoker] = await Promise.all([
@@ -156,10 +156,11 @@ async function hentSak(sak: DigisosSak, avh: InnhentingAvhengigheter, ctx: KallK
   if (statistikk.ukjentType > 0) avh.statistikk?.('ukjent_hendelsestype', statistikk.ukjentType)
   if (statistikk.ugyldige > 0) avh.statistikk?.('ugyldig_hendelse', statistikk.ugyldige)
   const opphav = { kommunenummer: sak.kommunenummer, system: 'DIGISOS' as const, fiksDigisosId: sak.fiksDigisosId }
+  const egen = soknadGjelder(soknadJson, personident) ? soknadJson : null
   return {
     soknad,
-    kontoer: [...kontoerFraSoknad(soknadJson, opphav, soknad.sendt), ...kontoerFraUtbetalinger(soknad.utbetalinger, opphav)],
-    adresser: adresserFraSoknad(soknadJson, opphav),
+    kontoer: [...kontoerFraSoknad(egen, opphav, soknad.sendt), ...kontoerFraUtbetalinger(soknad.utbetalinger, opphav)],
+    adresser: adresserFraSoknad(egen, opphav),
   }
 }
 

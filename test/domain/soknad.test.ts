@@ -189,3 +189,14 @@ t.test('kontoer from payouts: the rules one by one', async (t) => {
   )
   t.same(udatertForst.map((k) => k.sistBrukt), ['2024-02-02'], 'a known date beats none')
 })
+
+t.test('soknad.json is attributed only to the person it names', async (t) => {
+  const { soknadGjelder } = await import('../../src/domain/soknad.js')
+  const { PERSON, ANNEN_PERSON } = await import('./hjelpere.js')
+  const med = (verdi: unknown) => ({ data: { personalia: { personIdentifikator: { verdi } } } })
+  t.equal(soknadGjelder(med(PERSON), PERSON), true)
+  t.equal(soknadGjelder(med(ANNEN_PERSON), PERSON), false, 'someone else')
+  t.equal(soknadGjelder({ data: { personalia: {} } }, PERSON), false, 'no one named: not attributed')
+  t.equal(soknadGjelder(null, PERSON), false)
+  t.equal(soknadGjelder(med(12), PERSON), false)
+})

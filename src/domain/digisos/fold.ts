@@ -176,8 +176,9 @@ export function foldDigisosSak(sak: DigisosSak, digisosSoker: unknown, soknadJso
         fom: u.fom ?? null,
         tom: u.tom ?? null,
         tilAnnenMottaker,
-        // Someone else's account is never shown as the person's.
-        kontonummer: tilAnnenMottaker ? null : (u.kontonummer ?? null),
+        // Someone else's account is never shown as the person's: only a payout stated to go to
+        // the person (annenMottaker false) shows its account; unstated counts as someone else's.
+        kontonummer: u.annenMottaker === false ? (u.kontonummer ?? null) : null,
       }
     })
 

@@ -359,3 +359,13 @@ tap.test('tilhorerPerson: only the owner’s cases', async (t) => {
   t.equal(tilhorerPerson(lagDigisosSak({ sokerFnr: '' }), ''), false, 'blank never matches blank')
   t.equal(tilhorerPerson(lagDigisosSak({ sokerFnr: ` ${PERSON}` }), PERSON), false, 'no normalising')
 })
+
+tap.test('a payout that does not say who receives it never shows its account as the person’s', async (t) => {
+  const { soknad } = fold(t, dok([
+    { type: 'utbetaling', hendelsestidspunkt: tid('03-01T10:00:00'), utbetalingsreferanse: 'u-uten', status: 'UTBETALT', belop: 100, kontonummer: KONTO.egen1 },
+    { type: 'utbetaling', hendelsestidspunkt: tid('03-02T10:00:00'), utbetalingsreferanse: 'u-egen', status: 'UTBETALT', belop: 100, kontonummer: KONTO.egen2, annenMottaker: false },
+  ]))
+  const perRef = new Map(soknad.utbetalinger.map((u) => [u.referanse, u]))
+  t.equal(perRef.get('u-uten')?.kontonummer, null, 'recipient unstated: no account')
+  t.equal(perRef.get('u-egen')?.kontonummer, KONTO.egen2, 'stated as the person’s own: shown')
+})
