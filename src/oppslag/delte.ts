@@ -50,6 +50,7 @@ const BERORING_MS = 15_000
 
 export class PostgresSesjonLager implements DeltSesjonLager {
   private lytter: pg.Client | null = null
+  private nyttForsok: NodeJS.Timeout | null = null
   private lukket = false
   private readonly s: string
   private readonly na: () => number
@@ -131,7 +132,14 @@ export class PostgresSesjonLager implements DeltSesjonLager {
 
   async lytt(mottaker: { avsluttet(hash: string): void; tapt(): void }): Promise<void> {
     const kobl = async (forste: boolean): Promise<void> => {
-      const klient = new pg.Client({ connectionString: this.url, application_name: `stonadsoppslag-lytter ${this.valg.instans ?? ''}`.trim() })
+      if (this.lukket) return
+      const klient = new pg.Client({
+        connectionString: this.url,
+        application_name: `stonadsoppslag-lytter ${this.valg.instans ?? ''}`.trim(),
+        // A half-open connection would lose announcements unnoticed; keepalive finds it.
+        keepAlive: true,
+        connectionTimeoutMillis: 5000,
+      })
       let ute = false
       const tap = (e?: Error) => {
         if (ute) return
@@ -143,7 +151,8 @@ export class PostgresSesjonLager implements DeltSesjonLager {
         // Ends announced while we were away are unknown: drop every cached lookup's data (the
         // metadata stays, so lookups go on and fetch afresh), then listen again.
         mottaker.tapt()
-        setTimeout(() => void kobl(false).catch(() => undefined), 1000).unref()
+        this.nyttForsok = setTimeout(() => void kobl(false).catch(() => undefined), 1000)
+        this.nyttForsok.unref()
       }
       klient.on('notification', (n) => {
         if (n.channel === KANAL && n.payload) mottaker.avsluttet(n.payload)
@@ -161,6 +170,12 @@ export class PostgresSesjonLager implements DeltSesjonLager {
           throw e
         }
         tap(e as Error)
+        return
+      }
+      if (this.lukket) {
+        // Closed while connecting: do not leave a listener behind.
+        ute = true
+        await klient.end().catch(() => undefined)
         return
       }
       this.lytter = klient
@@ -189,6 +204,7 @@ export class PostgresSesjonLager implements DeltSesjonLager {
 
   async lukk(): Promise<void> {
     this.lukket = true
+    if (this.nyttForsok) clearTimeout(this.nyttForsok)
     const lytter = this.lytter
     this.lytter = null
     await lytter?.end().catch(() => undefined)

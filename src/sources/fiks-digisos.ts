@@ -3,7 +3,7 @@
 // concerned is then UTILGJENGELIG while the others are still shown.
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
-import { HttpFeil, type HttpKlient, type HttpSvar, type Kall } from './http.js'
+import { somKildeFeil, type HttpKlient, type HttpSvar, type Kall } from './http.js'
 import { KildeFeil, type DigisosSak, type FiksDigisos, type KallKontekst, type KommuneInfo, type TokenKilde } from './ports.js'
 
 export const FIKS_SCOPE = 'ks:fiks'
@@ -53,8 +53,8 @@ export class FiksDigisosKlient implements FiksDigisos {
   ) {}
 
   private async kall(k: Omit<Kall, 'query' | 'headers'>, ctx: KallKontekst): Promise<HttpSvar> {
-    const token = await this.tokens.token('maskinporten', FIKS_SCOPE, ctx)
     try {
+      const token = await this.tokens.token('maskinporten', FIKS_SCOPE, ctx)
       return await this.http.kall({
         ...k,
         idempotent: true,
@@ -73,10 +73,7 @@ export class FiksDigisosKlient implements FiksDigisos {
         signal: ctx.signal,
       })
     } catch (e) {
-      if (e instanceof HttpFeil) {
-        throw new KildeFeil('fiks', e.arsak === 'TIDSAVBRUDD' ? 'TIDSAVBRUDD' : e.arsak === 'UGYLDIG_JSON' ? 'UGYLDIG_SVAR' : 'UTILGJENGELIG', e.message)
-      }
-      throw e
+      throw somKildeFeil('fiks', e)
     }
   }
 

@@ -3,6 +3,7 @@
 // an error text from an upstream may carry personal data and must not reach a client or a log).
 import { Agent, request, type Dispatcher } from 'undici'
 import type { Tidsavbrudd } from '../config.js'
+import { KildeFeil, RegisterFeil } from './ports.js'
 
 export type HttpFeilArsak = 'NETTVERK' | 'TIDSAVBRUDD' | 'UGYLDIG_JSON' | 'STATUS'
 
@@ -192,4 +193,24 @@ export class HttpKlient {
   async close(): Promise<void> {
     if (this.eierDispatcher) await this.dispatcher.close()
   }
+}
+
+// One mapping of transport faults to each port's error, for every adapter. Never the upstream's
+// body: only our own texts.
+
+/** A register call's fault: fails the access decision closed. */
+export function somRegisterFeil(register: RegisterFeil['register'], e: unknown): RegisterFeil {
+  if (e instanceof RegisterFeil) return e
+  const arsak = e instanceof HttpFeil && e.arsak === 'UGYLDIG_JSON' ? 'UGYLDIG_SVAR' : 'UTILGJENGELIG'
+  return new RegisterFeil(register, arsak, e instanceof HttpFeil ? e.message : `${register}: ukjent feil`)
+}
+
+/** A Fiks or fagsystem call's fault, including having no token for it: only the municipality
+ *  concerned is UTILGJENGELIG, the others are still shown. */
+export function somKildeFeil(kilde: KildeFeil['kilde'], e: unknown): unknown {
+  if (e instanceof HttpFeil) {
+    return new KildeFeil(kilde, e.arsak === 'TIDSAVBRUDD' ? 'TIDSAVBRUDD' : e.arsak === 'UGYLDIG_JSON' ? 'UGYLDIG_SVAR' : 'UTILGJENGELIG', e.message)
+  }
+  if (e instanceof RegisterFeil) return new KildeFeil(kilde, 'UTILGJENGELIG', e.message)
+  return e
 }

@@ -15,7 +15,6 @@ import {
   vernetFiks,
   vernetPersonRegister,
   vernetSkjerming,
-  vernetTokenKilde,
   type BryterTilstand,
   type Vern,
 } from './vern.js'
@@ -55,7 +54,7 @@ export function byggKilder(config: Config, maling?: KildeMalinger): Kilder {
     fiks: klient('fiks', config.fiks.digisosUrl),
     fiksIo: klient('fiks-io', config.fiks.ioUrl),
   }
-  const tokens = vernetTokenKilde(new TexasTokenKilde(klienter.texas), vern)
+  const tokens = new TexasTokenKilde(klienter.texas, vern)
   const pdl = { scope: config.pdl.scope, behandlingsnummer: config.pdl.behandlingsnummer }
   const fiks = { id: config.fiks.integrasjonId, passord: config.fiks.integrasjonPassord }
   return {

@@ -2,7 +2,7 @@
 // NOM (GraphQL). Each speaks the real NAV wire shape; every fault or unknown answer becomes a
 // RegisterFeil so that the decision fails closed (503), never open.
 import { z } from 'zod'
-import { HttpFeil, type HttpKlient, type HttpSvar } from './http.js'
+import { somRegisterFeil, type HttpKlient, type HttpSvar } from './http.js'
 import {
   RegisterFeil,
   type AnsattRegister,
@@ -36,8 +36,7 @@ async function sporRegister(
       signal: ctx.signal,
     })
   } catch (e) {
-    const arsak = e instanceof HttpFeil && e.arsak === 'UGYLDIG_JSON' ? 'UGYLDIG_SVAR' : 'UTILGJENGELIG'
-    throw new RegisterFeil(register, arsak, e instanceof HttpFeil ? e.message : `${register}: ukjent feil`)
+    throw somRegisterFeil(register, e)
   }
   if (svar.status < 200 || svar.status > 299) {
     throw new RegisterFeil(register, 'UTILGJENGELIG', `${register}: status ${svar.status}`)

@@ -11,7 +11,6 @@ import {
   type KallKontekst,
   type PersonRegister,
   type SkjermingRegister,
-  type TokenKilde,
 } from './ports.js'
 
 export type BryterTilstand = 'lukket' | 'halvapen' | 'apen'
@@ -150,7 +149,7 @@ export interface Vern {
 
 /** One call shared with identical calls in flight, behind the upstream's breaker. `feil` makes
  *  the port's own error for an open breaker or a caller's deadline, so callers see one kind. */
-function vernetKall<T>(
+export function vernetKall<T>(
   v: Vern,
   upstream: string,
   nokkel: string,
@@ -200,14 +199,6 @@ export function vernetAnsattRegister(a: AnsattRegister, v: Vern): AnsattRegister
   }
 }
 
-/** The token service: one fetch shared by concurrent callers, behind its breaker. */
-export function vernetTokenKilde(t: TokenKilde, v: Vern): TokenKilde {
-  return {
-    token: (idp, target, ctx) =>
-      vernetKall(v, 'texas', `${idp}\u0000${target}`, ctx, (c) => t.token(idp, target, c), erRegisterFeil, registerFeil('token')),
-  }
-}
-
 /** Fiks: the case list behind the Fiks breaker. Documents and KommuneInfo concern one
  *  municipality and sit behind that municipality's breaker (in the fetch), so are only shared. */
 export function vernetFiks(f: FiksDigisos, v: Vern): FiksDigisos {
@@ -216,7 +207,7 @@ export function vernetFiks(f: FiksDigisos, v: Vern): FiksDigisos {
   return {
     hentSaker: (ident, ctx) =>
       vernetKall(v, 'fiks', `saker:${ident}`, ctx, (c) => f.hentSaker(ident, c), (e) => e instanceof KildeFeil, kildeFeil('fiks')),
-    hentDokument: (id, dokument, ctx) => delt(`dokument:${id}/${dokument}`, ctx, (c) => f.hentDokument(id, dokument, c)),
+    hentDokument: (id, dokument, ctx) => delt(`dokument:${JSON.stringify([id, dokument])}`, ctx, (c) => f.hentDokument(id, dokument, c)),
     hentKommuneInfo: (kommune, ctx) => delt(`kommuneinfo:${kommune}`, ctx, (c) => f.hentKommuneInfo(kommune, c)),
   }
 }

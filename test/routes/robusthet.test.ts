@@ -141,3 +141,15 @@ t.test('coalescing across lookups: a burst of lookups shares identical calls in 
   t.not(JSON.stringify(to[0]?.body.kategorier), JSON.stringify(to[1]?.body.kategorier))
   b.sim.styring.fjernAlleFeil()
 })
+
+t.test('no token for Fiks: the municipalities are UTILGJENGELIG, the read is not a 503', async (t) => {
+  const b = await build(t)
+  const start = await b.startOppslag('ugradert-to-kommuner') // the registers' tokens are fetched here
+  b.sim.styring.settFeil({ upstream: 'texas' }, { status: 500 })
+  const svar = await b.kall('GET', `${OPPSLAG}/${start.body.oppslagId}`)
+  t.equal(svar.status, 200)
+  t.same(kilder(svar.body), { '0301': 'UTILGJENGELIG' }, 'the case list is unknown; the own municipality could not be asked')
+  b.sim.styring.fjernAlleFeil()
+  const igjen = await b.kall('GET', `${OPPSLAG}/${start.body.oppslagId}`)
+  t.same(kilder(igjen.body), { '0301': 'OK', '4601': 'OK', '5001': 'IKKE_AKTIVERT' }, 'not cached: asked again')
+})

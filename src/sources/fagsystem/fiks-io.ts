@@ -1,6 +1,6 @@
 // The fagsystem port over our FIKS request/response protocol (./protocol.ts).
 import { randomUUID } from 'node:crypto'
-import { HttpFeil, type HttpKlient } from '../http.js'
+import { somKildeFeil, type HttpKlient } from '../http.js'
 import { FIKS_SCOPE } from '../fiks-digisos.js'
 import { KildeFeil, type KallKontekst, type TokenKilde } from '../ports.js'
 import { DIALEKTER } from './dialekter/index.js'
@@ -16,7 +16,6 @@ export class FiksIoFagsystem implements Fagsystem {
   ) {}
 
   async hent(kommunenummer: string, personident: string, ctx: KallKontekst): Promise<FagsystemData> {
-    const token = await this.tokens.token('maskinporten', FIKS_SCOPE, ctx)
     const foresporsel: Foresporsel = {
       versjon: PROTOKOLL_VERSJON,
       meldingType: MELDING_FORESPORSEL,
@@ -29,19 +28,17 @@ export class FiksIoFagsystem implements Fagsystem {
     ctx.sporing?.push(foresporsel.sporingsId)
     let svar
     try {
+      const token = await this.tokens.token('maskinporten', FIKS_SCOPE, ctx)
       svar = await this.http.kall({
         method: 'POST',
-      idempotent: true, // a read: safe to repeat
+        idempotent: true, // a read: safe to repeat
         path: FIKS_IO_STI,
         headers: { authorization: `Bearer ${token}`, 'nav-call-id': ctx.callId },
         body: foresporsel,
         signal: ctx.signal,
       })
     } catch (e) {
-      if (e instanceof HttpFeil) {
-        throw new KildeFeil('fagsystem', e.arsak === 'TIDSAVBRUDD' ? 'TIDSAVBRUDD' : e.arsak === 'UGYLDIG_JSON' ? 'UGYLDIG_SVAR' : 'UTILGJENGELIG', e.message)
-      }
-      throw e
+      throw somKildeFeil('fagsystem', e)
     }
     // 404: the municipality has connected no fagsystem; it simply has nothing of this kind for us.
     if (svar.status === 404) return TOM_FAGSYSTEMDATA
