@@ -1,12 +1,11 @@
 // The operator contract (DESIGN §7): one zod schema over the environment. Only server.ts calls
-// `lesKonfig(process.env)`; everything else receives the typed Config.
+// `lesMiljo(process.env)`; everything else receives the typed Config.
 import { z } from 'zod'
 
 const url = z.url({ protocol: /^https?$/ })
 const heltall = (standard: number, min = 1) => z.coerce.number().int().min(min).default(standard)
 const gruppe = z.string().min(1, 'må være satt (gruppens objekt-id)')
 
-/** The upstream URLs: all set (production), or none set in development (embedded simulator). */
 /** The upstreams, by the names used in metrics, timeouts and breakers. */
 export const UPSTREAM_NAVN = ['texas', 'pdl', 'skjerming', 'nom', 'fiks', 'fiks-io'] as const
 export type UpstreamNavn = (typeof UPSTREAM_NAVN)[number]
@@ -19,6 +18,7 @@ export interface Tidsavbrudd {
   kroppMs: number
 }
 
+/** The upstream URLs: all set (production), or none set in development (embedded simulator). */
 export const UPSTREAM_VARIABLER = [
   'AZURE_OPENID_CONFIG_ISSUER',
   'AZURE_OPENID_CONFIG_JWKS_URI',
@@ -115,24 +115,13 @@ export const MiljoSkjema = z
     SIMULATOR_PORT: heltall(8081, 0).pipe(z.number().max(65534)),
   })
   .superRefine((env, ctx) => {
-    const satt = UPSTREAM_VARIABLER.filter((v) => env[v] !== undefined)
-    const dev = env.NODE_ENV !== 'production'
     // In development with no upstream set, server.ts starts the simulator and fills them all in.
-    if (!(dev && satt.length === 0)) {
+    if (!trengerSimulator(env)) {
       for (const v of UPSTREAM_VARIABLER) {
         if (env[v] === undefined) ctx.addIssue({ code: 'custom', path: [v], message: 'mangler' })
       }
-      const hemmeligheter = [
-        'AZURE_APP_CLIENT_ID',
-        'FIKS_INTEGRASJON_ID',
-        'FIKS_INTEGRASJON_PASSORD',
-        'GRUPPE_NKS',
-        'GRUPPE_STRENGT_FORTROLIG',
-        'GRUPPE_FORTROLIG',
-        'GRUPPE_EGNE_ANSATTE',
-        'GRUPPE_REVISJON',
-      ] as const
-      for (const v of hemmeligheter) {
+      // The secrets and group ids: exactly what the simulator supplies in development.
+      for (const v of Object.keys(DEV_VERDIER) as (keyof typeof DEV_VERDIER)[]) {
         if (env[v] === undefined) ctx.addIssue({ code: 'custom', path: [v], message: 'mangler' })
       }
     }

@@ -52,13 +52,10 @@ export type Beslutning =
   | { utfall: 'Permit'; tillatelse: Tillatelse; loftet: AvslagKode[] }
   | { utfall: 'Deny'; regel: Regel }
 
+/** A rule; what a denial says and its HTTP status are the error catalogue's (feil.ts), by `kode`. */
 export interface Regel {
   nr: number
   kode: AvslagKode
-  /** Short Norwegian reason; safe to show (never names the person). */
-  begrunnelse: string
-  /** HTTP status for a denial by this rule. */
-  status: 401 | 403 | 404
   /** The group that lifts the rule; null when nothing does. */
   loftesAv: GruppeRolle | null
 }
@@ -91,71 +88,58 @@ export function erInhabil(person: Person, ansattIdent: string | null, ansatt: Pe
 
 const REGLER: readonly RegelMedTest[] = [
   {
-    nr: 1, kode: 'UAUTENTISERT', status: 401, loftesAv: null, trengerFakta: false,
-    begrunnelse: 'Ikke autentisert',
+    nr: 1, kode: 'UAUTENTISERT', loftesAv: null, trengerFakta: false,
     avviser: (f) => f.saksbehandler === null,
   },
   {
-    nr: 2, kode: 'AVVIST_MANGLER_ROLLE', status: 403, loftesAv: null, trengerFakta: false,
-    begrunnelse: 'Mangler rollen for oppslag i sentrale stønadsopplysninger',
+    nr: 2, kode: 'AVVIST_MANGLER_ROLLE', loftesAv: null, trengerFakta: false,
     avviser: (f, _, g) => !har(f, g, 'nks'),
   },
   {
-    nr: 3, kode: 'AVVIST_MANGLER_HENVENDELSE', status: 403, loftesAv: null, trengerFakta: false,
-    begrunnelse: 'Oppslag krever en henvendelse (tjenstlig behov)',
+    nr: 3, kode: 'AVVIST_MANGLER_HENVENDELSE', loftesAv: null, trengerFakta: false,
     avviser: (f) => f.henvendelseId === null || f.henvendelseId.trim() === '',
   },
   {
-    nr: 4, kode: 'PERSON_IKKE_FUNNET', status: 404, loftesAv: null, trengerFakta: true,
-    begrunnelse: 'Personen finnes ikke i folkeregisteret',
+    nr: 4, kode: 'PERSON_IKKE_FUNNET', loftesAv: null, trengerFakta: true,
     avviser: (_, fakta) => fakta?.person == null,
   },
   {
-    nr: 5, kode: 'AVVIST_STRENGT_FORTROLIG_ADRESSE', status: 403, loftesAv: 'strengtFortrolig', trengerFakta: true,
-    begrunnelse: 'Personen har strengt fortrolig adresse',
+    nr: 5, kode: 'AVVIST_STRENGT_FORTROLIG_ADRESSE', loftesAv: 'strengtFortrolig', trengerFakta: true,
     avviser: (f, fakta, g) => fakta?.person?.gradering === 'STRENGT_FORTROLIG' && !har(f, g, 'strengtFortrolig'),
   },
   {
-    nr: 5, kode: 'AVVIST_STRENGT_FORTROLIG_UTLAND', status: 403, loftesAv: 'strengtFortrolig', trengerFakta: true,
-    begrunnelse: 'Personen har strengt fortrolig adresse i utlandet',
+    nr: 5, kode: 'AVVIST_STRENGT_FORTROLIG_UTLAND', loftesAv: 'strengtFortrolig', trengerFakta: true,
     avviser: (f, fakta, g) => fakta?.person?.gradering === 'STRENGT_FORTROLIG_UTLAND' && !har(f, g, 'strengtFortrolig'),
   },
   {
-    nr: 6, kode: 'AVVIST_FORTROLIG_ADRESSE', status: 403, loftesAv: 'fortrolig', trengerFakta: true,
-    begrunnelse: 'Personen har fortrolig adresse',
+    nr: 6, kode: 'AVVIST_FORTROLIG_ADRESSE', loftesAv: 'fortrolig', trengerFakta: true,
     avviser: (f, fakta, g) => fakta?.person?.gradering === 'FORTROLIG' && !har(f, g, 'fortrolig'),
   },
   {
-    nr: 7, kode: 'AVVIST_SKJERMING', status: 403, loftesAv: 'egneAnsatte', trengerFakta: true,
-    begrunnelse: 'Personen er skjermet',
+    nr: 7, kode: 'AVVIST_SKJERMING', loftesAv: 'egneAnsatte', trengerFakta: true,
     avviser: (f, fakta, g) => fakta?.skjermet === true && !har(f, g, 'egneAnsatte'),
   },
   {
-    nr: 8, kode: 'AVVIST_HABILITET', status: 403, loftesAv: null, trengerFakta: true,
-    begrunnelse: 'Du kan ikke slå opp deg selv, din familie eller tidligere partner',
+    nr: 8, kode: 'AVVIST_HABILITET', loftesAv: null, trengerFakta: true,
     avviser: (_, fakta) =>
       fakta?.person != null && erInhabil(fakta.person, fakta.ansatt?.personident ?? null, fakta.ansatt),
   },
 ]
 
-const utenAvviser = ({ nr, kode, begrunnelse, status, loftesAv }: RegelMedTest): Regel => ({
-  nr, kode, begrunnelse, status, loftesAv,
-})
-
-export const REGELLISTE: readonly Regel[] = REGLER.map(utenAvviser)
+export const REGELLISTE: readonly Regel[] = REGLER
 
 
 /** Rules that need no register facts (1–3): run first, so a caller without a business need
  *  never causes a register lookup of the person. null when none denies. */
 export function forhandsvurder(f: Foresporsel, g: Grupper): Regel | null {
   const avvist = REGLER.find((r) => !r.trengerFakta && r.avviser(f, null, g))
-  return avvist ? utenAvviser(avvist) : null
+  return avvist ?? null
 }
 
 /** All rules in order over the gathered facts; the first that denies decides. */
 export function vurder(f: Foresporsel, fakta: Fakta, g: Grupper): Beslutning {
   const avvist = REGLER.find((r) => r.avviser(f, fakta, g))
-  if (avvist) return { utfall: 'Deny', regel: utenAvviser(avvist) }
+  if (avvist) return { utfall: 'Deny', regel: avvist }
   // Narrowed by rules 1, 3 and 4 above.
   const person = fakta.person as Person
   const tillatelse = {

@@ -5,7 +5,7 @@
 import type { Gradering } from '../sources/ports.js'
 import type { Stonadsopplysninger, Tilbakeholdt } from './model.js'
 
-export function adresserTilbakeholdes(gradering: Gradering): boolean {
+function adresserTilbakeholdes(gradering: Gradering): boolean {
   // Fail closed: anything but an explicit UGRADERT withholds.
   return gradering !== 'UGRADERT'
 }

@@ -168,12 +168,12 @@ async function hentSak(sak: DigisosSak, personident: string, avh: InnhentingAvhe
   }
 }
 
-/** One entry per account number: the most recently used wins. */
+/** One entry per account number, the most recently used winning; newest first, undated last. */
 function unikeKontoer(kontoer: Konto[]): Konto[] {
   const per = new Map<string, Konto>()
   for (const k of kontoer) {
     const forrige = per.get(k.kontonummer)
     if (!forrige || (k.sistBrukt ?? '') > (forrige.sistBrukt ?? '')) per.set(k.kontonummer, k)
   }
-  return [...per.values()]
+  return [...per.values()].sort((a, b) => (b.sistBrukt ?? '').localeCompare(a.sistBrukt ?? ''))
 }

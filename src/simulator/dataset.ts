@@ -349,9 +349,3 @@ export function sakMedTag(d: Datasett, tag: string): DatasettSak {
   if (!s) throw new Error(`ingen sak i datasettet har taggen ${tag}`)
   return s
 }
-
-export function ansatt(d: Datasett, navident: string): DatasettAnsatt {
-  const a = d.ansatte.find((x) => x.navident === navident)
-  if (!a) throw new Error(`ingen ansatt med NAVident ${navident} i datasettet`)
-  return a
-}

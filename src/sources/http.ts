@@ -5,7 +5,7 @@ import { Agent, request, type Dispatcher } from 'undici'
 import type { Tidsavbrudd } from '../config.js'
 import { KildeFeil, RegisterFeil } from './ports.js'
 
-export type HttpFeilArsak = 'NETTVERK' | 'TIDSAVBRUDD' | 'UGYLDIG_JSON' | 'STATUS'
+export type HttpFeilArsak = 'NETTVERK' | 'TIDSAVBRUDD' | 'UGYLDIG_JSON'
 
 export class HttpFeil extends Error {
   constructor(

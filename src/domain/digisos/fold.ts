@@ -68,7 +68,8 @@ export function foldDigisosSak(sak: DigisosSak, digisosSoker: unknown, soknadJso
   }
 
   // Classify first, then sort the usable ones: an event's place in time needs its envelope.
-  const gyldige: { ms: number; nr: number; tidspunkt: string; hendelse: Hendelse }[] = []
+  // The time is formatted only where it is shown (a vedtak's date, the fallback sistEndret).
+  const gyldige: { ms: number; nr: number; hendelse: Hendelse }[] = []
   if (digisosSoker !== null && digisosSoker !== undefined) {
     const dokument = DigisosSokerDokument.safeParse(digisosSoker)
     if (!dokument.success) {
@@ -88,7 +89,7 @@ export function foldDigisosSak(sak: DigisosSak, digisosSoker: unknown, soknadJso
           return
         }
         const ms = Date.parse(felles.data.hendelsestidspunkt)
-        gyldige.push({ ms, nr, tidspunkt: new Date(ms).toISOString(), hendelse: hendelse.data })
+        gyldige.push({ ms, nr, hendelse: hendelse.data })
       })
     }
   }
@@ -115,7 +116,7 @@ export function foldDigisosSak(sak: DigisosSak, digisosSoker: unknown, soknadJso
     return s
   }
 
-  for (const { tidspunkt, hendelse: h } of gyldige) {
+  for (const { ms, hendelse: h } of gyldige) {
     statistikk.anvendt++
     switch (h.type) {
       case 'soknadsStatus':
@@ -132,7 +133,7 @@ export function foldDigisosSak(sak: DigisosSak, digisosSoker: unknown, soknadJso
         break
       }
       case 'vedtakFattet':
-        hentSak(h.saksreferanse).vedtak.push({ utfall: h.utfall ?? null, dato: tidspunkt })
+        hentSak(h.saksreferanse).vedtak.push({ utfall: h.utfall ?? null, dato: new Date(ms).toISOString() })
         break
       case 'utbetaling':
         // The latest event for a reference is the whole truth about that payout.
@@ -182,7 +183,8 @@ export function foldDigisosSak(sak: DigisosSak, digisosSoker: unknown, soknadJso
       }
     })
 
-  const sisteHendelse = gyldige.at(-1)?.tidspunkt ?? null
+  const siste = gyldige.at(-1)
+  const sisteHendelse = siste ? new Date(siste.ms).toISOString() : null
   const sistEndret =
     tilIso(sak.sistEndret) ?? tilIso(sak.digisosSoker?.timestampSistOppdatert) ?? sisteHendelse
   if (sistEndret === null) throw new TypeError('DigisosSak mangler gyldig sistEndret')

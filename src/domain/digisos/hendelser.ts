@@ -79,16 +79,13 @@ export const Hendelse = z.discriminatedUnion('type', [
 ])
 export type Hendelse = z.infer<typeof Hendelse>
 
-export const KJENTE_TYPER: ReadonlySet<string> = new Set([
-  'soknadsStatus',
-  'tildeltNavKontor',
-  'saksStatus',
-  'vedtakFattet',
-  'utbetaling',
-  'dokumentasjonEtterspurt',
-  'forelopigSvar',
-  ...IKKE_VIST,
-])
+/** Every type the union knows, derived from it so that a new event schema cannot be forgotten here. */
+export const KJENTE_TYPER: ReadonlySet<string> = new Set(
+  Hendelse.options.flatMap((o) => {
+    const type = o.shape.type
+    return 'options' in type ? [...type.options] : [...type.values]
+  }),
+)
 
 /** The document itself: only `hendelser` matters, and each event is judged on its own. */
 export const DigisosSokerDokument = z.object({ hendelser: z.array(z.unknown()) })
