@@ -220,8 +220,11 @@ export class SqliteAuditStore implements AuditStore {
 
   async klar(): Promise<boolean> {
     if (this.lukket || this.skriverFeil || !this.db.open || this.db.readonly) return false
+    // Takes the write lock and writes a row, then throws it away: proves a commit could happen.
+    // Never waits for the lock on the event loop: the writer thread holding it (a commit in
+    // progress) is itself a sign the store is working.
+    this.db.pragma('busy_timeout = 0')
     try {
-      // Takes the write lock and writes a row, then throws it away: proves a commit could happen.
       this.db.exec('BEGIN IMMEDIATE')
       try {
         this.db.exec('INSERT INTO audit_klar (x) VALUES (1)')
@@ -229,8 +232,10 @@ export class SqliteAuditStore implements AuditStore {
         this.db.exec('ROLLBACK')
       }
       return true
-    } catch {
-      return false
+    } catch (e) {
+      return (e as { code?: string }).code === 'SQLITE_BUSY'
+    } finally {
+      this.db.pragma('busy_timeout = 5000')
     }
   }
 

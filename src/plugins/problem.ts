@@ -36,12 +36,9 @@ function kodeFor(err: FastifyError, request: FastifyRequest): Feilkode {
   }
   const kjent = err.code ? FASTIFY_KODER[err.code] : undefined
   if (kjent) return kjent
-  // JSON.parse failures surface as SyntaxError with statusCode 400.
-  if (err instanceof SyntaxError || (err.statusCode === 400 && request.headers['content-type']?.includes('json'))) {
-    return 'UGYLDIG_JSON'
-  }
-  if (err.statusCode === 413) return 'FOR_STOR_FORESPORSEL'
-  if (err.statusCode === 415) return 'FEIL_MEDIETYPE'
+  // Fastify reports bad JSON, sizes and media types by code (above); a 400 on a JSON body from
+  // anything else is still bad JSON to the client.
+  if (err.statusCode === 400 && request.headers['content-type']?.includes('json')) return 'UGYLDIG_JSON'
   if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) return 'UGYLDIG_FORESPORSEL'
   return 'INTERN_FEIL'
 }

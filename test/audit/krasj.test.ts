@@ -87,8 +87,9 @@ t.test('SIGTERM under load: in-flight requests finish, the process exits 0, no a
       const callId = `term-${k}-${n++}`
       try {
         const start = await request(`${url}/api/v1/oppslag`, { method: 'POST', headers: { ...headers, 'nav-call-id': callId }, body: JSON.stringify({ personident, henvendelseId: 'H' }) })
-        const body = (await start.body.json()) as { oppslagId?: string }
+        const body = (await start.body.json()) as { oppslagId?: string; code?: string }
         if (start.statusCode === 201) mottatt.push(callId)
+        else avvist.push(`${start.statusCode} ${String(start.headers['content-type'])} ${body.code}`)
         if (!body.oppslagId) continue
         const les = `${callId}-les`
         const svar = await request(`${url}/api/v1/oppslag/${body.oppslagId}`, { headers: { ...headers, 'nav-call-id': les } })
@@ -99,6 +100,7 @@ t.test('SIGTERM under load: in-flight requests finish, the process exits 0, no a
       }
     }
   }
+  const avvist: string[] = []
   const klienter = Array.from({ length: 8 }, (_, k) => klient(k))
   await new Promise((r) => setTimeout(r, 1000))
   const avsluttet = new Promise<number | null>((ok) => barn.once('exit', (kode) => ok(kode)))
@@ -113,4 +115,6 @@ t.test('SIGTERM under load: in-flight requests finish, the process exits 0, no a
   t.equal((await verifiserKjede(store, { nokkel: null })).gyldig, true)
   const lagret = new Set((await store.kjede(0, 1_000_000)).map((h) => h.callId))
   t.same(mottatt.filter((c) => !lagret.has(c)), [], 'every answer the clients got is on record')
+  // Every request turned away under this load (the rate limit) got a problem+json.
+  t.same(avvist.filter((a) => !a.includes(' application/problem+json; charset=utf-8 ')), [], `${avvist.length} turned away, each with a problem+json`)
 })
