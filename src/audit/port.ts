@@ -123,7 +123,8 @@ export class AuditFeil extends Error {
 
 export const GENESIS_HASH = '0'.repeat(64)
 
-// Fixed field order: the hash must not depend on how an object happened to be built.
+// Fixed field order: the hash must not depend on how an object happened to be built. The SQLite
+// writer thread also reads the row back from this array by position (audit/sqlite-skriver.ts).
 const FELT: (keyof AuditHendelse)[] = [
   'tid', 'navident', 'handling', 'kategori', 'personident', 'henvendelseId',
   'beslutning', 'regel', 'kilde', 'sporingsIder', 'callId', 'instans',

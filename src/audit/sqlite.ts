@@ -90,10 +90,10 @@ const MIGRERINGER: string[] = [
      BEGIN SELECT RAISE(ABORT, 'audit er kun for tillegg'); END;`,
 ]
 
+// Positional, in kanoniskForm's field order (the writer thread binds the canonical array as is).
 const SETT_INN_HENDELSE = `INSERT INTO audit_hendelse (tid, navident, handling, kategori, personident,
     henvendelse_id, beslutning, regel, kilde, sporings_ider, call_id, instans, forrige_hash, hash)
-  VALUES (@tid, @navident, @handling, @kategori, @personident, @henvendelseId, @beslutning,
-    @regel, @kilde, @sporingsIder, @callId, @instans, @forrigeHash, @hash)`
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 // With every event deleted by retention the chain continues from the checkpoint.
 const SISTE_HASH = `SELECT COALESCE((SELECT hash FROM audit_hendelse ORDER BY id DESC LIMIT 1),
   (SELECT siste_slettede_hash FROM audit_sjekkpunkt ORDER BY id DESC LIMIT 1)) AS hash`
@@ -194,7 +194,7 @@ export class SqliteAuditStore implements AuditStore {
     const hendelser = batch.flatMap((v) => v.hendelser)
     this.iFlukt = { batch }
     this.skriver.ref()
-    this.skriver.postMessage({ rader: hendelser.map((h) => ({ rad: tilRad(h), kanonisk: kanoniskForm(h) })) })
+    this.skriver.postMessage(hendelser.map(kanoniskForm))
   }
 
   /** The writer thread answered the commit in flight. */
@@ -319,21 +319,3 @@ export class SqliteAuditStore implements AuditStore {
     }
   }
 }
-
-function tilRad(h: AuditHendelse): Record<string, unknown> {
-  return {
-    tid: h.tid,
-    navident: h.navident,
-    handling: h.handling,
-    kategori: h.kategori,
-    personident: h.personident,
-    henvendelseId: h.henvendelseId,
-    beslutning: h.beslutning,
-    regel: h.regel,
-    kilde: h.kilde,
-    sporingsIder: JSON.stringify(h.sporingsIder),
-    callId: h.callId,
-    instans: h.instans,
-  }
-}
-

@@ -90,6 +90,13 @@ function minne(pid: number): { rss: number; topp: number } {
   return { rss: kb('VmRSS') / 1024, topp: kb('VmHWM') / 1024 }
 }
 
+/** CPU time (user + system, every thread) a process has used so far, seconds. */
+function cpuSekunder(pid: number): number {
+  // Fields after the command name (which may hold spaces, so split after its closing parenthesis).
+  const felt = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+  return (Number(felt[11]) + Number(felt[12])) / 100
+}
+
 interface Resultat { navn: string; rps: number; p50: number; p99: number; toppMiB: number | null; merknad?: string }
 
 function median(xs: number[]): number {
@@ -173,13 +180,13 @@ async function main() {
 
     // The baseline and every read scenario run side by side, in alternating rounds, so that a slow
     // spell of the machine hits them alike; each figure is the median over the rounds.
-    const mal: { navn: string; url: string; barn: Barn; opts: Partial<autocannon.Options>; runder: autocannon.Result[] }[] = []
+    const mal: { navn: string; url: string; barn: Barn; opts: Partial<autocannon.Options>; runder: autocannon.Result[]; cpuPerKall: number[] }[] = []
     const baseline = await startBarn(['test/bench/baseline.mjs'], { BENCH_PAYLOAD: payload })
-    mal.push({ navn: 'baseline: bare Fastify, same JSON', url: `${baseline.url}/payload`, barn: baseline, opts: {}, runder: [] })
+    mal.push({ navn: 'baseline: bare Fastify, same JSON', url: `${baseline.url}/payload`, barn: baseline, opts: {}, runder: [], cpuPerKall: [] })
     const lesMal = async (navn: string, auditStore: string, env: Record<string, string> = {}) => {
       const s = await startBarn([...NODE_FLAGG, 'test/bench/tjeneste.mjs'], tjenesteMiljo(sim, auditStore, env))
       const { id } = await nyttOppslag(s.url)
-      mal.push({ navn, url: `${s.url}/api/v1/oppslag/${id}/konto`, barn: s, opts: { headers: auth }, runder: [] })
+      mal.push({ navn, url: `${s.url}/api/v1/oppslag/${id}/konto`, barn: s, opts: { headers: auth }, runder: [], cpuPerKall: [] })
     }
     if (skal('1')) {
       await lesMal('1: cached read, SQLite audit', `sqlite:${join(tmp, 's1.db')}`)
@@ -191,15 +198,25 @@ async function main() {
     }
     for (const m of mal) await autocannon({ url: m.url, connections: 50, duration: OPPVARMING, ...m.opts })
     for (let runde = 0; runde < RUNDER; runde++) {
-      for (const m of mal) m.runder.push(await autocannon({ url: m.url, connections: 50, duration: SEKUNDER, ...m.opts }))
+      for (const m of mal) {
+        const pid = m.barn.prosess.pid as number
+        const cpu0 = cpuSekunder(pid)
+        const r = await autocannon({ url: m.url, connections: 50, duration: SEKUNDER, ...m.opts })
+        m.runder.push(r)
+        m.cpuPerKall.push((1e6 * (cpuSekunder(pid) - cpu0)) / Math.max(1, r.requests.total))
+      }
     }
+    const baseCpu = median(mal[0]?.cpuPerKall ?? [])
     for (const m of mal) {
+      const cpu = median(m.cpuPerKall)
       const feil = m.runder.reduce((n, r) => n + r.non2xx + r.errors, 0)
       const rps = m.runder.map((r) => r.requests.average)
       resultater.push({
         navn: m.navn, rps: median(rps), p50: median(m.runder.map((r) => r.latency.p50)), p99: median(m.runder.map((r) => r.latency.p99)),
         toppMiB: minne(m.barn.prosess.pid as number).topp,
-        merknad: `${RUNDER > 1 ? `req/s per round ${rps.map((x) => x.toFixed(0)).join(' / ')}` : ''}${feil ? `; ${feil} feil` : ''}`,
+        // CPU per request (every thread of the process) is steadier than req/s on a noisy machine:
+        // on a saturated core its inverse is the throughput.
+        merknad: `CPU ${cpu.toFixed(0)} µs/request (${(baseCpu / cpu).toFixed(2)} × baseline's rate)${RUNDER > 1 ? `; req/s per round ${rps.map((x) => x.toFixed(0)).join(' / ')}` : ''}${feil ? `; ${feil} feil` : ''}`,
       })
       await m.barn.stopp()
     }
