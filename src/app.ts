@@ -11,6 +11,7 @@ import type { Config } from './config.js'
 import { OppslagService } from './oppslag/service.js'
 import { OppslagSesjoner } from './oppslag/sesjoner.js'
 import auth from './plugins/auth.js'
+import { latBarnelogger } from './plugins/barnelogger.js'
 import callId, { callIdFra } from './plugins/call-id.js'
 import openapi from './plugins/openapi.js'
 import metrics, { lagMalinger } from './plugins/metrics.js'
@@ -66,6 +67,7 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
       },
     },
     genReqId: callIdFra,
+    childLoggerFactory: latBarnelogger,
     logController: new LogController({ requestIdLogLabel: 'callId' }),
     bodyLimit: 16 * 1024,
     return503OnClosing: true,

@@ -10,7 +10,7 @@ import { LRUCache } from 'lru-cache'
 import fp from 'fastify-plugin'
 import fastifyJwt from '@fastify/jwt'
 import buildGetJwks from 'get-jwks'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyRequest, onRequestHookHandler } from 'fastify'
 import { z } from 'zod'
 import type { Saksbehandler } from '../access/regler.js'
 import { Problem } from '../feil.js'
@@ -20,8 +20,8 @@ declare module 'fastify' {
     saksbehandler: Saksbehandler | null
   }
   interface FastifyInstance {
-    /** preHandler: requires a valid user token; sets request.saksbehandler. */
-    autentiser: (request: FastifyRequest) => Promise<void>
+    /** onRequest hook: requires a valid user token; sets request.saksbehandler. */
+    autentiser: onRequestHookHandler
   }
 }
 
@@ -113,15 +113,7 @@ export default fp<AuthValg>(
       sizeCalculation: (v, token) => 2 * token.length + 128 + v.saksbehandler.grupper.reduce((n, g) => n + 2 * g.length + 16, 0),
     })
 
-    app.decorateRequest('saksbehandler', null)
-    app.decorate('autentiser', async (request: FastifyRequest) => {
-      const token = bearerToken(request)
-      if (token === undefined) throw new Problem('UAUTENTISERT')
-      const kjent = verifiserte.get(token)
-      if (kjent !== undefined && Date.now() < kjent.utloperMs) {
-        request.saksbehandler = kjent.saksbehandler
-        return
-      }
+    async function verifiser(request: FastifyRequest, token: string): Promise<void> {
       let payload: unknown
       try {
         payload = await request.jwtVerify()
@@ -137,7 +129,20 @@ export default fp<AuthValg>(
       const utloperMs = krav.data.exp * 1000
       const ttl = Math.floor(utloperMs - Date.now())
       if (ttl > 0) verifiserte.set(token, { saksbehandler, utloperMs }, { ttl })
-    })
+    }
+
+    app.decorateRequest('saksbehandler', null)
+    // A callback hook: a token already verified is answered without a promise or a microtask.
+    app.decorate('autentiser', ((request, _reply, done) => {
+      const token = bearerToken(request)
+      if (token === undefined) return done(new Problem('UAUTENTISERT'))
+      const kjent = verifiserte.get(token)
+      if (kjent !== undefined && Date.now() < kjent.utloperMs) {
+        request.saksbehandler = kjent.saksbehandler
+        return done()
+      }
+      verifiser(request, token).then(() => done(), done)
+    }) satisfies onRequestHookHandler)
   },
   { name: 'auth', fastify: '5.x' },
 )

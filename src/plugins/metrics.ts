@@ -1,6 +1,7 @@
 // Prometheus metrics on /metrics (prom-client). Labels are route templates, status codes, upstream
 // names, outcomes and rule codes only: never a personident, a NAVident or an oppslagId.
 import fp from 'fastify-plugin'
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { OppslagSesjoner } from '../oppslag/sesjoner.js'
 import type { KildeMalinger } from '../sources/index.js'
@@ -66,11 +67,21 @@ export default fp<{ malinger: Malinger; sesjoner: OppslagSesjoner }>(
     new Gauge({ name: 'stonadsoppslag_oppslag_aktive', help: 'Levende oppslag', registers: [registry], collect() { this.set(sesjoner.antall) } })
     new Gauge({ name: 'stonadsoppslag_cache_bytes', help: 'Mellomlagrede data, bytes', registers: [registry], collect() { this.set(sesjoner.bytes) } })
 
-    app.addHook('onResponse', (request, reply, done) => {
-      // The route template (`/api/v1/oppslag/:oppslagId`), never the URL with its ids.
-      const rute = request.routeOptions.url ?? 'ukjent'
+    // The route template (`/api/v1/oppslag/:oppslagId`), never the URL with its ids. Each route
+    // gets a hook with its template bound when it is registered: request.routeOptions builds a
+    // new object on every access, which showed on the hot path.
+    const maling = (rute: string) => (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
       http.observe({ metode: request.method, rute, status: String(reply.statusCode) }, reply.elapsedTime / 1000)
       done()
+    }
+    app.addHook('onRoute', (rute) => {
+      const hooks = rute.onResponse
+      rute.onResponse = [...(hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks]), maling(rute.url)]
+    })
+    const ukjent = maling('ukjent')
+    app.addHook('onResponse', (request, reply, done) => {
+      if (request.is404) ukjent(request, reply, done)
+      else done()
     })
     app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
       return reply.type(registry.contentType).send(await registry.metrics())

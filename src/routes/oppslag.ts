@@ -24,6 +24,9 @@ export const oppslagRoutes: FastifyPluginAsyncZod<{ oppslag: OppslagService; rat
     timeWindow: 60_000,
     keyGenerator: (request) => innlogget(request).navident,
     errorResponseBuilder: () => new Problem('FOR_MANGE_FORESPORSLER'),
+    // The limit's headers go only on the 429 (with Retry-After): it guards against misuse and is
+    // no quota a client plans by, and three headers on every answer were a visible part of a read.
+    addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
   })
 
   app.post('/oppslag', {

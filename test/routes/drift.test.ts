@@ -8,11 +8,16 @@ t.test('/metrics: requests, upstream calls, decisions, cache and audit, never pe
   await b.kall('GET', `/api/v1/oppslag/${start.body.oppslagId}`)
   await b.kall('GET', `/api/v1/oppslag/${start.body.oppslagId}/konto`)
   await b.startOppslag('kode6')
+  await b.kall('GET', '/api/v1/finnes-ikke/14839010150')
   const m = await b.kall('GET', '/metrics', { token: null })
   t.equal(m.status, 200)
   t.match(m.headers['content-type'], /text\/plain/)
   for (const linje of [
     /stonadsoppslag_http_sekunder_count\{metode="GET",rute="\/api\/v1\/oppslag\/:oppslagId\/:kategori",status="200"\} 1/,
+    /stonadsoppslag_http_sekunder_count\{metode="GET",rute="\/api\/v1\/oppslag\/:oppslagId",status="200"\} 1/,
+    /stonadsoppslag_http_sekunder_count\{metode="POST",rute="\/api\/v1\/oppslag",status="201"\} 1/,
+    /stonadsoppslag_http_sekunder_count\{metode="POST",rute="\/api\/v1\/oppslag",status="403"\} 1/,
+    /stonadsoppslag_http_sekunder_count\{metode="GET",rute="ukjent",status="404"\} 1/,
     /stonadsoppslag_upstream_sekunder_count\{upstream="pdl",utfall="200"\} \d+/,
     /stonadsoppslag_upstream_sekunder_count\{upstream="fiks",utfall="200"\} \d+/,
     /stonadsoppslag_tilgangsbeslutninger_total\{kode="Permit"\} 1/,
@@ -32,8 +37,13 @@ t.test('rate limit per employee: 429 problem+json with Retry-After; others unaff
   const b = await build(t, { miljo: { RATE_LIMIT_PER_MINUTT: '3' } })
   const koster = await b.token('Z990011', [GRUPPER.nks])
   const statuser: number[] = []
-  for (let i = 0; i < 5; i++) statuser.push((await b.startOppslag('uten-saker', { token: koster })).status)
+  const svarene = []
+  for (let i = 0; i < 5; i++) svarene.push(await b.startOppslag('uten-saker', { token: koster }))
+  for (const s of svarene) statuser.push(s.status)
   t.same(statuser, [201, 201, 201, 429, 429])
+  // The limit's headers only on the refusal.
+  t.equal(svarene[0]?.headers['x-ratelimit-remaining'], undefined)
+  t.equal(svarene[3]?.headers['x-ratelimit-limit'], '3')
   const svar = await b.startOppslag('uten-saker', { token: koster })
   t.equal(svar.body.code, 'FOR_MANGE_FORESPORSLER')
   t.match(svar.headers['content-type'], /problem\+json/)
