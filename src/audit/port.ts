@@ -1,6 +1,6 @@
 // The audit port (DESIGN §6). Every access passes through here and is committed before any data
 // leaves; a store that cannot commit makes the request fail with 503 and no data.
-import { createHash, createHmac } from 'node:crypto'
+import { createHash, createHmac, hash } from 'node:crypto'
 import type { Kategori } from '../domain/model.js'
 
 export type AuditHandling =
@@ -141,7 +141,7 @@ export function kjedeHash(forrigeHash: string, h: AuditHendelse): string {
 }
 
 function kjedeHashAvForm(forrigeHash: string, kanonisk: string): string {
-  return createHash('sha256').update(forrigeHash).update('\n').update(kanonisk).digest('hex')
+  return hash('sha256', `${forrigeHash}\n${kanonisk}`, 'hex')
 }
 
 /** The signature of a checkpoint, chained to the one before it. */
