@@ -10,11 +10,20 @@ export function medCef(
   maling?: (sekunder: number, hendelser: number) => void,
 ): AuditStore {
   return {
-    skriv: async (hendelser: AuditHendelse[]) => {
+    // No async wrapper: one promise per write, the store's own.
+    skriv: (hendelser: AuditHendelse[]) => {
       const start = performance.now()
-      await store.skriv(hendelser)
-      maling?.((performance.now() - start) / 1000, hendelser.length)
-      sink?.send(hendelser.map(tilCef))
+      let lagret: Promise<void>
+      try {
+        lagret = store.skriv(hendelser)
+      } catch (e) {
+        // Callers chain .catch on the result: a store that throws must still reject.
+        return Promise.reject(e)
+      }
+      return lagret.then(() => {
+        maling?.((performance.now() - start) / 1000, hendelser.length)
+        sink?.send(hendelser.map(tilCef))
+      })
     },
     klar: () => store.klar(),
     sok: (f) => store.sok(f),

@@ -90,7 +90,8 @@ export interface AuditStore {
 // part of a cached read.
 let sisteTid = Number.NaN
 let sisteIso = ''
-function iso(tid: number): string {
+/** A time (ms) as ISO 8601 UTC; the same millisecond is formatted once. */
+export function isoTid(tid: number): string {
   if (tid !== sisteTid) {
     sisteIso = new Date(tid).toISOString()
     sisteTid = tid
@@ -103,7 +104,7 @@ export function nyHendelse(
   felt: Pick<AuditHendelse, 'handling' | 'beslutning'> & Partial<AuditHendelse>,
 ): AuditHendelse {
   return {
-    tid: iso(grunn.tid),
+    tid: isoTid(grunn.tid),
     navident: grunn.navident,
     kategori: null,
     personident: null,

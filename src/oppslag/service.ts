@@ -2,7 +2,7 @@
 // Permit of the access rules; data is read only through a session holding that Permit; and every
 // decision and read is committed to the audit log before the response leaves.
 import { forhandsvurder, vurder, type Fakta, type Grupper, type Regel, type Saksbehandler, type Tillatelse } from '../access/regler.js'
-import { nyHendelse, type AuditHendelse, type AuditStore } from '../audit/port.js'
+import { isoTid, nyHendelse, type AuditHendelse, type AuditStore } from '../audit/port.js'
 import { KATEGORIER, type Kategori } from '../domain/model.js'
 import { validerPersonident } from '../domain/personident.js'
 import { Problem, type Feilkode } from '../feil.js'
@@ -137,13 +137,17 @@ export class OppslagService {
 
   /** The caller's own live lookup. With a shared store, every use asks it: a lookup ended or
    *  expired on another replica is gone here too, whatever this replica still holds. */
-  private async sesjon(s: Saksbehandler, oppslagId: string): Promise<OppslagSesjon> {
+  private sesjon(s: Saksbehandler, oppslagId: string): OppslagSesjon | Promise<OppslagSesjon> {
     const lokal = this.avh.sesjoner.hent(oppslagId, s.navident)
-    const delte = this.avh.delte
-    if (!delte) {
+    // One replica: answered from memory, without a promise.
+    if (!this.avh.delte) {
       if (!lokal) throw new Problem('OPPSLAG_UTLOPT')
       return lokal
     }
+    return this.delteSesjon(s, oppslagId, lokal, this.avh.delte)
+  }
+
+  private async delteSesjon(s: Saksbehandler, oppslagId: string, lokal: OppslagSesjon | null, delte: DeltSesjonLager): Promise<OppslagSesjon> {
     let meta
     try {
       meta = await delte.hent(oppslagId)
@@ -160,7 +164,8 @@ export class OppslagService {
 
   /** Reads one category, or all (kategori null), of the caller's own lookup. */
   async les(s: Saksbehandler, oppslagId: string, kategori: Kategori | null, callId: string): Promise<Lest> {
-    const sesjon = await this.sesjon(s, oppslagId)
+    const funnet = this.sesjon(s, oppslagId)
+    const sesjon = funnet instanceof Promise ? await funnet : funnet
     const t = sesjon.tillatelse
     const kategorier = kategori ? [kategori] : [...KATEGORIER]
     // The role is checked on every read: a token that lost the group loses the lookup too.
@@ -200,7 +205,7 @@ export class OppslagService {
     // Cached only once a read of it is on record with the sporingsIds that fetched it; only a
     // complete result, so a municipality that was down is asked again on the next read.
     if (kilde === 'upstream' && kilderKomplette(innhentet.kilder)) this.avh.sesjoner.lagre(sesjon, innhentet)
-    return { utloper: new Date(this.avh.sesjoner.utloper(sesjon)).toISOString(), kompakt: innhentet }
+    return { utloper: isoTid(this.avh.sesjoner.utloper(sesjon)), kompakt: innhentet }
   }
 
   /** One fetch per session at a time; concurrent reads share it. */
