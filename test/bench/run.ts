@@ -5,7 +5,8 @@
 //
 // Environment: BENCH_SEKUNDER (default 10), BENCH_OPPVARMING (3), BENCH_POSTGRES (a postgres://
 // URL; default the local test database), BENCH_SCENARIER (comma list to run a subset),
-// BENCH_SAMTIDIGE (200: lookups at once in scenario 3), BENCH_RUNDER (3: rounds of the baseline and the read scenarios, taken in turn; medians reported),
+// BENCH_SAMTIDIGE (200: lookups at once in scenario 3), BENCH_PERSONER (200: different persons
+// those lookups are of, copies of one dataset person with cases in two municipalities), BENCH_RUNDER (3: rounds of the baseline and the read scenarios, taken in turn; medians reported),
 // BENCH_NODE_FLAGG (node flags for every service child, e.g. `--cpu-prof`), BENCH_KJERNER=av (no
 // core pinning), BENCH_PRODUKSJONSFLAGG=av (without the V8 flags of `npm start`, which every
 // service child gets by default, so the figures are those of the production start).
@@ -22,11 +23,15 @@ import { performance } from 'node:perf_hooks'
 import autocannon from 'autocannon'
 import { Pool } from 'undici'
 import { DEV_VERDIER } from '../../src/config.js'
-import { personMedTag, standardDatasett } from '../../src/simulator/index.js'
+import { randomUUID } from 'node:crypto'
+import { personMedTag, standardDatasett, lastDatasett } from '../../src/simulator/index.js'
+import { nesteSyntetiskeIdent } from '../../src/simulator/syntetisk.js'
+import standardJson from '../../src/simulator/dataset.json' with { type: 'json' }
 
 const SEKUNDER = Number(process.env['BENCH_SEKUNDER'] ?? 10)
 const OPPVARMING = Number(process.env['BENCH_OPPVARMING'] ?? 3)
 const RUNDER = Math.max(1, Number(process.env['BENCH_RUNDER'] ?? 3))
+const PERSONER = Math.max(1, Number(process.env['BENCH_PERSONER'] ?? 200))
 const POSTGRES = process.env['BENCH_POSTGRES'] ?? 'postgres://postgres@127.0.0.1:5432/test'
 const VALGTE = process.env['BENCH_SCENARIER']?.split(',')
 const skal = (navn: string) => !VALGTE || VALGTE.includes(navn)
@@ -115,12 +120,46 @@ interface Simulator {
   stopp(): Promise<void>
 }
 
-async function startSimulatorProsess(): Promise<Simulator> {
+/** The bundled dataset plus `antall` copies of the person with cases in two municipalities, each
+ *  with a synthetic ident, cases and documents of its own: lookups of different persons share no
+ *  person data in flight, as on a real day. Returns the file and the copies' idents. */
+function datasettMedKopier(dir: string, antall: number): { fil: string; identer: string[] } {
+  const d = structuredClone(standardJson) as unknown as {
+    personer: { personident: string; tags: string[] }[]
+    digisosSaker: { sokerFnr: string; tags: string[] }[]
+  }
+  const forbilde = d.personer.find((p) => p.tags.includes('ugradert-to-kommuner')) as { personident: string }
+  const saker = d.digisosSaker.filter((s) => s.sokerFnr === forbilde.personident)
+  const brukte = new Set(d.personer.map((p) => p.personident))
+  const identer: string[] = []
+  let individ = 500
+  for (let i = 0; i < antall; i++) {
+    let ident = nesteSyntetiskeIdent('1990-03-14', individ)
+    while (brukte.has(ident)) ident = nesteSyntetiskeIdent('1990-03-14', ++individ)
+    individ = Number(ident.slice(6, 9)) + 1
+    brukte.add(ident)
+    identer.push(ident)
+    // The person's ident everywhere it appears (fagsystem records, søknad personalia), and every
+    // id (fiksDigisosId, dokumentlagerId) new for this copy.
+    const nyeIder = new Map<string, string>()
+    const kopi = (x: unknown) => JSON.parse(JSON.stringify(x).replaceAll(forbilde.personident, ident)
+      .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, (u) => nyeIder.get(u) ?? (nyeIder.set(u, randomUUID()), nyeIder.get(u) as string)))
+    d.personer.push({ ...kopi(forbilde), tags: [`bench-${i}`] })
+    for (const sak of saker) d.digisosSaker.push({ ...kopi(sak), tags: sak.tags.map((t) => `${t}-bench-${i}`) })
+  }
+  lastDatasett(d) // fails here, naming the problem, rather than in the simulator
+  const fil = join(dir, 'datasett.json')
+  writeFileSync(fil, JSON.stringify(d))
+  return { fil, identer }
+}
+
+async function startSimulatorProsess(datasett?: string): Promise<Simulator> {
   const linjer: string[] = []
   const prosess = node(['--import', 'tsx', 'src/simulator/main.ts'], KJERNER.last, {
     env: {
       ...process.env, SIMULATOR_PORT: '0', SIMULATOR_GROUPS: DEV_VERDIER.GRUPPE_NKS, AZURE_APP_CLIENT_ID: DEV_VERDIER.AZURE_APP_CLIENT_ID,
       FIKS_INTEGRASJON_ID: DEV_VERDIER.FIKS_INTEGRASJON_ID, FIKS_INTEGRASJON_PASSORD: DEV_VERDIER.FIKS_INTEGRASJON_PASSORD,
+      ...(datasett ? { SIMULATOR_DATASET: datasett } : {}),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
@@ -158,10 +197,11 @@ function tjenesteMiljo(sim: Simulator, auditStore: string, ekstra: Record<string
 }
 
 async function main() {
+  const tmp = mkdtempSync(join(tmpdir(), 'stonadsoppslag-bench-'))
   const resultater: Resultat[] = []
   const notater: string[] = []
-  const tmp = mkdtempSync(join(tmpdir(), 'stonadsoppslag-bench-'))
-  const sim = await startSimulatorProsess()
+  const kopier = datasettMedKopier(tmp, PERSONER)
+  const sim = await startSimulatorProsess(kopier.fil)
   const token = await sim.token()
   const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
   const person = personMedTag(standardDatasett(), 'ugradert-to-kommuner').personident
@@ -229,6 +269,7 @@ async function main() {
 
   // ── scenario 3: uncached lookup, POST + GET of all, 200 concurrent ─────────
   const SAMTIDIGE = Number(process.env['BENCH_SAMTIDIGE'] ?? 200)
+  const navnPersoner = `${PERSONER} person${PERSONER === 1 ? '' : 's'}`
   const oppslagScenario = async (navn: string, forsinkelseMs: number) => {
     const upstreams = ['pdl', 'skjerming', 'nom', 'fiks-soknader', 'fiks-dokument', 'fiks-kommuneinfo', 'fiks-io'] as const
     for (const u of upstreams) await sim.settFeil({ upstream: u }, forsinkelseMs > 0 ? { latencyMs: forsinkelseMs } : null)
@@ -237,10 +278,13 @@ async function main() {
     const post: number[] = []
     const get: number[] = []
     let feil = 0
-    const kjor = async (slutt: number, mal: boolean) => {
+    const kjor = async (nr: number, slutt: number, mal: boolean) => {
+      // Lookup nr n is of person n mod BENCH_PERSONER: with as many persons as lookups at once,
+      // no two lookups in flight share person data (1 person: every lookup shares every call).
+      const hvem = JSON.stringify({ personident: kopier.identer[nr % kopier.identer.length], henvendelseId: 'B' })
       while (performance.now() < slutt) {
         const t0 = performance.now()
-        const a = await pool.request({ method: 'POST', path: '/api/v1/oppslag', headers: auth, body: JSON.stringify({ personident: person, henvendelseId: 'B' }) })
+        const a = await pool.request({ method: 'POST', path: '/api/v1/oppslag', headers: auth, body: hvem })
         const { oppslagId } = (await a.body.json()) as { oppslagId?: string }
         const t1 = performance.now()
         if (!oppslagId) { feil++; continue }
@@ -251,12 +295,12 @@ async function main() {
         if (mal) { post.push(t1 - t0); get.push(t2 - t1) }
       }
     }
-    await Promise.all(Array.from({ length: SAMTIDIGE }, () => kjor(performance.now() + OPPVARMING * 1000, false)))
+    await Promise.all(Array.from({ length: SAMTIDIGE }, (_, nr) => kjor(nr, performance.now() + OPPVARMING * 1000, false)))
     const start = performance.now()
     const cpu0 = cpuSekunder(s.prosess.pid as number)
     const simCpu0 = cpuSekunder(sim.pid)
     const lastCpu0 = process.cpuUsage()
-    await Promise.all(Array.from({ length: SAMTIDIGE }, () => kjor(performance.now() + SEKUNDER * 1000, true)))
+    await Promise.all(Array.from({ length: SAMTIDIGE }, (_, nr) => kjor(nr, performance.now() + SEKUNDER * 1000, true)))
     const cpuPerOppslag = (1e3 * (cpuSekunder(s.prosess.pid as number) - cpu0)) / Math.max(1, post.length)
     const varighet = (performance.now() - start) / 1000
     // The simulator and the load share the other core: if that core is full, their queueing is in
@@ -283,8 +327,8 @@ async function main() {
     for (const u of upstreams) await sim.settFeil({ upstream: u }, null)
   }
   if (skal('3')) {
-    await oppslagScenario(`3: uncached lookup, ${SAMTIDIGE} at once, upstreams 0 ms`, 0)
-    await oppslagScenario(`3: uncached lookup, ${SAMTIDIGE} at once, upstreams 50 ms`, 50)
+    await oppslagScenario(`3: uncached lookup, ${SAMTIDIGE} at once, ${navnPersoner}, upstreams 0 ms`, 0)
+    await oppslagScenario(`3: uncached lookup, ${SAMTIDIGE} at once, ${navnPersoner}, upstreams 50 ms`, 50)
   }
 
   // ── scenario 4: memory with 10 000 live lookups ─────────────────────────────
