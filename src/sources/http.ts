@@ -49,6 +49,9 @@ export interface RetryValg {
   andel: number
 }
 
+const JSON_SVAR = { accept: 'application/json' }
+const JSON_INNHOLD = { accept: 'application/json', 'content-type': 'application/json' }
+
 const STANDARD_RETRY: RetryValg = { forsok: 3, grunnMs: 25, maksMs: 250, andel: 0.2 }
 const BOTTE_MAKS = 10
 
@@ -66,7 +69,11 @@ export interface Kall {
 
 export class HttpKlient {
   readonly navn: string
-  private readonly base: URL
+  private readonly origin: string
+  /** The base URL's path, ending in '/': request paths are relative to it. */
+  private readonly baseSti: string
+  /** The base URL's own path and query, for an empty request path. */
+  private readonly eksaktSti: string
   private readonly eksakt: URL
   private readonly dispatcher: Dispatcher
   private readonly eierDispatcher: boolean
@@ -78,8 +85,10 @@ export class HttpKlient {
 
   constructor(valg: HttpKlientValg) {
     this.navn = valg.navn
-    this.base = new URL(valg.baseUrl.endsWith('/') ? valg.baseUrl : `${valg.baseUrl}/`)
     this.eksakt = new URL(valg.baseUrl)
+    this.origin = this.eksakt.origin
+    this.baseSti = new URL(valg.baseUrl.endsWith('/') ? valg.baseUrl : `${valg.baseUrl}/`).pathname
+    this.eksaktSti = this.eksakt.pathname + this.eksakt.search
     const t: Tidsavbrudd =
       typeof valg.tidsavbrudd === 'number'
         ? { tilkoblingMs: valg.tidsavbrudd, hodeMs: valg.tidsavbrudd, kroppMs: valg.tidsavbrudd }
@@ -99,11 +108,16 @@ export class HttpKlient {
       })
   }
 
-  url(path: string, query?: Record<string, string>): URL {
-    // An empty path is the base URL itself (e.g. the token endpoint is configured as a full URL).
-    const u = path === '' ? new URL(this.eksakt) : new URL(path.replace(/^\//, ''), this.base)
-    for (const [k, v] of Object.entries(query ?? {})) u.searchParams.set(k, v)
-    return u
+  /** The request path: `path` relative to the base URL's path, an empty path the base URL itself
+   *  (the token endpoint is configured as a full URL), and the query. Paths are built as strings:
+   *  adapters pass segments already encoded, and parsing a URL per call was a visible cost. */
+  sti(path: string, query?: Record<string, string>): string {
+    let sti = path === '' ? this.eksaktSti : this.baseSti + (path.startsWith('/') ? path.slice(1) : path)
+    if (query) {
+      const q = new URLSearchParams(query).toString()
+      if (q) sti += (sti.includes('?') ? '&' : '?') + q
+    }
+    return sti
   }
 
   async kall(k: Kall): Promise<HttpSvar> {
@@ -139,41 +153,54 @@ export class HttpKlient {
   }
 
   private async kallUmalt(k: Kall): Promise<HttpSvar> {
-    const tidsavbrudd = AbortSignal.timeout(this.forsokMs)
-    const signal = k.signal ? AbortSignal.any([k.signal, tidsavbrudd]) : tidsavbrudd
-    let svar: Dispatcher.ResponseData
+    // The attempt's hard cap and the caller's signal (the lookup's deadline) through one plain
+    // controller and timer: AbortSignal.timeout + AbortSignal.any per call cost a timer object,
+    // weak references and finalizers each, a visible share of a lookup's CPU and GC.
+    const avbryt = new AbortController()
+    let tidsavbrutt = false
+    const timer = setTimeout(() => {
+      tidsavbrutt = true
+      avbryt.abort()
+    }, this.forsokMs)
+    // The caller's reason goes along (a deadline's TimeoutError stays a timeout).
+    const videre = () => avbryt.abort(k.signal?.reason)
+    if (k.signal?.aborted) videre()
+    else k.signal?.addEventListener('abort', videre, { once: true })
     try {
-      svar = await request(this.url(k.path, typeof k.query === 'function' ? k.query() : k.query), {
-        method: k.method,
-        dispatcher: this.dispatcher,
-        headers: {
-          accept: 'application/json',
-          ...(k.body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...k.headers,
-        },
-        body: k.body === undefined ? null : JSON.stringify(k.body),
-        signal,
-      })
-    } catch (e) {
-      throw this.feilFra(e, tidsavbrudd)
-    }
-    let tekst: string
-    try {
-      tekst = await svar.body.text()
-    } catch (e) {
-      throw this.feilFra(e, tidsavbrudd)
-    }
-    if (tekst.length === 0) return { status: svar.statusCode, data: undefined }
-    try {
-      return { status: svar.statusCode, data: JSON.parse(tekst) as unknown }
-    } catch {
-      throw new HttpFeil('UGYLDIG_JSON', svar.statusCode, `${this.navn}: svaret var ikke gyldig JSON (status ${svar.statusCode})`)
+      let svar: Dispatcher.ResponseData
+      try {
+        svar = await this.dispatcher.request({
+          origin: this.origin,
+          path: this.sti(k.path, typeof k.query === 'function' ? k.query() : k.query),
+          method: k.method,
+          headers: k.body !== undefined ? { ...JSON_INNHOLD, ...k.headers } : { ...JSON_SVAR, ...k.headers },
+          body: k.body === undefined ? null : JSON.stringify(k.body),
+          signal: avbryt.signal,
+        })
+      } catch (e) {
+        throw this.feilFra(e, tidsavbrutt)
+      }
+      let tekst: string
+      try {
+        tekst = await svar.body.text()
+      } catch (e) {
+        throw this.feilFra(e, tidsavbrutt)
+      }
+      if (tekst.length === 0) return { status: svar.statusCode, data: undefined }
+      try {
+        return { status: svar.statusCode, data: JSON.parse(tekst) as unknown }
+      } catch {
+        throw new HttpFeil('UGYLDIG_JSON', svar.statusCode, `${this.navn}: svaret var ikke gyldig JSON (status ${svar.statusCode})`)
+      }
+    } finally {
+      clearTimeout(timer)
+      k.signal?.removeEventListener('abort', videre)
     }
   }
 
-  private feilFra(e: unknown, tidsavbrudd: AbortSignal): HttpFeil {
+  private feilFra(e: unknown, tidsavbrutt: boolean): HttpFeil {
     const kode = (e as { code?: string }).code ?? ''
-    if (tidsavbrudd.aborted || /TIMEOUT/i.test(kode) || (e as Error).name === 'TimeoutError') {
+    if (tidsavbrutt || /TIMEOUT/i.test(kode) || (e as Error).name === 'TimeoutError') {
       return new HttpFeil('TIDSAVBRUDD', null, `${this.navn}: tidsavbrudd`)
     }
     return new HttpFeil('NETTVERK', null, `${this.navn}: nettverksfeil ${kode || (e as Error).name}`)

@@ -63,3 +63,23 @@ t.test('a query function runs for each attempt (fresh sporingsId)', async (t) =>
   await http.kall({ method: 'GET', path: 'h', idempotent: true, query: () => ({ sporingsId: String(++n) }) })
   t.ok(sett.some((p) => p.includes('sporingsId=1')) && sett.some((p) => p.includes('sporingsId=2')))
 })
+
+t.test('request paths: relative to the base path; an empty path is the base URL itself; the query', async (t) => {
+  const klient = (baseUrl: string) => new HttpKlient({ navn: 'test', baseUrl, tidsavbrudd: 100, dispatcher: new MockAgent() })
+  t.equal(klient('http://pdl.test/pdl').sti('graphql'), '/pdl/graphql')
+  t.equal(klient('http://pdl.test/pdl/').sti('/graphql'), '/pdl/graphql')
+  t.equal(klient('http://fiks.test').sti('digisos/api/v1/nav/kommuner/0301'), '/digisos/api/v1/nav/kommuner/0301')
+  t.equal(klient('http://texas.test/api/v1/token').sti(''), '/api/v1/token')
+  t.equal(klient('http://x.test/a?fast=1').sti('', { b: 'æ ø' }), '/a?fast=1&b=%C3%A6+%C3%B8')
+  t.equal(klient('http://x.test/a').sti('b', { sporingsId: 's-1' }), '/a/b?sporingsId=s-1')
+})
+
+t.test("the caller's abort ends the attempt with the caller's reason: a deadline stays a timeout", async (t) => {
+  const { pool, http, utfall } = oppsett(t)
+  pool.intercept({ path: '/i', method: 'GET' }).reply(200, {}).delay(150)
+  await t.rejects(http.kall({ method: 'GET', path: 'i', idempotent: true, signal: AbortSignal.timeout(20) }), { arsak: 'TIDSAVBRUDD' })
+  const avbryt = new AbortController()
+  avbryt.abort()
+  await t.rejects(http.kall({ method: 'GET', path: 'i', signal: avbryt.signal }), { arsak: 'NETTVERK' })
+  t.same(utfall, ['TIDSAVBRUDD', 'NETTVERK'], 'no retry once the caller has given up')
+})
