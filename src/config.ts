@@ -83,6 +83,8 @@ export const MiljoSkjema = z
     SAK_MAKS_ALDER_MANEDER: heltall(15),
     UPSTREAM_TIDSAVBRUDD_MS: heltall(2500),
     UPSTREAM_TILKOBLING_MS: heltall(1000),
+    /** Keep-alive connections per upstream: HTTP/1.1 carries one call at a time on each. */
+    UPSTREAM_MAKS_TILKOBLINGER: heltall(256),
     /** Per-upstream overrides, `navn=tilkobling/hode/kropp` in ms, comma-separated. */
     UPSTREAM_TIDSAVBRUDD: z
       .string()
@@ -152,6 +154,7 @@ export interface Config {
   }
   oppslag: { idleTtlS: number; maxTtlS: number; maksAntall: number; maksBytes: number; sakMaksAlderManeder: number }
   tidsavbrudd: Record<UpstreamNavn, Tidsavbrudd>
+  upstreamMaksTilkoblinger: number
   /** A lookup's fetch answers within this; what has not answered by then is UTILGJENGELIG. */
   oppslagFristMs: number
   tilgangFristMs: number
@@ -236,6 +239,7 @@ export function byggKonfig(m: Miljo, fyll: Partial<Record<keyof Miljo, string>> 
         m.UPSTREAM_TIDSAVBRUDD[navn] ?? { tilkoblingMs: m.UPSTREAM_TILKOBLING_MS, hodeMs: m.UPSTREAM_TIDSAVBRUDD_MS, kroppMs: m.UPSTREAM_TIDSAVBRUDD_MS },
       ]),
     ) as Record<UpstreamNavn, Tidsavbrudd>,
+    upstreamMaksTilkoblinger: m.UPSTREAM_MAKS_TILKOBLINGER,
     oppslagFristMs: m.OPPSLAG_FRIST_MS,
     tilgangFristMs: m.TILGANG_FRIST_MS,
     maksSamtidigeKommuner: m.OPPSLAG_MAKS_SAMTIDIGE_KOMMUNER,

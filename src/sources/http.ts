@@ -30,6 +30,8 @@ export interface HttpKlientValg {
   baseUrl: string
   /** A number sets connect, header and body timeouts alike. */
   tidsavbrudd: Tidsavbrudd | number
+  /** Keep-alive connections at most (default 256): calls beyond them wait in undici's queue. */
+  maksTilkoblinger?: number
   /** Injected in tests (MockAgent) for fault shapes that are hard to make for real. */
   dispatcher?: Dispatcher
   /** Told of every call: upstream name, outcome (HTTP status or fault kind), seconds. */
@@ -104,7 +106,9 @@ export class HttpKlient {
         headersTimeout: t.hodeMs,
         bodyTimeout: t.kroppMs,
         keepAliveTimeout: 10_000,
-        connections: 64,
+        // Fiks is one origin for every municipality: at 64, two hundred lookups in flight queued
+        // behind each other's 50 ms calls (the pool, not the service or Fiks, was the limit).
+        connections: valg.maksTilkoblinger ?? 256,
       })
   }
 

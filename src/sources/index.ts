@@ -41,7 +41,10 @@ export interface KildeMalinger {
 
 export function byggKilder(config: Config, maling?: KildeMalinger): Kilder {
   const klient = (navn: UpstreamNavn, baseUrl: string) =>
-    new HttpKlient({ navn, baseUrl, tidsavbrudd: config.tidsavbrudd[navn], ...(maling ? { maling: maling.upstream } : {}) })
+    new HttpKlient({
+      navn, baseUrl, tidsavbrudd: config.tidsavbrudd[navn], maksTilkoblinger: config.upstreamMaksTilkoblinger,
+      ...(maling ? { maling: maling.upstream } : {}),
+    })
   const vern: Vern = {
     brytere: new Brytere({ ...config.bryter, ...(maling ? { vedEndring: maling.bryter } : {}) }),
     samkjoring: new Samkjoring(maling?.delt),

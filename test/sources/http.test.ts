@@ -77,9 +77,10 @@ t.test('request paths: relative to the base path; an empty path is the base URL 
 t.test("the caller's abort ends the attempt with the caller's reason: a deadline stays a timeout", async (t) => {
   const { pool, http, utfall } = oppsett(t)
   pool.intercept({ path: '/i', method: 'GET' }).reply(200, {}).delay(150)
-  await t.rejects(http.kall({ method: 'GET', path: 'i', idempotent: true, signal: AbortSignal.timeout(20) }), { arsak: 'TIDSAVBRUDD' })
+  const arsak = (p: Promise<unknown>) => p.then(() => null, (e: { arsak?: string }) => e.arsak)
+  t.equal(await arsak(http.kall({ method: 'GET', path: 'i', idempotent: true, signal: AbortSignal.timeout(20) })), 'TIDSAVBRUDD')
   const avbryt = new AbortController()
   avbryt.abort()
-  await t.rejects(http.kall({ method: 'GET', path: 'i', signal: avbryt.signal }), { arsak: 'NETTVERK' })
+  t.equal(await arsak(http.kall({ method: 'GET', path: 'i', signal: avbryt.signal })), 'NETTVERK')
   t.same(utfall, ['TIDSAVBRUDD', 'NETTVERK'], 'no retry once the caller has given up')
 })
