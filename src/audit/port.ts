@@ -85,26 +85,30 @@ export interface AuditStore {
   lukk(): Promise<void>
 }
 
-/** An event with every optional field empty: callers name only what the access was. */
-// Requests in the same millisecond share one timestamp string: formatting a Date is a visible
-// part of a cached read.
-let sisteTid = Number.NaN
-let sisteIso = ''
-/** A time (ms) as ISO 8601 UTC; the same millisecond is formatted once. */
-export function isoTid(tid: number): string {
-  if (tid !== sisteTid) {
-    sisteIso = new Date(tid).toISOString()
-    sisteTid = tid
+/** A formatter of times (ms) as ISO 8601 UTC that formats the same millisecond once: requests in
+ *  the same millisecond share one string, and formatting a Date is a visible part of a cached read.
+ *  Each use keeps its own (two streams of times through one cache would keep evicting each other). */
+export function isoFormaterer(): (tid: number) => string {
+  let sisteTid = Number.NaN
+  let sisteIso = ''
+  return (tid) => {
+    if (tid !== sisteTid) {
+      sisteIso = new Date(tid).toISOString()
+      sisteTid = tid
+    }
+    return sisteIso
   }
-  return sisteIso
 }
 
+const hendelseTid = isoFormaterer()
+
+/** An event with every optional field empty: callers name only what the access was. */
 export function nyHendelse(
   grunn: { tid: number; navident: string; callId: string; instans: string },
   felt: Pick<AuditHendelse, 'handling' | 'beslutning'> & Partial<AuditHendelse>,
 ): AuditHendelse {
   return {
-    tid: isoTid(grunn.tid),
+    tid: hendelseTid(grunn.tid),
     navident: grunn.navident,
     kategori: null,
     personident: null,

@@ -2,7 +2,7 @@
 // Permit of the access rules; data is read only through a session holding that Permit; and every
 // decision and read is committed to the audit log before the response leaves.
 import { forhandsvurder, vurder, type Fakta, type Grupper, type Regel, type Saksbehandler, type Tillatelse } from '../access/regler.js'
-import { isoTid, nyHendelse, type AuditHendelse, type AuditStore } from '../audit/port.js'
+import { isoFormaterer, nyHendelse, type AuditHendelse, type AuditStore } from '../audit/port.js'
 import { KATEGORIER, type Kategori } from '../domain/model.js'
 import { validerPersonident } from '../domain/personident.js'
 import { Problem, type Feilkode } from '../feil.js'
@@ -36,6 +36,9 @@ export interface Lest {
 }
 
 export class OppslagService {
+  /** Expiry times as shown to the client, formatted once per millisecond. */
+  private readonly utloperTid = isoFormaterer()
+
   constructor(private readonly avh: OppslagAvhengigheter) {}
 
   private hendelse(
@@ -205,7 +208,7 @@ export class OppslagService {
     // Cached only once a read of it is on record with the sporingsIds that fetched it; only a
     // complete result, so a municipality that was down is asked again on the next read.
     if (kilde === 'upstream' && kilderKomplette(innhentet.kilder)) this.avh.sesjoner.lagre(sesjon, innhentet)
-    return { utloper: isoTid(this.avh.sesjoner.utloper(sesjon)), kompakt: innhentet }
+    return { utloper: this.utloperTid(this.avh.sesjoner.utloper(sesjon)), kompakt: innhentet }
   }
 
   /** One fetch per session at a time; concurrent reads share it. */

@@ -27,6 +27,7 @@ t.test('/metrics: requests, upstream calls, decisions, cache and audit, never pe
     /stonadsoppslag_oppslag_aktive 1/,
     /stonadsoppslag_cache_bytes [1-9]\d*/,
     /stonadsoppslag_audit_skriv_sekunder_count \d+/,
+    /stonadsoppslag_audit_hendelser_total [1-9]\d*/,
   ]) t.match(m.tekst, linje)
   t.notMatch(m.tekst, /="[^"]*\d{11}[^"]*"/, 'no personident or account number in any label')
   t.notMatch(m.tekst, /Z99\d{4}/, 'no NAVident')
