@@ -117,6 +117,8 @@ interface Simulator {
   baseUrl: string
   settFeil(mal: object, feil: object | null): Promise<void>
   token(): Promise<string>
+  /** Calls the simulator has answered so far, per upstream. */
+  kall(): Promise<Record<string, number>>
   stopp(): Promise<void>
 }
 
@@ -183,6 +185,7 @@ async function startSimulatorProsess(datasett?: string): Promise<Simulator> {
       const r = await fetch(`${baseUrl}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ navident: 'Z990009' }) })
       return ((await r.json()) as { access_token: string }).access_token
     },
+    kall: async () => ((await (await fetch(`${baseUrl}/simulator/kall`)).json()) as { perUpstream: Record<string, number> }).perUpstream,
     stopp: () => new Promise<void>((ok) => { prosess.once('exit', () => ok()); prosess.kill('SIGTERM') }),
   }
 }
@@ -296,6 +299,7 @@ async function main() {
       }
     }
     await Promise.all(Array.from({ length: SAMTIDIGE }, (_, nr) => kjor(nr, performance.now() + OPPVARMING * 1000, false)))
+    const kallFor = await sim.kall()
     const start = performance.now()
     const cpu0 = cpuSekunder(s.prosess.pid as number)
     const simCpu0 = cpuSekunder(sim.pid)
@@ -308,6 +312,10 @@ async function main() {
     const lastCpu = process.cpuUsage(lastCpu0)
     const andreKjerne = (cpuSekunder(sim.pid) - simCpu0 + (lastCpu.user + lastCpu.system) / 1e6) / varighet
     const tjenesteKjerne = (cpuPerOppslag * post.length) / 1e3 / varighet
+    // Upstream calls per lookup (lookups still in flight at the end make this a slight overcount).
+    const kallEtter = await sim.kall()
+    const perOppslag = Object.entries(kallEtter).map(([u, n]) => [u, (n - (kallFor[u] ?? 0)) / Math.max(1, post.length)] as const).filter(([, n]) => n > 0)
+    notater.push(`Scenario 3, ${navn}: upstream calls per lookup ${perOppslag.map(([u, n]) => `${u} ${n.toFixed(2)}`).join(', ')} (in all ${perOppslag.reduce((a, [, n]) => a + n, 0).toFixed(1)}).`)
     const pct = (xs: number[], p: number) => { const s = [...xs].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0 }
     // Critical path of upstream latency: POST max(PDL, skjerming, NOM) = 1 hop; GET: case list →
     // KommuneInfo → documents and fagsystem in parallel = 3 hops.
