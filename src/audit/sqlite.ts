@@ -90,7 +90,8 @@ const MIGRERINGER: string[] = [
      BEGIN SELECT RAISE(ABORT, 'audit er kun for tillegg'); END;`,
 ]
 
-// Positional, in kanoniskForm's field order (the writer thread binds the canonical array as is).
+// Positional, in kanoniskForm's field order (the writer thread binds the canonical array's fields,
+// sporingsIder as its JSON text).
 const SETT_INN_HENDELSE = `INSERT INTO audit_hendelse (tid, navident, handling, kategori, personident,
     henvendelse_id, beslutning, regel, kilde, sporings_ider, call_id, instans, forrige_hash, hash)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`

@@ -141,7 +141,8 @@ export default fp<AuthValg>(
         request.saksbehandler = kjent.saksbehandler
         return done()
       }
-      verifiser(request, token).then(() => done(), done)
+      // Fails closed even if a rejection carried no error.
+      verifiser(request, token).then(() => done(), (e: unknown) => done(e instanceof Error ? e : new Problem('UAUTENTISERT')))
     }) satisfies onRequestHookHandler)
   },
   { name: 'auth', fastify: '5.x' },

@@ -25,9 +25,10 @@ class LatBarnelogger {
   }
 
   /** A level not enabled costs one check and makes no child. A route with a log level of its own
-   *  gets its child at once, so the check is the child's. */
+   *  gets its child at once, and a child once made has the last word (its level may be set). */
   private skriv(niva: Niva, args: unknown[]): void {
-    const logger = this.valg.level === undefined ? this.forelder : this.barn()
+    // Once made (or given a level of its own), the child decides.
+    const logger = this.ekte ?? (this.valg.level === undefined ? this.forelder : this.barn())
     if (!logger.isLevelEnabled(niva)) return
     ;(this.barn()[niva] as (...a: unknown[]) => void)(...args)
   }

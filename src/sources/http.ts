@@ -116,6 +116,9 @@ export class HttpKlient {
    *  (the token endpoint is configured as a full URL), and the query. Paths are built as strings:
    *  adapters pass segments already encoded, and parsing a URL per call was a visible cost. */
   sti(path: string, query?: Record<string, string>): string {
+    // A dot segment (an id from an upstream such as `..`) would point the call elsewhere with our
+    // token: refused, so the call fails instead of going astray.
+    if (/(?:^|\/)\.{1,2}(?:\/|$)/.test(path)) throw new Error('ugyldig sti: punktsegment')
     let sti = path === '' ? this.eksaktSti : this.baseSti + (path.startsWith('/') ? path.slice(1) : path)
     if (query) {
       const q = new URLSearchParams(query).toString()

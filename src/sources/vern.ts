@@ -130,7 +130,8 @@ export class Samkjoring {
       ctx.sporing?.push(...flyvning.sporing)
       if (--flyvning.deltakere === 0 && ctx.signal?.aborted) {
         this.underveis.delete(full)
-        flyvning.avbryt.abort()
+        // With the participant's reason: a deadline is recorded as a timeout, not a network fault.
+        flyvning.avbryt.abort(ctx.signal.reason)
       }
     }
   }

@@ -193,7 +193,8 @@ async function startSimulatorProsess(datasett?: string): Promise<Simulator> {
 function tjenesteMiljo(sim: Simulator, auditStore: string, ekstra: Record<string, string> = {}) {
   return {
     ...DEV_VERDIER, ...sim.urls,
-    NODE_ENV: 'production', LOG_LEVEL: 'warn', AUDIT_CEF: 'av', AUDIT_STORE: auditStore,
+    // warn: no request log lines (at the default info, two per request; BENCH_LOG_LEVEL=info measures that).
+    NODE_ENV: 'production', LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn', AUDIT_CEF: 'av', AUDIT_STORE: auditStore,
     // One synthetic employee makes all the load: the per-employee limit would otherwise decide.
     OPPSLAG_MAKS_ANTALL: '50000', RATE_LIMIT_PER_MINUTT: '100000000', ...ekstra,
   }

@@ -60,6 +60,18 @@ t.test("a route's own log level is honoured", async (t) => {
   t.equal((linjer[0] as { msg: string }).msg, 'på rutens nivå')
 })
 
+t.test("a request's own logger level, once set, decides", async (t) => {
+  const { a, linjer } = await app(t, 'info')
+  a.get('/sett-niva', async (request) => {
+    request.log.level = 'debug'
+    request.log.debug('etter at nivået ble satt')
+    return { level: request.log.level }
+  })
+  const svar = await a.inject({ url: '/sett-niva' })
+  t.same(svar.json(), { level: 'debug' })
+  t.equal((linjer[0] as { msg?: string } | undefined)?.msg, 'etter at nivået ble satt')
+})
+
 t.test('child loggers of the request logger are real pino children', async (t) => {
   const { a, linjer } = await app(t, 'info')
   a.get('/barnebarn', async (request) => {

@@ -84,3 +84,14 @@ t.test("the caller's abort ends the attempt with the caller's reason: a deadline
   t.equal(await arsak(http.kall({ method: 'GET', path: 'i', signal: avbryt.signal })), 'NETTVERK')
   t.same(utfall, ['TIDSAVBRUDD', 'NETTVERK'], 'no retry once the caller has given up')
 })
+
+t.test('a dot segment in a path (an id from an upstream) is refused: the call fails and is never sent', async (t) => {
+  const { pool, http, utfall } = oppsett(t)
+  pool.intercept({ path: () => true, method: 'GET' }).reply(200, { feil: 'sendt' }).persist()
+  for (const sti of ['soknader/../dokumenter/x', '..', 'a/./b', 'a/..']) {
+    t.throws(() => http.sti(sti), /punktsegment/, sti)
+    await t.rejects(http.kall({ method: 'GET', path: sti }), sti)
+  }
+  t.equal(http.sti('a/..b/c.d'), '/a/..b/c.d', 'dots inside a segment are fine')
+  t.same(utfall, ['NETTVERK', 'NETTVERK', 'NETTVERK', 'NETTVERK'])
+})
