@@ -68,7 +68,7 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
     },
     genReqId: callIdFra,
     childLoggerFactory: latBarnelogger,
-    logController: new LogController({ requestIdLogLabel: 'callId' }),
+    logController: new LogController({ requestIdLogLabel: 'callId', disableRequestLogging: !config.loggForesporsler }),
     bodyLimit: 16 * 1024,
     return503OnClosing: true,
     forceCloseConnections: 'idle',

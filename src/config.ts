@@ -60,6 +60,11 @@ export const MiljoSkjema = z
     SKJERMING_SCOPE: z.string().default('api://prod-gcp.nom.skjermede-personer-pip/.default'),
     NOM_SCOPE: z.string().default('api://prod-gcp.nom.nom-api/.default'),
 
+    /** Fastify's two lines per request (incoming, completed). Off by default: the ingress logs
+     *  every request, the audit log every access and /metrics every route's count and time, and the
+     *  two lines cost more than the rest of a cached read. Errors are logged either way. */
+    LOGG_FORESPORSLER: z.enum(['ja', 'nei']).default('nei'),
+
     AUDIT_STORE: z
       .string()
       .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'sqlite:<sti> eller postgres://…')
@@ -138,6 +143,7 @@ export interface Config {
   port: number
   host: string
   logLevel: Miljo['LOG_LEVEL']
+  loggForesporsler: boolean
   auth: { issuer: string; jwksUri: string; audience: string }
   grupper: { nks: string; strengtFortrolig: string; fortrolig: string; egneAnsatte: string; revisjon: string }
   fiks: { digisosUrl: string; ioUrl: string; integrasjonId: string; integrasjonPassord: string }
@@ -196,6 +202,7 @@ export function byggKonfig(m: Miljo, fyll: Partial<Record<keyof Miljo, string>> 
     port: m.PORT,
     host: m.HOST,
     logLevel: m.LOG_LEVEL,
+    loggForesporsler: m.LOGG_FORESPORSLER === 'ja',
     auth: { issuer: v('AZURE_OPENID_CONFIG_ISSUER'), jwksUri: v('AZURE_OPENID_CONFIG_JWKS_URI'), audience: v('AZURE_APP_CLIENT_ID') },
     grupper: {
       nks: v('GRUPPE_NKS'),

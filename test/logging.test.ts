@@ -18,7 +18,7 @@ t.test('nothing personal reaches a log line', async (t) => {
   })
   t.teardown(() => sim.close())
   const dir = t.testdir()
-  const config = byggKonfig(lesMiljo({ NODE_ENV: 'test', LOG_LEVEL: 'trace', UPSTREAM_TIDSAVBRUDD_MS: '300' }), { ...DEV_VERDIER, ...sim.urls })
+  const config = byggKonfig(lesMiljo({ NODE_ENV: 'test', LOG_LEVEL: 'trace', LOGG_FORESPORSLER: 'ja', UPSTREAM_TIDSAVBRUDD_MS: '300' }), { ...DEV_VERDIER, ...sim.urls })
   const app = await buildApp(config, { audit: new SqliteAuditStore(`${dir}/a.db`), logStrom: strom })
   await app.listen({ host: '127.0.0.1', port: 0 })
   t.teardown(() => app.close())
@@ -59,5 +59,26 @@ t.test('nothing personal reaches a log line', async (t) => {
     for (const a of JSON.stringify(p.fagsystem).match(/"(adresselinjer|gate)":\s*\[?"([^"]+)"/g) ?? []) {
       t.notMatch(logg, a.split('"').at(-2) as string, 'no address')
     }
+  }
+})
+
+t.test('request lines only when asked for (LOGG_FORESPORSLER); an unexpected error is logged either way', async (t) => {
+  const sim = await startSimulator({
+    integrasjon: { id: DEV_VERDIER.FIKS_INTEGRASJON_ID, passord: DEV_VERDIER.FIKS_INTEGRASJON_PASSORD },
+    audience: DEV_VERDIER.AZURE_APP_CLIENT_ID,
+    groups: [DEV_VERDIER.GRUPPE_NKS],
+  })
+  t.teardown(() => sim.close())
+  for (const [verdi, forventet] of [[undefined, 0], ['ja', 2]] as const) {
+    const linjer: string[] = []
+    const strom = new Writable({ write: (c, _e, cb) => { linjer.push(String(c)); cb() } })
+    const config = byggKonfig(lesMiljo({ NODE_ENV: 'test', ...(verdi ? { LOGG_FORESPORSLER: verdi } : {}) }), { ...DEV_VERDIER, ...sim.urls })
+    const app = await buildApp(config, { audit: new SqliteAuditStore(`${t.testdir()}/a-${verdi ?? 'standard'}.db`), logStrom: strom })
+    app.get('/krasj', async () => { throw new Error('uventet') })
+    await app.inject({ url: '/health/live' })
+    t.equal(linjer.filter((l) => /"msg":"(incoming request|request completed)"/.test(l)).length, forventet, `LOGG_FORESPORSLER=${verdi ?? '(standard)'}`)
+    await app.inject({ url: '/krasj' })
+    t.ok(linjer.some((l) => l.includes('"msg":"uventet feil"')), 'the unexpected error is logged')
+    await app.close()
   }
 })

@@ -7,7 +7,7 @@
 // URL; default the local test database), BENCH_SCENARIER (comma list to run a subset),
 // BENCH_SAMTIDIGE (200: lookups at once in scenario 3), BENCH_PERSONER (200: different persons
 // those lookups are of, copies of one dataset person with cases in two municipalities), BENCH_RUNDER (3: rounds of the baseline and the read scenarios, taken in turn; medians reported),
-// BENCH_NODE_FLAGG (node flags for every service child, e.g. `--cpu-prof`), BENCH_KJERNER=av (no
+// BENCH_LOG_LEVEL (info), BENCH_AUDIT_CEF (av), BENCH_NODE_FLAGG (node flags for every service child, e.g. `--cpu-prof`), BENCH_KJERNER=av (no
 // core pinning), BENCH_PRODUKSJONSFLAGG=av (without the V8 flags of `npm start`, which every
 // service child gets by default, so the figures are those of the production start).
 //
@@ -193,8 +193,9 @@ async function startSimulatorProsess(datasett?: string): Promise<Simulator> {
 function tjenesteMiljo(sim: Simulator, auditStore: string, ekstra: Record<string, string> = {}) {
   return {
     ...DEV_VERDIER, ...sim.urls,
-    // warn: no request log lines (at the default info, two per request; BENCH_LOG_LEVEL=info measures that).
-    NODE_ENV: 'production', LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn', AUDIT_CEF: 'av', AUDIT_STORE: auditStore,
+    // The production defaults (level info, no request lines), except the CEF copy of each audit
+    // event on stdout (BENCH_AUDIT_CEF=stdout measures it: where it goes is the platform's cost).
+    NODE_ENV: 'production', LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'info', AUDIT_CEF: process.env['BENCH_AUDIT_CEF'] ?? 'av', AUDIT_STORE: auditStore,
     // One synthetic employee makes all the load: the per-employee limit would otherwise decide.
     OPPSLAG_MAKS_ANTALL: '50000', RATE_LIMIT_PER_MINUTT: '100000000', ...ekstra,
   }
