@@ -57,12 +57,12 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
       redact: { paths: LOGG_SKJULT, censor: '[skjult]' },
       // Method and route template only (`/api/v1/oppslag/:oppslagId`): our URLs carry no personal
       // data, but a client can put anything in a path or query string — a personident included.
-      // An unmatched path is logged with every run of digits hidden. (callId comes from the
-      // LogController label.)
+      // An unmatched path is not logged at all: hiding digits missed a percent-encoded ident.
+      // (callId comes from the LogController label.)
       serializers: {
         req: (req: FastifyRequest) => ({
           method: req.method,
-          url: req.routeOptions.url ?? (req.url.split('?')[0] ?? '').replace(/\d{4,}/g, '[skjult]'),
+          url: req.routeOptions.url ?? '(ingen rute)',
         }),
       },
     },

@@ -36,8 +36,9 @@ export type Feilkode = keyof typeof FEILKATALOG
 
 export class Problem extends Error {
   readonly status: number
-  constructor(readonly kode: Feilkode) {
-    super(FEILKATALOG[kode].title)
+  /** `arsak`: what caused it, for our own log (never for the client). */
+  constructor(readonly kode: Feilkode, arsak?: unknown) {
+    super(FEILKATALOG[kode].title, arsak === undefined ? undefined : { cause: arsak })
     this.name = 'Problem'
     this.status = FEILKATALOG[kode].status
   }

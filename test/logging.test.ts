@@ -46,13 +46,16 @@ t.test('nothing personal reaches a log line', async (t) => {
 
   // A personident in the path (a client's mistake): 400 or 404, and the path is not logged as is.
   const ident = personer[0]?.personident as string
-  for (const sti of [`/api/v1/oppslag/${ident}/konto`, `/api/v1/person/${ident}`, `/${ident}`]) {
+  const kodet = [...ident].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('')
+  for (const sti of [`/api/v1/oppslag/${ident}/konto`, `/api/v1/person/${ident}`, `/${ident}`, `/${kodet}`, `/api/v1/${ident.slice(0, 3)}-${ident.slice(3)}`]) {
     await (await request(`${url}${sti}`, { headers: { authorization: `Bearer ${token}` } })).body.text()
   }
 
   const logg = linjer.join('')
   t.ok(linjer.length > personer.length, 'requests were logged')
   for (const p of personer) t.notMatch(logg, p.personident, 'no personident')
+  t.notMatch(logg, kodet, 'not percent-encoded either')
+  t.notMatch(logg, ident.slice(3), 'nor in pieces')
   t.notMatch(logg, token.split('.')[1] as string, 'no token')
   t.notMatch(logg, /\b\d{11}\b/, 'no 11-digit number at all (personident or account)')
   for (const p of personer) {

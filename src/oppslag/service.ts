@@ -100,9 +100,15 @@ export class OppslagService {
     try {
       // Known to every replica before anyone is told its id.
       await this.avh.delte?.opprett(sesjon.oppslagId, sesjon.tillatelse, sesjon.utloperSenest)
-    } catch {
+    } catch (e) {
       this.avh.sesjoner.avslutt(sesjon.oppslagId)
-      throw new Problem('OPPSLAG_LAGER_UTILGJENGELIG')
+      // The registers were asked about the person: on record, as a lookup that was not started.
+      await this.avh.audit.skriv([
+        this.hendelse(s, callId, {
+          handling: 'OPPSLAG_START', beslutning: 'Deny', regel: 'OPPSLAG_LAGER_UTILGJENGELIG', personident, henvendelseId,
+        }),
+      ])
+      throw new Problem('OPPSLAG_LAGER_UTILGJENGELIG', e)
     }
     await this.avh.audit.skriv([
       this.hendelse(s, callId, {
@@ -154,8 +160,8 @@ export class OppslagService {
     let meta
     try {
       meta = await delte.hent(oppslagId)
-    } catch {
-      throw new Problem('OPPSLAG_LAGER_UTILGJENGELIG')
+    } catch (e) {
+      throw new Problem('OPPSLAG_LAGER_UTILGJENGELIG', e)
     }
     if (!meta) {
       this.avh.sesjoner.avslutt(oppslagId)
@@ -217,7 +223,7 @@ export class OppslagService {
     const underveis = hentStonadsopplysninger(sesjon.tillatelse as Tillatelse, this.avh, { callId })
       .then(komprimer)
       .catch((e: unknown) => {
-        if (e instanceof ManglendeKilder) throw new Problem('KILDER_UTILGJENGELIG')
+        if (e instanceof ManglendeKilder) throw new Problem('KILDER_UTILGJENGELIG', e)
         throw e
       })
       .finally(() => {
@@ -234,8 +240,8 @@ export class OppslagService {
     try {
       // Gone for every replica; the announcement makes each drop its cached data at once.
       await this.avh.delte?.avslutt(sesjon.oppslagId)
-    } catch {
-      throw new Problem('OPPSLAG_LAGER_UTILGJENGELIG')
+    } catch (e) {
+      throw new Problem('OPPSLAG_LAGER_UTILGJENGELIG', e)
     }
     await this.avh.audit.skriv([
       this.hendelse(s, callId, {

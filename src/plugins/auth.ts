@@ -2,8 +2,9 @@
 // an unknown kid, refetches rate-limited), iss/aud/exp/nbf checked with small clock skew. Every
 // token fault is the same 401 UAUTENTISERT: the client is not told which check failed.
 //
-// A verified token is remembered, keyed by the whole token string, until its own exp: a repeat
-// request with the same bearer token skips signature verification and claim parsing. Only tokens
+// A verified token is remembered, keyed by the whole token string, until its own exp (at most the
+// key set's ten minutes): a repeat request with the same bearer token skips signature verification
+// and claim parsing. Only tokens
 // that passed every check are kept (an attacker cannot fill the cache with made-up ones), the
 // cache is bounded, and an entry never outlives the token's exp.
 import { LRUCache } from 'lru-cache'
@@ -53,6 +54,9 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return token.includes(' ') ? undefined : token
 }
 
+/** How long a fetched key set is trusted. */
+const JWKS_TTL_MS = 10 * 60_000
+
 const Krav = z.object({
   NAVident: z.string().regex(/^[A-Z]\d{6}$/),
   groups: z.array(z.string()),
@@ -65,7 +69,7 @@ export default fp<AuthValg>(
   async (app, valg) => {
     const jwks = new URL(valg.jwksUri)
     const domene = `${jwks.origin}/`
-    const getJwks = buildGetJwks({ jwksPath: jwks.pathname, max: 50, ttl: 10 * 60_000 })
+    const getJwks = buildGetJwks({ jwksPath: jwks.pathname, max: 50, ttl: JWKS_TTL_MS })
     const nedkjoling = valg.jwksNedkjolingMs ?? 10_000
     let sisteUkjenteKid = 0
 
@@ -127,7 +131,9 @@ export default fp<AuthValg>(
       const saksbehandler: Saksbehandler = Object.freeze({ navident: krav.data.NAVident, grupper: Object.freeze(krav.data.groups) })
       request.saksbehandler = saksbehandler
       const utloperMs = krav.data.exp * 1000
-      const ttl = Math.floor(utloperMs - Date.now())
+      // No longer than a key is trusted without asking the JWKS again: a key taken out of the set
+      // stops its tokens within that time, as it did before the cache.
+      const ttl = Math.min(Math.floor(utloperMs - Date.now()), JWKS_TTL_MS)
       if (ttl > 0) verifiserte.set(token, { saksbehandler, utloperMs }, { ttl })
     }
 

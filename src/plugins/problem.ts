@@ -4,7 +4,7 @@ import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { AuditFeil } from '../audit/port.js'
-import { Problem, problemBody, type Feilkode } from '../feil.js'
+import { FEILKATALOG, Problem, problemBody, type Feilkode } from '../feil.js'
 import { RegisterFeil } from '../sources/ports.js'
 
 export function sendProblem(reply: FastifyReply, kode: Feilkode): FastifyReply {
@@ -48,8 +48,11 @@ export default fp(
     app.setErrorHandler((err: FastifyError, request, reply) => {
       const kode = kodeFor(err, request)
       if (kode === 'INTERN_FEIL') request.log.error({ err }, 'uventet feil')
-      else if (kode === 'AUDIT_UTILGJENGELIG' || kode === 'REGISTER_UTILGJENGELIG') {
-        request.log.warn({ feil: err.name, arsak: err.message }, 'avvist: avhengighet utilgjengelig')
+      else if (FEILKATALOG[kode].status === 503) {
+        // Every refusal for want of a dependency, with what failed underneath (our own error texts
+        // and driver messages: no request data).
+        const under = err.cause instanceof Error ? err.cause : err
+        request.log.warn({ kode, feil: under.name, arsak: under.message }, 'avvist: avhengighet utilgjengelig')
       }
       return sendProblem(reply, kode)
     })

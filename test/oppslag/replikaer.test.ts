@@ -67,7 +67,7 @@ if (await krevPostgres(t)) {
     const annen = await token('Z990012')
     t.equal((await kall(b.url, 'GET', `/api/v1/oppslag/${id}`, { token: annen })).status, 404, 'another employee: as if it did not exist')
 
-    // Only metadata in the database, and not the id itself.
+    // The permit in the database: not the id itself, no case data.
     const { rows } = await ra.query(`SELECT * FROM "${skjema}".oppslag_sesjon`)
     t.equal(rows.length, 1)
     const rad = JSON.stringify(rows)
@@ -94,5 +94,14 @@ if (await krevPostgres(t)) {
     t.match(verifisert.body, { gyldig: true })
     const instanser = await ra.query(`SELECT DISTINCT instans FROM "${skjema}".audit_hendelse`)
     t.equal(instanser.rowCount, 2, 'events from both replicas')
+
+    // The shared store cannot take a new lookup: 503, and the decision is still on record.
+    await ra.query(`ALTER TABLE "${skjema}".oppslag_sesjon RENAME TO borte`)
+    const uten = await kall(a.url, 'POST', '/api/v1/oppslag', { body: { personident, henvendelseId: 'HENV-S' } })
+    t.equal(uten.status, 503)
+    t.equal(uten.body.code, 'OPPSLAG_LAGER_UTILGJENGELIG')
+    t.notOk(uten.body.oppslagId)
+    const avslag = await ra.query(`SELECT beslutning, personident FROM "${skjema}".audit_hendelse WHERE henvendelse_id = 'HENV-S'`)
+    t.same(avslag.rows, [{ beslutning: 'Deny', personident }], 'a Deny names the person the registers were asked about')
   })
 }
