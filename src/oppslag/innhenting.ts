@@ -9,7 +9,7 @@ import { skjermAdresser } from '../domain/redaction.js'
 import { adresserFraSoknad, kontoerFraSoknad, kontoerFraUtbetalinger, soknadGjelder } from '../domain/soknad.js'
 import pLimit from 'p-limit'
 import type { Fagsystem, FagsystemData } from '../sources/fagsystem/port.js'
-import { BryterApen, type Brytere } from '../sources/vern.js'
+import { BryterApen, erKildesFeil, type Brytere } from '../sources/vern.js'
 import { KildeFeil, type DigisosSak, type FiksDigisos, type KallKontekst } from '../sources/ports.js'
 
 /** One lookup's data as fetched, before it is checked and serialized for the cache (./kompakt.ts). */
@@ -139,7 +139,7 @@ async function hentKommune(
   const start = performance.now()
   // Cut by the lookup's deadline counts against the municipality only if it had at least half of
   // it: a slow case list before it is not the municipality's fault.
-  const feilet = (e: Error) => erKildeFeil(e) && (!ctx.signal?.aborted || performance.now() - start >= avh.fristMs / 2)
+  const feilet = (e: Error) => erKildesFeil(e) && (!ctx.signal?.aborted || performance.now() - start >= avh.fristMs / 2)
   try {
     return await (avh.brytere ? avh.brytere.kjor('kommune', kommunenummer, feilet, hent) : hent())
   } catch (e) {

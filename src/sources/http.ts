@@ -245,6 +245,7 @@ export function somKildeFeil(kilde: KildeFeil['kilde'], e: unknown): unknown {
   if (e instanceof HttpFeil) {
     return new KildeFeil(kilde, e.arsak === 'TIDSAVBRUDD' ? 'TIDSAVBRUDD' : e.arsak === 'UGYLDIG_JSON' ? 'UGYLDIG_SVAR' : 'UTILGJENGELIG', e.message)
   }
-  if (e instanceof RegisterFeil) return new KildeFeil(kilde, 'UTILGJENGELIG', e.message)
+  // The token fault kept as the cause: no breaker of a source counts it (vern.ts erKildesFeil).
+  if (e instanceof RegisterFeil) return new KildeFeil(kilde, 'UTILGJENGELIG', e.message, e)
   return e
 }

@@ -28,8 +28,9 @@ export class KildeFeil extends Error {
     readonly kilde: 'fiks' | 'fagsystem',
     readonly arsak: 'UTILGJENGELIG' | 'UGYLDIG_SVAR' | 'TIDSAVBRUDD',
     message: string,
+    arsakFeil?: Error,
   ) {
-    super(message)
+    super(message, arsakFeil ? { cause: arsakFeil } : undefined)
     this.name = 'KildeFeil'
   }
 }

@@ -51,7 +51,8 @@ export class TexasTokenKilde implements TokenKilde {
     } catch (e) {
       throw somRegisterFeil('token', e)
     }
-    if (svar.status !== 200) throw new RegisterFeil('token', 'AVVIST', `token: status ${svar.status}`)
+    // 4xx: this target refused (not the service's fault); 5xx: the service is failing.
+    if (svar.status !== 200) throw new RegisterFeil('token', svar.status >= 500 ? 'UTILGJENGELIG' : 'AVVIST', `token: status ${svar.status}`)
     const tolket = TokenSvar.safeParse(svar.data)
     if (!tolket.success) throw new RegisterFeil('token', 'UGYLDIG_SVAR', 'token: uventet svarformat')
     this.cache.set(nokkel, { token: tolket.data.access_token, utloper: this.na() + tolket.data.expires_in * 1000 })

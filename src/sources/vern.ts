@@ -36,6 +36,14 @@ export interface BryterValg {
   vedEndring?: (upstream: string, kommunenummer: string | null, tilstand: BryterTilstand) => void
 }
 
+/** An error the caller's test says is not the upstream's fault: passed through the breaker
+ *  without counting either way, then unwrapped. */
+class IkkeTelt extends Error {
+  constructor(readonly feil: unknown) {
+    super('ikke talt')
+  }
+}
+
 /** One breaker per upstream (and per municipality), made on first use. The number of them is
  *  bounded by the upstreams and the four-digit municipality numbers. */
 export class Brytere {
@@ -43,11 +51,13 @@ export class Brytere {
 
   constructor(private readonly valg: BryterValg) {}
 
-  private bryter(upstream: string, kommunenummer: string | null, erFeil: (e: Error) => boolean): CircuitBreakerPolicy {
+  private bryter(upstream: string, kommunenummer: string | null): CircuitBreakerPolicy {
     const nokkel = kommunenummer === null ? upstream : `${upstream}:${kommunenummer}`
     let b = this.per.get(nokkel)
     if (!b) {
-      b = circuitBreaker(handleWhen(erFeil), { halfOpenAfter: this.valg.apenMs, breaker: new ConsecutiveBreaker(this.valg.feilPaRad) })
+      // What counts is decided per call (kjor's erFeil): a breaker made once must not keep the
+      // test, and with it the state, of the first call that made it.
+      b = circuitBreaker(handleWhen((e) => !(e instanceof IkkeTelt)), { halfOpenAfter: this.valg.apenMs, breaker: new ConsecutiveBreaker(this.valg.feilPaRad) })
       b.onStateChange((s) => this.valg.vedEndring?.(upstream, kommunenummer, TILSTAND[s]))
       this.per.set(nokkel, b)
       this.valg.vedEndring?.(upstream, kommunenummer, 'lukket')
@@ -59,8 +69,15 @@ export class Brytere {
    *  BryterApen without calling while the breaker is open. */
   async kjor<T>(upstream: string, kommunenummer: string | null, erFeil: (e: Error) => boolean, kall: () => Promise<T>): Promise<T> {
     try {
-      return await this.bryter(upstream, kommunenummer, erFeil).execute(kall)
+      return await this.bryter(upstream, kommunenummer).execute(async () => {
+        try {
+          return await kall()
+        } catch (e) {
+          throw e instanceof Error && erFeil(e) ? e : new IkkeTelt(e)
+        }
+      })
     } catch (e) {
+      if (e instanceof IkkeTelt) throw e.feil
       if (e instanceof BrokenCircuitError) throw new BryterApen(`${upstream}${kommunenummer ? ` ${kommunenummer}` : ''}: bryter åpen`)
       throw e
     }
@@ -129,7 +146,7 @@ export class Samkjoring {
       if (forlat) ctx.signal?.removeEventListener('abort', forlat)
       ctx.sporing?.push(...flyvning.sporing)
       if (--flyvning.deltakere === 0 && ctx.signal?.aborted) {
-        this.underveis.delete(full)
+        if (this.underveis.get(full) === flyvning) this.underveis.delete(full)
         // With the participant's reason: a deadline is recorded as a timeout, not a network fault.
         flyvning.avbryt.abort(ctx.signal.reason)
       }
@@ -165,7 +182,8 @@ export function vernetKall<T>(
     ctx,
     async (c) => {
       try {
-        return await v.brytere.kjor(upstream, null, erFeil, () => kall(c))
+        // A shared call cut because every participant left is nobody's fault upstream.
+        return await v.brytere.kjor(upstream, null, (e) => !c.signal?.aborted && erFeil(e), () => kall(c))
       } catch (e) {
         if (e instanceof BryterApen) throw feil('bryter åpen')
         throw e
@@ -175,7 +193,9 @@ export function vernetKall<T>(
   )
 }
 
-const erRegisterFeil = (e: Error) => e instanceof RegisterFeil
+// Only the register's own faults count against its breaker: no token (the token service down)
+// is the token service's breaker's to count.
+const erRegisterFeil = (register: RegisterFeil['register']) => (e: Error) => e instanceof RegisterFeil && e.register === register
 const registerFeil = (register: RegisterFeil['register']) => (hva: string) =>
   new RegisterFeil(register, 'UTILGJENGELIG', `${register}: ${hva}`)
 const kildeFeil = (kilde: KildeFeil['kilde']) => (hva: 'bryter åpen' | 'fristen gikk ut') =>
@@ -183,22 +203,25 @@ const kildeFeil = (kilde: KildeFeil['kilde']) => (hva: 'bryter åpen' | 'fristen
 
 // Every register fault stays a RegisterFeil, so the access decision fails closed.
 export function vernetPersonRegister(p: PersonRegister, v: Vern): PersonRegister {
-  return { hentPerson: (ident, ctx) => vernetKall(v, 'pdl', ident, ctx, (c) => p.hentPerson(ident, c), erRegisterFeil, registerFeil('pdl')) }
+  return { hentPerson: (ident, ctx) => vernetKall(v, 'pdl', ident, ctx, (c) => p.hentPerson(ident, c), erRegisterFeil('pdl'), registerFeil('pdl')) }
 }
 
 export function vernetSkjerming(s: SkjermingRegister, v: Vern): SkjermingRegister {
   return {
     erSkjermet: (ident, ctx) =>
-      vernetKall(v, 'skjerming', ident, ctx, (c) => s.erSkjermet(ident, c), erRegisterFeil, registerFeil('skjerming')),
+      vernetKall(v, 'skjerming', ident, ctx, (c) => s.erSkjermet(ident, c), erRegisterFeil('skjerming'), registerFeil('skjerming')),
   }
 }
 
 export function vernetAnsattRegister(a: AnsattRegister, v: Vern): AnsattRegister {
   return {
     hentPersonident: (navident, ctx) =>
-      vernetKall(v, 'nom', navident, ctx, (c) => a.hentPersonident(navident, c), erRegisterFeil, registerFeil('nom')),
+      vernetKall(v, 'nom', navident, ctx, (c) => a.hentPersonident(navident, c), erRegisterFeil('nom'), registerFeil('nom')),
   }
 }
+
+/** A Fiks or fagsystem fault that is the source's own: not one for want of a token. */
+export const erKildesFeil = (e: Error): boolean => e instanceof KildeFeil && !(e.cause instanceof RegisterFeil)
 
 /** Fiks: the case list behind the Fiks breaker. Documents and KommuneInfo concern one
  *  municipality and sit behind that municipality's breaker (in the fetch), so are only shared. */
@@ -207,7 +230,7 @@ export function vernetFiks(f: FiksDigisos, v: Vern): FiksDigisos {
     v.samkjoring.del('fiks', nokkel, ctx, kall, () => kildeFeil('fiks')('fristen gikk ut'))
   return {
     hentSaker: (ident, ctx) =>
-      vernetKall(v, 'fiks', `saker:${ident}`, ctx, (c) => f.hentSaker(ident, c), (e) => e instanceof KildeFeil, kildeFeil('fiks')),
+      vernetKall(v, 'fiks', `saker:${ident}`, ctx, (c) => f.hentSaker(ident, c), erKildesFeil, kildeFeil('fiks')),
     hentDokument: (id, dokument, ctx) => delt(`dokument:${JSON.stringify([id, dokument])}`, ctx, (c) => f.hentDokument(id, dokument, c)),
     hentKommuneInfo: (kommune, ctx) => delt(`kommuneinfo:${kommune}`, ctx, (c) => f.hentKommuneInfo(kommune, c)),
   }

@@ -1,10 +1,12 @@
 // The protection layer on its own: sharing calls in flight, leaving a shared call, breakers.
 import { setTimeout as vent } from 'node:timers/promises'
 import t from 'tap'
-import { Brytere, BryterApen, Samkjoring } from '../../src/sources/vern.js'
+import { Brytere, BryterApen, Samkjoring, vernetPersonRegister, vernetFiks } from '../../src/sources/vern.js'
+import { KildeFeil, RegisterFeil } from '../../src/sources/ports.js'
+import { somKildeFeil } from '../../src/sources/http.js'
 import { hentStonadsopplysninger } from '../../src/oppslag/innhenting.js'
 import type { Tillatelse } from '../../src/access/regler.js'
-import type { FiksDigisos } from '../../src/sources/ports.js'
+import type { FiksDigisos, PersonRegister } from '../../src/sources/ports.js'
 import { TOM_FAGSYSTEMDATA } from '../../src/sources/fagsystem/port.js'
 
 const feil = () => new Error('avbrutt')
@@ -125,4 +127,41 @@ t.test('fan-out across municipalities is bounded', async (t) => {
   )
   t.equal(svar.data.kilder.length, 5)
   t.equal(topp, 2, 'never more than two municipalities at once')
+})
+
+t.test("breaker: what counts is each call's own test, not the test of the call that made the breaker", async (t) => {
+  const b = new Brytere({ feilPaRad: 2, apenMs: 10_000 })
+  const aldri = () => false
+  const alltid = () => true
+  await t.rejects(b.kjor('kommune', '4601', aldri, async () => { throw new Error('fristen, ikke kommunens feil') }))
+  await t.rejects(b.kjor('kommune', '4601', alltid, async () => { throw new Error('kommunen feilet') }))
+  await t.rejects(b.kjor('kommune', '4601', alltid, async () => { throw new Error('kommunen feilet') }))
+  t.equal(b.tilstand('kommune', '4601'), 'apen', 'the later calls counted, whatever the first said')
+
+  await t.rejects(b.kjor('kommune', '5001', alltid, async () => { throw new Error('kommunen feilet') }))
+  await t.rejects(b.kjor('kommune', '5001', aldri, async () => { throw new Error('fristen') }))
+  await t.rejects(b.kjor('kommune', '5001', aldri, async () => { throw new Error('fristen') }))
+  t.equal(b.tilstand('kommune', '5001'), 'lukket', 'and calls that say "not a fault" do not count')
+})
+
+t.test('no token is not a fault of the register or source that needed it', async (t) => {
+  const v = { brytere: new Brytere({ feilPaRad: 2, apenMs: 10_000 }), samkjoring: new Samkjoring() }
+  const utenToken = new RegisterFeil('token', 'UTILGJENGELIG', 'token: nede')
+  const pdl: PersonRegister = { hentPerson: async () => { throw utenToken } }
+  const vernet = vernetPersonRegister(pdl, v)
+  for (let i = 0; i < 4; i++) await t.rejects(vernet.hentPerson('14839010150', { callId: `c${i}` }), RegisterFeil)
+  t.equal(v.brytere.tilstand('pdl'), 'lukket', 'the PDL breaker stays shut while the token service is down')
+
+  const fiks = vernetFiks({
+    hentSaker: async () => { throw somKildeFeil('fiks', utenToken) },
+    hentDokument: async () => null,
+    hentKommuneInfo: async () => { throw new Error('ikke brukt') },
+  } as unknown as FiksDigisos, v)
+  for (let i = 0; i < 4; i++) await t.rejects(fiks.hentSaker('14839010150', { callId: `f${i}` }), KildeFeil)
+  t.equal(v.brytere.tilstand('fiks'), 'lukket', 'nor the Fiks breaker')
+
+  const egenFeil: PersonRegister = { hentPerson: async () => { throw new RegisterFeil('pdl', 'UTILGJENGELIG', 'pdl: nede') } }
+  const vernet2 = vernetPersonRegister(egenFeil, v)
+  for (let i = 0; i < 2; i++) await t.rejects(vernet2.hentPerson('14839010150', { callId: `p${i}` }))
+  t.equal(v.brytere.tilstand('pdl'), 'apen', "PDL's own faults still open it")
 })
