@@ -5,7 +5,8 @@ import { Agent, request, type Dispatcher } from 'undici'
 import type { Tidsavbrudd } from '../config.js'
 import { KildeFeil, RegisterFeil } from './ports.js'
 
-export type HttpFeilArsak = 'NETTVERK' | 'TIDSAVBRUDD' | 'UGYLDIG_JSON'
+/** UGYLDIG_STI: a path we refuse to send (a dot segment from an upstream's id); never retried. */
+export type HttpFeilArsak = 'NETTVERK' | 'TIDSAVBRUDD' | 'UGYLDIG_JSON' | 'UGYLDIG_STI'
 
 export class HttpFeil extends Error {
   constructor(
@@ -51,6 +52,7 @@ export interface RetryValg {
   andel: number
 }
 
+const PUNKTSEGMENT = /(?:^|\/)\.{1,2}(?:\/|$)/
 const JSON_SVAR = { accept: 'application/json' }
 const JSON_INNHOLD = { accept: 'application/json', 'content-type': 'application/json' }
 
@@ -118,7 +120,7 @@ export class HttpKlient {
   sti(path: string, query?: Record<string, string>): string {
     // A dot segment (an id from an upstream such as `..`) would point the call elsewhere with our
     // token: refused, so the call fails instead of going astray.
-    if (/(?:^|\/)\.{1,2}(?:\/|$)/.test(path)) throw new Error('ugyldig sti: punktsegment')
+    if (PUNKTSEGMENT.test(path)) throw this.punktsegment()
     let sti = path === '' ? this.eksaktSti : this.baseSti + (path.startsWith('/') ? path.slice(1) : path)
     if (query) {
       const q = new URLSearchParams(query).toString()
@@ -128,6 +130,11 @@ export class HttpKlient {
   }
 
   async kall(k: Kall): Promise<HttpSvar> {
+    // Refused before any attempt: not a fault to retry.
+    if (PUNKTSEGMENT.test(k.path)) {
+      this.maling?.(this.navn, 'UGYLDIG_STI', 0)
+      throw this.punktsegment()
+    }
     for (let forsok = 1; ; forsok++) {
       const start = performance.now()
       let svar: HttpSvar | null = null
@@ -150,6 +157,10 @@ export class HttpKlient {
       const ventMs = Math.random() * Math.min(this.retry.maksMs, this.retry.grunnMs * 2 ** (forsok - 1))
       await new Promise((ok) => setTimeout(ok, ventMs))
     }
+  }
+
+  private punktsegment(): HttpFeil {
+    return new HttpFeil('UGYLDIG_STI', null, `${this.navn}: ugyldig sti (punktsegment)`)
   }
 
   /** Spends a retry token if the budget has one. */
