@@ -124,13 +124,12 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
   })
   app.decorate('oppslagSesjoner', sesjoner)
   // Expired lookups leave memory within seconds; the shared store's rows are swept less often.
-  let sveipTeller = 0
-  const sveip = setInterval(() => {
-    sesjoner.feiUtlopte()
-    if (++sveipTeller % 6 === 0) {
-      delte?.fei().catch((e: Error) => app.log.warn({ feil: e.message }, 'delt oppslagslager: opprydding feilet'))
-    }
-  }, 5_000).unref()
+  const sveip = setInterval(() => sesjoner.feiUtlopte(), 5_000).unref()
+  const sveipDelte = delte
+    ? setInterval(() => {
+        delte.fei().catch((e: Error) => app.log.warn({ feil: e.message }, 'delt oppslagslager: opprydding feilet'))
+      }, 30_000).unref()
+    : undefined
   // Retention: every replica may run it; a second run finds nothing to delete.
   const retensjon = async () => {
     try {
@@ -160,6 +159,7 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
 
   app.addHook('onClose', async () => {
     clearInterval(sveip)
+    clearInterval(sveipDelte)
     clearInterval(retensjonstimer)
     sesjoner.tom()
     await kilder.lukk()

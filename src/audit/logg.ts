@@ -10,20 +10,16 @@ export function medCef(
   maling?: (sekunder: number, hendelser: number) => void,
 ): AuditStore {
   return {
-    // No async wrapper: one promise per write, the store's own.
-    skriv: (hendelser: AuditHendelse[]) => {
+    // async: a store that throws instead of rejecting still gives a rejected promise.
+    skriv: async (hendelser: AuditHendelse[]) => {
       const start = performance.now()
-      let lagret: Promise<void>
+      await store.skriv(hendelser)
+      maling?.((performance.now() - start) / 1000, hendelser.length)
       try {
-        lagret = store.skriv(hendelser)
-      } catch (e) {
-        // Callers chain .catch on the result: a store that throws must still reject.
-        return Promise.reject(e)
-      }
-      return lagret.then(() => {
-        maling?.((performance.now() - start) / 1000, hendelser.length)
         sink?.send(hendelser.map(tilCef))
-      })
+      } catch {
+        // Committed is committed: the CEF copy never fails the request (the store is the record).
+      }
     },
     klar: () => store.klar(),
     sok: (f) => store.sok(f),

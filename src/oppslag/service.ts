@@ -146,17 +146,13 @@ export class OppslagService {
 
   /** The caller's own live lookup. With a shared store, every use asks it: a lookup ended or
    *  expired on another replica is gone here too, whatever this replica still holds. */
-  private sesjon(s: Saksbehandler, oppslagId: string): OppslagSesjon | Promise<OppslagSesjon> {
-    const lokal = this.avh.sesjoner.hent(oppslagId, s.navident)
-    // One replica: answered from memory, without a promise.
-    if (!this.avh.delte) {
+  private async sesjon(s: Saksbehandler, oppslagId: string): Promise<OppslagSesjon> {
+    const delte = this.avh.delte
+    if (!delte) {
+      const lokal = this.avh.sesjoner.hent(oppslagId, s.navident)
       if (!lokal) throw new Problem('OPPSLAG_UTLOPT')
       return lokal
     }
-    return this.delteSesjon(s, oppslagId, lokal, this.avh.delte)
-  }
-
-  private async delteSesjon(s: Saksbehandler, oppslagId: string, lokal: OppslagSesjon | null, delte: DeltSesjonLager): Promise<OppslagSesjon> {
     let meta
     try {
       meta = await delte.hent(oppslagId)
@@ -168,13 +164,14 @@ export class OppslagService {
       throw new Problem('OPPSLAG_UTLOPT')
     }
     if (meta.tillatelse.navident !== s.navident) throw new Problem('OPPSLAG_UTLOPT')
-    return lokal ?? this.avh.sesjoner.gjenopprett(oppslagId, meta.tillatelse, meta.utloperSenest)
+    // Asked after the store answered: two reads restoring the same lookup at once share one copy
+    // (and with it one fetch).
+    return this.avh.sesjoner.hent(oppslagId, s.navident) ?? this.avh.sesjoner.gjenopprett(oppslagId, meta.tillatelse, meta.utloperSenest)
   }
 
   /** Reads one category, or all (kategori null), of the caller's own lookup. */
   async les(s: Saksbehandler, oppslagId: string, kategori: Kategori | null, callId: string): Promise<Lest> {
-    const funnet = this.sesjon(s, oppslagId)
-    const sesjon = funnet instanceof Promise ? await funnet : funnet
+    const sesjon = await this.sesjon(s, oppslagId)
     const t = sesjon.tillatelse
     const kategorier = kategori ? [kategori] : [...KATEGORIER]
     // The role is checked on every read: a token that lost the group loses the lookup too.
@@ -213,7 +210,8 @@ export class OppslagService {
     )
     // Cached only once a read of it is on record with the sporingsIds that fetched it; only a
     // complete result, so a municipality that was down is asked again on the next read.
-    if (kilde === 'upstream' && kilderKomplette(innhentet.kilder)) this.avh.sesjoner.lagre(sesjon, innhentet)
+    // Readers that shared one fetch store it once.
+    if (kilde === 'upstream' && sesjon.innhentet !== innhentet && kilderKomplette(innhentet.kilder)) this.avh.sesjoner.lagre(sesjon, innhentet)
     return { utloper: this.utloperTid(this.avh.sesjoner.utloper(sesjon)), kompakt: innhentet }
   }
 

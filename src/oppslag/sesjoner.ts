@@ -90,7 +90,7 @@ export class OppslagSesjoner {
   /** The caller's own live session, or null. Another employee's session is indistinguishable
    *  from one that does not exist. */
   hent(oppslagId: string, navident: string): OppslagSesjon | null {
-    // Keyed by the id itself: a read hashes nothing (the hash is only for end announcements).
+    // Keyed by the id itself: no hashing here (the hash is for the shared store and its announcements).
     const sesjon = this.cache.get(oppslagId)
     if (!sesjon || sesjon.tillatelse.navident !== navident) return null
     if (this.na() >= sesjon.utloperSenest) {
@@ -114,7 +114,9 @@ export class OppslagSesjoner {
     // so the byte bound counts the data.
     this.cache.delete(sesjon.oppslagId)
     this.cache.set(sesjon.oppslagId, sesjon, { ttl: Math.max(1, Math.min(this.idleTtlMs, sesjon.utloperSenest - this.na())) })
-    this.idPerHash.set(sesjon.hash, sesjon.oppslagId)
+    // Refused for its size, the session is gone (disposed with reason 'set'): so is its hash.
+    if (this.cache.peek(sesjon.oppslagId) === sesjon) this.idPerHash.set(sesjon.hash, sesjon.oppslagId)
+    else this.idPerHash.delete(sesjon.hash)
   }
 
   avslutt(oppslagId: string): void {

@@ -39,3 +39,10 @@ t.test('a store that fails, by rejecting or by throwing, gives a rejected promis
   t.match(fanget, { message: 'kastet' })
   t.same(linjer, [])
 })
+
+t.test('a CEF copy that fails does not fail a committed write', async (t) => {
+  let lagret = 0
+  const a = medCef(store(async () => { lagret++ }), { send: () => { throw new Error('syslog nede') }, lukk: async () => {} })
+  await t.resolves(a.skriv([hendelse]))
+  t.equal(lagret, 1)
+})

@@ -52,10 +52,13 @@ t.test('max life, idle time and another employee', async (t) => {
   s.feiUtlopte()
   t.equal(s.antall, 1, 'not yet idle')
   na += 2_000
-  t.equal(s.antall, 1, 'an idle session is never served, but still held until swept')
+  t.equal(s.antall, 1, 'an idle session is still held until swept (or asked for)')
   s.feiUtlopte()
   t.equal(s.antall, 0, 'the sweep removes it with its data')
   t.equal(s.bytes, 0)
+  const idle2 = s.opprett(tillatelse())
+  na += 61_000
+  t.equal(s.hent(idle2.oppslagId, idle2.tillatelse.navident), null, 'an idle session is never served')
   const b = s.opprett(tillatelse())
   s.avslutt(b.oppslagId)
   s.lagre(b, data(10))
