@@ -70,7 +70,8 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
     childLoggerFactory: latBarnelogger,
     logController: new LogController({ requestIdLogLabel: 'callId', disableRequestLogging: !config.loggForesporsler }),
     bodyLimit: 16 * 1024,
-    return503OnClosing: true,
+    // Our own 503 while closing (below): Fastify's is plain JSON, outside the error catalogue.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>()
@@ -151,7 +152,12 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
   app.addHook('preClose', async () => {
     stenger = true
   })
-  // A callback hook: no promise per response on the hot path.
+  // Requests that arrive once closing has begun are turned away with a problem+json from the
+  // catalogue, and their connection ends. Callback hooks: no promise per request on the hot path.
+  app.addHook('onRequest', (_request, reply, done) => {
+    if (!stenger) return done()
+    void sendProblem(reply.header('connection', 'close').header('Retry-After', '1'), 'AVSLUTTER')
+  })
   app.addHook('onSend', (_request, reply, payload, done) => {
     if (stenger) reply.header('connection', 'close')
     done(null, payload)

@@ -25,6 +25,7 @@ export const FEILKATALOG = {
   METODE_IKKE_TILLATT: { status: 405, title: 'Metoden er ikke tillatt', detail: 'Metoden er ikke tillatt for ressursen.' },
   FOR_MANGE_FORESPORSLER: { status: 429, title: 'For mange forespørsler', detail: 'For mange forespørsler på kort tid. Vent litt og prøv igjen.' },
   OVERBELASTET: { status: 503, title: 'Overbelastet', detail: 'Tjenesten er overbelastet. Prøv igjen om litt.' },
+  AVSLUTTER: { status: 503, title: 'Avslutter', detail: 'Denne instansen avslutter. Prøv igjen.' },
   REGISTER_UTILGJENGELIG: { status: 503, title: 'Register utilgjengelig', detail: 'Et register som trengs for tilgangsbeslutningen svarer ikke. Prøv igjen.' },
   KILDER_UTILGJENGELIG: { status: 503, title: 'Kilder utilgjengelige', detail: 'Ingen kilde kunne svare. Prøv igjen.' },
   AUDIT_UTILGJENGELIG: { status: 503, title: 'Revisjonslogg utilgjengelig', detail: 'Tilgangen kunne ikke logges, og data gis derfor ikke ut. Prøv igjen.' },

@@ -87,9 +87,12 @@ t.test('SIGTERM under load: in-flight requests finish, the process exits 0, no a
       const callId = `term-${k}-${n++}`
       try {
         const start = await request(`${url}/api/v1/oppslag`, { method: 'POST', headers: { ...headers, 'nav-call-id': callId }, body: JSON.stringify({ personident, henvendelseId: 'H' }) })
-        const body = (await start.body.json()) as { oppslagId?: string; code?: string }
+        // As text first: an answer that is not JSON must be seen, not lost in the catch below.
+        const tekst = await start.body.text()
+        let body: { oppslagId?: string; code?: string } = {}
+        try { body = JSON.parse(tekst) as typeof body } catch { /* recorded below as it is */ }
         if (start.statusCode === 201) mottatt.push(callId)
-        else avvist.push(`${start.statusCode} ${String(start.headers['content-type'])} ${body.code}`)
+        else avvist.push(`${start.statusCode} ${String(start.headers['content-type'])} ${body.code ?? tekst.slice(0, 80)}`)
         if (!body.oppslagId) continue
         const les = `${callId}-les`
         const svar = await request(`${url}/api/v1/oppslag/${body.oppslagId}`, { headers: { ...headers, 'nav-call-id': les } })

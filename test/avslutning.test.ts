@@ -1,0 +1,53 @@
+// Closing: a request that arrives once closing has begun gets a problem+json from the catalogue
+// and its connection ends; the request in flight finishes.
+import { setTimeout as vent } from 'node:timers/promises'
+import t from 'tap'
+import { once } from 'node:events'
+import { connect } from 'node:net'
+import { Client } from 'undici'
+import { buildApp } from '../src/app.js'
+import { SqliteAuditStore } from '../src/audit/sqlite.js'
+import { byggKonfig, DEV_VERDIER, lesMiljo } from '../src/config.js'
+import { startSimulator } from '../src/simulator/index.js'
+
+t.test('closing: in flight finishes; a request begun before closing and finished after is 503 AVSLUTTER problem+json', async (t) => {
+  const sim = await startSimulator({
+    integrasjon: { id: DEV_VERDIER.FIKS_INTEGRASJON_ID, passord: DEV_VERDIER.FIKS_INTEGRASJON_PASSORD },
+    audience: DEV_VERDIER.AZURE_APP_CLIENT_ID,
+    groups: [DEV_VERDIER.GRUPPE_NKS],
+  })
+  t.teardown(() => sim.close())
+  const config = byggKonfig(lesMiljo({ NODE_ENV: 'test', LOG_LEVEL: 'silent', AUDIT_CEF: 'av' }), { ...DEV_VERDIER, ...sim.urls })
+  const app = await buildApp(config, { audit: new SqliteAuditStore(`${t.testdir()}/a.db`) })
+  app.get('/treg', async () => {
+    await vent(300)
+    return { ferdig: true }
+  })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const port = (app.server.address() as { port: number }).port
+  const klient = new Client(`http://127.0.0.1:${port}`)
+  t.teardown(() => klient.close())
+
+  // B: a request begun (its first bytes sent) before closing starts, finished after.
+  const b = connect(port, '127.0.0.1')
+  await once(b, 'connect')
+  let svarB = ''
+  b.on('data', (d: Buffer) => { svarB += d.toString() })
+  const bSlutt = once(b, 'close')
+  b.write('GET /health/live HTTP/1.1\r\nHost: x\r\n')
+  const forst = klient.request({ method: 'GET', path: '/treg' })
+  await vent(50)
+  const lukket = app.close()
+  await vent(20)
+  b.write('\r\n')
+  const a = await forst
+  t.equal(a.statusCode, 200)
+  t.same(await a.body.json(), { ferdig: true }, 'the request in flight finishes')
+  await bSlutt
+  const [hode = '', kropp = ''] = svarB.split('\r\n\r\n')
+  t.match(hode, /^HTTP\/1\.1 503 /)
+  t.match(hode, /content-type: application\/problem\+json/i)
+  t.match(hode, /connection: close/i)
+  t.match(JSON.parse(kropp), { code: 'AVSLUTTER', status: 503 })
+  await lukket
+})
