@@ -8,15 +8,10 @@ import { Client } from 'undici'
 import { buildApp } from '../src/app.js'
 import { SqliteAuditStore } from '../src/audit/sqlite.js'
 import { byggKonfig, DEV_VERDIER, lesMiljo } from '../src/config.js'
-import { startSimulator } from '../src/simulator/index.js'
+import { devSimulator } from './helper.js'
 
 t.test('closing: in flight finishes; a request begun before closing and finished after is 503 AVSLUTTER problem+json', async (t) => {
-  const sim = await startSimulator({
-    integrasjon: { id: DEV_VERDIER.FIKS_INTEGRASJON_ID, passord: DEV_VERDIER.FIKS_INTEGRASJON_PASSORD },
-    audience: DEV_VERDIER.AZURE_APP_CLIENT_ID,
-    groups: [DEV_VERDIER.GRUPPE_NKS],
-  })
-  t.teardown(() => sim.close())
+  const sim = await devSimulator(t)
   const config = byggKonfig(lesMiljo({ NODE_ENV: 'test', LOG_LEVEL: 'silent', AUDIT_CEF: 'av' }), { ...DEV_VERDIER, ...sim.urls })
   const app = await buildApp(config, { audit: new SqliteAuditStore(`${t.testdir()}/a.db`) })
   app.get('/treg', async () => {

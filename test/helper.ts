@@ -46,15 +46,20 @@ export interface Bygget {
   hendelser(): Promise<LagretHendelse[]>
 }
 
+/** The simulator with the service's dev values (Fiks integration, audience, the NKS group),
+ *  closed when the test ends. */
+export async function devSimulator(t: Test): Promise<KjorendeSimulator> {
+  const sim = await startSimulator({
+    integrasjon: { id: DEV_VERDIER.FIKS_INTEGRASJON_ID, passord: DEV_VERDIER.FIKS_INTEGRASJON_PASSORD },
+    audience: DEV_VERDIER.AZURE_APP_CLIENT_ID,
+    groups: [GRUPPER.nks],
+  })
+  t.teardown(() => sim.close())
+  return sim
+}
+
 export async function build(t: Test, valg: BuildValg = {}): Promise<Bygget> {
-  const sim =
-    valg.simulator ??
-    (await startSimulator({
-      integrasjon: { id: DEV_VERDIER.FIKS_INTEGRASJON_ID, passord: DEV_VERDIER.FIKS_INTEGRASJON_PASSORD },
-      audience: DEV_VERDIER.AZURE_APP_CLIENT_ID,
-      groups: [GRUPPER.nks],
-    }))
-  if (!valg.simulator) t.teardown(() => sim.close())
+  const sim = valg.simulator ?? (await devSimulator(t))
   const dir = t.testdir()
   // Upstream URLs given by a test replace the simulator's (all or none must be in the environment).
   const miljo = Object.fromEntries(Object.entries(valg.miljo ?? {}).filter(([k]) => !(UPSTREAM_VARIABLER as readonly string[]).includes(k)))

@@ -5,18 +5,14 @@ import t from 'tap'
 import { buildApp } from '../src/app.js'
 import { SqliteAuditStore } from '../src/audit/sqlite.js'
 import { byggKonfig, DEV_VERDIER, lesMiljo } from '../src/config.js'
-import { standardDatasett, startSimulator } from '../src/simulator/index.js'
+import { standardDatasett } from '../src/simulator/index.js'
 import { request } from 'undici'
+import { devSimulator } from './helper.js'
 
 t.test('nothing personal reaches a log line', async (t) => {
   const linjer: string[] = []
   const strom = new Writable({ write: (c, _e, cb) => { linjer.push(String(c)); cb() } })
-  const sim = await startSimulator({
-    integrasjon: { id: DEV_VERDIER.FIKS_INTEGRASJON_ID, passord: DEV_VERDIER.FIKS_INTEGRASJON_PASSORD },
-    audience: DEV_VERDIER.AZURE_APP_CLIENT_ID,
-    groups: [DEV_VERDIER.GRUPPE_NKS],
-  })
-  t.teardown(() => sim.close())
+  const sim = await devSimulator(t)
   const dir = t.testdir()
   const config = byggKonfig(lesMiljo({ NODE_ENV: 'test', LOG_LEVEL: 'trace', LOGG_FORESPORSLER: 'ja', UPSTREAM_TIDSAVBRUDD_MS: '300' }), { ...DEV_VERDIER, ...sim.urls })
   const app = await buildApp(config, { audit: new SqliteAuditStore(`${dir}/a.db`), logStrom: strom })
@@ -66,12 +62,7 @@ t.test('nothing personal reaches a log line', async (t) => {
 })
 
 t.test('request lines only when asked for (LOGG_FORESPORSLER); an unexpected error is logged either way', async (t) => {
-  const sim = await startSimulator({
-    integrasjon: { id: DEV_VERDIER.FIKS_INTEGRASJON_ID, passord: DEV_VERDIER.FIKS_INTEGRASJON_PASSORD },
-    audience: DEV_VERDIER.AZURE_APP_CLIENT_ID,
-    groups: [DEV_VERDIER.GRUPPE_NKS],
-  })
-  t.teardown(() => sim.close())
+  const sim = await devSimulator(t)
   for (const [verdi, forventet] of [[undefined, 0], ['ja', 2]] as const) {
     const linjer: string[] = []
     const strom = new Writable({ write: (c, _e, cb) => { linjer.push(String(c)); cb() } })

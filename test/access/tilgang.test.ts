@@ -6,7 +6,7 @@ import fc from 'fast-check'
 import t from 'tap'
 import { request } from 'undici'
 import { KATEGORIER } from '../../src/domain/model.js'
-import { build, GRUPPER } from '../helper.js'
+import { build, GRUPPER, devSimulator } from '../helper.js'
 
 const ALLE_GRUPPER: string[] = Object.values(GRUPPER)
 
@@ -147,15 +147,8 @@ t.test('token attacks: each 401 and no data', async (t) => {
 })
 
 t.test('JWKS: a rotated key is fetched on its first token; a stream of unknown kids is not', async (t) => {
-  const { startSimulator } = await import('../../src/simulator/index.js')
-  const { DEV_VERDIER } = await import('../../src/config.js')
   const { createServer } = await import('node:http')
-  const sim = await startSimulator({
-    integrasjon: { id: DEV_VERDIER.FIKS_INTEGRASJON_ID, passord: DEV_VERDIER.FIKS_INTEGRASJON_PASSORD },
-    audience: DEV_VERDIER.AZURE_APP_CLIENT_ID,
-    groups: [GRUPPER.nks],
-  })
-  t.teardown(() => sim.close())
+  const sim = await devSimulator(t)
   // A counting proxy in front of the issuer's JWKS.
   let hentinger = 0
   const proxy = createServer((_req, res) => {

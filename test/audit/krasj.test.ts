@@ -5,17 +5,13 @@ import { request } from 'undici'
 import { SqliteAuditStore } from '../../src/audit/sqlite.js'
 import { verifiserKjede } from '../../src/audit/verifiser.js'
 import { DEV_VERDIER } from '../../src/config.js'
-import { personMedTag, startSimulator } from '../../src/simulator/index.js'
+import { personMedTag } from '../../src/simulator/index.js'
 import { startTjeneste } from '../prosess.js'
+import { devSimulator } from '../helper.js'
 
 /** A simulator, an audit file in the test's directory, and the service's environment. */
 async function oppsett(t: Test) {
-  const sim = await startSimulator({
-    integrasjon: { id: DEV_VERDIER.FIKS_INTEGRASJON_ID, passord: DEV_VERDIER.FIKS_INTEGRASJON_PASSORD },
-    audience: DEV_VERDIER.AZURE_APP_CLIENT_ID,
-    groups: [DEV_VERDIER.GRUPPE_NKS],
-  })
-  t.teardown(() => sim.close())
+  const sim = await devSimulator(t)
   const db = `${t.testdir()}/audit.db`
   const env = {
     ...DEV_VERDIER, ...sim.urls,

@@ -6,19 +6,15 @@ import t from 'tap'
 import { request } from 'undici'
 import { DEV_VERDIER } from '../../src/config.js'
 import { oppslagHash } from '../../src/oppslag/delte.js'
-import { personMedTag, startSimulator } from '../../src/simulator/index.js'
+import { personMedTag } from '../../src/simulator/index.js'
 import { krevPostgres, medSkjema, PG_URL } from '../postgres.js'
 import { startTjeneste } from '../prosess.js'
+import { devSimulator } from '../helper.js'
 
 if (await krevPostgres(t)) {
   t.test('a lookup started on one replica is read, and ended, on the other', async (t) => {
     const { skjema, ra } = await medSkjema(t)
-    const sim = await startSimulator({
-      integrasjon: { id: DEV_VERDIER.FIKS_INTEGRASJON_ID, passord: DEV_VERDIER.FIKS_INTEGRASJON_PASSORD },
-      audience: DEV_VERDIER.AZURE_APP_CLIENT_ID,
-      groups: [DEV_VERDIER.GRUPPE_NKS],
-    })
-    t.teardown(() => sim.close())
+    const sim = await devSimulator(t)
     const pg = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=${skjema}`
     const env = {
       ...DEV_VERDIER, ...sim.urls,
