@@ -59,6 +59,7 @@ const SoknadPersonalia = z.object({
   innsendingstidspunkt: z.unknown().optional(),
   data: z.object({
     personalia: z.object({
+      personIdentifikator: z.unknown().optional(),
       kontonummer: z.unknown().optional(),
       folkeregistrertAdresse: z.unknown().optional(),
       oppholdsadresse: z.unknown().optional(),
@@ -73,18 +74,32 @@ const ADRESSEFELT = [
   ['postadresse', 'POST'],
 ] as const
 
-function personalia(soknadJson: unknown) {
+type Personalia = z.infer<typeof SoknadPersonalia>
+
+function personalia(soknadJson: unknown): Personalia | null {
   const r = SoknadPersonalia.safeParse(soknadJson)
   return r.success ? r.data : null
 }
 
-const SoknadPerson = z.object({ data: z.object({ personalia: z.object({ personIdentifikator: z.object({ verdi: z.string() }) }) }) })
+const PersonIdentifikator = z.object({ verdi: z.string() })
+
+function gjelder(p: Personalia | null, personident: string): p is Personalia {
+  const id = PersonIdentifikator.safeParse(p?.data.personalia.personIdentifikator)
+  return id.success && id.data.verdi === personident
+}
 
 /** Whether soknad.json names this person. Its account and addresses are used only then: a
  *  document that names someone else, or no one, is never attributed to the person. */
 export function soknadGjelder(soknadJson: unknown, personident: string): boolean {
-  const r = SoknadPerson.safeParse(soknadJson)
-  return r.success && r.data.data.personalia.personIdentifikator.verdi === personident
+  return gjelder(personalia(soknadJson), personident)
+}
+
+/** The account and addresses of a soknad.json that names this person (parsed once); nothing
+ *  from one that names someone else or no one. */
+export function fraSoknad(soknadJson: unknown, personident: string, opphav: Opphav, sendt?: string | null): { kontoer: Konto[]; adresser: Adresse[] } {
+  const p = personalia(soknadJson)
+  if (!gjelder(p, personident)) return { kontoer: [], adresser: [] }
+  return { kontoer: kontoer(p, opphav, sendt), adresser: adresser(p, opphav) }
 }
 
 /**
@@ -94,7 +109,16 @@ export function soknadGjelder(soknadJson: unknown, personident: string): boolean
  */
 export function kontoerFraSoknad(soknadJson: unknown, opphav: Opphav, sendt?: string | null): Konto[] {
   const p = personalia(soknadJson)
-  if (!p) return []
+  return p ? kontoer(p, opphav, sendt) : []
+}
+
+/** Folkeregistrert, opphold and post addresses as given in the application. */
+export function adresserFraSoknad(soknadJson: unknown, opphav: Opphav): Adresse[] {
+  const p = personalia(soknadJson)
+  return p ? adresser(p, opphav) : []
+}
+
+function kontoer(p: Personalia, opphav: Opphav, sendt?: string | null): Konto[] {
   const konto = Kontonummer.safeParse(p.data.personalia.kontonummer)
   if (!konto.success || konto.data.kilde === 'utdatert' || konto.data.harIkkeKonto === true) return []
   // Tolerate the spacing people write account numbers with; anything else is not shown.
@@ -111,19 +135,16 @@ export function kontoerFraSoknad(soknadJson: unknown, opphav: Opphav, sendt?: st
   ]
 }
 
-/** Folkeregistrert, opphold and post addresses as given in the application. */
-export function adresserFraSoknad(soknadJson: unknown, opphav: Opphav): Adresse[] {
-  const p = personalia(soknadJson)
-  if (!p) return []
-  const adresser: Adresse[] = []
+function adresser(p: Personalia, opphav: Opphav): Adresse[] {
+  const funnet: Adresse[] = []
   for (const [felt, type] of ADRESSEFELT) {
     const a = SoknadAdresse.safeParse(p.data.personalia[felt])
     if (!a.success || a.data.kilde === 'utdatert') continue
     const formatert = formaterAdresse(a.data)
     if (formatert.adresselinjer.length === 0 && formatert.postnummer === null) continue
-    adresser.push({ type, ...formatert, opphav })
+    funnet.push({ type, ...formatert, opphav })
   }
-  return adresser
+  return funnet
 }
 
 function rens(s: string | undefined): string | null {

@@ -6,7 +6,7 @@ import type { Tillatelse } from '../access/regler.js'
 import { erForGammel, foldDigisosSak, tilhorerPerson } from '../domain/digisos/fold.js'
 import type { Adresse, Kilde, KildeStatus, Konto, Soknad, Stonadsopplysninger, Tilbakeholdt } from '../domain/model.js'
 import { skjermAdresser } from '../domain/redaction.js'
-import { adresserFraSoknad, kontoerFraSoknad, kontoerFraUtbetalinger, soknadGjelder } from '../domain/soknad.js'
+import { fraSoknad, kontoerFraUtbetalinger } from '../domain/soknad.js'
 import pLimit from 'p-limit'
 import type { Fagsystem, FagsystemData } from '../sources/fagsystem/port.js'
 import { BryterApen, erKildesFeil, type Brytere } from '../sources/vern.js'
@@ -160,11 +160,11 @@ async function hentSak(sak: DigisosSak, personident: string, avh: InnhentingAvhe
   if (statistikk.ukjentType > 0) avh.statistikk?.('ukjent_hendelsestype', statistikk.ukjentType)
   if (statistikk.ugyldige > 0) avh.statistikk?.('ugyldig_hendelse', statistikk.ugyldige)
   const opphav = { kommunenummer: sak.kommunenummer, system: 'DIGISOS' as const, fiksDigisosId: sak.fiksDigisosId }
-  const egen = soknadGjelder(soknadJson, personident) ? soknadJson : null
+  const fraDokumentet = fraSoknad(soknadJson, personident, opphav, soknad.sendt)
   return {
     soknad,
-    kontoer: [...kontoerFraSoknad(egen, opphav, soknad.sendt), ...kontoerFraUtbetalinger(soknad.utbetalinger, opphav)],
-    adresser: adresserFraSoknad(egen, opphav),
+    kontoer: [...fraDokumentet.kontoer, ...kontoerFraUtbetalinger(soknad.utbetalinger, opphav)],
+    adresser: fraDokumentet.adresser,
   }
 }
 

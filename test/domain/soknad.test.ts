@@ -200,3 +200,21 @@ t.test('soknad.json is attributed only to the person it names', async (t) => {
   t.equal(soknadGjelder(null, PERSON), false)
   t.equal(soknadGjelder(med(12), PERSON), false)
 })
+
+t.test('fraSoknad: account and addresses from one parse, only when the document names the person', async (t) => {
+  const { fraSoknad } = await import('../../src/domain/soknad.js')
+  const { PERSON, ANNEN_PERSON } = await import('./hjelpere.js')
+  const dokument = (verdi: string) => ({
+    innsendingstidspunkt: '2026-01-02T10:00:00.000Z',
+    data: { personalia: {
+      personIdentifikator: { verdi },
+      kontonummer: { kilde: 'bruker', verdi: KONTO.egen1 },
+      oppholdsadresse: { kilde: 'bruker', type: 'gateadresse', gatenavn: 'Testveien', husnummer: '1', postnummer: '0557', poststed: 'OSLO' },
+    } },
+  })
+  const egen = fraSoknad(dokument(PERSON), PERSON, opphav)
+  t.same(egen.kontoer.map((k) => k.kontonummer), [KONTO.egen1])
+  t.equal(egen.adresser.length, 1)
+  t.same(fraSoknad(dokument(ANNEN_PERSON), PERSON, opphav), { kontoer: [], adresser: [] }, 'someone else: nothing')
+  t.same(fraSoknad(null, PERSON, opphav), { kontoer: [], adresser: [] })
+})
