@@ -1,6 +1,7 @@
 // PostgreSQL as both the audit store and the shared session store use it: one reading of a
 // `postgres://…[?schema=name]` spec, one rule for schema names (they are spliced into SQL), and
 // pools that survive dropped connections.
+import { createHash } from 'node:crypto'
 import pg from 'pg'
 
 /** `?schema=<name>` picks the schema; the driver must not see it. */
@@ -31,4 +32,33 @@ export function lagPool(url: string, valg: { navn: string; instans?: string | un
     klient.on('error', () => {})
   })
   return pool
+}
+
+/** A 64-bit advisory-lock key per purpose and schema: replicas on one schema share it, test
+ *  schemas do not. */
+export function lasNokkel(formal: string, skjema: string): string {
+  return createHash('sha256').update(`stonadsoppslag.${formal}.${skjema}`).digest().readBigInt64BE(0).toString()
+}
+
+/** Sets a schema up once however many replicas start together: under an advisory lock, creates
+ *  the schema if it is missing, then runs `arbeid` on the same connection; the lock is released
+ *  whatever happens, and a connection that failed is not handed back for reuse. */
+export async function settOppSkjema(pool: pg.Pool, formal: string, skjema: string, arbeid: (klient: pg.PoolClient) => Promise<void>): Promise<void> {
+  const klient = await pool.connect()
+  const las = lasNokkel(`${formal}.migrering`, skjema)
+  try {
+    await klient.query('SELECT pg_advisory_lock($1::bigint)', [las])
+    try {
+      // CREATE SCHEMA IF NOT EXISTS checks the database CREATE privilege even when the schema exists.
+      const finnes = await klient.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [skjema])
+      if (finnes.rowCount === 0) await klient.query(`CREATE SCHEMA "${skjema}"`)
+      await arbeid(klient)
+    } finally {
+      await klient.query('SELECT pg_advisory_unlock($1::bigint)', [las]).catch(() => {})
+    }
+    klient.release()
+  } catch (e) {
+    klient.release(e as Error)
+    throw e
+  }
 }

@@ -2,9 +2,8 @@
 // store: group commit, one hash chain, append-only enforced by the database, retention only through
 // slettFor. Chain appends are serialized across processes by a transaction-scoped advisory lock,
 // and the last hash is read inside that lock, so replicas never fork the chain.
-import { createHash } from 'node:crypto'
 import type pg from 'pg'
-import { gyldigSkjema, lagPool } from '../postgres.js'
+import { gyldigSkjema, lagPool, lasNokkel, settOppSkjema } from '../postgres.js'
 import {
   AuditFeil, GENESIS_HASH, kjedeHash,
   type AuditFilter, type AuditHendelse, type AuditStore, type LagretHendelse, type Sjekkpunkt,
@@ -82,11 +81,6 @@ function migreringer(s: string): string[] {
   ]
 }
 
-/** A 64-bit advisory-lock key per purpose and schema: replicas on one schema share it, test schemas do not. */
-function lasNokkel(formal: string, skjema: string): string {
-  return createHash('sha256').update(`stonadsoppslag.audit.${formal}.${skjema}`).digest().readBigInt64BE(0).toString()
-}
-
 export class PostgresAuditStore implements AuditStore {
   private ko: Ventende[] = []
   private iGang: Promise<void> | null = null
@@ -99,7 +93,7 @@ export class PostgresAuditStore implements AuditStore {
   private constructor(private readonly pool: pg.Pool, skjema: string) {
     this.s = `"${skjema}"`
     this.h = `${this.s}.audit_hendelse`
-    this.kjedelas = lasNokkel('kjede', skjema)
+    this.kjedelas = lasNokkel('audit.kjede', skjema)
   }
 
   /** Connects and brings the schema up to date (under an advisory lock: replicas may start together). */
@@ -124,37 +118,23 @@ export class PostgresAuditStore implements AuditStore {
   }
 
   private async migrer(skjema: string): Promise<void> {
-    const klient = await this.pool.connect()
-    const las = lasNokkel('migrering', skjema)
-    try {
-      await klient.query('SELECT pg_advisory_lock($1::bigint)', [las])
-      try {
-        // CREATE SCHEMA IF NOT EXISTS checks the database CREATE privilege even when the schema exists.
-        const finnes = await klient.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [skjema])
-        if (finnes.rowCount === 0) await klient.query(`CREATE SCHEMA ${this.s}`)
-        await klient.query(`CREATE TABLE IF NOT EXISTS ${this.s}.schema_versjon (versjon INTEGER PRIMARY KEY, tid TIMESTAMPTZ NOT NULL DEFAULT now())`)
-        const { rows } = await klient.query<{ v: number | null }>(`SELECT MAX(versjon) AS v FROM ${this.s}.schema_versjon`)
-        const naVersjon = rows[0]?.v ?? 0
-        const alle = migreringer(this.s)
-        for (let i = naVersjon; i < alle.length; i++) {
-          await klient.query('BEGIN')
-          try {
-            await klient.query(alle[i] as string)
-            await klient.query(`INSERT INTO ${this.s}.schema_versjon (versjon) VALUES ($1)`, [i + 1])
-            await klient.query('COMMIT')
-          } catch (e) {
-            await klient.query('ROLLBACK').catch(() => {})
-            throw e
-          }
+    await settOppSkjema(this.pool, 'audit', skjema, async (klient) => {
+      await klient.query(`CREATE TABLE IF NOT EXISTS ${this.s}.schema_versjon (versjon INTEGER PRIMARY KEY, tid TIMESTAMPTZ NOT NULL DEFAULT now())`)
+      const { rows } = await klient.query<{ v: number | null }>(`SELECT MAX(versjon) AS v FROM ${this.s}.schema_versjon`)
+      const naVersjon = rows[0]?.v ?? 0
+      const alle = migreringer(this.s)
+      for (let i = naVersjon; i < alle.length; i++) {
+        await klient.query('BEGIN')
+        try {
+          await klient.query(alle[i] as string)
+          await klient.query(`INSERT INTO ${this.s}.schema_versjon (versjon) VALUES ($1)`, [i + 1])
+          await klient.query('COMMIT')
+        } catch (e) {
+          await klient.query('ROLLBACK').catch(() => {})
+          throw e
         }
-      } finally {
-        await klient.query('SELECT pg_advisory_unlock($1::bigint)', [las]).catch(() => {})
       }
-      klient.release()
-    } catch (e) {
-      klient.release(e as Error)
-      throw e
-    }
+    })
   }
 
   skriv(hendelser: AuditHendelse[]): Promise<void> {

@@ -6,7 +6,7 @@
 // does not give anyone a usable lookup.
 import pg from 'pg'
 import type { Tillatelse } from '../access/regler.js'
-import { delSkjema, gyldigSkjema, lagPool } from '../postgres.js'
+import { delSkjema, gyldigSkjema, lagPool, settOppSkjema } from '../postgres.js'
 import { oppslagHash } from './sesjoner.js'
 
 export interface SesjonMetadata {
@@ -80,11 +80,7 @@ export class PostgresSesjonLager implements DeltSesjonLager {
   }
 
   private async migrer(): Promise<void> {
-    const klient = await this.pool.connect()
-    try {
-      // Replicas starting together: one creates, the others wait.
-      await klient.query('SELECT pg_advisory_lock(hashtext($1))', [`stonadsoppslag-sesjon ${this.s}`])
-      await klient.query(`CREATE SCHEMA IF NOT EXISTS ${this.s}`)
+    await settOppSkjema(this.pool, 'sesjon', this.valg.skjema ?? 'public', async (klient) => {
       await klient.query(`CREATE TABLE IF NOT EXISTS ${this.s}.oppslag_sesjon (
         id_hash TEXT PRIMARY KEY,
         navident TEXT NOT NULL,
@@ -92,10 +88,7 @@ export class PostgresSesjonLager implements DeltSesjonLager {
         utloper_senest BIGINT NOT NULL,
         sist_brukt BIGINT NOT NULL
       )`)
-      await klient.query('SELECT pg_advisory_unlock(hashtext($1))', [`stonadsoppslag-sesjon ${this.s}`])
-    } finally {
-      klient.release()
-    }
+    })
   }
 
   async opprett(oppslagId: string, tillatelse: Tillatelse, utloperSenest: number): Promise<void> {
