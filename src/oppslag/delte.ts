@@ -17,9 +17,10 @@ export interface SesjonMetadata {
 /** The port the lookup service uses; PostgreSQL below. */
 export interface DeltSesjonLager {
   opprett(oppslagId: string, tillatelse: Tillatelse, utloperSenest: number): Promise<void>
-  /** The lookup if it still lives (not ended, not idle past `idleMs`, not past its max life);
-   *  marks it used. */
-  hent(oppslagId: string): Promise<SesjonMetadata | null>
+  /** The lookup if it still lives (not ended, not idle past `idleMs`, not past its max life) and
+   *  is this employee's; marks it used. Another employee's is as if it did not exist, and is not
+   *  kept alive by the attempt. */
+  hent(oppslagId: string, navident: string): Promise<SesjonMetadata | null>
   avslutt(oppslagId: string): Promise<void>
   /** `avsluttet(hash)` for every lookup any replica ends; `tapt()` when announcements may have
    *  been missed (the listening connection dropped). */
@@ -98,13 +99,13 @@ export class PostgresSesjonLager implements DeltSesjonLager {
     )
   }
 
-  async hent(oppslagId: string): Promise<SesjonMetadata | null> {
+  async hent(oppslagId: string, navident: string): Promise<SesjonMetadata | null> {
     const na = this.na()
     const hash = oppslagHash(oppslagId)
     const { rows } = await this.pool.query<{ tillatelse: Tillatelse; utloper_senest: string; sist_brukt: string }>(
       `SELECT tillatelse, utloper_senest, sist_brukt FROM ${this.s}.oppslag_sesjon
-        WHERE id_hash = $1 AND utloper_senest > $2 AND sist_brukt > $3`,
-      [hash, na, na - this.valg.idleMs],
+        WHERE id_hash = $1 AND navident = $4 AND utloper_senest > $2 AND sist_brukt > $3`,
+      [hash, na, na - this.valg.idleMs, navident],
     )
     const rad = rows[0]
     if (!rad) return null

@@ -155,15 +155,15 @@ export class OppslagService {
     }
     let meta
     try {
-      meta = await delte.hent(oppslagId)
+      meta = await delte.hent(oppslagId, s.navident)
     } catch (e) {
       throw new Problem('OPPSLAG_LAGER_UTILGJENGELIG', e)
     }
     if (!meta) {
-      this.avh.sesjoner.avslutt(oppslagId)
+      // Gone (or never this employee's): drop only a copy that was this employee's.
+      if (this.avh.sesjoner.hent(oppslagId, s.navident)) this.avh.sesjoner.avslutt(oppslagId)
       throw new Problem('OPPSLAG_UTLOPT')
     }
-    if (meta.tillatelse.navident !== s.navident) throw new Problem('OPPSLAG_UTLOPT')
     // Asked after the store answered: two reads restoring the same lookup at once share one copy
     // (and with it one fetch).
     return this.avh.sesjoner.hent(oppslagId, s.navident) ?? this.avh.sesjoner.gjenopprett(oppslagId, meta.tillatelse, meta.utloperSenest)

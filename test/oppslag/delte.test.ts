@@ -28,24 +28,26 @@ if (await krevPostgres(t)) {
 
     await a.opprett('id-1', tillatelse, na + 3_600_000)
     await a.opprett('id-2', tillatelse, na + 3_600_000)
-    t.same(await b.hent('id-1'), { tillatelse, utloperSenest: na + 3_600_000 })
-    t.equal(await b.hent('finnes-ikke'), null)
+    t.same(await b.hent('id-1', tillatelse.navident), { tillatelse, utloperSenest: na + 3_600_000 })
+    t.equal(await b.hent('finnes-ikke', tillatelse.navident), null)
 
     // Read after 50 s: still alive, and touched, so it lives another idle period.
     na += 50_000
-    t.ok(await b.hent('id-1'))
+    t.ok(await b.hent('id-1', tillatelse.navident))
+    // Another employee gets nothing, and does not keep the lookup alive (id-2 goes idle below).
+    t.equal(await b.hent('id-2', 'Z990012'), null, 'another employee gets nothing')
     na += 50_000
-    t.ok(await a.hent('id-1'), 'touched by the read before')
-    t.equal(await a.hent('id-2'), null, 'idle past 60 s')
+    t.ok(await a.hent('id-1', tillatelse.navident), 'touched by the read before')
+    t.equal(await a.hent('id-2', tillatelse.navident), null, 'idle past 60 s')
     t.equal(await a.fei(), 1, 'the sweep removes the idle one')
 
     await a.avslutt('id-1')
-    t.equal(await b.hent('id-1'), null)
+    t.equal(await b.hent('id-1', tillatelse.navident), null)
     t.ok(await vente(() => hort.includes(oppslagHash('id-1'))), 'the end is announced with the hash, not the id')
 
     await a.opprett('id-3', tillatelse, na + 1000)
     na += 1000
-    t.equal(await a.hent('id-3'), null, 'past its maximum life')
+    t.equal(await a.hent('id-3', tillatelse.navident), null, 'past its maximum life')
     t.ok(await a.klar())
     const { rows } = await ra.query(`SELECT id_hash FROM "${skjema}".oppslag_sesjon`)
     t.same(rows, [{ id_hash: oppslagHash('id-3') }])
