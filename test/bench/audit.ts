@@ -1,5 +1,5 @@
 // Audit store throughput (`npm run bench:audit`): events durably committed per second on each
-// store with 1, 16 and 128 concurrent writers, each writer awaiting its own commit before the next
+// store with 1, 16, 50 and 128 concurrent writers, each writer awaiting its own commit before the next
 // (as a request does), the average group-commit batch that results, and the CPU time per event
 // (all threads of this process; for PostgreSQL the server's own work is not in it).
 import { mkdtempSync } from 'node:fs'
@@ -10,9 +10,10 @@ import pg from 'pg'
 import type { AuditHendelse, AuditStore } from '../../src/audit/port.js'
 import { PostgresAuditStore } from '../../src/audit/postgres.js'
 import { SqliteAuditStore } from '../../src/audit/sqlite.js'
+import { PG_URL } from '../postgres.js'
 
 const SEKUNDER = Number(process.env['BENCH_SEKUNDER'] ?? 5)
-const POSTGRES = process.env['BENCH_POSTGRES'] ?? 'postgres://postgres@127.0.0.1:5432/test'
+const POSTGRES = process.env['BENCH_POSTGRES'] ?? PG_URL
 
 const hendelse = (n: number): AuditHendelse => ({
   tid: new Date().toISOString(), navident: 'Z990009', handling: 'LES', kategori: 'konto', personident: '14839010150',

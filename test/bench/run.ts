@@ -23,6 +23,7 @@ import { performance } from 'node:perf_hooks'
 import autocannon from 'autocannon'
 import { Pool } from 'undici'
 import { DEV_VERDIER } from '../../src/config.js'
+import { PG_URL } from '../postgres.js'
 import { randomUUID } from 'node:crypto'
 import { personMedTag, standardDatasett, lastDatasett } from '../../src/simulator/index.js'
 import { nesteSyntetiskeIdent } from '../../src/simulator/syntetisk.js'
@@ -32,7 +33,7 @@ const SEKUNDER = Number(process.env['BENCH_SEKUNDER'] ?? 10)
 const OPPVARMING = Number(process.env['BENCH_OPPVARMING'] ?? 3)
 const RUNDER = Math.max(1, Number(process.env['BENCH_RUNDER'] ?? 3))
 const PERSONER = Math.max(1, Number(process.env['BENCH_PERSONER'] ?? 200))
-const POSTGRES = process.env['BENCH_POSTGRES'] ?? 'postgres://postgres@127.0.0.1:5432/test'
+const POSTGRES = process.env['BENCH_POSTGRES'] ?? PG_URL
 const VALGTE = process.env['BENCH_SCENARIER']?.split(',')
 const skal = (navn: string) => !VALGTE || VALGTE.includes(navn)
 /** `npm start` (`node <flags> <file>`), the same as the Dockerfile's CMD: scenario 5 starts that

@@ -65,7 +65,7 @@ export const DokumentasjonEtterspurtHendelse = z.object({
 export const ForelopigSvarHendelse = z.object({ type: z.literal('forelopigSvar') })
 
 /** Known events that carry nothing we show (NAV-loven § 16 limits what may be disclosed). */
-export const IKKE_VIST = ['vilkar', 'dokumentasjonkrav', 'rammevedtak'] as const
+const IKKE_VIST = ['vilkar', 'dokumentasjonkrav', 'rammevedtak'] as const
 
 export const Hendelse = z.discriminatedUnion('type', [
   SoknadsStatusHendelse,
