@@ -107,6 +107,9 @@ export const MiljoSkjema = z
         }
         return per
       }),
+    /** How long a municipality's KommuneInfo (its Digisos settings, harNksTilgang among them) is
+     *  reused before Fiks is asked again; 0 asks on every lookup. */
+    KOMMUNEINFO_CACHE_S: heltall(60, 0),
     OPPSLAG_FRIST_MS: heltall(3000),
     /** The access decision's register calls (PDL, skjerming, NOM) answer within this, retries included. */
     TILGANG_FRIST_MS: heltall(2000),
@@ -161,6 +164,8 @@ export interface Config {
   oppslag: { idleTtlS: number; maxTtlS: number; maksAntall: number; maksBytes: number; sakMaksAlderManeder: number }
   tidsavbrudd: Record<UpstreamNavn, Tidsavbrudd>
   upstreamMaksTilkoblinger: number
+  /** KommuneInfo reused for this long (0: asked on every lookup). */
+  kommuneInfoCacheMs: number
   /** A lookup's fetch answers within this; what has not answered by then is UTILGJENGELIG. */
   oppslagFristMs: number
   tilgangFristMs: number
@@ -247,6 +252,7 @@ export function byggKonfig(m: Miljo, fyll: Partial<Record<keyof Miljo, string>> 
       ]),
     ) as Record<UpstreamNavn, Tidsavbrudd>,
     upstreamMaksTilkoblinger: m.UPSTREAM_MAKS_TILKOBLINGER,
+    kommuneInfoCacheMs: m.KOMMUNEINFO_CACHE_S * 1000,
     oppslagFristMs: m.OPPSLAG_FRIST_MS,
     tilgangFristMs: m.TILGANG_FRIST_MS,
     maksSamtidigeKommuner: m.OPPSLAG_MAKS_SAMTIDIGE_KOMMUNER,

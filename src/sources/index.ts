@@ -4,6 +4,7 @@ import type { Fagsystem } from './fagsystem/port.js'
 import { FiksIoFagsystem } from './fagsystem/fiks-io.js'
 import { FiksDigisosKlient } from './fiks-digisos.js'
 import { HttpKlient } from './http.js'
+import { medKommuneInfoCache } from './kommuneinfo.js'
 import type { AnsattRegister, FiksDigisos, PersonRegister, SkjermingRegister } from './ports.js'
 import { NomAnsattRegister, PdlPersonRegister, SkjermingPip } from './registre.js'
 import { TexasTokenKilde } from './texas.js'
@@ -64,7 +65,8 @@ export function byggKilder(config: Config, maling?: KildeMalinger): Kilder {
     personer: vernetPersonRegister(new PdlPersonRegister(klienter.pdl, tokens, pdl), vern),
     skjerming: vernetSkjerming(new SkjermingPip(klienter.skjerming, tokens, config.skjerming.scope), vern),
     ansatte: vernetAnsattRegister(new NomAnsattRegister(klienter.nom, tokens, config.nom.scope), vern),
-    fiks: vernetFiks(new FiksDigisosKlient(klienter.fiks, tokens, fiks), vern),
+    // The cache outside the sharing: a fresh KommuneInfo needs neither a call nor a shared one.
+    fiks: medKommuneInfoCache(vernetFiks(new FiksDigisosKlient(klienter.fiks, tokens, fiks), vern), { ttlMs: config.kommuneInfoCacheMs }),
     fagsystem: vernetFagsystem(new FiksIoFagsystem(klienter.fiksIo, tokens, Math.ceil(config.tidsavbrudd['fiks-io'].hodeMs / 1000)), vern),
     brytere: vern.brytere,
     personregisterNar: () => klienter.pdl.nar(),

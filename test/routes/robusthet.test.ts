@@ -20,7 +20,8 @@ async function bryterMaling(b: Bygget, upstream: string, kommunenummer = ''): Pr
 }
 
 t.test('a municipality that keeps failing: its breaker opens, it is not asked, then a probe closes it', async (t) => {
-  const b = await build(t, { miljo: { BRYTER_FEIL_PA_RAD: '3', BRYTER_APEN_MS: '700' } })
+  // KommuneInfo asked on every lookup: each lookup then calls Bergen, as the counts below assume.
+  const b = await build(t, { miljo: { BRYTER_FEIL_PA_RAD: '3', BRYTER_APEN_MS: '700', KOMMUNEINFO_CACHE_S: '0' } })
   const bergen = () => b.sim.styring.kall().perKommune['4601'] ?? {}
   const kallTilBergen = () => Object.values(bergen()).reduce((a, n) => a + (n ?? 0), 0)
   b.sim.styring.settFeil({ kommunenummer: '4601' }, { status: 500 })
@@ -102,7 +103,8 @@ t.test('coalescing: concurrent reads of one new lookup make one upstream call pe
 })
 
 t.test('coalescing across lookups: a burst of lookups shares identical calls in flight', async (t) => {
-  const b = await build(t)
+  // KommuneInfo not kept between lookups, so its sharing in flight is what is seen.
+  const b = await build(t, { miljo: { KOMMUNEINFO_CACHE_S: '0' } })
   const N = 12
   // Lookups of the same person by different employees, read at the same moment.
   const oppslag = await Promise.all(
