@@ -279,63 +279,78 @@ async function main() {
   const oppslagScenario = async (navn: string, forsinkelseMs: number) => {
     const upstreams = ['pdl', 'skjerming', 'nom', 'fiks-soknader', 'fiks-dokument', 'fiks-kommuneinfo', 'fiks-io'] as const
     for (const u of upstreams) await sim.settFeil({ upstream: u }, forsinkelseMs > 0 ? { latencyMs: forsinkelseMs } : null)
-    const s = await startBarn([...NODE_FLAGG, 'test/bench/tjeneste.mjs'], tjenesteMiljo(sim, `sqlite:${join(tmp, `s3-${forsinkelseMs}.db`)}`))
-    const pool = new Pool(s.url, { connections: 256 })
-    const post: number[] = []
-    const get: number[] = []
-    let feil = 0
-    const kjor = async (nr: number, slutt: number, mal: boolean) => {
-      // Lookup nr n is of person n mod BENCH_PERSONER: with as many persons as lookups at once,
-      // no two lookups in flight share person data (1 person: every lookup shares every call).
-      const hvem = JSON.stringify({ personident: kopier.identer[nr % kopier.identer.length], henvendelseId: 'B' })
-      while (performance.now() < slutt) {
-        const t0 = performance.now()
-        const a = await pool.request({ method: 'POST', path: '/api/v1/oppslag', headers: auth, body: hvem })
-        const { oppslagId } = (await a.body.json()) as { oppslagId?: string }
-        const t1 = performance.now()
-        if (!oppslagId) { feil++; continue }
-        const g = await pool.request({ method: 'GET', path: `/api/v1/oppslag/${oppslagId}`, headers: auth })
-        await g.body.text()
-        if (g.statusCode !== 200) feil++
-        const t2 = performance.now()
-        if (mal) { post.push(t1 - t0); get.push(t2 - t1) }
+    /** Closed-loop load: SAMTIDIGE lookups at once, each POST then GET, after a warm-up. */
+    const last = async (s: Barn) => {
+      const pool = new Pool(s.url, { connections: 256 })
+      const post: number[] = []
+      const get: number[] = []
+      let feil = 0
+      const kjor = async (nr: number, slutt: number, mal: boolean) => {
+        // Lookup nr n is of person n mod BENCH_PERSONER: with as many persons as lookups at once,
+        // no two lookups in flight share person data (1 person: every lookup shares every call).
+        const hvem = JSON.stringify({ personident: kopier.identer[nr % kopier.identer.length], henvendelseId: 'B' })
+        while (performance.now() < slutt) {
+          const t0 = performance.now()
+          const a = await pool.request({ method: 'POST', path: '/api/v1/oppslag', headers: auth, body: hvem })
+          const { oppslagId } = (await a.body.json()) as { oppslagId?: string }
+          const t1 = performance.now()
+          if (!oppslagId) { feil++; continue }
+          const g = await pool.request({ method: 'GET', path: `/api/v1/oppslag/${oppslagId}`, headers: auth })
+          await g.body.text()
+          if (g.statusCode !== 200) feil++
+          const t2 = performance.now()
+          if (mal) { post.push(t1 - t0); get.push(t2 - t1) }
+        }
       }
+      await Promise.all(Array.from({ length: SAMTIDIGE }, (_, nr) => kjor(nr, performance.now() + OPPVARMING * 1000, false)))
+      const kallFor = await sim.kall()
+      const start = performance.now()
+      const cpu0 = cpuSekunder(s.prosess.pid as number)
+      const simCpu0 = cpuSekunder(sim.pid)
+      const lastCpu0 = process.cpuUsage()
+      await Promise.all(Array.from({ length: SAMTIDIGE }, (_, nr) => kjor(nr, performance.now() + SEKUNDER * 1000, true)))
+      const cpuPerOppslag = (1e3 * (cpuSekunder(s.prosess.pid as number) - cpu0)) / Math.max(1, post.length)
+      const varighet = (performance.now() - start) / 1000
+      // The simulator and the load share the other core: if that core is full, their queueing is
+      // in the latencies too, and the service-added figures are an upper bound.
+      const lastCpu = process.cpuUsage(lastCpu0)
+      const andreKjerne = (cpuSekunder(sim.pid) - simCpu0 + (lastCpu.user + lastCpu.system) / 1e6) / varighet
+      // Upstream calls per lookup (lookups still in flight at the end make this a slight overcount).
+      const kallEtter = await sim.kall()
+      const perOppslag = Object.entries(kallEtter).map(([u, n]) => [u, (n - (kallFor[u] ?? 0)) / Math.max(1, post.length)] as const).filter(([, n]) => n > 0)
+      const toppMiB = minne(s.prosess.pid as number).topp
+      await pool.close()
+      await s.stopp()
+      return { post, get, feil, varighet, cpuPerOppslag, andreKjerne, perOppslag, toppMiB }
     }
-    await Promise.all(Array.from({ length: SAMTIDIGE }, (_, nr) => kjor(nr, performance.now() + OPPVARMING * 1000, false)))
-    const kallFor = await sim.kall()
-    const start = performance.now()
-    const cpu0 = cpuSekunder(s.prosess.pid as number)
-    const simCpu0 = cpuSekunder(sim.pid)
-    const lastCpu0 = process.cpuUsage()
-    await Promise.all(Array.from({ length: SAMTIDIGE }, (_, nr) => kjor(nr, performance.now() + SEKUNDER * 1000, true)))
-    const cpuPerOppslag = (1e3 * (cpuSekunder(s.prosess.pid as number) - cpu0)) / Math.max(1, post.length)
-    const varighet = (performance.now() - start) / 1000
-    // The simulator and the load share the other core: if that core is full, their queueing is in
-    // the latencies too, and the service-added figures are an upper bound.
-    const lastCpu = process.cpuUsage(lastCpu0)
-    const andreKjerne = (cpuSekunder(sim.pid) - simCpu0 + (lastCpu.user + lastCpu.system) / 1e6) / varighet
-    const tjenesteKjerne = (cpuPerOppslag * post.length) / 1e3 / varighet
-    // Upstream calls per lookup (lookups still in flight at the end make this a slight overcount).
-    const kallEtter = await sim.kall()
-    const perOppslag = Object.entries(kallEtter).map(([u, n]) => [u, (n - (kallFor[u] ?? 0)) / Math.max(1, post.length)] as const).filter(([, n]) => n > 0)
-    notater.push(`Scenario 3, ${navn}: upstream calls per lookup ${perOppslag.map(([u, n]) => `${u} ${n.toFixed(2)}`).join(', ')} (in all ${perOppslag.reduce((a, [, n]) => a + n, 0).toFixed(1)}).`)
     const pct = (xs: number[], p: number) => { const s = [...xs].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0 }
     // Critical path of upstream latency: POST max(PDL, skjerming, NOM) = 1 hop; GET: case list →
     // documents and fagsystem in parallel = 2 hops (KommuneInfo comes from its cache after the
-    // warm-up: KOMMUNEINFO_CACHE_S).
+    // warm-up: KOMMUNEINFO_CACHE_S; the floor keeps it too).
     const postHopp = 1
     const getHopp = 2
-    const egen = (xs: number[], hopp: number, p: number) => pct(xs, p) - hopp * forsinkelseMs
-    resultater.push({
-      navn: `${navn} (POST+GET per lookup)`,
-      rps: post.length / varighet,
-      p50: pct(post.map((p, i) => p + (get[i] ?? 0)), 50),
-      p99: pct(post.map((p, i) => p + (get[i] ?? 0)), 99),
-      toppMiB: minne(s.prosess.pid as number).topp,
-      merknad: `CPU ${cpuPerOppslag.toFixed(2)} ms/lookup (service ${(100 * tjenesteKjerne).toFixed(0)} % of a core, simulator + load ${(100 * andreKjerne).toFixed(0)} %); service-added p50/p99: POST ${egen(post, postHopp, 50).toFixed(1)}/${egen(post, postHopp, 99).toFixed(1)} ms, GET ${egen(get, getHopp, 50).toFixed(1)}/${egen(get, getHopp, 99).toFixed(1)} ms${feil ? `; ${feil} feil` : ''}`,
-    })
-    await pool.close()
-    await s.stopp()
+    const rad = (hva: string, r: Awaited<ReturnType<typeof last>>, gulv?: Awaited<ReturnType<typeof last>>): Resultat => {
+      const egen = (xs: number[], hopp: number, p: number) => pct(xs, p) - hopp * forsinkelseMs
+      const rate = r.post.length / r.varighet
+      const tjenesteKjerne = (r.cpuPerOppslag * r.post.length) / 1e3 / r.varighet
+      notater.push(`Scenario 3, ${hva}: upstream calls per lookup ${r.perOppslag.map(([u, n]) => `${u} ${n.toFixed(2)}`).join(', ')} (in all ${r.perOppslag.reduce((a, [, n]) => a + n, 0).toFixed(1)}).`)
+      const motGulv = gulv
+        ? `; × floor: lookups/s ${(rate / (gulv.post.length / gulv.varighet)).toFixed(2)}, CPU/lookup ${(r.cpuPerOppslag / gulv.cpuPerOppslag).toFixed(1)}`
+        : ''
+      return {
+        navn: hva,
+        rps: rate,
+        p50: pct(r.post.map((p, i) => p + (r.get[i] ?? 0)), 50),
+        p99: pct(r.post.map((p, i) => p + (r.get[i] ?? 0)), 99),
+        toppMiB: r.toppMiB,
+        merknad: `CPU ${r.cpuPerOppslag.toFixed(2)} ms/lookup (${(100 * tjenesteKjerne).toFixed(0)} % of a core, simulator + load ${(100 * r.andreKjerne).toFixed(0)} %); added p50/p99: POST ${egen(r.post, postHopp, 50).toFixed(1)}/${egen(r.post, postHopp, 99).toFixed(1)} ms, GET ${egen(r.get, getHopp, 50).toFixed(1)}/${egen(r.get, getHopp, 99).toFixed(1)} ms${motGulv}${r.feil ? `; ${r.feil} feil` : ''}`,
+      }
+    }
+    // The floor first, then the service, against the same simulator and persons.
+    const gulv = await last(await startBarn([...NODE_FLAGG, 'test/bench/baseline-oppslag.mjs'], tjenesteMiljo(sim, `sqlite:${join(tmp, `s3-gulv-${forsinkelseMs}.db`)}`)))
+    resultater.push(rad(`${navn}: floor, bare Fastify making the same calls`, gulv))
+    const tjeneste = await last(await startBarn([...NODE_FLAGG, 'test/bench/tjeneste.mjs'], tjenesteMiljo(sim, `sqlite:${join(tmp, `s3-${forsinkelseMs}.db`)}`)))
+    resultater.push(rad(`${navn} (POST+GET per lookup)`, tjeneste, gulv))
     for (const u of upstreams) await sim.settFeil({ upstream: u }, null)
   }
   if (skal('3')) {

@@ -1,0 +1,92 @@
+// The floor for scenario 3: a bare Fastify app that makes the same upstream calls as a lookup, with
+// the same critical path, and nothing else — no token check, no access rules, no validation, no
+// audit, no breakers, no session (an id → personident map), no redaction. POST /oppslag asks PDL and
+// skjerming at once; GET /oppslag/{id} asks for the case list, then every case's two documents and
+// each municipality's fagsystem at once (KommuneInfo kept for good, as the service keeps it for its
+// TTL), and answers the parsed bodies as one JSON. What the service costs above this is what its
+// safeguards cost; what this costs is the machine's price for the calls themselves.
+import { randomUUID } from 'node:crypto'
+import Fastify from 'fastify'
+import { Agent } from 'undici'
+import { byggKonfig, lesMiljo } from '../../dist/config.js'
+import { PDL_QUERY } from '../../dist/sources/registre.js'
+import { FIKS_IO_STI, MELDING_FORESPORSEL, PROTOKOLL_VERSJON } from '../../dist/sources/fagsystem/protocol.js'
+
+const config = byggKonfig(lesMiljo(process.env))
+// One keep-alive agent per upstream, as the service has (the simulator is one origin for them all:
+// one shared pool of connections would be a queue the service does not have).
+const agenter = new Map()
+const agentFor = (base) => {
+  if (!agenter.has(base)) agenter.set(base, new Agent({ connections: config.upstreamMaksTilkoblinger, keepAliveTimeout: 10_000 }))
+  return agenter.get(base)
+}
+
+async function kall(base, sti, { method = 'GET', headers = {}, body } = {}) {
+  const agent = agentFor(base)
+  const url = new URL(base.endsWith('/') || sti === '' ? base : `${base}/`)
+  const mal = sti === '' ? url : new URL(sti.replace(/^\//, ''), url)
+  const svar = await agent.request({
+    origin: mal.origin,
+    path: mal.pathname + mal.search,
+    method,
+    headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body ? JSON.stringify(body) : null,
+  })
+  const tekst = await svar.body.text()
+  return { status: svar.statusCode, data: tekst ? JSON.parse(tekst) : undefined }
+}
+
+async function token(identityProvider, target) {
+  const svar = await kall(config.tokenEndpoint, '', { method: 'POST', body: { identity_provider: identityProvider, target } })
+  return svar.data.access_token
+}
+const tokens = { pdl: await token('azuread', config.pdl.scope), skjerming: await token('azuread', config.skjerming.scope), fiks: await token('maskinporten', 'ks:fiks') }
+const fiksHoder = () => ({ authorization: `Bearer ${tokens.fiks}`, integrasjonid: config.fiks.integrasjonId, integrasjonpassord: config.fiks.integrasjonPassord, 'nav-call-id': 'bench' })
+const fiksSti = (sti) => `${sti}?sporingsId=${randomUUID()}`
+
+const oppslag = new Map()
+const kommuneInfo = new Map()
+
+const app = Fastify({ logger: false })
+app.post('/api/v1/oppslag', async (request, reply) => {
+  const { personident } = request.body
+  const [pdl, skjermet] = await Promise.all([
+    kall(config.pdl.url, 'graphql', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.pdl}`, behandlingsnummer: config.pdl.behandlingsnummer, tema: 'GEN', 'nav-call-id': 'bench' },
+      body: { query: PDL_QUERY, variables: { ident: personident } },
+    }),
+    kall(config.skjerming.url, 'skjermet', { method: 'POST', headers: { authorization: `Bearer ${tokens.skjerming}`, 'nav-call-id': 'bench' }, body: { personident } }),
+  ])
+  const oppslagId = randomUUID()
+  oppslag.set(oppslagId, { personident, kommunenummer: pdl.data?.data?.hentGeografiskTilknytning?.gtKommune ?? null, skjermet: skjermet.data })
+  return reply.code(201).send({ oppslagId })
+})
+
+app.get('/api/v1/oppslag/:id', async (request) => {
+  const o = oppslag.get(request.params.id)
+  const saker = (await kall(config.fiks.digisosUrl, fiksSti('digisos/api/v1/nav/soknader/soknader'), { method: 'POST', headers: fiksHoder(), body: { fnr: o.personident } })).data
+  const kommuner = [...new Set([o.kommunenummer, ...saker.map((s) => s.kommunenummer)].filter(Boolean))]
+  const svar = await Promise.all(kommuner.map(async (k) => {
+    let info = kommuneInfo.get(k)
+    if (info === undefined) {
+      info = (await kall(config.fiks.digisosUrl, fiksSti(`digisos/api/v1/nav/kommuner/${k}`), { headers: fiksHoder() })).data ?? null
+      kommuneInfo.set(k, info)
+    }
+    if (!info?.harNksTilgang) return { kommunenummer: k }
+    const dokumenter = saker.filter((s) => s.kommunenummer === k).flatMap((s) =>
+      [s.originalSoknadNAV?.metadata, s.digisosSoker?.metadata].filter(Boolean).map((d) =>
+        kall(config.fiks.digisosUrl, fiksSti(`digisos/api/v1/nav/soknader/${s.fiksDigisosId}/dokumenter/${d}`), { headers: fiksHoder() }).then((r) => r.data)))
+    const fagsystem = kall(config.fiks.ioUrl, FIKS_IO_STI, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.fiks}`, 'nav-call-id': 'bench' },
+      body: { versjon: PROTOKOLL_VERSJON, meldingType: MELDING_FORESPORSEL, meldingId: randomUUID(), sporingsId: randomUUID(), mottaker: { kommunenummer: k }, ttlSekunder: 3, data: { personident: o.personident } },
+    }).then((r) => r.data)
+    return { kommunenummer: k, dokumenter: await Promise.all(dokumenter), fagsystem: await fagsystem }
+  }))
+  return { oppslagId: request.params.id, kommuner: svar }
+})
+
+await app.listen({ host: '127.0.0.1', port: 0 })
+process.stdout.write(`KLAR http://127.0.0.1:${app.server.address().port}\n`)
+process.on('SIGTERM', () => void app.close().then(() => Promise.all([...agenter.values()].map((a) => a.close()))).then(() => process.exit(0)))
