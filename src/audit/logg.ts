@@ -25,7 +25,7 @@ export function medCef(
     sok: (f) => store.sok(f),
     kjede: (etter, grense) => store.kjede(etter, grense),
     sjekkpunkt: () => store.sjekkpunkt(),
-    slettFor: (tid, nokkel) => store.slettFor(tid, nokkel),
+    slettFor: (tid, nokkel, rader) => store.slettFor(tid, nokkel, rader),
     lukk: async () => {
       await store.lukk()
       await sink?.lukk()

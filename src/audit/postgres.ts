@@ -5,7 +5,7 @@
 import type pg from 'pg'
 import { gyldigSkjema, lagPool, lasNokkel, settOppSkjema } from '../postgres.js'
 import {
-  AuditFeil, GENESIS_HASH, kjedeHash,
+  AuditFeil, GENESIS_HASH, kjedeHash, SLETT_RADER_PER_TRANSAKSJON,
   type AuditFilter, type AuditHendelse, type AuditStore, type LagretHendelse, type Sjekkpunkt,
 } from './port.js'
 import { fraRad, fraSjekkpunktRad, nyttSjekkpunkt, sidestorrelse, sjekkpunktVerdier, taBatch, type HendelseRad, type SjekkpunktRad, type Ventende } from './rad.js'
@@ -263,8 +263,9 @@ export class PostgresAuditStore implements AuditStore {
     return rader[0] ? fraSjekkpunktRad(rader[0]) : null
   }
 
-  async slettFor(forTid: string, nokkel: string | null): Promise<number> {
+  async slettFor(forTid: string, nokkel: string | null, raderPerTransaksjon = SLETT_RADER_PER_TRANSAKSJON): Promise<number> {
     if (this.lukket) throw new AuditFeil('audit-lageret er lukket')
+    const bit = Math.max(1, Math.trunc(raderPerTransaksjon))
     let klient: pg.PoolClient
     try {
       klient = await this.pool.connect()
@@ -272,39 +273,56 @@ export class PostgresAuditStore implements AuditStore {
       throw new AuditFeil(`audit-lageret feilet: ${(e as Error).message}`)
     }
     try {
-      await klient.query('BEGIN')
-      try {
-        // The same lock as appends: the cut and the checkpoint chain stay linear across replicas.
-        await klient.query('SELECT pg_advisory_xact_lock($1::bigint)', [this.kjedelas])
-        const { rows } = await klient.query<{ id: string; hash: string }>(
-          `SELECT id, hash FROM ${this.h} WHERE id = (SELECT MAX(id) FROM ${this.h} WHERE tid < $1)`, [forTid],
-        )
-        const siste = rows[0]
-        if (!siste) {
-          await klient.query('ROLLBACK')
-          klient.release()
-          return 0
+      // The last event to go, fixed once (ids only grow): by id, not tid, so what remains is a
+      // suffix of the chain even if clocks disagreed.
+      const { rows } = await klient.query<{ id: string | null }>(`SELECT MAX(id) AS id FROM ${this.h} WHERE tid < $1`, [forTid])
+      const grense = rows[0]?.id ?? null
+      let totalt = 0
+      if (grense !== null) {
+        for (;;) {
+          // Each slice its own transaction: appends (which take the same lock) go on between them.
+          const slettet = await this.slettBit(klient, grense, bit, nokkel)
+          totalt += slettet
+          if (slettet < bit) break
         }
-        await klient.query(`SET LOCAL stonadsoppslag.audit_sletting = 'på'`)
-        // By id, not tid: what remains must be a suffix of the chain even if clocks disagreed.
-        const slettet = await klient.query(`DELETE FROM ${this.h} WHERE id <= $1`, [siste.id])
-        const forrige = await klient.query<{ signatur: string }>(`SELECT signatur FROM ${this.s}.audit_sjekkpunkt ORDER BY id DESC LIMIT 1`)
-        const sp = nyttSjekkpunkt(siste, slettet.rowCount ?? 0, forrige.rows[0]?.signatur ?? null, nokkel)
-        await klient.query(
-          `INSERT INTO ${this.s}.audit_sjekkpunkt (siste_slettede_id, siste_slettede_hash, antall_slettet, tid, forrige_signatur, signatur)
-           VALUES ($1, $2, $3, $4, $5, $6)`,
-          sjekkpunktVerdier(sp),
-        )
-        await klient.query('COMMIT')
-        klient.release()
-        return sp.antallSlettet
-      } catch (e) {
-        await klient.query('ROLLBACK').catch(() => {})
-        throw e
       }
+      klient.release()
+      return totalt
     } catch (e) {
       klient.release(isTilkoblingsfeil(e as Error) ? (e as Error) : undefined)
       throw e instanceof AuditFeil ? e : new AuditFeil(`audit-sletting feilet: ${(e as Error).message}`)
+    }
+  }
+
+  /** One slice of retention in one transaction: the oldest events up to `grense`, at most `bit`. */
+  private async slettBit(klient: pg.PoolClient, grense: string, bit: number, nokkel: string | null): Promise<number> {
+    await klient.query('BEGIN')
+    try {
+      // The same lock as appends: the cut and the checkpoint chain stay linear across replicas.
+      await klient.query('SELECT pg_advisory_xact_lock($1::bigint)', [this.kjedelas])
+      const { rows } = await klient.query<{ id: string; hash: string }>(
+        `SELECT id, hash FROM ${this.h} WHERE id = (SELECT MAX(id) FROM (SELECT id FROM ${this.h} WHERE id <= $1 ORDER BY id LIMIT $2) AS bit)`,
+        [grense, bit],
+      )
+      const siste = rows[0]
+      if (!siste) {
+        await klient.query('ROLLBACK')
+        return 0
+      }
+      await klient.query(`SET LOCAL stonadsoppslag.audit_sletting = 'på'`)
+      const slettet = await klient.query(`DELETE FROM ${this.h} WHERE id <= $1`, [siste.id])
+      const forrige = await klient.query<{ signatur: string }>(`SELECT signatur FROM ${this.s}.audit_sjekkpunkt ORDER BY id DESC LIMIT 1`)
+      const sp = nyttSjekkpunkt(siste, slettet.rowCount ?? 0, forrige.rows[0]?.signatur ?? null, nokkel)
+      await klient.query(
+        `INSERT INTO ${this.s}.audit_sjekkpunkt (siste_slettede_id, siste_slettede_hash, antall_slettet, tid, forrige_signatur, signatur)
+         VALUES ($1, $2, $3, $4, $5, $6)`,
+        sjekkpunktVerdier(sp),
+      )
+      await klient.query('COMMIT')
+      return sp.antallSlettet
+    } catch (e) {
+      await klient.query('ROLLBACK').catch(() => {})
+      throw e
     }
   }
 

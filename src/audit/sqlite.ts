@@ -9,7 +9,7 @@ import Database from 'better-sqlite3'
 import { fraRad, fraSjekkpunktRad, nyttSjekkpunkt, sidestorrelse, sjekkpunktVerdier, taBatch, type HendelseRad, type SjekkpunktRad, type Ventende } from './rad.js'
 import { SKRIVER_KODE } from './sqlite-skriver.js'
 import {
-  AuditFeil, GENESIS_HASH, kanoniskForm,
+  AuditFeil, GENESIS_HASH, kanoniskForm, SLETT_RADER_PER_TRANSAKSJON,
   type AuditFilter, type AuditHendelse, type AuditStore, type LagretHendelse, type Sjekkpunkt,
 } from './port.js'
 
@@ -112,6 +112,11 @@ export class SqliteAuditStore implements AuditStore {
   private readonly skriver: Worker
   private iFlukt: { batch: Ventende[] } | null = null
   private tomt: (() => void)[] = []
+  /** A retention slice waiting for its turn: while set, no new commit is sent to the writer, and
+   *  the slice runs as soon as the commit in flight is answered (see tur). */
+  private sletteTur: (() => void) | null = null
+  /** One retention at a time. */
+  private sletting: Promise<unknown> = Promise.resolve()
   private skriverFeil: string | null = null
   private readonly sokSetninger = new Map<string, Database.Statement>()
 
@@ -190,7 +195,7 @@ export class SqliteAuditStore implements AuditStore {
   private tom(): void {
     this.planlagt = false
     // One commit in flight at a time: what arrives meanwhile forms the next group.
-    if (this.iFlukt || this.ko.length === 0) return
+    if (this.iFlukt || this.ko.length === 0 || this.sletteTur) return
     const batch = taBatch(this.ko)
     const hendelser = batch.flatMap((v) => v.hendelser)
     this.iFlukt = { batch }
@@ -210,6 +215,14 @@ export class SqliteAuditStore implements AuditStore {
     } else {
       this.avvis(flukt.batch, svar.melding ?? 'ukjent feil')
     }
+    // A retention slice waiting goes first; it sends what queued meanwhile when done.
+    const tur = this.sletteTur
+    if (tur) return tur()
+    this.videre()
+  }
+
+  /** Sends the next group, or tells those waiting for an empty queue (lukk). */
+  private videre(): void {
     this.tom()
     if (this.ko.length === 0 && !this.iFlukt) for (const f of this.tomt.splice(0)) f()
   }
@@ -275,26 +288,63 @@ export class SqliteAuditStore implements AuditStore {
     })
   }
 
-  async slettFor(forTid: string, nokkel: string | null): Promise<number> {
-    return this.les(() =>
-      this.db.transaction((): number => {
-        const siste = this.db.prepare(
-          `SELECT id, hash FROM audit_hendelse WHERE id = (SELECT MAX(id) FROM audit_hendelse WHERE tid < ?)`,
-        ).get(forTid) as { id: number; hash: string } | undefined
-        if (!siste) return 0
-        // The deletion trigger lets rows go only while this marker exists, i.e. inside this transaction.
-        this.db.exec('INSERT INTO audit_sletting_tillatt (x) VALUES (1)')
-        // By id, not tid: what remains must be a suffix of the chain even if clocks disagreed.
-        const antallSlettet = this.db.prepare('DELETE FROM audit_hendelse WHERE id <= ?').run(siste.id).changes
-        this.db.exec('DELETE FROM audit_sletting_tillatt')
-        const forrige = this.db.prepare('SELECT signatur FROM audit_sjekkpunkt ORDER BY id DESC LIMIT 1').get() as { signatur: string } | undefined
-        this.db.prepare(
-          `INSERT INTO audit_sjekkpunkt (siste_slettede_id, siste_slettede_hash, antall_slettet, tid, forrige_signatur, signatur)
-           VALUES (?, ?, ?, ?, ?, ?)`,
-        ).run(...sjekkpunktVerdier(nyttSjekkpunkt(siste, antallSlettet, forrige?.signatur ?? null, nokkel)))
-        return antallSlettet
-      }).immediate(),
-    )
+  async slettFor(forTid: string, nokkel: string | null, raderPerTransaksjon = SLETT_RADER_PER_TRANSAKSJON): Promise<number> {
+    const denne = this.sletting.then(() => this.slettISkiver(forTid, nokkel, Math.max(1, Math.trunc(raderPerTransaksjon))))
+    this.sletting = denne.catch(() => undefined)
+    return denne
+  }
+
+  private async slettISkiver(forTid: string, nokkel: string | null, bit: number): Promise<number> {
+    // The last event to go, fixed once (ids only grow): by id, not tid, so what remains is a suffix
+    // of the chain even if clocks disagreed.
+    const grense = this.les(() => (this.db.prepare('SELECT MAX(id) AS id FROM audit_hendelse WHERE tid < ?').get(forTid) as { id: number | null }).id)
+    if (grense === null) return 0
+    let totalt = 0
+    for (;;) {
+      // Slices and group commits take turns: the writer thread never waits on the lock (its busy
+      // handler's back-off kept missing the gaps between slices: writes waited up to 0.4 s), and
+      // a write waits at most one slice.
+      await this.tur()
+      let slettet: number
+      try {
+        slettet = this.les(() => this.slettBit(grense, bit, nokkel))
+      } finally {
+        this.sletteTur = null
+        this.videre()
+      }
+      totalt += slettet
+      if (slettet < bit) return totalt
+      // The event loop gets its turn too: requests arriving meanwhile are read and answered.
+      await new Promise((ok) => setImmediate(ok))
+    }
+  }
+
+  /** Resolves when no commit is in flight; until the slice is done, none is sent. */
+  private tur(): Promise<void> {
+    return new Promise((ok) => {
+      this.sletteTur = ok
+      if (!this.iFlukt) ok()
+    })
+  }
+
+  /** One slice of retention in one transaction: the oldest events up to `grense`, at most `bit`. */
+  private slettBit(grense: number, bit: number, nokkel: string | null): number {
+    return this.db.transaction((): number => {
+      const siste = this.db.prepare(
+        `SELECT id, hash FROM audit_hendelse WHERE id = (SELECT MAX(id) FROM (SELECT id FROM audit_hendelse WHERE id <= ? ORDER BY id LIMIT ?))`,
+      ).get(grense, bit) as { id: number; hash: string } | undefined
+      if (!siste) return 0
+      // The deletion trigger lets rows go only while this marker exists, i.e. inside this transaction.
+      this.db.exec('INSERT INTO audit_sletting_tillatt (x) VALUES (1)')
+      const antallSlettet = this.db.prepare('DELETE FROM audit_hendelse WHERE id <= ?').run(siste.id).changes
+      this.db.exec('DELETE FROM audit_sletting_tillatt')
+      const forrige = this.db.prepare('SELECT signatur FROM audit_sjekkpunkt ORDER BY id DESC LIMIT 1').get() as { signatur: string } | undefined
+      this.db.prepare(
+        `INSERT INTO audit_sjekkpunkt (siste_slettede_id, siste_slettede_hash, antall_slettet, tid, forrige_signatur, signatur)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+      ).run(...sjekkpunktVerdier(nyttSjekkpunkt(siste, antallSlettet, forrige?.signatur ?? null, nokkel)))
+      return antallSlettet
+    }).immediate()
   }
 
   async lukk(): Promise<void> {

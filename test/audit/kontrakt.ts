@@ -241,6 +241,24 @@ export function kontraktTester(t: Test, navn: string, lagStore: LagStore): void 
     t.has(await verifiserKjede(store, { nokkel: null }), { gyldig: false }, 'signed with a key, checked without')
   })
 
+  t.test(`${navn}: retention in slices: one transaction and checkpoint per slice, writes go on between them`, async (t) => {
+    const { store } = await lagStore(t)
+    await store.skriv(Array.from({ length: 20 }, (_, n) => hendelse(n)))
+    const for_ = await alle(store)
+    t.equal(await store.slettFor(tidFor(10), NOKKEL, 3), 10, 'slices of 3, 3, 3 and 1')
+    t.strictSame(await alle(store), for_.slice(10), 'the rest is untouched')
+    const sp = await store.sjekkpunkt()
+    t.match(sp, { sisteSlettedeId: for_[9]?.id, sisteSlettedeHash: for_[9]?.hash, antallSlettet: 1 }, 'the last slice')
+    t.type(sp?.forrigeSignatur, 'string', 'chained to the slice before it')
+    t.has(await verifiserKjede(store, { nokkel: NOKKEL }), { gyldig: true, antall: 10, forsteBrudd: null })
+
+    // Appends while retention runs, one event per slice: both finish, the chain stays whole.
+    const [slettet] = await Promise.all([store.slettFor(tidFor(16), NOKKEL, 1), skrivN(store, 5, 30)])
+    t.equal(slettet, 6)
+    t.equal((await alle(store)).length, 9)
+    t.has(await verifiserKjede(store, { nokkel: NOKKEL }), { gyldig: true, antall: 9, forsteBrudd: null })
+  })
+
   t.test(`${navn}: retention without a key signs with plain SHA-256`, async (t) => {
     const { store } = await lagStore(t)
     await skrivN(store, 4)

@@ -146,3 +146,26 @@ t.test('apneAuditStore chooses by the specification', async (t) => {
   t.notMatch((feil as Error).message, /passord/, 'the specification is not echoed')
   await t.rejects(apneAuditStore(`sqlite:/dev/null/ikke-en-mappe/audit.db`), { name: 'AuditFeil' })
 })
+
+t.test('retention takes turns with writes and with the event loop; closing during it does not hang', async (t) => {
+  const store = new SqliteAuditStore(`${t.testdir()}/audit.db`)
+  t.teardown(() => store.lukk())
+  await store.skriv(Array.from({ length: 3000 }, (_, n) => hendelse(n)))
+  let ferdig = false
+  const sletting = store.slettFor('9999-01-01T00:00:00.000Z', null, 10).then((n) => { ferdig = true; return n })
+  // A timer and ten writes one after another, all while the 300 slices run.
+  await new Promise((ok) => setTimeout(ok, 1))
+  t.notOk(ferdig, 'a timer fires during retention')
+  for (let i = 0; i < 10; i++) await store.skriv([hendelse(5000 + i)])
+  t.notOk(ferdig, 'ten writes committed during retention')
+  t.equal(await sletting, 3000)
+  t.has(await verifiserKjede(store, { nokkel: null }), { gyldig: true, antall: 10 })
+
+  // Closing while a slice waits for its turn: everything queued is committed, nothing hangs.
+  await store.skriv(Array.from({ length: 500 }, (_, n) => hendelse(6000 + n, { tid: '2000-01-01T00:00:00.000Z' })))
+  const igjen = t.rejects(store.slettFor('2001-01-01T00:00:00.000Z', null, 1), /lukket/, 'the rest of the retention stops, refused')
+  const skriving = store.skriv([hendelse(7000)])
+  await store.lukk()
+  await skriving
+  await igjen
+})

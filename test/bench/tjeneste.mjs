@@ -18,6 +18,22 @@ const ingenAudit = {
   lukk: async () => {},
 }
 
+// BENCH_ALLOKERING=<file>: a sampling profile of every allocation (collected ones included, unlike
+// --heap-prof, which keeps only what is still live at exit), written on SIGTERM: where the garbage
+// the collector spends its time on comes from.
+let allokering = null
+if (process.env['BENCH_ALLOKERING']) {
+  const { Session } = await import('node:inspector/promises')
+  const okt = new Session()
+  okt.connect()
+  await okt.post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true })
+  allokering = async () => {
+    const { profile } = await okt.post('HeapProfiler.stopSampling')
+    const { writeFileSync } = await import('node:fs')
+    writeFileSync(process.env['BENCH_ALLOKERING'], JSON.stringify(profile))
+  }
+}
+
 const config = byggKonfig(lesMiljo(process.env))
 const app = await buildApp(config, process.env['BENCH_AUDIT'] === 'av' ? { audit: ingenAudit } : {})
 if (process.env['BENCH_SESJONER']) {
@@ -35,4 +51,4 @@ if (process.env['BENCH_SESJONER']) {
 await app.listen({ host: '127.0.0.1', port: 0 })
 const adr = app.server.address()
 process.stdout.write(`KLAR http://127.0.0.1:${adr.port}\n`)
-process.on('SIGTERM', () => void app.close().then(() => process.exit(0)))
+process.on('SIGTERM', () => void app.close().then(() => allokering?.()).then(() => process.exit(0)))
