@@ -5,9 +5,26 @@
 // The table holds a SHA-256 of each oppslagId, never the id itself: read access to the database
 // does not give anyone a usable lookup.
 import pg from 'pg'
+import { z } from 'zod'
 import type { Tillatelse } from '../access/regler.js'
+import { Personident } from '../domain/personident.js'
 import { delSkjema, gyldigSkjema, lagPool, settOppSkjema } from '../postgres.js'
 import { oppslagHash } from './sesjoner.js'
+
+/** A permit as stored: read back, it must still be one (fail closed). A row changed in the
+ *  database — by a bug, a migration or someone with write access — would otherwise be a permit for
+ *  whoever it names. */
+const LagretTillatelse = z.strictObject({
+  navident: z.string().regex(/^[A-Z]\d{6}$/),
+  personident: Personident,
+  henvendelseId: z.string().max(64),
+  gradering: z.enum(['STRENGT_FORTROLIG_UTLAND', 'STRENGT_FORTROLIG', 'FORTROLIG', 'UGRADERT']),
+  kommunenummer: z.string().regex(/^\d{4}$/).nullable(),
+})
+
+export class UgyldigLagretTillatelse extends Error {
+  override name = 'UgyldigLagretTillatelse'
+}
 
 export interface SesjonMetadata {
   tillatelse: Tillatelse
@@ -102,17 +119,22 @@ export class PostgresSesjonLager implements DeltSesjonLager {
   async hent(oppslagId: string, navident: string): Promise<SesjonMetadata | null> {
     const na = this.na()
     const hash = oppslagHash(oppslagId)
-    const { rows } = await this.pool.query<{ tillatelse: Tillatelse; utloper_senest: string; sist_brukt: string }>(
+    const { rows } = await this.pool.query<{ tillatelse: unknown; utloper_senest: string; sist_brukt: string }>(
       `SELECT tillatelse, utloper_senest, sist_brukt FROM ${this.s}.oppslag_sesjon
         WHERE id_hash = $1 AND navident = $4 AND utloper_senest > $2 AND sist_brukt > $3`,
       [hash, na, na - this.valg.idleMs, navident],
     )
     const rad = rows[0]
     if (!rad) return null
+    const tillatelse = LagretTillatelse.safeParse(rad.tillatelse)
+    // Never the row's content in the message: it holds a personident.
+    if (!tillatelse.success || tillatelse.data.navident !== navident) {
+      throw new UgyldigLagretTillatelse('delt oppslagslager: lagret tillatelse har uventet form')
+    }
     if (na - Number(rad.sist_brukt) > BERORING_MS) {
       await this.pool.query(`UPDATE ${this.s}.oppslag_sesjon SET sist_brukt = GREATEST(sist_brukt, $2) WHERE id_hash = $1`, [hash, na])
     }
-    return { tillatelse: Object.freeze(rad.tillatelse), utloperSenest: Number(rad.utloper_senest) }
+    return { tillatelse: Object.freeze(tillatelse.data) as Tillatelse, utloperSenest: Number(rad.utloper_senest) }
   }
 
   async avslutt(oppslagId: string): Promise<void> {

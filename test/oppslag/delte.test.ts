@@ -3,11 +3,11 @@
 import { setTimeout as vent } from 'node:timers/promises'
 import t from 'tap'
 import type { Tillatelse } from '../../src/access/regler.js'
-import { KANAL, oppslagHash, PostgresSesjonLager } from '../../src/oppslag/delte.js'
+import { KANAL, oppslagHash, PostgresSesjonLager, UgyldigLagretTillatelse } from '../../src/oppslag/delte.js'
 import { krevPostgres, medSkjema, PG_URL } from '../postgres.js'
 
 const tillatelse = {
-  navident: 'Z990009', personident: '14839010150', henvendelseId: 'H-1', gradering: 'UGRADERT', kommunenummer: '0301', loftet: [],
+  navident: 'Z990009', personident: '14839010150', henvendelseId: 'H-1', gradering: 'UGRADERT', kommunenummer: '0301',
 } as unknown as Tillatelse
 
 async function vente(vilkar: () => boolean, ms = 3000): Promise<boolean> {
@@ -68,6 +68,29 @@ if (await krevPostgres(t)) {
       hortEtter = await vente(() => hort.includes('etter'), 50)
     }
     t.ok(hortEtter, 'listening again')
+  })
+
+  t.test('a permit changed in the database is refused, not used (fail closed)', async (t) => {
+    const { skjema, ra } = await medSkjema(t)
+    const lager = await PostgresSesjonLager.apne(`${PG_URL}?schema=${skjema}`, { idleMs: 60_000 })
+    t.teardown(() => lager.lukk())
+    const endre = async (id: string, sql: string) =>
+      ra.query(`UPDATE "${skjema}".oppslag_sesjon SET tillatelse = ${sql} WHERE id_hash = $1`, [oppslagHash(id)])
+    const tilfeller: [string, string][] = [
+      ['another employee named inside the permit', `jsonb_set(tillatelse, '{navident}', '"Z990012"')`],
+      ['an ident that is no personident', `jsonb_set(tillatelse, '{personident}', '"12345678901"')`],
+      ['a grading that does not exist', `jsonb_set(tillatelse, '{gradering}', '"HEMMELIG"')`],
+      ['a field the permit does not have', `tillatelse || '{"loftet": ["SKJERMET"]}'`],
+      ['a field missing', `tillatelse - 'gradering'`],
+      ['not an object', `'"tillatelse"'`],
+    ]
+    for (const [i, [hva, sql]] of tilfeller.entries()) {
+      const id = `id-${i}`
+      await lager.opprett(id, tillatelse, Date.now() + 3_600_000)
+      t.same((await lager.hent(id, tillatelse.navident))?.tillatelse, tillatelse, `${hva}: unchanged, it is read`)
+      await endre(id, sql)
+      await t.rejects(lager.hent(id, tillatelse.navident), UgyldigLagretTillatelse, hva)
+    }
   })
 
   t.test('a bad schema name is refused', async (t) => {
