@@ -93,6 +93,11 @@ export interface AuditStore {
  *  stop half-way leaves a chain that verifies. */
 export const SLETT_RADER_PER_TRANSAKSJON = 2000
 
+/** Rows per retention slice as asked for: a whole number ≥ 1, the default for anything else. */
+export function radene(rader: number): number {
+  return Number.isFinite(rader) ? Math.max(1, Math.trunc(rader)) : SLETT_RADER_PER_TRANSAKSJON
+}
+
 /** A formatter of times (ms) as ISO 8601 UTC that formats the same millisecond once: requests in
  *  the same millisecond share one string, and formatting a Date is a visible part of a cached read.
  *  Each use keeps its own (two streams of times through one cache would keep evicting each other). */

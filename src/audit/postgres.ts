@@ -5,7 +5,7 @@
 import type pg from 'pg'
 import { gyldigSkjema, lagPool, lasNokkel, settOppSkjema } from '../postgres.js'
 import {
-  AuditFeil, GENESIS_HASH, kjedeHash, SLETT_RADER_PER_TRANSAKSJON,
+  AuditFeil, GENESIS_HASH, kjedeHash, radene, SLETT_RADER_PER_TRANSAKSJON,
   type AuditFilter, type AuditHendelse, type AuditStore, type LagretHendelse, type Sjekkpunkt,
 } from './port.js'
 import { fraRad, fraSjekkpunktRad, nyttSjekkpunkt, sidestorrelse, sjekkpunktVerdier, taBatch, type HendelseRad, type SjekkpunktRad, type Ventende } from './rad.js'
@@ -265,7 +265,7 @@ export class PostgresAuditStore implements AuditStore {
 
   async slettFor(forTid: string, nokkel: string | null, raderPerTransaksjon = SLETT_RADER_PER_TRANSAKSJON): Promise<number> {
     if (this.lukket) throw new AuditFeil('audit-lageret er lukket')
-    const bit = Math.max(1, Math.trunc(raderPerTransaksjon))
+    const bit = radene(raderPerTransaksjon)
     let klient: pg.PoolClient
     try {
       klient = await this.pool.connect()
@@ -280,6 +280,8 @@ export class PostgresAuditStore implements AuditStore {
       let totalt = 0
       if (grense !== null) {
         for (;;) {
+          // Closing stops retention after the slice in progress, as the SQLite store does.
+          if (this.lukket) throw new AuditFeil('audit-lageret er lukket')
           // Each slice its own transaction: appends (which take the same lock) go on between them.
           const slettet = await this.slettBit(klient, grense, bit, nokkel)
           totalt += slettet

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3'
 import { fraRad, fraSjekkpunktRad, nyttSjekkpunkt, sidestorrelse, sjekkpunktVerdier, taBatch, type HendelseRad, type SjekkpunktRad, type Ventende } from './rad.js'
 import { SKRIVER_KODE } from './sqlite-skriver.js'
 import {
-  AuditFeil, GENESIS_HASH, kanoniskForm, SLETT_RADER_PER_TRANSAKSJON,
+  AuditFeil, GENESIS_HASH, kanoniskForm, radene, SLETT_RADER_PER_TRANSAKSJON,
   type AuditFilter, type AuditHendelse, type AuditStore, type LagretHendelse, type Sjekkpunkt,
 } from './port.js'
 
@@ -289,7 +289,7 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   async slettFor(forTid: string, nokkel: string | null, raderPerTransaksjon = SLETT_RADER_PER_TRANSAKSJON): Promise<number> {
-    const denne = this.sletting.then(() => this.slettISkiver(forTid, nokkel, Math.max(1, Math.trunc(raderPerTransaksjon))))
+    const denne = this.sletting.then(() => this.slettISkiver(forTid, nokkel, radene(raderPerTransaksjon)))
     this.sletting = denne.catch(() => undefined)
     return denne
   }

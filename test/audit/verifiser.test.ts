@@ -145,3 +145,20 @@ t.test('UGYLDIG_SJEKKPUNKT: a checkpoint not signed with the key', async (t) => 
   const usignert = sjekkpunkt(hele[2] as LagretHendelse, null)
   t.match(await verifiserKjede(fake(rest, usignert), { nokkel: null }), { gyldig: true, antall: 5 }, 'SHA-256 without a key')
 })
+
+t.test('retention moving the checkpoint during the walk is not a break; a real break still is', async (t) => {
+  const hele = kjede(10)
+  const for_ = sjekkpunkt(hele[2] as LagretHendelse, 'k')
+  const etter = sjekkpunkt(hele[5] as LagretHendelse, 'k')
+  // The walk reads the old checkpoint; a slice then deletes up to event 6 before the first page.
+  let lest = 0
+  const store = fake(hele.slice(6))
+  store.sjekkpunkt = async () => (lest++ === 0 ? for_ : etter)
+  t.strictSame(await verifiserKjede(store, { nokkel: 'k' }),
+    { gyldig: true, antall: 4, startEtterId: 6, sisteId: 10, forsteBrudd: null }, 'checked again from the new checkpoint')
+
+  // The checkpoint unchanged: the break stands (one more read of the checkpoint, no second walk).
+  const fast = fake(hele.slice(4), for_)
+  t.match(await verifiserKjede(fast, { nokkel: 'k' }), { gyldig: false, forsteBrudd: { arsak: 'BRUTT_LENKE', id: 5 } })
+  t.equal(fast.kall, 1)
+})
