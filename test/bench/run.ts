@@ -103,7 +103,12 @@ function cpuSekunder(pid: number): number {
   return (Number(felt[11]) + Number(felt[12])) / 100
 }
 
-interface Resultat { navn: string; rps: number; p50: number; p99: number; toppMiB: number | null; merknad?: string }
+interface Resultat {
+  navn: string; rps: number; p50: number; p99: number; toppMiB: number | null; merknad?: string
+  /** What the ratios are against: the bare-Fastify baseline (default), scenario 3's floor, or
+   *  nothing (scenarios 4 and 5, which have no counterpart). */
+  grunnlag?: Resultat | null
+}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b)
@@ -348,9 +353,11 @@ async function main() {
     }
     // The floor first, then the service, against the same simulator and persons.
     const gulv = await last(await startBarn([...NODE_FLAGG, 'test/bench/baseline-oppslag.mjs'], tjenesteMiljo(sim, `sqlite:${join(tmp, `s3-gulv-${forsinkelseMs}.db`)}`)))
-    resultater.push(rad(`${navn}: floor, bare Fastify making the same calls`, gulv))
+    const gulvRad = rad(`${navn}: floor, bare Fastify making the same calls`, gulv)
+    gulvRad.grunnlag = gulvRad
+    resultater.push(gulvRad)
     const tjeneste = await last(await startBarn([...NODE_FLAGG, 'test/bench/tjeneste.mjs'], tjenesteMiljo(sim, `sqlite:${join(tmp, `s3-${forsinkelseMs}.db`)}`)))
-    resultater.push(rad(`${navn} (POST+GET per lookup)`, tjeneste, gulv))
+    resultater.push({ ...rad(`${navn} (POST+GET per lookup)`, tjeneste, gulv), grunnlag: gulvRad })
     for (const u of upstreams) await sim.settFeil({ upstream: u }, null)
   }
   if (skal('3')) {
@@ -381,6 +388,7 @@ async function main() {
       navn: '4: 10 000 live lookups, each read once',
       rps: 10_000 / ((performance.now() - t0) / 1000), p50: Number.NaN, p99: Number.NaN, toppMiB: m.topp,
       merknad: `RSS ${m.rss.toFixed(0)} MiB (after GC ${sesjoner.rssMiB.toFixed(0)}, live heap ${sesjoner.heapMiB.toFixed(0)} of ${sesjoner.heapTotalMiB.toFixed(0)}, external ${sesjoner.externalMiB.toFixed(0)}), ${sesjoner.antall} sessions, cache ${(sesjoner.bytes / 1024 / 1024).toFixed(1)} MiB${ufullstendige ? `, ${ufullstendige} incomplete reads` : ''}`,
+      grunnlag: null,
     })
     notater.push(`Scenario 4: RSS now ${m.rss.toFixed(1)} MiB, peak ${m.topp.toFixed(1)} MiB; ${sesjoner.antall} sessions holding ${(sesjoner.bytes / 1048576).toFixed(1)} MiB by the cache's own size count.`)
     await pool.close()
@@ -410,11 +418,12 @@ async function main() {
       await new Promise<void>((ok) => { prosess.once('exit', () => ok()); prosess.kill('SIGTERM') })
     }
     tider.sort((a, b) => a - b)
-    resultater.push({ navn: `5: start-up to ready (npm start: ${NPM_START.fil}), 5 runs`, rps: Number.NaN, p50: tider[2] as number, p99: tider[4] as number, toppMiB: null, merknad: `min ${tider[0]?.toFixed(0)} ms` })
+    resultater.push({ navn: `5: start-up to ready (npm start: ${NPM_START.fil}), 5 runs`, rps: Number.NaN, p50: tider[2] as number, p99: tider[4] as number, toppMiB: null, merknad: `min ${tider[0]?.toFixed(0)} ms`, grunnlag: null })
   }
 
   await sim.stopp()
-  const base: Resultat = resultater[0]?.navn.startsWith('baseline') ? resultater[0] : { navn: '', rps: Number.NaN, p50: Number.NaN, p99: Number.NaN, toppMiB: null }
+  const ingen: Resultat = { navn: '', rps: Number.NaN, p50: Number.NaN, p99: Number.NaN, toppMiB: null }
+  const base: Resultat = resultater[0]?.navn.startsWith('baseline') ? resultater[0] : ingen
   const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–')
   const linjer = [
     `# stonadsoppslag benchmark`,
@@ -424,7 +433,9 @@ async function main() {
     '| scenario | req/s | × baseline | p50 ms | p99 ms | p99 × baseline | peak RSS MiB | notes |',
     '|---|---:|---:|---:|---:|---:|---:|---|',
     ...resultater.map((r) =>
-      `| ${r.navn} | ${f(r.rps, 0)} | ${f(r.rps / base.rps, 2)} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.p99 / base.p99, 1)} | ${r.toppMiB === null ? '–' : f(r.toppMiB, 0)} | ${r.merknad ?? ''} |`),
+      `| ${r.navn} | ${f(r.rps, 0)} | ${f(r.rps / (r.grunnlag === undefined ? base : r.grunnlag ?? ingen).rps, 2)} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.p99 / (r.grunnlag === undefined ? base : r.grunnlag ?? ingen).p99, 1)} | ${r.toppMiB === null ? '–' : f(r.toppMiB, 0)} | ${r.merknad ?? ''} |`),
+    '',
+    '× baseline: scenarios 1 and 2 against the bare-Fastify baseline; scenario 3 against its floor in the same run (the same upstream calls on the same critical path, nothing else); scenarios 4 and 5 have no counterpart.',
     '',
     ...notater,
     '',
