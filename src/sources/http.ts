@@ -71,6 +71,19 @@ export interface Kall {
   idempotent?: boolean
 }
 
+/** Waits `ms`, or less if `signal` aborts first. */
+function vent(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((ok) => {
+    const ferdig = () => {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', ferdig)
+      ok()
+    }
+    const timer = setTimeout(ferdig, ms)
+    signal?.addEventListener('abort', ferdig, { once: true })
+  })
+}
+
 export class HttpKlient {
   readonly navn: string
   private readonly origin: string
@@ -155,7 +168,12 @@ export class HttpKlient {
         throw feil
       }
       const ventMs = Math.random() * Math.min(this.retry.maksMs, this.retry.grunnMs * 2 ** (forsok - 1))
-      await new Promise((ok) => setTimeout(ok, ventMs))
+      await vent(ventMs, k.signal)
+      // The caller gave up during the back-off: the last outcome now, not another attempt.
+      if (k.signal?.aborted) {
+        if (svar) return svar
+        throw feil
+      }
     }
   }
 

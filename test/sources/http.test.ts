@@ -85,6 +85,20 @@ t.test("the caller's abort ends the attempt with the caller's reason: a deadline
   t.same(utfall, ['TIDSAVBRUDD', 'NETTVERK'], 'no retry once the caller has given up')
 })
 
+t.test('a caller that gives up during the back-off gets the last outcome at once, not after the wait', async (t) => {
+  const { pool, http, utfall } = oppsett(t, { grunnMs: 5000, maksMs: 5000 })
+  pool.intercept({ path: '/k', method: 'GET' }).reply(503, {}).times(3)
+  // Math.random() · 5000 ms: the back-off is long unless the caller's abort ends it.
+  const tilfeldig = Math.random
+  Math.random = () => 0.99
+  t.teardown(() => { Math.random = tilfeldig })
+  const t0 = Date.now()
+  const svar = await http.kall({ method: 'GET', path: 'k', idempotent: true, signal: AbortSignal.timeout(50) })
+  t.equal(svar.status, 503, 'the 503 it had')
+  t.ok(Date.now() - t0 < 1000, `answered in ${Date.now() - t0} ms`)
+  t.same(utfall, ['503'], 'no second attempt')
+})
+
 t.test('a dot segment in a path (an id from an upstream) is refused: the call fails and is never sent', async (t) => {
   const { pool, http, utfall } = oppsett(t)
   pool.intercept({ path: () => true, method: 'GET' }).reply(200, { feil: 'sendt' }).persist()
