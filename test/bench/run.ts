@@ -110,6 +110,25 @@ interface Resultat {
   grunnlag?: Resultat | null
 }
 
+/** The service's histogram of audit write waits (stonadsoppslag_audit_skriv_sekunder), cumulative
+ *  count per bucket bound; null where there is none (the floor). */
+async function auditVentetid(url: string): Promise<Map<string, number> | null> {
+  const svar = await fetch(`${url}/metrics`)
+  if (svar.status !== 200) return null
+  const ut = new Map<string, number>()
+  for (const m of (await svar.text()).matchAll(/^stonadsoppslag_audit_skriv_sekunder_bucket\{le="([^"]+)"\} (\d+)/gm)) ut.set(m[1] as string, Number(m[2]))
+  return ut
+}
+
+/** What share of the audit writes in between waited at most 1, 5 and 25 ms. */
+function auditAndeler(for_: Map<string, number> | null, etter: Map<string, number> | null): string {
+  if (!for_ || !etter) return ''
+  const n = (etter.get('+Inf') ?? 0) - (for_.get('+Inf') ?? 0)
+  if (n <= 0) return ''
+  const andel = (le: string) => `${((100 * ((etter.get(le) ?? 0) - (for_.get(le) ?? 0))) / n).toFixed(1)} %`
+  return `; audit writes waiting ≤ 1 / 5 / 25 ms: ${andel('0.001')} / ${andel('0.005')} / ${andel('0.025')} of ${n}`
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b)
   const m = Math.floor(s.length / 2)
@@ -309,6 +328,7 @@ async function main() {
       }
       await Promise.all(Array.from({ length: SAMTIDIGE }, (_, nr) => kjor(nr, performance.now() + OPPVARMING * 1000, false)))
       const kallFor = await sim.kall()
+      const auditFor = await auditVentetid(s.url)
       const start = performance.now()
       const cpu0 = cpuSekunder(s.prosess.pid as number)
       const simCpu0 = cpuSekunder(sim.pid)
@@ -324,9 +344,10 @@ async function main() {
       const kallEtter = await sim.kall()
       const perOppslag = Object.entries(kallEtter).map(([u, n]) => [u, (n - (kallFor[u] ?? 0)) / Math.max(1, post.length)] as const).filter(([, n]) => n > 0)
       const toppMiB = minne(s.prosess.pid as number).topp
+      const audit = auditAndeler(auditFor, await auditVentetid(s.url))
       await pool.close()
       await s.stopp()
-      return { post, get, feil, varighet, cpuPerOppslag, andreKjerne, perOppslag, toppMiB }
+      return { post, get, feil, varighet, cpuPerOppslag, andreKjerne, perOppslag, toppMiB, audit }
     }
     const pct = (xs: number[], p: number) => { const s = [...xs].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0 }
     // Critical path of upstream latency: POST max(PDL, skjerming, NOM) = 1 hop; GET: case list →
@@ -348,7 +369,7 @@ async function main() {
         p50: pct(r.post.map((p, i) => p + (r.get[i] ?? 0)), 50),
         p99: pct(r.post.map((p, i) => p + (r.get[i] ?? 0)), 99),
         toppMiB: r.toppMiB,
-        merknad: `CPU ${r.cpuPerOppslag.toFixed(2)} ms/lookup (${(100 * tjenesteKjerne).toFixed(0)} % of a core, simulator + load ${(100 * r.andreKjerne).toFixed(0)} %); added p50/p99: POST ${egen(r.post, postHopp, 50).toFixed(1)}/${egen(r.post, postHopp, 99).toFixed(1)} ms, GET ${egen(r.get, getHopp, 50).toFixed(1)}/${egen(r.get, getHopp, 99).toFixed(1)} ms${motGulv}${r.feil ? `; ${r.feil} feil` : ''}`,
+        merknad: `CPU ${r.cpuPerOppslag.toFixed(2)} ms/lookup (${(100 * tjenesteKjerne).toFixed(0)} % of a core, simulator + load ${(100 * r.andreKjerne).toFixed(0)} %); added p50/p99: POST ${egen(r.post, postHopp, 50).toFixed(1)}/${egen(r.post, postHopp, 99).toFixed(1)} ms, GET ${egen(r.get, getHopp, 50).toFixed(1)}/${egen(r.get, getHopp, 99).toFixed(1)} ms${motGulv}${r.audit}${r.feil ? `; ${r.feil} feil` : ''}`,
       }
     }
     // The floor first, then the service, against the same simulator and persons.
