@@ -169,8 +169,10 @@ export class HttpKlient {
       }
       const ventMs = Math.random() * Math.min(this.retry.maksMs, this.retry.grunnMs * 2 ** (forsok - 1))
       await vent(ventMs, k.signal)
-      // The caller gave up during the back-off: the last outcome now, not another attempt.
+      // The caller gave up during the back-off: the last outcome now, not another attempt (and
+      // the retry token back: it paid for nothing).
       if (k.signal?.aborted) {
+        this.botte = Math.min(BOTTE_MAKS, this.botte + 1)
         if (svar) return svar
         throw feil
       }

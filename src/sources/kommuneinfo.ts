@@ -2,8 +2,9 @@
 // Every lookup needs it before it may ask that municipality for anything, and it changes a few
 // times a year: asking for it on every lookup cost one whole upstream round trip (about a third of
 // a lookup's wait) and a call to Fiks per municipality per lookup. A municipality that switches NKS
-// access off is obeyed within the TTL. Only answers are kept (404 "not configured" included);
-// a fault is never kept, so the next lookup asks again.
+// access off is obeyed within the TTL. Only a municipality's settings are kept: not a fault, and
+// not a 404 ("not configured"), which a gateway or a Fiks deploy can also answer — kept, it would
+// show the municipality as IKKE_AKTIVERT for the whole TTL, and each lookup in it for its life.
 import { LRUCache } from 'lru-cache'
 import type { FiksDigisos, KommuneInfo } from './ports.js'
 
@@ -16,16 +17,15 @@ export interface KommuneInfoCacheValg {
 /** Wraps a Fiks port so that KommuneInfo comes from the cache while fresh. `ttlMs` 0: no cache. */
 export function medKommuneInfoCache(fiks: FiksDigisos, valg: KommuneInfoCacheValg): FiksDigisos {
   if (valg.ttlMs <= 0) return fiks
-  // null ("not configured") is a value too: wrapped, since lru-cache does not keep undefined.
-  const cache = new LRUCache<string, { info: KommuneInfo | null }>({ max: valg.maks ?? 10_000, ttl: valg.ttlMs })
+  const cache = new LRUCache<string, KommuneInfo>({ max: valg.maks ?? 10_000, ttl: valg.ttlMs })
   return {
     hentSaker: (ident, ctx) => fiks.hentSaker(ident, ctx),
     hentDokument: (id, dokument, ctx) => fiks.hentDokument(id, dokument, ctx),
     hentKommuneInfo: async (kommunenummer, ctx) => {
       const lagret = cache.get(kommunenummer)
-      if (lagret) return lagret.info
+      if (lagret) return lagret
       const info = await fiks.hentKommuneInfo(kommunenummer, ctx)
-      cache.set(kommunenummer, { info })
+      if (info !== null) cache.set(kommunenummer, info)
       return info
     },
   }

@@ -44,18 +44,19 @@ t.test('an answer is reused while fresh, per municipality, then asked for again'
   t.same(f.kall, ['0301', '4601', '0301'])
 })
 
-t.test('"not configured" (null) is an answer and is kept; a fault is never kept', async (t) => {
+t.test('"not configured" (a 404, which a gateway can answer too) and a fault are never kept', async (t) => {
   const f = fiks()
   const c = medKommuneInfoCache(f.port, { ttlMs: 60_000 })
   t.equal(await c.hentKommuneInfo('5001', ctx), null)
-  t.equal(await c.hentKommuneInfo('5001', ctx), null)
-  t.same(f.kall, ['5001'])
+  f.svar.set('5001', info('5001'))
+  t.same(await c.hentKommuneInfo('5001', ctx), info('5001'), 'asked again: now configured')
+  t.same(f.kall, ['5001', '5001'])
 
   f.svar.set('1103', new KildeFeil('fiks', 'UTILGJENGELIG', 'nede'))
   await t.rejects(c.hentKommuneInfo('1103', ctx), KildeFeil)
   f.svar.set('1103', info('1103'))
   t.same(await c.hentKommuneInfo('1103', ctx), info('1103'), 'asked again after the fault')
-  t.same(f.kall, ['5001', '1103', '1103'])
+  t.same(f.kall, ['5001', '5001', '1103', '1103'])
 })
 
 t.test('the case list and documents are never cached; TTL 0 is no cache at all', async (t) => {
