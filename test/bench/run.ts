@@ -6,7 +6,8 @@
 // Environment: BENCH_SEKUNDER (default 10), BENCH_OPPVARMING (3), BENCH_POSTGRES (a postgres://
 // URL; default the local test database), BENCH_SCENARIER (comma list to run a subset),
 // BENCH_SAMTIDIGE (200: lookups at once in scenario 3), BENCH_PERSONER (200: different persons
-// those lookups are of, copies of one dataset person with cases in two municipalities), BENCH_RUNDER (3: rounds of the baseline and the read scenarios, taken in turn; medians reported),
+// those lookups are of, copies of one dataset person with cases in two municipalities, and as many
+// employees making them), BENCH_RUNDER (3: rounds of the baseline and the read scenarios, taken in turn; medians reported),
 // BENCH_LOG_LEVEL (info), BENCH_AUDIT_CEF (av), BENCH_NODE_FLAGG (node flags for every service child, e.g. `--cpu-prof`), BENCH_KJERNER=av (no
 // core pinning), BENCH_PRODUKSJONSFLAGG=av (without the V8 flags of `npm start`, which every
 // service child gets by default, so the figures are those of the production start).
@@ -141,7 +142,7 @@ interface Simulator {
   urls: Record<string, string>
   baseUrl: string
   settFeil(mal: object, feil: object | null): Promise<void>
-  token(): Promise<string>
+  token(navident?: string): Promise<string>
   /** Calls the simulator has answered so far, per upstream. */
   kall(): Promise<Record<string, number>>
   stopp(): Promise<void>
@@ -149,11 +150,15 @@ interface Simulator {
 
 /** The bundled dataset plus `antall` copies of the person with cases in two municipalities, each
  *  with a synthetic ident, cases and documents of its own: lookups of different persons share no
- *  person data in flight, as on a real day. Returns the file and the copies' idents. */
-function datasettMedKopier(dir: string, antall: number): { fil: string; identer: string[] } {
+ *  person data in flight, as on a real day. And `antall` employees, each known to NOM with a
+ *  person of their own in PDL (no relatives, no cases): each lookup's access decision asks NOM and
+ *  then PDL for its employee, as for a real NKS employee (one shared employee unknown to NOM left
+ *  both out). Returns the file, the copies' idents and the employees' NAVidents. */
+function datasettMedKopier(dir: string, antall: number): { fil: string; identer: string[]; navidenter: string[] } {
   const d = structuredClone(standardJson) as unknown as {
-    personer: { personident: string; tags: string[] }[]
+    personer: { personident: string; tags: string[]; fagsystem?: unknown }[]
     digisosSaker: { sokerFnr: string; tags: string[] }[]
+    ansatte: { navident: string; personident: string | null; beskrivelse: string }[]
   }
   const forbilde = d.personer.find((p) => p.tags.includes('ugradert-to-kommuner')) as { personident: string }
   const saker = d.digisosSaker.filter((s) => s.sokerFnr === forbilde.personident)
@@ -174,10 +179,23 @@ function datasettMedKopier(dir: string, antall: number): { fil: string; identer:
     d.personer.push({ ...kopi(forbilde), tags: [`bench-${i}`] })
     for (const sak of saker) d.digisosSaker.push({ ...kopi(sak), tags: sak.tags.map((t) => `${t}-bench-${i}`) })
   }
+  const navidenter: string[] = []
+  let ansattIndivid = 500
+  for (let i = 0; i < antall; i++) {
+    let ident = nesteSyntetiskeIdent('1985-06-20', ansattIndivid)
+    while (brukte.has(ident)) ident = nesteSyntetiskeIdent('1985-06-20', ++ansattIndivid)
+    ansattIndivid = Number(ident.slice(6, 9)) + 1
+    brukte.add(ident)
+    const navident = `Z98${String(i).padStart(4, '0')}`
+    navidenter.push(navident)
+    // The model person has no relatives: the employee is related to nobody looked up.
+    d.personer.push({ ...structuredClone(forbilde), personident: ident, fagsystem: {}, tags: [`bench-ansatt-${i}`] })
+    d.ansatte.push({ navident, personident: ident, beskrivelse: `bench employee ${i}` })
+  }
   lastDatasett(d) // fails here, naming the problem, rather than in the simulator
   const fil = join(dir, 'datasett.json')
   writeFileSync(fil, JSON.stringify(d))
-  return { fil, identer }
+  return { fil, identer, navidenter }
 }
 
 async function startSimulatorProsess(datasett?: string): Promise<Simulator> {
@@ -206,8 +224,8 @@ async function startSimulatorProsess(datasett?: string): Promise<Simulator> {
     settFeil: async (mal, feil) => {
       await fetch(`${baseUrl}/simulator/feil`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mal, feil }) })
     },
-    token: async () => {
-      const r = await fetch(`${baseUrl}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ navident: 'Z990009' }) })
+    token: async (navident = 'Z990009') => {
+      const r = await fetch(`${baseUrl}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ navident }) })
       return ((await r.json()) as { access_token: string }).access_token
     },
     kall: async () => ((await (await fetch(`${baseUrl}/simulator/kall`)).json()) as { perUpstream: Record<string, number> }).perUpstream,
@@ -234,6 +252,7 @@ async function main() {
   const sim = await startSimulatorProsess(kopier.fil)
   const token = await sim.token()
   const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+  const ansattAuth = await Promise.all(kopier.navidenter.map(async (n) => ({ authorization: `Bearer ${await sim.token(n)}`, 'content-type': 'application/json' })))
   const person = personMedTag(standardDatasett(), 'ugradert-to-kommuner').personident
 
   async function nyttOppslag(url: string): Promise<{ id: string; konto: string }> {
@@ -310,9 +329,11 @@ async function main() {
       const get: number[] = []
       let feil = 0
       const kjor = async (nr: number, slutt: number, mal: boolean) => {
-        // Lookup nr n is of person n mod BENCH_PERSONER: with as many persons as lookups at once,
-        // no two lookups in flight share person data (1 person: every lookup shares every call).
+        // Lookup nr n is of person n mod BENCH_PERSONER, by employee n mod BENCH_PERSONER: with as
+        // many persons as lookups at once, no two lookups in flight share person data (1 person:
+        // every lookup shares every call), and each employee has one lookup at a time.
         const hvem = JSON.stringify({ personident: kopier.identer[nr % kopier.identer.length], henvendelseId: 'B' })
+        const auth = ansattAuth[nr % ansattAuth.length] as Record<string, string>
         while (performance.now() < slutt) {
           const t0 = performance.now()
           const a = await pool.request({ method: 'POST', path: '/api/v1/oppslag', headers: auth, body: hvem })
@@ -350,10 +371,11 @@ async function main() {
       return { post, get, feil, varighet, cpuPerOppslag, andreKjerne, perOppslag, toppMiB, audit }
     }
     const pct = (xs: number[], p: number) => { const s = [...xs].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0 }
-    // Critical path of upstream latency: POST max(PDL, skjerming, NOM) = 1 hop; GET: case list →
-    // documents and fagsystem in parallel = 2 hops (KommuneInfo comes from its cache after the
-    // warm-up: KOMMUNEINFO_CACHE_S; the floor keeps it too).
-    const postHopp = 1
+    // Critical path of upstream latency: POST: NOM → PDL for the employee, beside PDL and
+    // skjerming for the person = 2 hops; GET: case list → documents and fagsystem in parallel = 2
+    // hops (KommuneInfo comes from its cache after the warm-up: KOMMUNEINFO_CACHE_S; the floor
+    // keeps it too).
+    const postHopp = 2
     const getHopp = 2
     const rad = (hva: string, r: Awaited<ReturnType<typeof last>>, gulv?: Awaited<ReturnType<typeof last>>): Resultat => {
       const egen = (xs: number[], hopp: number, p: number) => pct(xs, p) - hopp * forsinkelseMs
