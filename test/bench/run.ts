@@ -163,13 +163,21 @@ function datasettMedKopier(dir: string, antall: number): { fil: string; identer:
   const forbilde = d.personer.find((p) => p.tags.includes('ugradert-to-kommuner')) as { personident: string }
   const saker = d.digisosSaker.filter((s) => s.sokerFnr === forbilde.personident)
   const brukte = new Set(d.personer.map((p) => p.personident))
+  /** Synthetic idents born on `fodt`, each unused so far. */
+  const nyeIdenter = (fodt: string) => {
+    let individ = 500
+    return () => {
+      let ident = nesteSyntetiskeIdent(fodt, individ)
+      while (brukte.has(ident)) ident = nesteSyntetiskeIdent(fodt, ++individ)
+      individ = Number(ident.slice(6, 9)) + 1
+      brukte.add(ident)
+      return ident
+    }
+  }
+  const personIdent = nyeIdenter('1990-03-14')
   const identer: string[] = []
-  let individ = 500
   for (let i = 0; i < antall; i++) {
-    let ident = nesteSyntetiskeIdent('1990-03-14', individ)
-    while (brukte.has(ident)) ident = nesteSyntetiskeIdent('1990-03-14', ++individ)
-    individ = Number(ident.slice(6, 9)) + 1
-    brukte.add(ident)
+    const ident = personIdent()
     identer.push(ident)
     // The person's ident everywhere it appears (fagsystem records, søknad personalia), and every
     // id (fiksDigisosId, dokumentlagerId) new for this copy.
@@ -180,12 +188,9 @@ function datasettMedKopier(dir: string, antall: number): { fil: string; identer:
     for (const sak of saker) d.digisosSaker.push({ ...kopi(sak), tags: sak.tags.map((t) => `${t}-bench-${i}`) })
   }
   const navidenter: string[] = []
-  let ansattIndivid = 500
+  const ansattIdent = nyeIdenter('1985-06-20')
   for (let i = 0; i < antall; i++) {
-    let ident = nesteSyntetiskeIdent('1985-06-20', ansattIndivid)
-    while (brukte.has(ident)) ident = nesteSyntetiskeIdent('1985-06-20', ++ansattIndivid)
-    ansattIndivid = Number(ident.slice(6, 9)) + 1
-    brukte.add(ident)
+    const ident = ansattIdent()
     const navident = `Z98${String(i).padStart(4, '0')}`
     navidenter.push(navident)
     // The model person has no relatives: the employee is related to nobody looked up.
