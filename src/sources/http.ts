@@ -190,50 +190,80 @@ export class HttpKlient {
     return true
   }
 
-  private async kallUmalt(k: Kall): Promise<HttpSvar> {
-    // The attempt's hard cap and the caller's signal (the lookup's deadline) through one plain
-    // controller and timer: AbortSignal.timeout + AbortSignal.any per call cost a timer object,
-    // weak references and finalizers each, a visible share of a lookup's CPU and GC.
-    const avbryt = new AbortController()
-    let tidsavbrutt = false
-    const timer = setTimeout(() => {
-      tidsavbrutt = true
-      avbryt.abort()
-    }, this.forsokMs)
-    // The caller's reason goes along (a deadline's TimeoutError stays a timeout).
-    const videre = () => avbryt.abort(k.signal?.reason)
-    if (k.signal?.aborted) videre()
-    else k.signal?.addEventListener('abort', videre, { once: true })
-    try {
-      let svar: Dispatcher.ResponseData
+  /** One attempt through undici's dispatch API: the body's chunks are collected here and parsed
+   *  once. `request()` gave each response a Readable stream, a consumer for `text()` and an
+   *  AbortController of ours: about 18 µs of CPU per call more, on 11 calls per lookup. */
+  private kallUmalt(k: Kall): Promise<HttpSvar> {
+    const path = this.sti(k.path, typeof k.query === 'function' ? k.query() : k.query)
+    return new Promise<HttpSvar>((ok, feil) => {
+      // The caller's reason goes along (a deadline's TimeoutError stays a timeout).
+      if (k.signal?.aborted) return feil(this.feilFra(k.signal.reason, false))
+      let kontroll: Dispatcher.DispatchController | null = null
+      /** Why the attempt was cut, once it was (before undici started it, or while running). */
+      let avbruddsgrunn: Error | null = null
+      let tidsavbrutt = false
+      let ferdig = false
+      let status = 0
+      const biter: Buffer[] = []
+      const avbryt = (grunn: unknown) => {
+        if (ferdig || avbruddsgrunn) return
+        avbruddsgrunn = grunn instanceof Error ? grunn : new Error(String(grunn))
+        kontroll?.abort(avbruddsgrunn)
+      }
+      // The attempt's hard cap: headers, then body.
+      const timer = setTimeout(() => {
+        tidsavbrutt = true
+        avbryt(new Error('tidsavbrudd'))
+      }, this.forsokMs)
+      const videre = () => avbryt(k.signal?.reason)
+      const slutt = () => {
+        ferdig = true
+        clearTimeout(timer)
+        k.signal?.removeEventListener('abort', videre)
+      }
+      k.signal?.addEventListener('abort', videre, { once: true })
+      const handler: Dispatcher.DispatchHandler = {
+        onRequestStart: (c) => {
+          kontroll = c
+          if (avbruddsgrunn) c.abort(avbruddsgrunn)
+        },
+        onResponseStart: (_c, statusKode) => {
+          status = statusKode
+        },
+        onResponseData: (_c, bit) => {
+          biter.push(bit)
+        },
+        onResponseEnd: () => {
+          slutt()
+          const tekst = biter.length === 1 ? (biter[0] as Buffer).toString('utf8') : Buffer.concat(biter).toString('utf8')
+          if (tekst.length === 0) return ok({ status, data: undefined })
+          try {
+            ok({ status, data: JSON.parse(tekst) as unknown })
+          } catch {
+            feil(new HttpFeil('UGYLDIG_JSON', status, `${this.navn}: svaret var ikke gyldig JSON (status ${status})`))
+          }
+        },
+        onResponseError: (_c, e) => {
+          slutt()
+          feil(this.feilFra(e, tidsavbrutt))
+        },
+      }
       try {
-        svar = await this.dispatcher.request({
-          origin: this.origin,
-          path: this.sti(k.path, typeof k.query === 'function' ? k.query() : k.query),
-          method: k.method,
-          headers: k.body !== undefined ? { ...JSON_INNHOLD, ...k.headers } : { ...JSON_SVAR, ...k.headers },
-          body: k.body === undefined ? null : JSON.stringify(k.body),
-          signal: avbryt.signal,
-        })
+        this.dispatcher.dispatch(
+          {
+            origin: this.origin,
+            path,
+            method: k.method,
+            headers: k.body !== undefined ? { ...JSON_INNHOLD, ...k.headers } : { ...JSON_SVAR, ...k.headers },
+            body: k.body === undefined ? null : JSON.stringify(k.body),
+          },
+          handler,
+        )
       } catch (e) {
-        throw this.feilFra(e, tidsavbrutt)
+        slutt()
+        feil(this.feilFra(e, tidsavbrutt))
       }
-      let tekst: string
-      try {
-        tekst = await svar.body.text()
-      } catch (e) {
-        throw this.feilFra(e, tidsavbrutt)
-      }
-      if (tekst.length === 0) return { status: svar.statusCode, data: undefined }
-      try {
-        return { status: svar.statusCode, data: JSON.parse(tekst) as unknown }
-      } catch {
-        throw new HttpFeil('UGYLDIG_JSON', svar.statusCode, `${this.navn}: svaret var ikke gyldig JSON (status ${svar.statusCode})`)
-      }
-    } finally {
-      clearTimeout(timer)
-      k.signal?.removeEventListener('abort', videre)
-    }
+    })
   }
 
   private feilFra(e: unknown, tidsavbrutt: boolean): HttpFeil {

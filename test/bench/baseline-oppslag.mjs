@@ -26,15 +26,27 @@ async function kall(base, sti, { method = 'GET', headers = {}, body } = {}) {
   const agent = agentFor(base)
   const url = new URL(base.endsWith('/') || sti === '' ? base : `${base}/`)
   const mal = sti === '' ? url : new URL(sti.replace(/^\//, ''), url)
-  const svar = await agent.request({
-    origin: mal.origin,
-    path: mal.pathname + mal.search,
-    method,
-    headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
-    body: body ? JSON.stringify(body) : null,
+  // undici's dispatch API, as the service uses it (no stream per response).
+  return new Promise((ok, feil) => {
+    let status = 0
+    const biter = []
+    agent.dispatch({
+      origin: mal.origin,
+      path: mal.pathname + mal.search,
+      method,
+      headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body ? JSON.stringify(body) : null,
+    }, {
+      onRequestStart () {},
+      onResponseStart (_c, s) { status = s },
+      onResponseData (_c, b) { biter.push(b) },
+      onResponseEnd () {
+        const tekst = Buffer.concat(biter).toString('utf8')
+        ok({ status, data: tekst ? JSON.parse(tekst) : undefined })
+      },
+      onResponseError (_c, e) { feil(e) },
+    })
   })
-  const tekst = await svar.body.text()
-  return { status: svar.statusCode, data: tekst ? JSON.parse(tekst) : undefined }
 }
 
 async function token(identityProvider, target) {
