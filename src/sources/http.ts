@@ -33,6 +33,8 @@ export interface HttpKlientValg {
   tidsavbrudd: Tidsavbrudd | number
   /** Keep-alive connections at most (default 256): calls beyond them wait in undici's queue. */
   maksTilkoblinger?: number
+  /** A larger answer is cut off as a fault (default 8 MiB): an upstream cannot fill our memory. */
+  maksSvarBytes?: number
   /** Injected in tests (MockAgent) for fault shapes that are hard to make for real. */
   dispatcher?: Dispatcher
   /** Told of every call: upstream name, outcome (HTTP status or fault kind), seconds. */
@@ -70,6 +72,11 @@ export interface Kall {
   /** Safe to repeat (every read here): only such calls are retried. */
   idempotent?: boolean
 }
+
+/** An abort reason as an Error (a signal may be aborted with anything, null included). */
+const somFeil = (grunn: unknown): Error => (grunn instanceof Error ? grunn : new Error(String(grunn)))
+
+const harBom = (b: Buffer): boolean => b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf
 
 /** Waits `ms`, or less if `signal` aborts first. */
 function vent(ms: number, signal: AbortSignal | undefined): Promise<void> {
@@ -124,6 +131,7 @@ export class HttpKlient {
         // Fiks is one origin for every municipality: at 64, two hundred lookups in flight queued
         // behind each other's 50 ms calls (the pool, not the service or Fiks, was the limit).
         connections: valg.maksTilkoblinger ?? 256,
+        maxResponseSize: valg.maksSvarBytes ?? 8 * 1024 * 1024,
       })
   }
 
@@ -197,7 +205,7 @@ export class HttpKlient {
     const path = this.sti(k.path, typeof k.query === 'function' ? k.query() : k.query)
     return new Promise<HttpSvar>((ok, feil) => {
       // The caller's reason goes along (a deadline's TimeoutError stays a timeout).
-      if (k.signal?.aborted) return feil(this.feilFra(k.signal.reason, false))
+      if (k.signal?.aborted) return feil(this.feilFra(somFeil(k.signal.reason), false))
       let kontroll: Dispatcher.DispatchController | null = null
       /** Why the attempt was cut, once it was (before undici started it, or while running). */
       let avbruddsgrunn: Error | null = null
@@ -207,7 +215,7 @@ export class HttpKlient {
       const biter: Buffer[] = []
       const avbryt = (grunn: unknown) => {
         if (ferdig || avbruddsgrunn) return
-        avbruddsgrunn = grunn instanceof Error ? grunn : new Error(String(grunn))
+        avbruddsgrunn = somFeil(grunn)
         kontroll?.abort(avbruddsgrunn)
       }
       // The attempt's hard cap: headers, then body.
@@ -235,7 +243,9 @@ export class HttpKlient {
         },
         onResponseEnd: () => {
           slutt()
-          const tekst = biter.length === 1 ? (biter[0] as Buffer).toString('utf8') : Buffer.concat(biter).toString('utf8')
+          const kropp = biter.length === 1 ? (biter[0] as Buffer) : Buffer.concat(biter)
+          // A UTF-8 byte-order mark (some servers send one) is not part of the JSON.
+          const tekst = kropp.toString('utf8', harBom(kropp) ? 3 : 0)
           if (tekst.length === 0) return ok({ status, data: undefined })
           try {
             ok({ status, data: JSON.parse(tekst) as unknown })

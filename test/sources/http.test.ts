@@ -1,9 +1,13 @@
 // Retries: only idempotent calls, only on 5xx, resets and timeouts, with a budget.
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import t, { type Test } from 'tap'
 import { MockAgent } from 'undici'
 import { HttpKlient } from '../../src/sources/http.js'
 
 const BASE = 'http://upstream.test'
+/** The HttpFeil kind a call failed with, or null when it did not fail. */
+const feilArsak = (p: Promise<unknown>) => p.then(() => null, (e: { arsak?: string }) => e.arsak ?? 'annen feil')
 
 function oppsett(t: Test, retry = {}) {
   const agent = new MockAgent()
@@ -97,6 +101,35 @@ t.test('a caller that gives up during the back-off gets the last outcome at once
   t.equal(svar.status, 503, 'the 503 it had')
   t.ok(Date.now() - t0 < 1000, `answered in ${Date.now() - t0} ms`)
   t.same(utfall, ['503'], 'no second attempt')
+})
+
+t.test('a UTF-8 byte-order mark before the JSON is skipped; a body of only that is empty', async (t) => {
+  const { pool, http } = oppsett(t)
+  const bom = Buffer.from([0xef, 0xbb, 0xbf])
+  pool.intercept({ path: '/bom', method: 'GET' }).reply(200, Buffer.concat([bom, Buffer.from('{"ø":"æå"}')]))
+  t.same((await http.kall({ method: 'GET', path: 'bom' })).data, { ø: 'æå' })
+  pool.intercept({ path: '/bare-bom', method: 'GET' }).reply(200, bom)
+  t.equal((await http.kall({ method: 'GET', path: 'bare-bom' })).data, undefined)
+})
+
+t.test('a signal aborted with a reason that is no Error still fails as a network fault', async (t) => {
+  const { http } = oppsett(t)
+  const avbryt = new AbortController()
+  avbryt.abort(null)
+  t.equal(await feilArsak(http.kall({ method: 'GET', path: 'x', signal: avbryt.signal })), 'NETTVERK')
+})
+
+t.test('an answer larger than the bound is a fault, not read into memory whole', async (t) => {
+  const server = createServer((_req, res) => { res.setHeader('content-type', 'application/json'); res.end(JSON.stringify({ fyll: 'x'.repeat(64 * 1024) })) })
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
+  t.teardown(() => new Promise<void>((ok) => server.close(() => ok())))
+  const { port } = server.address() as AddressInfo
+  const http = new HttpKlient({ navn: 'test', baseUrl: `http://127.0.0.1:${port}`, tidsavbrudd: 2000, maksSvarBytes: 1024 })
+  t.teardown(() => http.close())
+  t.equal(await feilArsak(http.kall({ method: 'GET', path: 'stor' })), 'NETTVERK')
+  const romslig = new HttpKlient({ navn: 'test', baseUrl: `http://127.0.0.1:${port}`, tidsavbrudd: 2000 })
+  t.teardown(() => romslig.close())
+  t.equal(((await romslig.kall({ method: 'GET', path: 'stor' })).data as { fyll: string }).fyll.length, 64 * 1024)
 })
 
 t.test('a dot segment in a path (an id from an upstream) is refused: the call fails and is never sent', async (t) => {
