@@ -132,6 +132,32 @@ t.test('an answer larger than the bound is a fault, not read into memory whole',
   t.equal(((await romslig.kall({ method: 'GET', path: 'stor' })).data as { fyll: string }).fyll.length, 64 * 1024)
 })
 
+t.test('an attempt cut while it waits for a connection fails with its reason once undici starts it, and never reaches the upstream', async (t) => {
+  let slipp: () => void = () => {}
+  const stier: string[] = []
+  const server = createServer((req, res) => {
+    stier.push(req.url ?? '')
+    const svar = () => res.end('{}')
+    if (req.url === '/forst') slipp = svar
+    else svar()
+  })
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
+  t.teardown(() => new Promise<void>((ok) => server.close(() => ok())))
+  const { port } = server.address() as AddressInfo
+  // One connection: the second call queues behind the first.
+  const http = new HttpKlient({ navn: 'test', baseUrl: `http://127.0.0.1:${port}`, tidsavbrudd: 5000, maksTilkoblinger: 1 })
+  t.teardown(() => http.close())
+  const forst = http.kall({ method: 'GET', path: 'forst' })
+  while (stier.length === 0) await new Promise((ok) => setTimeout(ok, 5))
+  const avbryt = new AbortController()
+  const andre = feilArsak(http.kall({ method: 'GET', path: 'andre', signal: avbryt.signal }))
+  avbryt.abort(Object.assign(new Error('fristen gikk ut'), { name: 'TimeoutError' }))
+  slipp()
+  t.equal((await forst).status, 200)
+  t.equal(await andre, 'TIDSAVBRUDD', "the caller's deadline, as a timeout")
+  t.same(stier, ['/forst'], 'the cut call was never sent')
+})
+
 t.test('a dot segment in a path (an id from an upstream) is refused: the call fails and is never sent', async (t) => {
   const { pool, http, utfall } = oppsett(t)
   pool.intercept({ path: () => true, method: 'GET' }).reply(200, { feil: 'sendt' }).persist()
