@@ -478,10 +478,15 @@ async function main() {
     '',
     `${new Date().toISOString()} · ${cpus().length} cores (${cpus()[0]?.model ?? '?'}) · Node ${process.version} · ${SEKUNDER} s per scenario (read scenarios and baseline: median of ${RUNDER} alternating rounds) after ${OPPVARMING} s warm-up, loopback · ${KJERNER.beskrivelse}${NODE_FLAGG.length ? ` · service flags: ${NODE_FLAGG.join(' ')}` : ''}`,
     '',
-    '| scenario | req/s | × baseline | p50 ms | p99 ms | p99 × baseline | peak RSS MiB | notes |',
-    '|---|---:|---:|---:|---:|---:|---:|---|',
-    ...resultater.map((r) =>
-      `| ${r.navn} | ${f(r.rps, 0)} | ${f(r.rps / (r.grunnlag === undefined ? base : r.grunnlag ?? ingen).rps, 2)} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.p99 / (r.grunnlag === undefined ? base : r.grunnlag ?? ingen).p99, 1)} | ${r.toppMiB === null ? '–' : f(r.toppMiB, 0)} | ${r.merknad ?? ''} |`),
+    '| scenario | req/s | × baseline | p50 ms | p50 × baseline | p99 ms | p99 × baseline | peak RSS MiB | RSS × baseline | notes |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    ...resultater.map((r) => {
+      const g = r.grunnlag === undefined ? base : r.grunnlag ?? ingen
+      const rss = r.toppMiB === null ? '–' : f(r.toppMiB, 0)
+      const rssForhold = r.toppMiB === null || g.toppMiB === null ? '–' : f(r.toppMiB / g.toppMiB, 1)
+      // A ratio to a latency that rounds to 0 ms (autocannon counts whole ms) is no figure: '–'.
+      return `| ${r.navn} | ${f(r.rps, 0)} | ${f(r.rps / g.rps, 2)} | ${f(r.p50)} | ${f(r.p50 / g.p50, 1)} | ${f(r.p99)} | ${f(r.p99 / g.p99, 1)} | ${rss} | ${rssForhold} | ${r.merknad ?? ''} |`
+    }),
     '',
     '× baseline: scenarios 1 and 2 against the bare-Fastify baseline; scenario 3 against its floor in the same run (the same upstream calls on the same critical path, nothing else); scenarios 4 and 5 have no counterpart.',
     '',
