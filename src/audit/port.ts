@@ -79,23 +79,11 @@ export interface AuditStore {
   /** The latest retention checkpoint, or null when nothing has been deleted. */
   sjekkpunkt(): Promise<Sjekkpunkt | null>
   /** Retention: deletes every event with `tid` before `forTid`, oldest first, at most
-   *  `raderPerTransaksjon` (default SLETT_RADER_PER_TRANSAKSJON) per transaction, each transaction
+   *  `raderPerTransaksjon` (default SLETT_RADER_PER_TRANSAKSJON, rad.ts) per transaction, each transaction
    *  recording a checkpoint signed with `nokkel` and chained to the one before; returns how many
    *  were deleted. Deletion by anything else is refused by the store itself. */
   slettFor(forTid: string, nokkel: string | null, raderPerTransaksjon?: number): Promise<number>
   lukk(): Promise<void>
-}
-
-/** Events deleted per retention transaction. One transaction for everything held the write lock
- *  (and, for SQLite, the event loop) for as long as the deletion took — 0.7 s for 200 000 events,
- *  minutes after retention is shortened on a full log — and every audit write, so every request,
- *  waited for it. In slices, writes go on between them; each slice leaves its own checkpoint, so a
- *  stop half-way leaves a chain that verifies. */
-export const SLETT_RADER_PER_TRANSAKSJON = 2000
-
-/** Rows per retention slice as asked for: a whole number ≥ 1, the default for anything else. */
-export function radene(rader: number): number {
-  return Number.isFinite(rader) ? Math.max(1, Math.trunc(rader)) : SLETT_RADER_PER_TRANSAKSJON
 }
 
 /** A formatter of times (ms) as ISO 8601 UTC that formats the same millisecond once: requests in

@@ -5,10 +5,10 @@
 import type pg from 'pg'
 import { gyldigSkjema, lagPool, lasNokkel, settOppSkjema } from '../postgres.js'
 import {
-  AuditFeil, GENESIS_HASH, kjedeHash, radene, SLETT_RADER_PER_TRANSAKSJON,
+  AuditFeil, GENESIS_HASH, kjedeHash,
   type AuditFilter, type AuditHendelse, type AuditStore, type LagretHendelse, type Sjekkpunkt,
 } from './port.js'
-import { fraRad, fraSjekkpunktRad, nyttSjekkpunkt, sidestorrelse, sjekkpunktVerdier, taBatch, type HendelseRad, type SjekkpunktRad, type Ventende } from './rad.js'
+import { fraRad, fraSjekkpunktRad, nyttSjekkpunkt, sidestorrelse, sjekkpunktVerdier, skivestorrelse, taBatch, type HendelseRad, type SjekkpunktRad, type Ventende } from './rad.js'
 
 export interface PostgresValg {
   /** Schema holding the tables (created when missing); default `public`. Tests use their own. */
@@ -263,9 +263,9 @@ export class PostgresAuditStore implements AuditStore {
     return rader[0] ? fraSjekkpunktRad(rader[0]) : null
   }
 
-  async slettFor(forTid: string, nokkel: string | null, raderPerTransaksjon = SLETT_RADER_PER_TRANSAKSJON): Promise<number> {
+  async slettFor(forTid: string, nokkel: string | null, raderPerTransaksjon?: number): Promise<number> {
     if (this.lukket) throw new AuditFeil('audit-lageret er lukket')
-    const bit = radene(raderPerTransaksjon)
+    const bit = skivestorrelse(raderPerTransaksjon)
     let klient: pg.PoolClient
     try {
       klient = await this.pool.connect()

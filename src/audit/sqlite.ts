@@ -6,10 +6,10 @@ import { dirname } from 'node:path'
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
-import { fraRad, fraSjekkpunktRad, nyttSjekkpunkt, sidestorrelse, sjekkpunktVerdier, taBatch, type HendelseRad, type SjekkpunktRad, type Ventende } from './rad.js'
+import { fraRad, fraSjekkpunktRad, nyttSjekkpunkt, sidestorrelse, sjekkpunktVerdier, skivestorrelse, taBatch, type HendelseRad, type SjekkpunktRad, type Ventende } from './rad.js'
 import { SKRIVER_KODE } from './sqlite-skriver.js'
 import {
-  AuditFeil, GENESIS_HASH, kanoniskForm, radene, SLETT_RADER_PER_TRANSAKSJON,
+  AuditFeil, GENESIS_HASH, kanoniskForm,
   type AuditFilter, type AuditHendelse, type AuditStore, type LagretHendelse, type Sjekkpunkt,
 } from './port.js'
 
@@ -288,8 +288,8 @@ export class SqliteAuditStore implements AuditStore {
     })
   }
 
-  async slettFor(forTid: string, nokkel: string | null, raderPerTransaksjon = SLETT_RADER_PER_TRANSAKSJON): Promise<number> {
-    const denne = this.sletting.then(() => this.slettISkiver(forTid, nokkel, radene(raderPerTransaksjon)))
+  async slettFor(forTid: string, nokkel: string | null, raderPerTransaksjon?: number): Promise<number> {
+    const denne = this.sletting.then(() => this.slettISkiver(forTid, nokkel, skivestorrelse(raderPerTransaksjon)))
     this.sletting = denne.catch(() => undefined)
     return denne
   }

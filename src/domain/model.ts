@@ -14,6 +14,8 @@ export const Kategori = z.enum(KATEGORIER)
 export type Kategori = z.infer<typeof Kategori>
 
 export const Kommunenummer = z.string().regex(/^\d{4}$/)
+/** A NAV employee's ident: one letter and six digits. */
+export const Navident = z.string().regex(/^[A-Z]\d{6}$/)
 const Dato = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe('ISO date, yyyy-mm-dd')
 const Tidspunkt = z.string().describe('ISO 8601 timestamp')
 

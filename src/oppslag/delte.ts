@@ -7,7 +7,9 @@
 import pg from 'pg'
 import { z } from 'zod'
 import type { Tillatelse } from '../access/regler.js'
+import { Kommunenummer, Navident } from '../domain/model.js'
 import { Personident } from '../domain/personident.js'
+import { Gradering } from '../sources/ports.js'
 import { delSkjema, gyldigSkjema, lagPool, settOppSkjema } from '../postgres.js'
 import { oppslagHash } from './sesjoner.js'
 
@@ -15,11 +17,11 @@ import { oppslagHash } from './sesjoner.js'
  *  database — by a bug, a migration or someone with write access — would otherwise be a permit for
  *  whoever it names. */
 const LagretTillatelse = z.strictObject({
-  navident: z.string().regex(/^[A-Z]\d{6}$/),
+  navident: Navident,
   personident: Personident,
   henvendelseId: z.string().max(64),
-  gradering: z.enum(['STRENGT_FORTROLIG_UTLAND', 'STRENGT_FORTROLIG', 'FORTROLIG', 'UGRADERT']),
-  kommunenummer: z.string().regex(/^\d{4}$/).nullable(),
+  gradering: Gradering,
+  kommunenummer: Kommunenummer.nullable(),
 })
 
 export class UgyldigLagretTillatelse extends Error {

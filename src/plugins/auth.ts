@@ -14,6 +14,7 @@ import buildGetJwks from 'get-jwks'
 import type { FastifyRequest, onRequestHookHandler } from 'fastify'
 import { z } from 'zod'
 import type { Saksbehandler } from '../access/regler.js'
+import { Navident } from '../domain/model.js'
 import { Problem } from '../feil.js'
 
 declare module 'fastify' {
@@ -58,7 +59,7 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 const JWKS_TTL_MS = 10 * 60_000
 
 const Krav = z.object({
-  NAVident: z.string().regex(/^[A-Z]\d{6}$/),
+  NAVident: Navident,
   groups: z.array(z.string()),
   oid: z.string().min(1),
   idtyp: z.string().optional(),

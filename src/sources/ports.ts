@@ -2,6 +2,8 @@
 // adapter beside it that speaks the real wire shape (DESIGN §5) and is pointed at the simulator
 // in development and tests.
 
+import { z } from 'zod'
+
 /** Per-call context carried to every upstream call. */
 export interface KallKontekst {
   callId: string
@@ -36,7 +38,9 @@ export class KildeFeil extends Error {
 }
 
 // ── PDL ──────────────────────────────────────────────────────────────────────
-export type Gradering = 'STRENGT_FORTROLIG_UTLAND' | 'STRENGT_FORTROLIG' | 'FORTROLIG' | 'UGRADERT'
+/** PDL's adressebeskyttelse gradings: the register's wire values and the permit's field alike. */
+export const Gradering = z.enum(['STRENGT_FORTROLIG_UTLAND', 'STRENGT_FORTROLIG', 'FORTROLIG', 'UGRADERT'])
+export type Gradering = z.infer<typeof Gradering>
 
 export interface Person {
   personident: string

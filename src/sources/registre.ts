@@ -6,7 +6,7 @@ import { somRegisterFeil, type HttpKlient, type HttpSvar } from './http.js'
 import {
   RegisterFeil,
   type AnsattRegister,
-  type Gradering,
+  Gradering,
   type KallKontekst,
   type Person,
   type PersonRegister,
@@ -55,7 +55,6 @@ export const PDL_QUERY = `query($ident: ID!) {
   hentGeografiskTilknytning(ident: $ident) { gtType gtKommune gtBydel gtLand }
 }`
 
-const GraderingSkjema = z.enum(['STRENGT_FORTROLIG_UTLAND', 'STRENGT_FORTROLIG', 'FORTROLIG', 'UGRADERT'])
 const Rolle = z.enum(['BARN', 'MOR', 'FAR', 'MEDMOR', 'MEDFAR'])
 const Sivilstandstype = z.enum([
   'UOPPGITT', 'UGIFT', 'GIFT', 'ENKE_ELLER_ENKEMANN', 'SKILT', 'SEPARERT',
@@ -73,7 +72,7 @@ const PdlSvar = z.object({
     .object({
       hentPerson: z
         .object({
-          adressebeskyttelse: z.array(z.object({ gradering: GraderingSkjema })),
+          adressebeskyttelse: z.array(z.object({ gradering: Gradering })),
           doedsfall: z.array(z.object({ doedsdato: z.string().nullable() })).default([]),
           forelderBarnRelasjon: z.array(
             z.object({

@@ -8,45 +8,21 @@
 // safeguards cost; what this costs is the machine's price for the calls themselves.
 import { randomUUID } from 'node:crypto'
 import Fastify from 'fastify'
-import { Agent } from 'undici'
 import { byggKonfig, lesMiljo } from '../../dist/config.js'
+import { HttpKlient } from '../../dist/sources/http.js'
 import { NOM_QUERY, PDL_QUERY } from '../../dist/sources/registre.js'
 import { FIKS_IO_STI, MELDING_FORESPORSEL, PROTOKOLL_VERSJON } from '../../dist/sources/fagsystem/protocol.js'
 
 const config = byggKonfig(lesMiljo(process.env))
-// One keep-alive agent per upstream, as the service has (the simulator is one origin for them all:
-// one shared pool of connections would be a queue the service does not have).
-const agenter = new Map()
-const agentFor = (base) => {
-  if (!agenter.has(base)) agenter.set(base, new Agent({ connections: config.upstreamMaksTilkoblinger, keepAliveTimeout: 10_000 }))
-  return agenter.get(base)
-}
-
-async function kall(base, sti, { method = 'GET', headers = {}, body } = {}) {
-  const agent = agentFor(base)
-  const url = new URL(base.endsWith('/') || sti === '' ? base : `${base}/`)
-  const mal = sti === '' ? url : new URL(sti.replace(/^\//, ''), url)
-  // undici's dispatch API, as the service uses it (no stream per response).
-  return new Promise((ok, feil) => {
-    let status = 0
-    const biter = []
-    agent.dispatch({
-      origin: mal.origin,
-      path: mal.pathname + mal.search,
-      method,
-      headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
-      body: body ? JSON.stringify(body) : null,
-    }, {
-      onRequestStart () {},
-      onResponseStart (_c, s) { status = s },
-      onResponseData (_c, b) { biter.push(b) },
-      onResponseEnd () {
-        const tekst = Buffer.concat(biter).toString('utf8')
-        ok({ status, data: tekst ? JSON.parse(tekst) : undefined })
-      },
-      onResponseError (_c, e) { feil(e) },
-    })
-  })
+// The service's own HTTP client, one per upstream as the service has (the simulator is one origin
+// for them all: one shared pool would be a queue the service does not have), without retries: the
+// calls themselves, at the price the service pays for them.
+const klienter = new Map()
+function kall(base, path, { method = 'GET', headers, body, query } = {}) {
+  if (!klienter.has(base)) {
+    klienter.set(base, new HttpKlient({ navn: 'gulv', baseUrl: base, tidsavbrudd: config.tidsavbrudd.fiks, maksTilkoblinger: config.upstreamMaksTilkoblinger, retry: { forsok: 1 } }))
+  }
+  return klienter.get(base).kall({ method, path, headers, body, query })
 }
 
 async function token(identityProvider, target) {
@@ -58,7 +34,7 @@ const tokens = {
   nom: await token('azuread', config.nom.scope), fiks: await token('maskinporten', 'ks:fiks'),
 }
 const fiksHoder = () => ({ authorization: `Bearer ${tokens.fiks}`, integrasjonid: config.fiks.integrasjonId, integrasjonpassord: config.fiks.integrasjonPassord, 'nav-call-id': 'bench' })
-const fiksSti = (sti) => `${sti}?sporingsId=${randomUUID()}`
+const sporing = () => ({ sporingsId: randomUUID() })
 
 const oppslag = new Map()
 const kommuneInfo = new Map()
@@ -89,7 +65,7 @@ app.post('/api/v1/oppslag', async (request, reply) => {
 
 app.get('/api/v1/oppslag/:id', async (request) => {
   const o = oppslag.get(request.params.id)
-  const sakliste = await kall(config.fiks.digisosUrl, fiksSti('digisos/api/v1/nav/soknader/soknader'), { method: 'POST', headers: fiksHoder(), body: { fnr: o.personident } })
+  const sakliste = await kall(config.fiks.digisosUrl, 'digisos/api/v1/nav/soknader/soknader', { method: 'POST', headers: fiksHoder(), body: { fnr: o.personident }, query: sporing() })
   // A fault is a 500 the load counts, never a quick answer that would flatter the floor.
   if (sakliste.status !== 200) throw new Error('saksliste: ingen svar')
   const saker = sakliste.data
@@ -97,7 +73,7 @@ app.get('/api/v1/oppslag/:id', async (request) => {
   const svar = await Promise.all(kommuner.map(async (k) => {
     let info = kommuneInfo.get(k)
     if (info === undefined) {
-      const svar = await kall(config.fiks.digisosUrl, fiksSti(`digisos/api/v1/nav/kommuner/${k}`), { headers: fiksHoder() })
+      const svar = await kall(config.fiks.digisosUrl, `digisos/api/v1/nav/kommuner/${k}`, { headers: fiksHoder(), query: sporing() })
       if (svar.status !== 200 && svar.status !== 404) throw new Error('kommuneinfo: ingen svar')
       info = svar.status === 200 ? svar.data : null
       kommuneInfo.set(k, info)
@@ -105,7 +81,7 @@ app.get('/api/v1/oppslag/:id', async (request) => {
     if (!info?.harNksTilgang) return { kommunenummer: k }
     const dokumenter = saker.filter((s) => s.kommunenummer === k).flatMap((s) =>
       [s.originalSoknadNAV?.metadata, s.digisosSoker?.metadata].filter(Boolean).map((d) =>
-        kall(config.fiks.digisosUrl, fiksSti(`digisos/api/v1/nav/soknader/${s.fiksDigisosId}/dokumenter/${d}`), { headers: fiksHoder() }).then((r) => r.data)))
+        kall(config.fiks.digisosUrl, `digisos/api/v1/nav/soknader/${s.fiksDigisosId}/dokumenter/${d}`, { headers: fiksHoder(), query: sporing() }).then((r) => r.data)))
     const fagsystem = kall(config.fiks.ioUrl, FIKS_IO_STI, {
       method: 'POST',
       headers: { authorization: `Bearer ${tokens.fiks}`, 'nav-call-id': 'bench' },
@@ -118,4 +94,4 @@ app.get('/api/v1/oppslag/:id', async (request) => {
 
 await app.listen({ host: '127.0.0.1', port: 0 })
 process.stdout.write(`KLAR http://127.0.0.1:${app.server.address().port}\n`)
-process.on('SIGTERM', () => void app.close().then(() => Promise.all([...agenter.values()].map((a) => a.close()))).then(() => process.exit(0)))
+process.on('SIGTERM', () => void app.close().then(() => Promise.all([...klienter.values()].map((k) => k.close()))).then(() => process.exit(0)))
