@@ -9,7 +9,9 @@
 // those lookups are of, copies of one dataset person with cases in two municipalities, and as many
 // employees making them), BENCH_RUNDER (3: rounds of the baseline and the read scenarios, taken in turn; medians reported),
 // BENCH_LOG_LEVEL (info), BENCH_AUDIT_CEF (av), BENCH_NODE_FLAGG (node flags for every service child, e.g. `--cpu-prof`), BENCH_KJERNER=av (no
-// core pinning), BENCH_PRODUKSJONSFLAGG=av (without the V8 flags of `npm start`, which every
+// core pinning), BENCH_SAMMENLIGN=<dir> (another build's dist/ inside the repository, e.g. a copy
+// under bench-results/ made before a change: each read scenario also runs on it, as more rows of
+// the same run), BENCH_PRODUKSJONSFLAGG=av (without the V8 flags of `npm start`, which every
 // service child gets by default, so the figures are those of the production start).
 //
 // With taskset and two or more cores, the service under test (and the baseline) run on the last
@@ -19,7 +21,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import type { EventEmitter } from 'node:events'
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { performance } from 'node:perf_hooks'
 import autocannon from 'autocannon'
@@ -102,6 +104,13 @@ function minne(pid: number): { rss: number; topp: number } {
 function cpuSekunder(pid: number): number {
   // Fields after the command name (which may hold spaces, so split after its closing parenthesis).
   const felt = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+  return (Number(felt[11]) + Number(felt[12])) / 100
+}
+
+/** CPU seconds of the process's main thread (the event loop) alone: the rest of cpuSekunder is its
+ *  other threads (V8's GC helpers, the audit writer, libuv's pool). */
+function hovedtradSekunder(pid: number): number {
+  const felt = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
   return (Number(felt[11]) + Number(felt[12])) / 100
 }
 
@@ -283,27 +292,34 @@ async function main() {
 
     // The baseline and every read scenario run side by side, in alternating rounds, so that a slow
     // spell of the machine hits them alike; each figure is the median over the rounds.
-    const mal: { navn: string; url: string; barn: Barn; opts: Partial<autocannon.Options>; runder: autocannon.Result[]; cpuPerKall: number[]; tider: { p50: number; p99: number }[] }[] = []
+    const mal: { navn: string; url: string; barn: Barn; opts: Partial<autocannon.Options>; runder: autocannon.Result[]; cpuPerKall: number[]; hovedPerKall: number[]; tider: { p50: number; p99: number }[] }[] = []
     const baseline = await startBarn(['test/bench/baseline.mjs'], { BENCH_PAYLOAD: payload })
-    mal.push({ navn: 'baseline: bare Fastify, same JSON', url: `${baseline.url}/payload`, barn: baseline, opts: {}, runder: [], cpuPerKall: [], tider: [] })
-    const lesMal = async (navn: string, auditStore: string, env: Record<string, string> = {}) => {
-      const s = await startBarn([...NODE_FLAGG, 'test/bench/tjeneste.mjs'], tjenesteMiljo(sim, auditStore, env))
-      const { id } = await nyttOppslag(s.url)
-      mal.push({ navn, url: `${s.url}/api/v1/oppslag/${id}/konto`, barn: s, opts: { headers: auth }, runder: [], cpuPerKall: [], tider: [] })
+    mal.push({ navn: 'baseline: bare Fastify, same JSON', url: `${baseline.url}/payload`, barn: baseline, opts: {}, runder: [], cpuPerKall: [], hovedPerKall: [], tider: [] })
+    const annen = process.env['BENCH_SAMMENLIGN']
+    const lesMal = async (navn: string, auditStore: (variant: string) => string, env: Record<string, string> = {}) => {
+      // With BENCH_SAMMENLIGN each read scenario also runs on the other build, on a store of its own.
+      const bygg: [string, Record<string, string>][] = [['', {}]]
+      if (annen) bygg.push([`, build ${annen}`, { BENCH_DIST: resolve(annen) }])
+      for (const [variant, ekstra] of bygg) {
+        const s = await startBarn([...NODE_FLAGG, 'test/bench/tjeneste.mjs'], tjenesteMiljo(sim, auditStore(variant ? '_annen' : ''), { ...env, ...ekstra }))
+        const { id } = await nyttOppslag(s.url)
+        mal.push({ navn: `${navn}${variant}`, url: `${s.url}/api/v1/oppslag/${id}/konto`, barn: s, opts: { headers: auth }, runder: [], cpuPerKall: [], hovedPerKall: [], tider: [] })
+      }
     }
     if (skal('1')) {
-      await lesMal('1: cached read, SQLite audit', `sqlite:${join(tmp, 's1.db')}`)
-      await lesMal('1: cached read, auditing off', `sqlite:${join(tmp, 's1-av.db')}`, { BENCH_AUDIT: 'av' })
+      await lesMal('1: cached read, SQLite audit', (v) => `sqlite:${join(tmp, `s1${v}.db`)}`)
+      await lesMal('1: cached read, auditing off', (v) => `sqlite:${join(tmp, `s1-av${v}.db`)}`, { BENCH_AUDIT: 'av' })
     }
     if (skal('2')) {
       const skjema = `bench_${Date.now()}`
-      await lesMal('2: cached read, PostgreSQL audit', `${POSTGRES}${POSTGRES.includes('?') ? '&' : '?'}schema=${skjema}`)
+      await lesMal('2: cached read, PostgreSQL audit', (v) => `${POSTGRES}${POSTGRES.includes('?') ? '&' : '?'}schema=${skjema}${v}`)
     }
     for (const m of mal) await autocannon({ url: m.url, connections: 50, duration: OPPVARMING, ...m.opts })
     for (let runde = 0; runde < RUNDER; runde++) {
       for (const m of mal) {
         const pid = m.barn.prosess.pid as number
         const cpu0 = cpuSekunder(pid)
+        const hoved0 = hovedtradSekunder(pid)
         // autocannon's own percentiles are whole milliseconds (its histogram's unit), which makes
         // the baseline's p50 0 ms and no ratio possible: each 2xx response's time is kept here.
         const tider: number[] = []
@@ -314,11 +330,13 @@ async function main() {
         m.runder.push(r)
         m.tider.push({ p50: persentil(tider, 50), p99: persentil(tider, 99) })
         m.cpuPerKall.push((1e6 * (cpuSekunder(pid) - cpu0)) / Math.max(1, r.requests.total))
+        m.hovedPerKall.push((1e6 * (hovedtradSekunder(pid) - hoved0)) / Math.max(1, r.requests.total))
       }
     }
     const baseCpu = median(mal[0]?.cpuPerKall ?? [])
     for (const m of mal) {
       const cpu = median(m.cpuPerKall)
+      const hoved = median(m.hovedPerKall)
       // The ratio within each round (this target against the baseline's run just before it) is
       // steadier than a ratio of medians when the machine has slow spells.
       const forhold = m.runder.map((r, i) => r.requests.average / (mal[0]?.runder[i]?.requests.average ?? Number.NaN))
@@ -329,7 +347,7 @@ async function main() {
         toppMiB: minne(m.barn.prosess.pid as number).topp,
         // CPU per request (every thread of the process) is steadier than req/s on a noisy machine:
         // on a saturated core its inverse is the throughput.
-        merknad: `CPU ${cpu.toFixed(0)} µs/request (${(baseCpu / cpu).toFixed(2)} × baseline's rate)${RUNDER > 1 ? `; req/s per round ${rps.map((x) => x.toFixed(0)).join(' / ')}${m === mal[0] ? '' : `; × baseline per round ${forhold.map((x) => x.toFixed(2)).join(' / ')} (median ${median(forhold).toFixed(2)})`}` : ''}${feil ? `; ${feil} feil` : ''}`,
+        merknad: `CPU ${cpu.toFixed(0)} µs/request (${(baseCpu / cpu).toFixed(2)} × baseline's rate; event loop ${hoved.toFixed(0)}, other threads ${(cpu - hoved).toFixed(0)})${RUNDER > 1 ? `; req/s per round ${rps.map((x) => x.toFixed(0)).join(' / ')}${m === mal[0] ? '' : `; × baseline per round ${forhold.map((x) => x.toFixed(2)).join(' / ')} (median ${median(forhold).toFixed(2)})`}` : ''}${feil ? `; ${feil} feil` : ''}`,
       })
       await m.barn.stopp()
     }
