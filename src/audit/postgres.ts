@@ -109,11 +109,12 @@ export class PostgresAuditStore implements AuditStore {
     this.h = `${this.s}.audit_hendelse`
     this.kjedelas = lasNokkel('audit.kjede', skjema)
     // Several statements in one query need the simple protocol, which takes no parameters: the
-    // lock key is written into the text. It is our own integer (lasNokkel), checked here.
+    // lock key is written into the text, quoted (so -2^63 parses too). It is our own integer
+    // (lasNokkel), checked here. array_nulls: the arrays' NULL elements must stay NULL whatever
+    // the server's setting (off would store the text 'NULL').
     if (!/^-?\d+$/.test(this.kjedelas)) throw new AuditFeil('ugyldig låsenøkkel')
-    this.kjedestart = `BEGIN; SELECT pg_advisory_xact_lock(${this.kjedelas}::bigint); ${this.sisteHashSql()}`
-    // A name is per connection, and each store has a pool of its own.
-    this.settInn = { name: 'stonadsoppslag-audit-sett-inn', text: settInnSql(this.h) }
+    this.kjedestart = `BEGIN; SET LOCAL array_nulls = on; SELECT pg_advisory_xact_lock('${this.kjedelas}'::bigint); ${this.sisteHashSql()}`
+    this.settInn = { name: `stonadsoppslag-audit-sett-inn-${skjema}`, text: settInnSql(this.h) }
   }
 
   /** With every event deleted by retention the chain continues from the checkpoint. */
@@ -199,7 +200,11 @@ export class PostgresAuditStore implements AuditStore {
     try {
       // Serializes chain appends across replicas until COMMIT; only then is the last hash read.
       const start = (await klient.query(this.kjedestart)) as unknown as pg.QueryResult<{ hash: string | null }>[]
-      let hash = start[2]?.rows[0]?.hash ?? GENESIS_HASH
+      // The last statement's answer, and only that: a chain must never restart from genesis
+      // because the query's shape changed.
+      const siste = Array.isArray(start) && start.length === 4 ? start[3] : undefined
+      if (!siste || siste.rows.length !== 1) throw new AuditFeil('uventet svar på start av kjedeskriving')
+      let hash = siste.rows[0]?.hash ?? GENESIS_HASH
       const kolonner: unknown[][] = KOLONNER.map(() => [])
       for (const h of hendelser) {
         const forrigeHash = hash
@@ -216,8 +221,9 @@ export class PostgresAuditStore implements AuditStore {
       if (!isTilkoblingsfeil(klientFeil)) await klient.query('ROLLBACK').catch((r: Error) => { klientFeil = r })
       throw e
     } finally {
-      // A connection whose rollback failed may be broken: drop it rather than reuse it.
-      klient.release(klientFeil && isTilkoblingsfeil(klientFeil) ? klientFeil : undefined)
+      // A connection whose rollback failed may be broken, and one whose server lost the prepared
+      // statement (pg still believes it parsed) would fail every commit: drop it rather than reuse it.
+      klient.release(klientFeil && (isTilkoblingsfeil(klientFeil) || utenSetning(klientFeil)) ? klientFeil : undefined)
     }
   }
 
@@ -353,7 +359,16 @@ export class PostgresAuditStore implements AuditStore {
   }
 }
 
-/** Errors from the server carry a SQLSTATE code; anything else means the connection itself is suspect. */
+/** Errors from the server carry a SQLSTATE code; anything else means the connection itself is
+ *  suspect, as does a socket error (Node's codes start with E, which no SQLSTATE class does). */
 function isTilkoblingsfeil(e: Error): boolean {
-  return !(e as { code?: unknown }).code || String((e as { code?: unknown }).code).startsWith('08')
+  const kode = (e as { code?: unknown }).code
+  return !kode || String(kode).startsWith('08') || String(kode).startsWith('E')
+}
+
+/** The server does not hold the prepared statement pg believes it parsed (26000), or holds one of
+ *  that name already (42P05): seen behind a transaction-mode pooler without prepared statements. */
+function utenSetning(e: Error): boolean {
+  const kode = (e as { code?: unknown }).code
+  return kode === '26000' || kode === '42P05'
 }

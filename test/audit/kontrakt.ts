@@ -74,10 +74,12 @@ export function kontraktTester(t: Test, navn: string, lagStore: LagStore): void 
         navident: 'Å990002', callId: 'kall-æøå-😀-"\'\\', sporingsIder: ['a', 'ø-2', '', 'x y,"z"'], instans: 'node-2:17',
       }),
       hendelse(3, { handling: 'OPPSLAG_START', tid: '2026-01-01T08:00:03.000Z', sporingsIder: ['{"json":[1]}'] }),
+      // What array literals and JSON treat specially, as text.
+      hendelse(4, { beslutning: 'Deny', regel: 'NULL', henvendelseId: 'null', sporingsIder: ['NULL', 'a\\b', '{}', '[1]', 'null'] }),
     ]
     await store.skriv(skrevet)
     const lest = await alle(store)
-    t.equal(lest.length, 3)
+    t.equal(lest.length, 4)
     t.same(lest.map(innhold), skrevet, 'byte-identical fields, nulls and arrays')
     t.strictSame(lest.map(innhold), skrevet)
     t.equal(lest[0]?.forrigeHash, GENESIS_HASH)
@@ -91,7 +93,7 @@ export function kontraktTester(t: Test, navn: string, lagStore: LagStore): void 
     t.strictSame((await store.sok({ navident: 'Å990002', grense: 10 })).map(innhold), [skrevet[1]])
     t.equal(await store.sjekkpunkt(), null, 'no checkpoint before retention')
     await store.skriv([])
-    t.equal((await alle(store)).length, 3, 'an empty write writes nothing')
+    t.equal((await alle(store)).length, 4, 'an empty write writes nothing')
   })
 
   t.test(`${navn}: one valid chain under 200 concurrent writers`, async (t) => {

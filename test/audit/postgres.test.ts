@@ -99,6 +99,35 @@ if (await krevPostgres(t)) {
     await t.rejects(store.sok({ grense: 1 }), { name: 'AuditFeil' })
   })
 
+  t.test('a server with array_nulls off still stores NULL as NULL', async (t) => {
+    const { skjema } = await medSkjema(t)
+    const store = await PostgresAuditStore.apne(`${URL}${URL.includes('?') ? '&' : '?'}options=${encodeURIComponent('-c array_nulls=off')}`, { skjema })
+    t.teardown(() => store.lukk())
+    const h = hendelse(1, { kategori: null, personident: null, regel: null, kilde: null })
+    await store.skriv([h])
+    const [lest] = await store.kjede(0, 10)
+    t.has(lest, { kategori: null, personident: null, regel: null, kilde: null })
+    t.has(await verifiserKjede(store, { nokkel: null }), { gyldig: true, forsteBrudd: null })
+  })
+
+  t.test('a connection whose server lost the prepared insert is dropped, and the next write goes through', async (t) => {
+    const { skjema } = await medSkjema(t)
+    const store = await PostgresAuditStore.apne(URL, { skjema })
+    t.teardown(() => store.lukk())
+    await store.skriv([hendelse(1)])
+    // As a transaction-mode pooler would: the statement pg parsed on this connection is gone on
+    // the server. The pool hands out its most recently used idle connection, the one just written on.
+    const pool = (store as unknown as { pool: import('pg').Pool }).pool
+    const klient = await pool.connect()
+    await klient.query('DEALLOCATE ALL')
+    klient.release()
+    await t.rejects(store.skriv([hendelse(2)]), { name: 'AuditFeil' })
+    await store.skriv([hendelse(3)])
+    const alle = await store.kjede(0, 10)
+    t.strictSame(alle.map((x) => x.henvendelseId), ['h-1', 'h-3'])
+    t.has(await verifiserKjede(store, { nokkel: null }), { gyldig: true, forsteBrudd: null })
+  })
+
   t.test('apneAuditStore sends PostgreSQL URLs to the PostgreSQL store', async (t) => {
     // (Not opened for real here: that would create tables in the shared database's public schema.)
     for (const url of ['postgres://postgres@127.0.0.1:1/test', 'postgresql://postgres@127.0.0.1:1/test']) {
