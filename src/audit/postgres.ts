@@ -17,6 +17,9 @@ export interface PostgresValg {
   instans?: string
   /** Connections in the pool; default 4 (one writer at a time, the rest for reads). */
   maksForbindelser?: number
+  /** How long a commit waits for the chain lock before it fails (503); default 5 000 ms. A holder
+   *  that never lets go (a half-open connection) must not hold every replica's writes for good. */
+  laseFristMs?: number
 }
 
 const KOLONNER = [
@@ -104,7 +107,7 @@ export class PostgresAuditStore implements AuditStore {
   private readonly kjedestart: string
   private readonly settInn: { name: string; text: string }
 
-  private constructor(private readonly pool: pg.Pool, skjema: string) {
+  private constructor(private readonly pool: pg.Pool, skjema: string, laseFristMs: number) {
     this.s = `"${skjema}"`
     this.h = `${this.s}.audit_hendelse`
     this.kjedelas = lasNokkel('audit.kjede', skjema)
@@ -113,7 +116,8 @@ export class PostgresAuditStore implements AuditStore {
     // (lasNokkel), checked here. array_nulls: the arrays' NULL elements must stay NULL whatever
     // the server's setting (off would store the text 'NULL').
     if (!/^-?\d+$/.test(this.kjedelas)) throw new AuditFeil('ugyldig låsenøkkel')
-    this.kjedestart = `BEGIN; SET LOCAL array_nulls = on; SELECT pg_advisory_xact_lock('${this.kjedelas}'::bigint); ${this.sisteHashSql()}`
+    this.kjedestart = `BEGIN; SET LOCAL array_nulls = on; SET LOCAL lock_timeout = ${laseFristMs}; ` +
+      `SELECT pg_advisory_xact_lock('${this.kjedelas}'::bigint); ${this.sisteHashSql()}`
     this.settInn = { name: `stonadsoppslag-audit-sett-inn-${skjema}`, text: settInnSql(this.h) }
   }
 
@@ -127,9 +131,11 @@ export class PostgresAuditStore implements AuditStore {
   static async apne(url: string, valg: PostgresValg = {}): Promise<PostgresAuditStore> {
     const skjema = valg.skjema ?? 'public'
     if (!gyldigSkjema(skjema)) throw new AuditFeil(`ugyldig skjemanavn for audit: ${skjema}`)
+    const laseFristMs = valg.laseFristMs ?? 5000
+    if (!Number.isInteger(laseFristMs) || laseFristMs < 1) throw new AuditFeil(`ugyldig låsefrist for audit: ${laseFristMs}`)
     // A dropped connection fails the commit in flight with AuditFeil (503); the pool reconnects.
     const pool = lagPool(url, { navn: 'stonadsoppslag-audit', instans: valg.instans, ...(valg.maksForbindelser ? { maks: valg.maksForbindelser } : {}) })
-    const store = new PostgresAuditStore(pool, skjema)
+    const store = new PostgresAuditStore(pool, skjema, laseFristMs)
     try {
       await store.migrer(skjema)
     } catch (e) {
@@ -202,7 +208,7 @@ export class PostgresAuditStore implements AuditStore {
       const start = (await klient.query(this.kjedestart)) as unknown as pg.QueryResult<{ hash: string | null }>[]
       // The last statement's answer, and only that: a chain must never restart from genesis
       // because the query's shape changed.
-      const siste = Array.isArray(start) && start.length === 4 ? start[3] : undefined
+      const siste = Array.isArray(start) && start.length === 5 ? start[4] : undefined
       if (!siste || siste.rows.length !== 1) throw new AuditFeil('uventet svar på start av kjedeskriving')
       let hash = siste.rows[0]?.hash ?? GENESIS_HASH
       const kolonner: unknown[][] = KOLONNER.map(() => [])

@@ -6,6 +6,7 @@ import { PostgresAuditStore } from '../../src/audit/postgres.js'
 import { verifiserKjede } from '../../src/audit/verifiser.js'
 import { hendelse, kontraktTester, type KontraktOppsett } from './kontrakt.js'
 import { krevPostgres, medSkjema, PG_URL } from '../postgres.js'
+import { lasNokkel } from '../../src/postgres.js'
 
 const URL = PG_URL
 
@@ -126,6 +127,23 @@ if (await krevPostgres(t)) {
     const alle = await store.kjede(0, 10)
     t.strictSame(alle.map((x) => x.henvendelseId), ['h-1', 'h-3'])
     t.has(await verifiserKjede(store, { nokkel: null }), { gyldig: true, forsteBrudd: null })
+  })
+
+  t.test('a commit waits for the chain lock only so long, and the next goes through once it is free', async (t) => {
+    const { skjema, ra } = await medSkjema(t)
+    const store = await PostgresAuditStore.apne(URL, { skjema, laseFristMs: 200 })
+    t.teardown(() => store.lukk())
+    await store.skriv([hendelse(1)])
+    // A holder that never lets go, as a half-open connection would.
+    await ra.query('BEGIN')
+    await ra.query('SELECT pg_advisory_xact_lock($1::bigint)', [lasNokkel('audit.kjede', skjema)])
+    const t0 = Date.now()
+    await t.rejects(store.skriv([hendelse(2)]), { name: 'AuditFeil', message: /lock/ })
+    t.ok(Date.now() - t0 < 3000, 'failed at its deadline')
+    await ra.query('ROLLBACK')
+    await store.skriv([hendelse(3)])
+    t.strictSame((await store.kjede(0, 10)).map((x) => x.henvendelseId), ['h-1', 'h-3'])
+    await t.rejects(PostgresAuditStore.apne(URL, { skjema, laseFristMs: 0 }), { name: 'AuditFeil' })
   })
 
   t.test('apneAuditStore sends PostgreSQL URLs to the PostgreSQL store', async (t) => {
