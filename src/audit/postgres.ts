@@ -132,7 +132,8 @@ export class PostgresAuditStore implements AuditStore {
     const skjema = valg.skjema ?? 'public'
     if (!gyldigSkjema(skjema)) throw new AuditFeil(`ugyldig skjemanavn for audit: ${skjema}`)
     const laseFristMs = valg.laseFristMs ?? 5000
-    if (!Number.isInteger(laseFristMs) || laseFristMs < 1) throw new AuditFeil(`ugyldig låsefrist for audit: ${laseFristMs}`)
+    // Written into the SQL text: a whole number PostgreSQL takes (at most 2^31 - 1 ms).
+    if (!Number.isInteger(laseFristMs) || laseFristMs < 1 || laseFristMs > 2_147_483_647) throw new AuditFeil(`ugyldig låsefrist for audit: ${laseFristMs}`)
     // A dropped connection fails the commit in flight with AuditFeil (503); the pool reconnects.
     const pool = lagPool(url, { navn: 'stonadsoppslag-audit', instans: valg.instans, ...(valg.maksForbindelser ? { maks: valg.maksForbindelser } : {}) })
     const store = new PostgresAuditStore(pool, skjema, laseFristMs)
@@ -191,6 +192,7 @@ export class PostgresAuditStore implements AuditStore {
           this.commits++
           for (const v of batch) v.ok()
         } catch (e) {
+          // The message only: a driver error's detail can quote the row, personident included.
           const feil = new AuditFeil(`audit-skriving feilet: ${(e as Error).message}`)
           for (const v of batch) v.feil(feil)
         }

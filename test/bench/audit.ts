@@ -36,7 +36,9 @@ function hovedtrad(): number {
   return (Number(felt[11]) + Number(felt[12])) / 100
 }
 
-/** CPU seconds of the local PostgreSQL server's processes so far; null when the server is elsewhere. */
+/** CPU seconds of the local PostgreSQL server's processes so far (every one of them: autovacuum and
+ *  other databases' backends too, and a backend that ends takes its time with it; a quiet test
+ *  server is assumed); null when the server is elsewhere. */
 function serverCpu(): number | null {
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(new URL(POSTGRES).hostname)) return null
   let sekunder = 0
