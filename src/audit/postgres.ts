@@ -229,9 +229,8 @@ export class PostgresAuditStore implements AuditStore {
       if (!isTilkoblingsfeil(klientFeil)) await klient.query('ROLLBACK').catch((r: Error) => { klientFeil = r })
       throw e
     } finally {
-      // A connection whose rollback failed may be broken, and one whose server lost the prepared
-      // statement (pg still believes it parsed) would fail every commit: drop it rather than reuse it.
-      klient.release(klientFeil && (isTilkoblingsfeil(klientFeil) || utenSetning(klientFeil)) ? klientFeil : undefined)
+      // A connection whose rollback failed may be broken (see forkastes).
+      klient.release(klientFeil && forkastes(klientFeil) ? klientFeil : undefined)
     }
   }
 
@@ -312,7 +311,7 @@ export class PostgresAuditStore implements AuditStore {
       klient.release()
       return totalt
     } catch (e) {
-      klient.release(isTilkoblingsfeil(e as Error) ? (e as Error) : undefined)
+      klient.release(forkastes(e as Error) ? (e as Error) : undefined)
       throw e instanceof AuditFeil ? e : new AuditFeil(`audit-sletting feilet: ${(e as Error).message}`)
     }
   }
@@ -374,9 +373,11 @@ function isTilkoblingsfeil(e: Error): boolean {
   return !kode || String(kode).startsWith('08') || String(kode).startsWith('E')
 }
 
-/** The server does not hold the prepared statement pg believes it parsed (26000), or holds one of
- *  that name already (42P05): seen behind a transaction-mode pooler without prepared statements. */
-function utenSetning(e: Error): boolean {
+/** Whether a connection that saw this error goes back to the pool or is dropped: dropped when it
+ *  may be broken, and when its server does not hold the prepared statement pg believes it parsed
+ *  (26000), or holds one of that name already (42P05) — seen behind a transaction-mode pooler
+ *  without prepared statements; pg never forgets a parsed name, so every commit on it would fail. */
+function forkastes(e: Error): boolean {
   const kode = (e as { code?: unknown }).code
-  return kode === '26000' || kode === '42P05'
+  return isTilkoblingsfeil(e) || kode === '26000' || kode === '42P05'
 }

@@ -14,6 +14,8 @@ export const Kategori = z.enum(KATEGORIER)
 export type Kategori = z.infer<typeof Kategori>
 
 export const Kommunenummer = z.string().regex(/^\d{4}$/)
+/** The henvendelse a lookup is made for (tjenstlig behov): a token that is safe in logs. */
+export const HenvendelseId = z.string().max(64).regex(/^[A-Za-z0-9._:-]*$/)
 /** A NAV employee's ident: one letter and six digits. */
 export const Navident = z.string().regex(/^[A-Z]\d{6}$/)
 const Dato = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe('ISO date, yyyy-mm-dd')

@@ -7,7 +7,7 @@
 import pg from 'pg'
 import { z } from 'zod'
 import type { Tillatelse } from '../access/regler.js'
-import { Kommunenummer, Navident } from '../domain/model.js'
+import { HenvendelseId, Kommunenummer, Navident } from '../domain/model.js'
 import { Personident } from '../domain/personident.js'
 import { Gradering } from '../sources/ports.js'
 import { delSkjema, gyldigSkjema, lagPool, settOppSkjema } from '../postgres.js'
@@ -19,7 +19,8 @@ import { oppslagHash } from './sesjoner.js'
 const LagretTillatelse = z.strictObject({
   navident: Navident,
   personident: Personident,
-  henvendelseId: z.string().max(64),
+  // A permit is only given with one (access rule 3).
+  henvendelseId: HenvendelseId.min(1),
   gradering: Gradering,
   kommunenummer: Kommunenummer.nullable(),
 })

@@ -1,7 +1,7 @@
 // The HTTP contract's schemas (version 1). The OpenAPI document is generated from these.
 import { z } from 'zod'
 import {
-  AdresseData, Kategori, Kilde, KontoData, KvalifiseringsprogramData, MidlertidigBoligData,
+  AdresseData, HenvendelseId, Kategori, Kilde, KontoData, KvalifiseringsprogramData, MidlertidigBoligData,
   OkonomiskSosialhjelpData, Tilbakeholdt,
 } from '../domain/model.js'
 import { OPPSLAG_ID_MONSTER } from '../oppslag/sesjoner.js'
@@ -10,10 +10,7 @@ export const StartOppslag = z
   .strictObject({
     // Checked by the access rules (rule 4), after the rules that need no facts.
     personident: z.string().max(32).describe('11 siffer; fødselsnummer, D-nummer eller H-nummer'),
-    henvendelseId: z
-      .string()
-      .max(64)
-      .regex(/^[A-Za-z0-9._:-]*$/)
+    henvendelseId: HenvendelseId
       .optional()
       .describe('Henvendelsen oppslaget gjøres for (tjenstlig behov)'),
   })

@@ -77,7 +77,8 @@ export interface Kall {
 /** An abort reason as an Error (a signal may be aborted with anything, null included). */
 const somFeil = (grunn: unknown): Error => (grunn instanceof Error ? grunn : new Error(String(grunn)))
 
-const harBom = (b: Buffer): boolean => b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf
+/** UTF-8 as the WHATWG decoder reads it: a byte-order mark (some servers send one) is dropped. */
+const UTF8 = new TextDecoder()
 
 export class HttpKlient {
   readonly navn: string
@@ -237,9 +238,7 @@ export class HttpKlient {
         },
         onResponseEnd: () => {
           slutt()
-          const kropp = biter.length === 1 ? (biter[0] as Buffer) : Buffer.concat(biter)
-          // A UTF-8 byte-order mark (some servers send one) is not part of the JSON.
-          const tekst = kropp.toString('utf8', harBom(kropp) ? 3 : 0)
+          const tekst = UTF8.decode(biter.length === 1 ? (biter[0] as Buffer) : Buffer.concat(biter))
           if (tekst.length === 0) return ok({ status, data: undefined })
           try {
             ok({ status, data: JSON.parse(tekst) as unknown })

@@ -5,7 +5,7 @@
 // column of its own); then retention of old events while a writer keeps writing (what a request would wait
 // meanwhile). The 50-writer cell also runs with events spread over 10 000 persons and 500 employees,
 // as real traffic is: each event then lands on its own pages of the person and employee indexes.
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
@@ -14,6 +14,7 @@ import type { AuditHendelse, AuditStore } from '../../src/audit/port.js'
 import { PostgresAuditStore } from '../../src/audit/postgres.js'
 import { SqliteAuditStore } from '../../src/audit/sqlite.js'
 import { PG_URL } from '../postgres.js'
+import { hovedtradSekunder, postgresSekunder } from './cpu.js'
 import { nesteSyntetiskeIdent } from '../../src/simulator/syntetisk.js'
 
 const SEKUNDER = Number(process.env['BENCH_SEKUNDER'] ?? 5)
@@ -30,36 +31,16 @@ const hendelse = (n: number, spredt = false): AuditHendelse => ({
   henvendelseId: `H-${n}`, beslutning: 'Permit', regel: null, kilde: 'cache', sporingsIder: [], callId: `c-${n}`, instans: 'bench',
 })
 
-/** CPU seconds of this process's main thread (the event loop) alone. */
-function hovedtrad(): number {
-  const felt = readFileSync(`/proc/${process.pid}/task/${process.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
-  return (Number(felt[11]) + Number(felt[12])) / 100
-}
-
-/** CPU seconds of the local PostgreSQL server's processes so far (every one of them: autovacuum and
- *  other databases' backends too, and a backend that ends takes its time with it; a quiet test
- *  server is assumed); null when the server is elsewhere. */
+/** CPU seconds of the local PostgreSQL server's processes so far; null when the server is elsewhere. */
 function serverCpu(): number | null {
-  if (!['127.0.0.1', 'localhost', '[::1]'].includes(new URL(POSTGRES).hostname)) return null
-  let sekunder = 0
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      if (!stat.includes('(postgres)')) continue
-      const felt = stat.split(') ')[1]?.split(' ') ?? []
-      sekunder += (Number(felt[11]) + Number(felt[12])) / 100
-    } catch {
-      // A backend that ended meanwhile.
-    }
-  }
-  return sekunder
+  return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(POSTGRES).hostname) ? postgresSekunder() : null
 }
 
 async function mal(store: AuditStore & { antallCommits: number }, skrivere: number, spredt = false) {
   let n = 0
   const commitsFor = store.antallCommits
   const cpu0 = process.cpuUsage()
-  const hoved0 = hovedtrad()
+  const hoved0 = hovedtradSekunder(process.pid)
   const server0 = store instanceof PostgresAuditStore ? serverCpu() : null
   const slutt = performance.now() + SEKUNDER * 1000
   const t0 = performance.now()
@@ -72,7 +53,7 @@ async function mal(store: AuditStore & { antallCommits: number }, skrivere: numb
   const cpu = process.cpuUsage(cpu0)
   return {
     perSekund: n / s, batch: n / Math.max(commits, 1), cpuPerHendelse: (cpu.user + cpu.system) / n,
-    hovedPerHendelse: (1e6 * (hovedtrad() - hoved0)) / n,
+    hovedPerHendelse: (1e6 * (hovedtradSekunder(process.pid) - hoved0)) / n,
     serverPerHendelse: server0 === null ? null : (1e6 * ((serverCpu() as number) - server0)) / n,
   }
 }

@@ -28,6 +28,7 @@ import autocannon from 'autocannon'
 import { Pool } from 'undici'
 import { DEV_VERDIER } from '../../src/config.js'
 import { PG_URL } from '../postgres.js'
+import { cpuSekunder, hovedtradSekunder } from './cpu.js'
 import { randomUUID } from 'node:crypto'
 import { personMedTag, standardDatasett, lastDatasett } from '../../src/simulator/index.js'
 import { nesteSyntetiskeIdent } from '../../src/simulator/syntetisk.js'
@@ -98,20 +99,6 @@ function minne(pid: number): { rss: number; topp: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   const kb = (felt: string) => Number(new RegExp(`${felt}:\\s+(\\d+)`).exec(status)?.[1] ?? 0)
   return { rss: kb('VmRSS') / 1024, topp: kb('VmHWM') / 1024 }
-}
-
-/** CPU time (user + system, every thread) a process has used so far, seconds. */
-function cpuSekunder(pid: number): number {
-  // Fields after the command name (which may hold spaces, so split after its closing parenthesis).
-  const felt = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
-  return (Number(felt[11]) + Number(felt[12])) / 100
-}
-
-/** CPU seconds of the process's main thread (the event loop) alone: the rest of cpuSekunder is its
- *  other threads (V8's GC helpers, the audit writer, libuv's pool). */
-function hovedtradSekunder(pid: number): number {
-  const felt = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
-  return (Number(felt[11]) + Number(felt[12])) / 100
 }
 
 interface Resultat {
