@@ -6,7 +6,7 @@ import { dirname } from 'node:path'
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
-import { fraRad, fraSjekkpunktRad, nyttSjekkpunkt, sidestorrelse, sjekkpunktVerdier, skivestorrelse, taBatch, type HendelseRad, type SjekkpunktRad, type Ventende } from './rad.js'
+import { fraRad, fraSjekkpunktRad, sidestorrelse, skivestorrelse, taBatch, type HendelseRad, type SjekkpunktRad, type Ventende } from './rad.js'
 import { SKRIVER_KODE } from './sqlite-skriver.js'
 import {
   AuditFeil, GENESIS_HASH, kanoniskForm,
@@ -99,6 +99,23 @@ const SETT_INN_HENDELSE = `INSERT INTO audit_hendelse (tid, navident, handling, 
 const SISTE_HASH = `SELECT COALESCE((SELECT hash FROM audit_hendelse ORDER BY id DESC LIMIT 1),
   (SELECT siste_slettede_hash FROM audit_sjekkpunkt ORDER BY id DESC LIMIT 1)) AS hash`
 
+/** What the writer thread runs (sqlite-skriver.ts): the append, and a retention slice. */
+const SKRIVER_SQL = {
+  settInn: SETT_INN_HENDELSE,
+  sisteHash: SISTE_HASH,
+  // The last event of the slice: the bit-th oldest, or the last up to grense if fewer.
+  skiveSlutt: `SELECT id, hash FROM audit_hendelse WHERE id = (SELECT MAX(id) FROM (SELECT id FROM audit_hendelse WHERE id <= ? ORDER BY id LIMIT ?))`,
+  tillatSletting: 'INSERT INTO audit_sletting_tillatt (x) VALUES (1)',
+  slett: 'DELETE FROM audit_hendelse WHERE id <= ?',
+  forbySletting: 'DELETE FROM audit_sletting_tillatt',
+  sisteSignatur: 'SELECT signatur FROM audit_sjekkpunkt ORDER BY id DESC LIMIT 1',
+  settInnSjekkpunkt: `INSERT INTO audit_sjekkpunkt (siste_slettede_id, siste_slettede_hash, antall_slettet, tid, forrige_signatur, signatur)
+    VALUES (?, ?, ?, ?, ?, ?)`,
+}
+
+/** The writer's answer: a commit's, or a slice's with the number of events it deleted. */
+interface Svar { ok: boolean; melding?: string; slettet?: number }
+
 
 export class SqliteAuditStore implements AuditStore {
   private readonly db: Database.Database
@@ -106,14 +123,16 @@ export class SqliteAuditStore implements AuditStore {
   private planlagt = false
   private lukket = false
   private commits = 0
-  /** The writer thread: commits (and their fsync) run there, so the event loop never waits on the
-   *  disk. It appends inside an IMMEDIATE transaction and reads the last hash there, so a failed
-   *  commit leaves nothing stale and another connection cannot append in between. */
+  /** The writer thread: commits and retention slices (and their fsync) run there, so the event
+   *  loop never waits on the disk or on a slice's delete. It appends inside an IMMEDIATE
+   *  transaction and reads the last hash there, so a failed commit leaves nothing stale and
+   *  another connection cannot append in between. */
   private readonly skriver: Worker
-  private iFlukt: { batch: Ventende[] } | null = null
+  /** What the writer is doing: a group commit, or a retention slice (its answer goes to `skive`). */
+  private iFlukt: { batch: Ventende[] } | { skive: (svar: Svar) => void } | null = null
   private tomt: (() => void)[] = []
   /** A retention slice waiting for its turn: while set, no new commit is sent to the writer, and
-   *  the slice runs as soon as the commit in flight is answered (see tur). */
+   *  the slice is sent as soon as the commit in flight is answered (see tur). */
   private sletteTur: (() => void) | null = null
   /** One retention at a time. */
   private sletting: Promise<unknown> = Promise.resolve()
@@ -143,13 +162,12 @@ export class SqliteAuditStore implements AuditStore {
       workerData: {
         sti,
         betterSqlite3: createRequire(import.meta.url).resolve('better-sqlite3'),
-        settInn: SETT_INN_HENDELSE,
-        sisteHash: SISTE_HASH,
+        sql: SKRIVER_SQL,
         genesis: GENESIS_HASH,
       },
     })
     w.unref()
-    w.on('message', (svar: { ok: boolean; melding?: string }) => this.besvart(svar))
+    w.on('message', (svar: Svar) => this.besvart(svar))
     const dod = (melding: string) => {
       this.skriverFeil = melding
       this.besvart({ ok: false, melding })
@@ -203,12 +221,14 @@ export class SqliteAuditStore implements AuditStore {
     this.skriver.postMessage(hendelser.map(kanoniskForm))
   }
 
-  /** The writer thread answered the commit in flight. */
-  private besvart(svar: { ok: boolean; melding?: string }): void {
+  /** The writer thread answered the commit or slice in flight. */
+  private besvart(svar: Svar): void {
     const flukt = this.iFlukt
     this.iFlukt = null
     this.skriver.unref()
     if (!flukt) return
+    // A slice's loop (slettISkiver) sends what queued meanwhile.
+    if ('skive' in flukt) return flukt.skive(svar)
     if (svar.ok) {
       this.commits++
       for (const v of flukt.batch) v.ok()
@@ -301,21 +321,18 @@ export class SqliteAuditStore implements AuditStore {
     if (grense === null) return 0
     let totalt = 0
     for (;;) {
-      // Slices and group commits take turns: the writer thread never waits on the lock (its busy
-      // handler's back-off kept missing the gaps between slices: writes waited up to 0.4 s), and
-      // a write waits at most one slice.
+      // Slices and group commits take turns in the writer thread: a write waits at most one slice,
+      // and the event loop none (a slice on its connection held it for 50-95 ms).
       await this.tur()
       let slettet: number
       try {
-        slettet = this.les(() => this.slettBit(grense, bit, nokkel))
+        slettet = await this.skive(grense, bit, nokkel)
       } finally {
         this.sletteTur = null
         this.videre()
       }
       totalt += slettet
       if (slettet < bit) return totalt
-      // The event loop gets its turn too: requests arriving meanwhile are read and answered.
-      await new Promise((ok) => setImmediate(ok))
     }
   }
 
@@ -327,24 +344,18 @@ export class SqliteAuditStore implements AuditStore {
     })
   }
 
-  /** One slice of retention in one transaction: the oldest events up to `grense`, at most `bit`. */
-  private slettBit(grense: number, bit: number, nokkel: string | null): number {
-    return this.db.transaction((): number => {
-      const siste = this.db.prepare(
-        `SELECT id, hash FROM audit_hendelse WHERE id = (SELECT MAX(id) FROM (SELECT id FROM audit_hendelse WHERE id <= ? ORDER BY id LIMIT ?))`,
-      ).get(grense, bit) as { id: number; hash: string } | undefined
-      if (!siste) return 0
-      // The deletion trigger lets rows go only while this marker exists, i.e. inside this transaction.
-      this.db.exec('INSERT INTO audit_sletting_tillatt (x) VALUES (1)')
-      const antallSlettet = this.db.prepare('DELETE FROM audit_hendelse WHERE id <= ?').run(siste.id).changes
-      this.db.exec('DELETE FROM audit_sletting_tillatt')
-      const forrige = this.db.prepare('SELECT signatur FROM audit_sjekkpunkt ORDER BY id DESC LIMIT 1').get() as { signatur: string } | undefined
-      this.db.prepare(
-        `INSERT INTO audit_sjekkpunkt (siste_slettede_id, siste_slettede_hash, antall_slettet, tid, forrige_signatur, signatur)
-         VALUES (?, ?, ?, ?, ?, ?)`,
-      ).run(...sjekkpunktVerdier(nyttSjekkpunkt(siste, antallSlettet, forrige?.signatur ?? null, nokkel)))
-      return antallSlettet
-    }).immediate()
+  /** One slice of retention, in the writer thread, in one transaction: the oldest events up to
+   *  `grense`, at most `bit`, and the checkpoint after them. */
+  private skive(grense: number, bit: number, nokkel: string | null): Promise<number> {
+    if (this.lukket) return Promise.reject(new AuditFeil('audit-lageret er lukket'))
+    if (this.skriverFeil) return Promise.reject(new AuditFeil(this.skriverFeil))
+    return new Promise((ok, feil) => {
+      this.iFlukt = {
+        skive: (svar) => (svar.ok ? ok(svar.slettet ?? 0) : feil(new AuditFeil(`audit-lageret feilet: ${svar.melding ?? 'ukjent feil'}`))),
+      }
+      this.skriver.ref()
+      this.skriver.postMessage({ grense, bit, nokkel })
+    })
   }
 
   async lukk(): Promise<void> {

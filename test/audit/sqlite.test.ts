@@ -147,6 +147,20 @@ t.test('apneAuditStore chooses by the specification', async (t) => {
   await t.rejects(apneAuditStore(`sqlite:/dev/null/ikke-en-mappe/audit.db`), { name: 'AuditFeil' })
 })
 
+t.test('a retention slice runs in the writer thread: the event loop is free meanwhile', async (t) => {
+  const store = new SqliteAuditStore(`${t.testdir()}/audit.db`)
+  t.teardown(() => store.lukk())
+  await store.skriv(Array.from({ length: 20_000 }, (_, n) => hendelse(n)))
+  let ferdig = false
+  // One slice of every event: on the event loop's connection this held it until the slice was done.
+  const sletting = store.slettFor('9999-01-01T00:00:00.000Z', null, 20_000).then((n) => { ferdig = true; return n })
+  await new Promise((ok) => setTimeout(ok, 1))
+  t.notOk(ferdig, 'a timer fires while the slice runs')
+  t.equal(await sletting, 20_000)
+  t.has(await store.sjekkpunkt(), { antallSlettet: 20_000 })
+  t.has(await verifiserKjede(store, { nokkel: null }), { gyldig: true, antall: 0 })
+})
+
 t.test('retention takes turns with writes and with the event loop; closing during it does not hang', async (t) => {
   const store = new SqliteAuditStore(`${t.testdir()}/audit.db`)
   t.teardown(() => store.lukk())

@@ -11,7 +11,8 @@
 // BENCH_LOG_LEVEL (info), BENCH_AUDIT_CEF (av), BENCH_NODE_FLAGG (node flags for every service child, e.g. `--cpu-prof`), BENCH_KJERNER=av (no
 // core pinning), BENCH_SAMMENLIGN=<dir> (another build's dist/ inside the repository, e.g. a copy
 // under bench-results/ made before a change: each read scenario also runs on it, as more rows of
-// the same run), BENCH_PRODUKSJONSFLAGG=av (without the V8 flags of `npm start`, which every
+// the same run), BENCH_SAMMENLIGN_FLAGG="<node flags>" (likewise, the same build with these flags
+// added), BENCH_PRODUKSJONSFLAGG=av (without the V8 flags of `npm start`, which every
 // service child gets by default, so the figures are those of the production start).
 //
 // With taskset and two or more cores, the service under test (and the baseline) run on the last
@@ -25,6 +26,7 @@ import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { performance } from 'node:perf_hooks'
 import autocannon from 'autocannon'
+import pg from 'pg'
 import { Pool } from 'undici'
 import { DEV_VERDIER } from '../../src/config.js'
 import { PG_URL } from '../postgres.js'
@@ -255,6 +257,7 @@ function tjenesteMiljo(sim: Simulator, auditStore: string, ekstra: Record<string
 async function main() {
   const tmp = mkdtempSync(join(tmpdir(), 'stonadsoppslag-bench-'))
   const resultater: Resultat[] = []
+  const pgSkjemaer: string[] = []
   const notater: string[] = []
   const kopier = datasettMedKopier(tmp, PERSONER)
   const sim = await startSimulatorProsess(kopier.fil)
@@ -283,12 +286,15 @@ async function main() {
     const baseline = await startBarn(['test/bench/baseline.mjs'], { BENCH_PAYLOAD: payload })
     mal.push({ navn: 'baseline: bare Fastify, same JSON', url: `${baseline.url}/payload`, barn: baseline, opts: {}, runder: [], cpuPerKall: [], hovedPerKall: [], tider: [] })
     const annen = process.env['BENCH_SAMMENLIGN']
+    const annenFlagg = process.env['BENCH_SAMMENLIGN_FLAGG']?.split(' ').filter(Boolean) ?? []
     const lesMal = async (navn: string, auditStore: (variant: string) => string, env: Record<string, string> = {}) => {
       // With BENCH_SAMMENLIGN each read scenario also runs on the other build, on a store of its own.
-      const bygg: [string, Record<string, string>][] = [['', {}]]
-      if (annen) bygg.push([`, build ${annen}`, { BENCH_DIST: resolve(annen) }])
-      for (const [variant, ekstra] of bygg) {
-        const s = await startBarn([...NODE_FLAGG, 'test/bench/tjeneste.mjs'], tjenesteMiljo(sim, auditStore(variant ? '_annen' : ''), { ...env, ...ekstra }))
+      // With BENCH_SAMMENLIGN_FLAGG, also with those node flags added.
+      const bygg: [string, Record<string, string>, string[]][] = [['', {}, []]]
+      if (annen) bygg.push([`, build ${annen}`, { BENCH_DIST: resolve(annen) }, []])
+      if (annenFlagg.length) bygg.push([`, with ${annenFlagg.join(' ')}`, {}, annenFlagg])
+      for (const [i, [variant, ekstra, flagg]] of bygg.entries()) {
+        const s = await startBarn([...NODE_FLAGG, ...flagg, 'test/bench/tjeneste.mjs'], tjenesteMiljo(sim, auditStore(i ? `_${i}` : ''), { ...env, ...ekstra }))
         const { id } = await nyttOppslag(s.url)
         mal.push({ navn: `${navn}${variant}`, url: `${s.url}/api/v1/oppslag/${id}/konto`, barn: s, opts: { headers: auth }, runder: [], cpuPerKall: [], hovedPerKall: [], tider: [] })
       }
@@ -299,7 +305,10 @@ async function main() {
     }
     if (skal('2')) {
       const skjema = `bench_${Date.now()}`
-      await lesMal('2: cached read, PostgreSQL audit', (v) => `${POSTGRES}${POSTGRES.includes('?') ? '&' : '?'}schema=${skjema}${v}`)
+      await lesMal('2: cached read, PostgreSQL audit', (v) => {
+        pgSkjemaer.push(`${skjema}${v}`)
+        return `${POSTGRES}${POSTGRES.includes('?') ? '&' : '?'}schema=${skjema}${v}`
+      })
     }
     for (const m of mal) await autocannon({ url: m.url, connections: 50, duration: OPPVARMING, ...m.opts })
     for (let runde = 0; runde < RUNDER; runde++) {
@@ -321,6 +330,19 @@ async function main() {
       }
     }
     const baseCpu = median(mal[0]?.cpuPerKall ?? [])
+    // Bare Fastify's CPU per request depends on its load: saturated, each wake-up of the event loop
+    // and each system call serves several requests. So the baseline also runs paced at each
+    // target's rate: the target's CPU per request above that is what its own work costs.
+    const vedSammeRate = new Map<(typeof mal)[number], { cpu: number; rps: number }>()
+    const grunn = mal[0]
+    if (grunn) {
+      for (const m of mal.slice(1)) {
+        const pid = grunn.barn.prosess.pid as number
+        const cpu0 = cpuSekunder(pid)
+        const r = await autocannon({ url: grunn.url, connections: 50, duration: SEKUNDER, overallRate: Math.round(median(m.runder.map((x) => x.requests.average))) })
+        vedSammeRate.set(m, { cpu: (1e6 * (cpuSekunder(pid) - cpu0)) / Math.max(1, r.requests.total), rps: r.requests.average })
+      }
+    }
     for (const m of mal) {
       const cpu = median(m.cpuPerKall)
       const hoved = median(m.hovedPerKall)
@@ -334,7 +356,7 @@ async function main() {
         toppMiB: minne(m.barn.prosess.pid as number).topp,
         // CPU per request (every thread of the process) is steadier than req/s on a noisy machine:
         // on a saturated core its inverse is the throughput.
-        merknad: `CPU ${cpu.toFixed(0)} µs/request (${(baseCpu / cpu).toFixed(2)} × baseline's rate; event loop ${hoved.toFixed(0)}, other threads ${(cpu - hoved).toFixed(0)})${RUNDER > 1 ? `; req/s per round ${rps.map((x) => x.toFixed(0)).join(' / ')}${m === mal[0] ? '' : `; × baseline per round ${forhold.map((x) => x.toFixed(2)).join(' / ')} (median ${median(forhold).toFixed(2)})`}` : ''}${feil ? `; ${feil} feil` : ''}`,
+        merknad: `CPU ${cpu.toFixed(0)} µs/request (${(baseCpu / cpu).toFixed(2)} × baseline's rate; event loop ${hoved.toFixed(0)}, other threads ${(cpu - hoved).toFixed(0)})${vedSammeRate.has(m) ? `; baseline paced at this rate: CPU ${(vedSammeRate.get(m) as { cpu: number }).cpu.toFixed(0)} µs/request at ${(vedSammeRate.get(m) as { rps: number }).rps.toFixed(0)} req/s` : ''}${RUNDER > 1 ? `; req/s per round ${rps.map((x) => x.toFixed(0)).join(' / ')}${m === mal[0] ? '' : `; × baseline per round ${forhold.map((x) => x.toFixed(2)).join(' / ')} (median ${median(forhold).toFixed(2)})`}` : ''}${feil ? `; ${feil} feil` : ''}`,
       })
       await m.barn.stopp()
     }
@@ -488,6 +510,13 @@ async function main() {
   }
 
   await sim.stopp()
+  // Scenario 2's audit schemas go with the run (each service child has closed its store).
+  if (pgSkjemaer.length) {
+    const klient = new pg.Client({ connectionString: POSTGRES })
+    await klient.connect()
+    for (const skjema of pgSkjemaer) await klient.query(`DROP SCHEMA IF EXISTS "${skjema}" CASCADE`)
+    await klient.end()
+  }
   const ingen: Resultat = { navn: '', rps: Number.NaN, p50: Number.NaN, p99: Number.NaN, toppMiB: null }
   const base: Resultat = resultater[0]?.navn.startsWith('baseline') ? resultater[0] : ingen
   const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–')
