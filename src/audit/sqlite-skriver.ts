@@ -15,8 +15,9 @@ const { parentPort, workerData } = require('node:worker_threads')
 // One-shot hash (Node 20.12+): half the cost of a Hash object per event.
 const { hash: sha, createHmac } = require('node:crypto')
 const Database = require(workerData.betterSqlite3)
-// The busy timeout comes with the connection: another process's connection to the file may hold
-// the write lock right now. WAL is already set, and persists in the file.
+// The busy timeout comes with the connection: the main thread's connection (readiness, which waits
+// for nobody) or another process's may hold the write lock right now. WAL is already set, and
+// persists in the file.
 const db = new Database(workerData.sti, { timeout: 5000 })
 db.pragma('synchronous = FULL')
 const sql = workerData.sql
@@ -48,9 +49,10 @@ const slettSkive = db.transaction(({ grense, bit, nokkel }) => {
   forby.run()
   const forrige = sisteSignatur.get()?.signatur ?? null
   const tid = new Date().toISOString()
-  const innhold = JSON.stringify([siste.id, siste.hash, antall, tid, forrige])
+  const id = Number(siste.id)
+  const innhold = JSON.stringify([id, siste.hash, antall, tid, forrige])
   const signatur = nokkel ? createHmac('sha256', nokkel).update(innhold).digest('hex') : sha('sha256', innhold, 'hex')
-  settInnSjekkpunkt.run(siste.id, siste.hash, antall, tid, forrige, signatur)
+  settInnSjekkpunkt.run(id, siste.hash, antall, tid, forrige, signatur)
   return antall
 })
 parentPort.on('message', (melding) => {

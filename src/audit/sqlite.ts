@@ -122,6 +122,8 @@ export class SqliteAuditStore implements AuditStore {
   private ko: Ventende[] = []
   private planlagt = false
   private lukket = false
+  /** lukk has begun: no new write or retention slice is taken. */
+  private stenger = false
   private commits = 0
   /** The writer thread: commits and retention slices (and their fsync) run there, so the event
    *  loop never waits on the disk or on a slice's delete. It appends inside an IMMEDIATE
@@ -198,7 +200,9 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   skriv(hendelser: AuditHendelse[]): Promise<void> {
-    if (this.lukket) return Promise.reject(new AuditFeil('audit-lageret er lukket'))
+    // Refused from the moment closing begins (as in the PostgreSQL store): a write let in while
+    // lukk waited for the queue could be left behind, never answered.
+    if (this.stenger) return Promise.reject(new AuditFeil('audit-lageret er lukket'))
     if (this.skriverFeil) return Promise.reject(new AuditFeil(this.skriverFeil))
     if (hendelser.length === 0) return Promise.resolve()
     return new Promise((ok, feil) => {
@@ -212,8 +216,9 @@ export class SqliteAuditStore implements AuditStore {
 
   private tom(): void {
     this.planlagt = false
-    // One commit in flight at a time: what arrives meanwhile forms the next group.
-    if (this.iFlukt || this.ko.length === 0 || this.sletteTur) return
+    // One commit in flight at a time: what arrives meanwhile forms the next group. Never to a
+    // writer that has died (dod rejects what is queued).
+    if (this.iFlukt || this.ko.length === 0 || this.sletteTur || this.skriverFeil) return
     const batch = taBatch(this.ko)
     const hendelser = batch.flatMap((v) => v.hendelser)
     this.iFlukt = { batch }
@@ -321,8 +326,11 @@ export class SqliteAuditStore implements AuditStore {
     if (grense === null) return 0
     let totalt = 0
     for (;;) {
+      // Closing stops retention after the slice in progress (the next run goes on from there).
+      if (this.stenger) throw new AuditFeil('audit-lageret er lukket')
       // Slices and group commits take turns in the writer thread: a write waits at most one slice,
-      // and the event loop none (a slice on its connection held it for 50-95 ms).
+      // and the event loop none (a slice on its connection held it up to 165 ms with events spread
+      // over many persons).
       await this.tur()
       let slettet: number
       try {
@@ -351,7 +359,7 @@ export class SqliteAuditStore implements AuditStore {
     if (this.skriverFeil) return Promise.reject(new AuditFeil(this.skriverFeil))
     return new Promise((ok, feil) => {
       this.iFlukt = {
-        skive: (svar) => (svar.ok ? ok(svar.slettet ?? 0) : feil(new AuditFeil(`audit-lageret feilet: ${svar.melding ?? 'ukjent feil'}`))),
+        skive: (svar) => (svar.ok ? ok(svar.slettet ?? 0) : feil(new AuditFeil(`audit-sletting feilet: ${svar.melding ?? 'ukjent feil'}`))),
       }
       this.skriver.ref()
       this.skriver.postMessage({ grense, bit, nokkel })
@@ -360,6 +368,7 @@ export class SqliteAuditStore implements AuditStore {
 
   async lukk(): Promise<void> {
     if (this.lukket) return
+    this.stenger = true
     // Whatever is queued is committed before the file closes.
     if (this.ko.length > 0 || this.iFlukt) {
       await new Promise<void>((ok) => {

@@ -161,6 +161,78 @@ t.test('a retention slice runs in the writer thread: the event loop is free mean
   t.has(await verifiserKjede(store, { nokkel: null }), { gyldig: true, antall: 0 })
 })
 
+t.test('a retention slice that fails in the writer thread deletes nothing and stops nothing else', async (t) => {
+  const sti = `${t.testdir()}/audit.db`
+  const store = new SqliteAuditStore(sti)
+  t.teardown(() => store.lukk())
+  await store.skriv(Array.from({ length: 10 }, (_, n) => hendelse(n)))
+  const ra = new Database(sti)
+  t.teardown(() => ra.close())
+  ra.exec(`CREATE TRIGGER test_hindre BEFORE INSERT ON audit_sjekkpunkt BEGIN SELECT RAISE(ABORT, 'hindret av testen'); END`)
+  await t.rejects(store.slettFor('9999-01-01T00:00:00.000Z', null), { name: 'AuditFeil', message: /audit-sletting feilet: hindret av testen/ })
+  t.equal((await store.kjede(0, 100)).length, 10, 'the slice rolled back: every event is there')
+  t.equal(await store.sjekkpunkt(), null)
+  await store.skriv([hendelse(11)])
+  ra.exec('DROP TRIGGER test_hindre')
+  t.equal(await store.slettFor('9999-01-01T00:00:00.000Z', null), 11, 'the next retention deletes')
+  t.has(await verifiserKjede(store, { nokkel: null }), { gyldig: true, antall: 0 })
+})
+
+t.test('the writer thread gone: what is in flight and what is queued is refused, and closing does not hang', async (t) => {
+  const tom = async () => {
+    const store = new SqliteAuditStore(`${t.testdir()}/audit-${Math.random()}.db`)
+    return { store, skriver: (store as unknown as { skriver: import('node:worker_threads').Worker }).skriver }
+  }
+  // A slice in flight, a write queued behind it.
+  const a = await tom()
+  await a.store.skriv(Array.from({ length: 20_000 }, (_, n) => hendelse(n)))
+  const sletting = a.store.slettFor('9999-01-01T00:00:00.000Z', null, 20_000)
+  await new Promise((ok) => setImmediate(ok))
+  const skriving = a.store.skriv([hendelse(30_000)])
+  await a.skriver.terminate()
+  await t.rejects(sletting, { name: 'AuditFeil' }, 'the slice in flight')
+  await t.rejects(skriving, { name: 'AuditFeil' }, 'the write behind it')
+  await t.rejects(a.store.skriv([hendelse(30_001)]), { name: 'AuditFeil' }, 'and every write after')
+  await a.store.lukk()
+  // A commit in flight, two more queued: none is sent to the thread that is gone.
+  const b = await tom()
+  const forste = b.store.skriv(Array.from({ length: 5_000 }, (_, n) => hendelse(n)))
+  await new Promise((ok) => setImmediate(ok))
+  const ko = [b.store.skriv([hendelse(6_000)]), b.store.skriv([hendelse(6_001)])]
+  await b.skriver.terminate()
+  for (const p of [forste, ...ko]) await t.rejects(p, { name: 'AuditFeil' })
+  await b.store.lukk()
+})
+
+t.test('closing stops retention after the slice in progress', async (t) => {
+  const sti = `${t.testdir()}/audit.db`
+  const store = new SqliteAuditStore(sti)
+  await store.skriv(Array.from({ length: 1_000 }, (_, n) => hendelse(n)))
+  const sletting = store.slettFor('9999-01-01T00:00:00.000Z', null, 1)
+  await new Promise((ok) => setImmediate(ok))
+  // Writes keep arriving, as under load: there is always one waiting for the slice in flight, and
+  // closing must not wait for the whole retention to find the queue empty.
+  let skrevet = 0
+  const skriver = (async () => {
+    for (;;) {
+      try {
+        await store.skriv([hendelse(2_000 + skrevet)])
+        skrevet++
+      } catch (e) {
+        return e
+      }
+    }
+  })()
+  const avvist = t.rejects(sletting, /lukket/)
+  await store.lukk()
+  t.match(await skriver, { name: 'AuditFeil', message: /lukket/ }, 'writes from the moment closing began are refused, none left unanswered')
+  await avvist
+  const ra = new Database(sti)
+  t.teardown(() => ra.close())
+  const igjen = (ra.prepare('SELECT COUNT(*) AS n FROM audit_hendelse WHERE id <= 1000').get() as { n: number }).n
+  t.ok(igjen > 900, `most old events are still there (${igjen}): retention stopped at once`)
+})
+
 t.test('retention takes turns with writes and with the event loop; closing during it does not hang', async (t) => {
   const store = new SqliteAuditStore(`${t.testdir()}/audit.db`)
   t.teardown(() => store.lukk())
