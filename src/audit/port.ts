@@ -146,7 +146,8 @@ export function kjedeHash(forrigeHash: string, h: AuditHendelse): string {
   return kjedeHashAvForm(forrigeHash, kanoniskForm(h))
 }
 
-function kjedeHashAvForm(forrigeHash: string, kanonisk: string): string {
+/** The chain hash from an event's canonical encoding (kanoniskForm), for a store that has it already. */
+export function kjedeHashAvForm(forrigeHash: string, kanonisk: string): string {
   return hash('sha256', `${forrigeHash}\n${kanonisk}`, 'hex')
 }
 
