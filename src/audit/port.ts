@@ -136,6 +136,32 @@ const FELT: (keyof AuditHendelse)[] = [
   'beslutning', 'regel', 'kilde', 'sporingsIder', 'callId', 'instans',
 ]
 
+/** Text a store can hold exactly as it was hashed: well-formed UTF-16 (a lone surrogate has no
+ *  UTF-8 form) with no NUL (PostgreSQL text cannot hold it). */
+const lagringsbar = (v: unknown): boolean => typeof v === 'string' && v.isWellFormed() && !v.includes('\0')
+
+/** The first field of an event that no store could keep exactly as hashed, or null. Such an event
+ *  is refused before it joins a group commit: PostgreSQL would fail the whole group on it, and
+ *  SQLite store it changed, a false alarm for the chain ever after. No input path makes one
+ *  (every field is checked or ours); this keeps it so. */
+export function ulagringsbartFelt(h: AuditHendelse): keyof AuditHendelse | null {
+  for (const f of FELT) {
+    const v = h[f]
+    if (f === 'sporingsIder' ? !Array.isArray(v) || !v.every(lagringsbar) : v !== null && !lagringsbar(v)) return f
+  }
+  return null
+}
+
+/** The store's refusal of events it cannot keep as hashed (ulagringsbartFelt), naming the field,
+ *  never its value; null when every event can be stored. */
+export function ulagringsbar(hendelser: AuditHendelse[]): AuditFeil | null {
+  for (const h of hendelser) {
+    const felt = ulagringsbartFelt(h)
+    if (felt) return new AuditFeil(`audit-hendelsen kan ikke lagres slik den ble hashet: ${felt}`)
+  }
+  return null
+}
+
 /** The canonical encoding of an event: its fields in a fixed order, as JSON. */
 export function kanoniskForm(h: AuditHendelse): string {
   return JSON.stringify(FELT.map((f) => h[f] ?? null))

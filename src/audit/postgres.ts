@@ -5,7 +5,7 @@
 import type pg from 'pg'
 import { gyldigSkjema, lagPool, lasNokkel, settOppSkjema } from '../postgres.js'
 import {
-  AuditFeil, GENESIS_HASH, kanoniskForm, kjedeHashAvForm,
+  AuditFeil, GENESIS_HASH, kanoniskForm, kjedeHashAvForm, ulagringsbar,
   type AuditFilter, type AuditHendelse, type AuditStore, type LagretHendelse, type Sjekkpunkt,
 } from './port.js'
 import { fraRad, fraSjekkpunktRad, nyttSjekkpunkt, sidestorrelse, sjekkpunktVerdier, skivestorrelse, taBatch, type HendelseRad, type SjekkpunktRad, type Ventende } from './rad.js'
@@ -174,6 +174,8 @@ export class PostgresAuditStore implements AuditStore {
   skriv(hendelser: AuditHendelse[]): Promise<void> {
     if (this.lukket) return Promise.reject(new AuditFeil('audit-lageret er lukket'))
     if (hendelser.length === 0) return Promise.resolve()
+    const ugyldig = ulagringsbar(hendelser)
+    if (ugyldig) return Promise.reject(ugyldig)
     return new Promise((ok, feil) => {
       this.ko.push({ hendelser, ok, feil })
       // Callers arriving while a commit is in flight wait for the next one, together.
@@ -218,8 +220,9 @@ export class PostgresAuditStore implements AuditStore {
         const kanonisk = kanoniskForm(h)
         const forrigeHash = hash
         hash = kjedeHashAvForm(forrigeHash, kanonisk)
-        // The canonical array with the hashes (hex, nothing to escape) as its two last elements.
-        rader.push(`${kanonisk.slice(0, -1)},"${forrigeHash}","${hash}"]`)
+        // The canonical array with the hashes as its two last elements (the previous one as JSON
+        // too: it comes from the table, which could hold anything).
+        rader.push(`${kanonisk.slice(0, -1)},${JSON.stringify(forrigeHash)},"${hash}"]`)
       }
       await klient.query({ ...this.settInn, values: [`[${rader.join(',')}]`] })
       await klient.query('COMMIT')

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3'
 import { fraRad, fraSjekkpunktRad, sidestorrelse, skivestorrelse, taBatch, type HendelseRad, type SjekkpunktRad, type Ventende } from './rad.js'
 import { SKRIVER_KODE } from './sqlite-skriver.js'
 import {
-  AuditFeil, GENESIS_HASH, kanoniskForm,
+  AuditFeil, GENESIS_HASH, kanoniskForm, ulagringsbar,
   type AuditFilter, type AuditHendelse, type AuditStore, type LagretHendelse, type Sjekkpunkt,
 } from './port.js'
 
@@ -205,6 +205,8 @@ export class SqliteAuditStore implements AuditStore {
     if (this.stenger) return Promise.reject(new AuditFeil('audit-lageret er lukket'))
     if (this.skriverFeil) return Promise.reject(new AuditFeil(this.skriverFeil))
     if (hendelser.length === 0) return Promise.resolve()
+    const ugyldig = ulagringsbar(hendelser)
+    if (ugyldig) return Promise.reject(ugyldig)
     return new Promise((ok, feil) => {
       this.ko.push({ hendelser, ok, feil })
       if (!this.planlagt) {

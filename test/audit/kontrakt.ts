@@ -76,10 +76,12 @@ export function kontraktTester(t: Test, navn: string, lagStore: LagStore): void 
       hendelse(3, { handling: 'OPPSLAG_START', tid: '2026-01-01T08:00:03.000Z', sporingsIder: ['{"json":[1]}'] }),
       // What array literals and JSON treat specially, as text.
       hendelse(4, { beslutning: 'Deny', regel: 'NULL', henvendelseId: 'null', sporingsIder: ['NULL', 'a\\b', '{}', '[1]', 'null'] }),
+      // What JSON escapes, and characters it leaves as they are.
+      hendelse(5, { regel: 'linje\nskift\ttab\u0001\u001f\u007f\u2028\u2029', henvendelseId: '\\u0000 som tekst', sporingsIder: ['\r\b\f', '\\/'] }),
     ]
     await store.skriv(skrevet)
     const lest = await alle(store)
-    t.equal(lest.length, 4)
+    t.equal(lest.length, 5)
     t.same(lest.map(innhold), skrevet, 'byte-identical fields, nulls and arrays')
     t.strictSame(lest.map(innhold), skrevet)
     t.equal(lest[0]?.forrigeHash, GENESIS_HASH)
@@ -93,7 +95,33 @@ export function kontraktTester(t: Test, navn: string, lagStore: LagStore): void 
     t.strictSame((await store.sok({ navident: 'Å990002', grense: 10 })).map(innhold), [skrevet[1]])
     t.equal(await store.sjekkpunkt(), null, 'no checkpoint before retention')
     await store.skriv([])
-    t.equal((await alle(store)).length, 4, 'an empty write writes nothing')
+    t.equal((await alle(store)).length, 5, 'an empty write writes nothing')
+  })
+
+  t.test(`${navn}: an event no store could keep as hashed is refused alone, naming the field only`, async (t) => {
+    const { store } = await lagStore(t)
+    const ulagringsbare: [string, Partial<AuditHendelse>][] = [
+      ['regel', { regel: 'a\u0000b' }],
+      ['henvendelseId', { henvendelseId: 'x\ud800y' }],
+      ['callId', { callId: 'x\udc00' }],
+      ['personident', { personident: '0191801234\ud83d' }],
+      ['sporingsIder', { sporingsIder: ['ok', 'a\u0000'] }],
+      ['sporingsIder', { sporingsIder: null as unknown as string[] }],
+    ]
+    let n = 0
+    for (const [felt, endring] of ulagringsbare) {
+      // In the same tick as a good write: the refusal is its own, the good one is committed.
+      const [ugyldig, gyldig] = await Promise.allSettled([store.skriv([hendelse(n++), hendelse(n++, endring)]), store.skriv([hendelse(n++)])])
+      t.equal(ugyldig.status, 'rejected', felt)
+      const feil = (ugyldig as PromiseRejectedResult).reason as Error
+      t.type(feil, AuditFeil)
+      t.match(feil.message, new RegExp(`: ${felt}$`), 'the field is named')
+      t.notMatch(feil.message, /01918012345|x|ok/, 'no value is echoed')
+      t.equal(gyldig.status, 'fulfilled', `a good write beside it (${felt})`)
+    }
+    const lest = await alle(store)
+    t.equal(lest.length, ulagringsbare.length, 'only the good writes are stored; nothing of a refused one')
+    t.has(await verifiserKjede(store, { nokkel: null }), { gyldig: true, forsteBrudd: null })
   })
 
   t.test(`${navn}: one valid chain under 200 concurrent writers`, async (t) => {
