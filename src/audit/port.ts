@@ -146,11 +146,15 @@ const lagringsbar = (v: unknown): boolean => typeof v === 'string' && v.isWellFo
  *  (every field is checked or ours); this keeps it so. */
 export function ulagringsbartFelt(h: AuditHendelse): keyof AuditHendelse | null {
   for (const f of FELT) {
-    const v = h[f]
-    if (f === 'sporingsIder' ? !Array.isArray(v) || !v.every(lagringsbar) : v !== null && !lagringsbar(v)) return f
+    // As kanoniskForm reads it: a field left out is null.
+    const v = h[f] ?? null
+    if (f === 'sporingsIder' ? !Array.isArray(v) || !v.every(lagringsbar) : v === null ? !KAN_VAERE_NULL.has(f) : !lagringsbar(v)) return f
   }
   return null
 }
+
+/** The fields a store keeps as NULL; the others are NOT NULL in both stores' tables. */
+const KAN_VAERE_NULL = new Set<keyof AuditHendelse>(['kategori', 'personident', 'henvendelseId', 'regel', 'kilde'])
 
 /** The store's refusal of events it cannot keep as hashed (ulagringsbartFelt), naming the field,
  *  never its value; null when every event can be stored. */

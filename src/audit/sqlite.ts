@@ -260,7 +260,7 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   async klar(): Promise<boolean> {
-    if (this.lukket || this.skriverFeil || !this.db.open || this.db.readonly) return false
+    if (this.stenger || this.skriverFeil || !this.db.open || this.db.readonly) return false
     // Takes the write lock and writes a row, then throws it away: proves a commit could happen.
     // Never waits for the lock on the event loop: the writer thread holding it (a commit in
     // progress) is itself a sign the store is working.
@@ -357,7 +357,8 @@ export class SqliteAuditStore implements AuditStore {
   /** One slice of retention, in the writer thread, in one transaction: the oldest events up to
    *  `grense`, at most `bit`, and the checkpoint after them. */
   private skive(grense: number, bit: number, nokkel: string | null): Promise<number> {
-    if (this.lukket) return Promise.reject(new AuditFeil('audit-lageret er lukket'))
+    // Also a slice that waited for its turn while closing began.
+    if (this.stenger) return Promise.reject(new AuditFeil('audit-lageret er lukket'))
     if (this.skriverFeil) return Promise.reject(new AuditFeil(this.skriverFeil))
     return new Promise((ok, feil) => {
       this.iFlukt = {
