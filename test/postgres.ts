@@ -30,6 +30,17 @@ export async function krevPostgres(t: Test): Promise<boolean> {
   return false
 }
 
+/** Drops schemas with everything in them (the benches' own, when a run ends). */
+export async function slettSkjemaer(url: string, skjemaer: string[]): Promise<void> {
+  const klient = new pg.Client({ connectionString: url })
+  await klient.connect()
+  try {
+    for (const skjema of skjemaer) await klient.query(`DROP SCHEMA IF EXISTS "${skjema}" CASCADE`)
+  } finally {
+    await klient.end()
+  }
+}
+
 /** A fresh schema, dropped (with everything in it) when the test ends. */
 export async function medSkjema(t: Test): Promise<{ skjema: string; ra: pg.Client }> {
   const skjema = `test_${process.pid}_${randomBytes(4).toString('hex')}`

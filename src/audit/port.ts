@@ -144,7 +144,7 @@ const lagringsbar = (v: unknown): boolean => typeof v === 'string' && v.isWellFo
  *  is refused before it joins a group commit: PostgreSQL would fail the whole group on it, and
  *  SQLite store it changed, a false alarm for the chain ever after. No input path makes one
  *  (every field is checked or ours); this keeps it so. */
-export function ulagringsbartFelt(h: AuditHendelse): keyof AuditHendelse | null {
+function ulagringsbartFelt(h: AuditHendelse): keyof AuditHendelse | null {
   for (const f of FELT) {
     // As kanoniskForm reads it: a field left out is null.
     const v = h[f] ?? null

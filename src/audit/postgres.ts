@@ -116,15 +116,12 @@ export class PostgresAuditStore implements AuditStore {
     // lock key is written into the text, quoted (so -2^63 parses too). It is our own integer
     // (lasNokkel), checked here.
     if (!/^-?\d+$/.test(this.kjedelas)) throw new AuditFeil('ugyldig låsenøkkel')
+    // With every event deleted by retention the chain continues from the checkpoint.
     this.kjedestart = `BEGIN; SET LOCAL lock_timeout = ${laseFristMs}; ` +
-      `SELECT pg_advisory_xact_lock('${this.kjedelas}'::bigint); ${this.sisteHashSql()}`
-    this.settInn = { name: `stonadsoppslag-audit-sett-inn-2-${skjema}`, text: settInnSql(this.h) }
-  }
-
-  /** With every event deleted by retention the chain continues from the checkpoint. */
-  private sisteHashSql(): string {
-    return `SELECT COALESCE((SELECT hash FROM ${this.h} ORDER BY id DESC LIMIT 1),
-      (SELECT siste_slettede_hash FROM ${this.s}.audit_sjekkpunkt ORDER BY id DESC LIMIT 1)) AS hash`
+      `SELECT pg_advisory_xact_lock('${this.kjedelas}'::bigint); ` +
+      `SELECT COALESCE((SELECT hash FROM ${this.h} ORDER BY id DESC LIMIT 1),
+        (SELECT siste_slettede_hash FROM ${this.s}.audit_sjekkpunkt ORDER BY id DESC LIMIT 1)) AS hash`
+    this.settInn = { name: `stonadsoppslag-audit-sett-inn-${skjema}`, text: settInnSql(this.h) }
   }
 
   /** Connects and brings the schema up to date (under an advisory lock: replicas may start together). */

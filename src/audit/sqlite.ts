@@ -90,19 +90,16 @@ const MIGRERINGER: string[] = [
      BEGIN SELECT RAISE(ABORT, 'audit er kun for tillegg'); END;`,
 ]
 
-// Positional, in kanoniskForm's field order (the writer thread binds the canonical array's fields,
-// sporingsIder as its JSON text).
-const SETT_INN_HENDELSE = `INSERT INTO audit_hendelse (tid, navident, handling, kategori, personident,
-    henvendelse_id, beslutning, regel, kilde, sporings_ider, call_id, instans, forrige_hash, hash)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-// With every event deleted by retention the chain continues from the checkpoint.
-const SISTE_HASH = `SELECT COALESCE((SELECT hash FROM audit_hendelse ORDER BY id DESC LIMIT 1),
-  (SELECT siste_slettede_hash FROM audit_sjekkpunkt ORDER BY id DESC LIMIT 1)) AS hash`
-
 /** What the writer thread runs (sqlite-skriver.ts): the append, and a retention slice. */
 const SKRIVER_SQL = {
-  settInn: SETT_INN_HENDELSE,
-  sisteHash: SISTE_HASH,
+  // Positional, in kanoniskForm's field order (the writer thread binds the canonical array's
+  // fields, sporingsIder as its JSON text).
+  settInn: `INSERT INTO audit_hendelse (tid, navident, handling, kategori, personident,
+      henvendelse_id, beslutning, regel, kilde, sporings_ider, call_id, instans, forrige_hash, hash)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  // With every event deleted by retention the chain continues from the checkpoint.
+  sisteHash: `SELECT COALESCE((SELECT hash FROM audit_hendelse ORDER BY id DESC LIMIT 1),
+    (SELECT siste_slettede_hash FROM audit_sjekkpunkt ORDER BY id DESC LIMIT 1)) AS hash`,
   // The last event of the slice: the bit-th oldest, or the last up to grense if fewer.
   skiveSlutt: `SELECT id, hash FROM audit_hendelse WHERE id = (SELECT MAX(id) FROM (SELECT id FROM audit_hendelse WHERE id <= ? ORDER BY id LIMIT ?))`,
   tillatSletting: 'INSERT INTO audit_sletting_tillatt (x) VALUES (1)',
@@ -115,6 +112,10 @@ const SKRIVER_SQL = {
 
 /** The writer's answer: a commit's, or a slice's with the number of events it deleted. */
 interface Svar { ok: boolean; melding?: string; slettet?: number }
+
+interface VentendeSkive { ok: (slettet: number) => void; feil: (e: AuditFeil) => void }
+/** A job of the writer thread's. */
+type Jobb = { batch: Ventende[] } | { skive: VentendeSkive }
 
 
 export class SqliteAuditStore implements AuditStore {
@@ -130,12 +131,12 @@ export class SqliteAuditStore implements AuditStore {
    *  transaction and reads the last hash there, so a failed commit leaves nothing stale and
    *  another connection cannot append in between. */
   private readonly skriver: Worker
-  /** What the writer is doing: a group commit, or a retention slice (its answer goes to `skive`). */
-  private iFlukt: { batch: Ventende[] } | { skive: (svar: Svar) => void } | null = null
+  /** What the writer is doing: a group commit, or a retention slice. */
+  private iFlukt: Jobb | null = null
   private tomt: (() => void)[] = []
-  /** A retention slice waiting for its turn: while set, no new commit is sent to the writer, and
-   *  the slice is sent as soon as the commit in flight is answered (see tur). */
-  private sletteTur: (() => void) | null = null
+  /** A retention slice waiting for the writer: it goes before the next group commit, and the
+   *  commits that queued meanwhile go before the slice after it (see tom). */
+  private venterSkive: (VentendeSkive & { melding: { grense: number; bit: number; nokkel: string | null } }) | null = null
   /** One retention at a time. */
   private sletting: Promise<unknown> = Promise.resolve()
   private skriverFeil: string | null = null
@@ -173,6 +174,8 @@ export class SqliteAuditStore implements AuditStore {
     const dod = (melding: string) => {
       this.skriverFeil = melding
       this.besvart({ ok: false, melding })
+      this.venterSkive?.feil(new AuditFeil(melding))
+      this.venterSkive = null
       this.avvis(this.ko.splice(0), melding)
       for (const f of this.tomt.splice(0)) f()
     }
@@ -216,16 +219,27 @@ export class SqliteAuditStore implements AuditStore {
     })
   }
 
+  /** Sends the writer its next job: a waiting retention slice first, else the next group.
+   *  Slices and commits so take turns: a write waits at most one slice, and the event loop none. */
   private tom(): void {
     this.planlagt = false
-    // One commit in flight at a time: what arrives meanwhile forms the next group. Never to a
-    // writer that has died (dod rejects what is queued).
-    if (this.iFlukt || this.ko.length === 0 || this.sletteTur || this.skriverFeil) return
-    const batch = taBatch(this.ko)
-    const hendelser = batch.flatMap((v) => v.hendelser)
-    this.iFlukt = { batch }
+    // One job in flight at a time: what arrives meanwhile forms the next group. Never to a writer
+    // that has died (dod rejects what waits).
+    if (this.iFlukt || this.skriverFeil) return
+    const skive = this.venterSkive
+    if (skive) {
+      this.venterSkive = null
+      this.send({ skive }, skive.melding)
+    } else if (this.ko.length > 0) {
+      const batch = taBatch(this.ko)
+      this.send({ batch }, batch.flatMap((v) => v.hendelser).map(kanoniskForm))
+    }
+  }
+
+  private send(flukt: Jobb, melding: unknown): void {
+    this.iFlukt = flukt
     this.skriver.ref()
-    this.skriver.postMessage(hendelser.map(kanoniskForm))
+    this.skriver.postMessage(melding)
   }
 
   /** The writer thread answered the commit or slice in flight. */
@@ -234,17 +248,15 @@ export class SqliteAuditStore implements AuditStore {
     this.iFlukt = null
     this.skriver.unref()
     if (!flukt) return
-    // A slice's loop (slettISkiver) sends what queued meanwhile.
-    if ('skive' in flukt) return flukt.skive(svar)
-    if (svar.ok) {
+    if ('skive' in flukt) {
+      if (svar.ok) flukt.skive.ok(svar.slettet ?? 0)
+      else flukt.skive.feil(new AuditFeil(`audit-sletting feilet: ${svar.melding ?? 'ukjent feil'}`))
+    } else if (svar.ok) {
       this.commits++
       for (const v of flukt.batch) v.ok()
     } else {
       this.avvis(flukt.batch, svar.melding ?? 'ukjent feil')
     }
-    // A retention slice waiting goes first; it sends what queued meanwhile when done.
-    const tur = this.sletteTur
-    if (tur) return tur()
     this.videre()
   }
 
@@ -328,50 +340,31 @@ export class SqliteAuditStore implements AuditStore {
     if (grense === null) return 0
     let totalt = 0
     for (;;) {
-      // Closing stops retention after the slice in progress (the next run goes on from there).
-      if (this.stenger) throw new AuditFeil('audit-lageret er lukket')
-      // Slices and group commits take turns in the writer thread: a write waits at most one slice,
-      // and the event loop none (a slice on its connection held it up to 165 ms with events spread
-      // over many persons).
-      await this.tur()
-      let slettet: number
-      try {
-        slettet = await this.skive(grense, bit, nokkel)
-      } finally {
-        this.sletteTur = null
-        this.videre()
-      }
+      const slettet = await this.skive(grense, bit, nokkel)
       totalt += slettet
       if (slettet < bit) return totalt
     }
   }
 
-  /** Resolves when no commit is in flight; until the slice is done, none is sent. */
-  private tur(): Promise<void> {
-    return new Promise((ok) => {
-      this.sletteTur = ok
-      if (!this.iFlukt) ok()
-    })
-  }
-
   /** One slice of retention, in the writer thread, in one transaction: the oldest events up to
-   *  `grense`, at most `bit`, and the checkpoint after them. */
+   *  `grense`, at most `bit`, and the checkpoint after them. On the event loop's connection a
+   *  slice held the event loop up to 165 ms, with events spread over many persons. */
   private skive(grense: number, bit: number, nokkel: string | null): Promise<number> {
-    // Also a slice that waited for its turn while closing began.
+    // Closing stops retention after the slice in progress (the next run goes on from there).
     if (this.stenger) return Promise.reject(new AuditFeil('audit-lageret er lukket'))
     if (this.skriverFeil) return Promise.reject(new AuditFeil(this.skriverFeil))
     return new Promise((ok, feil) => {
-      this.iFlukt = {
-        skive: (svar) => (svar.ok ? ok(svar.slettet ?? 0) : feil(new AuditFeil(`audit-sletting feilet: ${svar.melding ?? 'ukjent feil'}`))),
-      }
-      this.skriver.ref()
-      this.skriver.postMessage({ grense, bit, nokkel })
+      this.venterSkive = { melding: { grense, bit, nokkel }, ok, feil }
+      this.tom()
     })
   }
 
   async lukk(): Promise<void> {
     if (this.lukket) return
     this.stenger = true
+    // A slice waiting for its turn does not start.
+    this.venterSkive?.feil(new AuditFeil('audit-lageret er lukket'))
+    this.venterSkive = null
     // Whatever is queued is committed before the file closes.
     if (this.ko.length > 0 || this.iFlukt) {
       await new Promise<void>((ok) => {

@@ -1,4 +1,4 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import Database from 'better-sqlite3'
 import { GENESIS_HASH, kjedeHash } from '../../src/audit/port.js'
 import { SqliteAuditStore } from '../../src/audit/sqlite.js'
@@ -147,15 +147,21 @@ t.test('apneAuditStore chooses by the specification', async (t) => {
   await t.rejects(apneAuditStore(`sqlite:/dev/null/ikke-en-mappe/audit.db`), { name: 'AuditFeil' })
 })
 
-t.test('a retention slice runs in the writer thread: the event loop is free meanwhile', async (t) => {
+/** A store on a fresh file with `antall` events in it, and the file's own connection past it. */
+async function medHendelser(t: Test, antall: number): Promise<{ store: SqliteAuditStore; ra: Database.Database }> {
   const sti = `${t.testdir()}/audit.db`
   const store = new SqliteAuditStore(sti)
   t.teardown(() => store.lukk())
-  await store.skriv(Array.from({ length: 100 }, (_, n) => hendelse(n)))
-  // Another connection holds the write lock: the slice waits for it (busy timeout 5 s). On the
-  // event loop's connection that wait held the event loop, and this test's timer with it.
+  await store.skriv(Array.from({ length: antall }, (_, n) => hendelse(n)))
   const ra = new Database(sti)
   t.teardown(() => { if (ra.inTransaction) ra.exec('ROLLBACK'); ra.close() })
+  return { store, ra }
+}
+
+t.test('a retention slice runs in the writer thread: the event loop is free meanwhile', async (t) => {
+  const { store, ra } = await medHendelser(t, 100)
+  // Another connection holds the write lock: the slice waits for it (busy timeout 5 s). On the
+  // event loop's connection that wait held the event loop, and this test's timer with it.
   ra.exec('BEGIN IMMEDIATE')
   let ferdig = false
   const sletting = store.slettFor('9999-01-01T00:00:00.000Z', null).then((n) => { ferdig = true; return n })
@@ -170,12 +176,7 @@ t.test('a retention slice runs in the writer thread: the event loop is free mean
 })
 
 t.test('a retention slice that fails in the writer thread deletes nothing and stops nothing else', async (t) => {
-  const sti = `${t.testdir()}/audit.db`
-  const store = new SqliteAuditStore(sti)
-  t.teardown(() => store.lukk())
-  await store.skriv(Array.from({ length: 10 }, (_, n) => hendelse(n)))
-  const ra = new Database(sti)
-  t.teardown(() => ra.close())
+  const { store, ra } = await medHendelser(t, 10)
   ra.exec(`CREATE TRIGGER test_hindre BEFORE INSERT ON audit_sjekkpunkt BEGIN SELECT RAISE(ABORT, 'hindret av testen'); END`)
   await t.rejects(store.slettFor('9999-01-01T00:00:00.000Z', null), { name: 'AuditFeil', message: /audit-sletting feilet: hindret av testen/ })
   t.equal((await store.kjede(0, 100)).length, 10, 'the slice rolled back: every event is there')
@@ -187,12 +188,12 @@ t.test('a retention slice that fails in the writer thread deletes nothing and st
 })
 
 t.test('the writer thread gone: what is in flight and what is queued is refused, and closing does not hang', async (t) => {
-  const tom = async () => {
+  const nyStore = async () => {
     const store = new SqliteAuditStore(`${t.testdir()}/audit-${Math.random()}.db`)
     return { store, skriver: (store as unknown as { skriver: import('node:worker_threads').Worker }).skriver }
   }
   // A slice in flight, a write queued behind it.
-  const a = await tom()
+  const a = await nyStore()
   await a.store.skriv(Array.from({ length: 20_000 }, (_, n) => hendelse(n)))
   const sletting = a.store.slettFor('9999-01-01T00:00:00.000Z', null, 20_000)
   await new Promise((ok) => setImmediate(ok))
@@ -203,7 +204,7 @@ t.test('the writer thread gone: what is in flight and what is queued is refused,
   await t.rejects(a.store.skriv([hendelse(30_001)]), { name: 'AuditFeil' }, 'and every write after')
   await a.store.lukk()
   // A commit in flight, two more queued: none is sent to the thread that is gone.
-  const b = await tom()
+  const b = await nyStore()
   const forste = b.store.skriv(Array.from({ length: 5_000 }, (_, n) => hendelse(n)))
   await new Promise((ok) => setImmediate(ok))
   const ko = [b.store.skriv([hendelse(6_000)]), b.store.skriv([hendelse(6_001)])]
@@ -213,9 +214,7 @@ t.test('the writer thread gone: what is in flight and what is queued is refused,
 })
 
 t.test('closing stops retention after the slice in progress', async (t) => {
-  const sti = `${t.testdir()}/audit.db`
-  const store = new SqliteAuditStore(sti)
-  await store.skriv(Array.from({ length: 1_000 }, (_, n) => hendelse(n)))
+  const { store, ra } = await medHendelser(t, 1_000)
   const sletting = store.slettFor('9999-01-01T00:00:00.000Z', null, 1)
   await new Promise((ok) => setImmediate(ok))
   // Writes keep arriving, as under load: there is always one waiting for the slice in flight, and
@@ -235,8 +234,6 @@ t.test('closing stops retention after the slice in progress', async (t) => {
   await store.lukk()
   t.match(await skriver, { name: 'AuditFeil', message: /lukket/ }, 'writes from the moment closing began are refused, none left unanswered')
   await avvist
-  const ra = new Database(sti)
-  t.teardown(() => ra.close())
   const igjen = (ra.prepare('SELECT COUNT(*) AS n FROM audit_hendelse WHERE id <= 1000').get() as { n: number }).n
   t.equal(igjen, 999, 'only the slice in flight when closing began deleted anything')
 })

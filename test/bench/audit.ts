@@ -9,11 +9,10 @@ import { mkdtempSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
-import pg from 'pg'
 import type { AuditHendelse, AuditStore } from '../../src/audit/port.js'
 import { PostgresAuditStore } from '../../src/audit/postgres.js'
 import { SqliteAuditStore } from '../../src/audit/sqlite.js'
-import { PG_URL } from '../postgres.js'
+import { PG_URL, slettSkjemaer } from '../postgres.js'
 import { hovedtradSekunder, postgresSekunder } from './cpu.js'
 import { nesteSyntetiskeIdent } from '../../src/simulator/syntetisk.js'
 
@@ -103,10 +102,7 @@ for (const [navn, store] of [['SQLite (WAL, synchronous=FULL)', sqlite], ['Postg
 }
 await sqlite.lukk()
 await postgres.lukk()
-const klient = new pg.Client({ connectionString: POSTGRES })
-await klient.connect()
-await klient.query(`DROP SCHEMA "${skjema}" CASCADE`)
-await klient.end()
+await slettSkjemaer(POSTGRES, [skjema])
 process.stdout.write([
   `# audit store throughput`, '',
   `${new Date().toISOString()} · ${cpus().length} cores · Node ${process.version} · ${SEKUNDER} s per cell`, '',

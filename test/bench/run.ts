@@ -26,10 +26,9 @@ import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { performance } from 'node:perf_hooks'
 import autocannon from 'autocannon'
-import pg from 'pg'
 import { Pool } from 'undici'
 import { DEV_VERDIER } from '../../src/config.js'
-import { PG_URL } from '../postgres.js'
+import { PG_URL, slettSkjemaer } from '../postgres.js'
 import { cpuSekunder, hovedtradSekunder } from './cpu.js'
 import { randomUUID } from 'node:crypto'
 import { personMedTag, standardDatasett, lastDatasett } from '../../src/simulator/index.js'
@@ -133,6 +132,11 @@ function auditAndeler(for_: Map<string, number> | null, etter: Map<string, numbe
 function persentil(xs: number[], p: number): number {
   const s = [...xs].sort((x, y) => x - y)
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN
+}
+
+/** CPU seconds spent over an autocannon run, as µs per request. */
+function perKall(sekunder: number, r: autocannon.Result): number {
+  return (1e6 * sekunder) / Math.max(1, r.requests.total)
 }
 
 function median(xs: number[]): number {
@@ -325,22 +329,22 @@ async function main() {
         const r = await last
         m.runder.push(r)
         m.tider.push({ p50: persentil(tider, 50), p99: persentil(tider, 99) })
-        m.cpuPerKall.push((1e6 * (cpuSekunder(pid) - cpu0)) / Math.max(1, r.requests.total))
-        m.hovedPerKall.push((1e6 * (hovedtradSekunder(pid) - hoved0)) / Math.max(1, r.requests.total))
+        m.cpuPerKall.push(perKall(cpuSekunder(pid) - cpu0, r))
+        m.hovedPerKall.push(perKall(hovedtradSekunder(pid) - hoved0, r))
       }
     }
     const baseCpu = median(mal[0]?.cpuPerKall ?? [])
-    // Bare Fastify's CPU per request depends on its load: saturated, each wake-up of the event loop
-    // and each system call serves several requests. So the baseline also runs paced at each
-    // target's rate: the target's CPU per request above that is what its own work costs.
-    const vedSammeRate = new Map<(typeof mal)[number], { cpu: number; rps: number }>()
+    // Saturated, bare Fastify may serve several requests per wake-up and system call; a slower
+    // target cannot. So the baseline also runs paced at each target's rate: the target's CPU per
+    // request above that is what its own work costs. (Measured: about the same as saturated.)
+    const vedSammeRate = new Map<(typeof mal)[number], string>()
     const grunn = mal[0]
     if (grunn) {
       for (const m of mal.slice(1)) {
         const pid = grunn.barn.prosess.pid as number
         const cpu0 = cpuSekunder(pid)
         const r = await autocannon({ url: grunn.url, connections: 50, duration: SEKUNDER, overallRate: Math.round(median(m.runder.map((x) => x.requests.average))) })
-        vedSammeRate.set(m, { cpu: (1e6 * (cpuSekunder(pid) - cpu0)) / Math.max(1, r.requests.total), rps: r.requests.average })
+        vedSammeRate.set(m, `; baseline paced at this rate: CPU ${perKall(cpuSekunder(pid) - cpu0, r).toFixed(0)} µs/request at ${r.requests.average.toFixed(0)} req/s`)
       }
     }
     for (const m of mal) {
@@ -356,7 +360,7 @@ async function main() {
         toppMiB: minne(m.barn.prosess.pid as number).topp,
         // CPU per request (every thread of the process) is steadier than req/s on a noisy machine:
         // on a saturated core its inverse is the throughput.
-        merknad: `CPU ${cpu.toFixed(0)} µs/request (${(baseCpu / cpu).toFixed(2)} × baseline's rate; event loop ${hoved.toFixed(0)}, other threads ${(cpu - hoved).toFixed(0)})${vedSammeRate.has(m) ? `; baseline paced at this rate: CPU ${(vedSammeRate.get(m) as { cpu: number }).cpu.toFixed(0)} µs/request at ${(vedSammeRate.get(m) as { rps: number }).rps.toFixed(0)} req/s` : ''}${RUNDER > 1 ? `; req/s per round ${rps.map((x) => x.toFixed(0)).join(' / ')}${m === mal[0] ? '' : `; × baseline per round ${forhold.map((x) => x.toFixed(2)).join(' / ')} (median ${median(forhold).toFixed(2)})`}` : ''}${feil ? `; ${feil} feil` : ''}`,
+        merknad: `CPU ${cpu.toFixed(0)} µs/request (${(baseCpu / cpu).toFixed(2)} × baseline's rate; event loop ${hoved.toFixed(0)}, other threads ${(cpu - hoved).toFixed(0)})${vedSammeRate.get(m) ?? ''}${RUNDER > 1 ? `; req/s per round ${rps.map((x) => x.toFixed(0)).join(' / ')}${m === mal[0] ? '' : `; × baseline per round ${forhold.map((x) => x.toFixed(2)).join(' / ')} (median ${median(forhold).toFixed(2)})`}` : ''}${feil ? `; ${feil} feil` : ''}`,
       })
       await m.barn.stopp()
     }
@@ -511,12 +515,7 @@ async function main() {
 
   await sim.stopp()
   // Scenario 2's audit schemas go with the run (each service child has closed its store).
-  if (pgSkjemaer.length) {
-    const klient = new pg.Client({ connectionString: POSTGRES })
-    await klient.connect()
-    for (const skjema of pgSkjemaer) await klient.query(`DROP SCHEMA IF EXISTS "${skjema}" CASCADE`)
-    await klient.end()
-  }
+  if (pgSkjemaer.length) await slettSkjemaer(POSTGRES, pgSkjemaer)
   const ingen: Resultat = { navn: '', rps: Number.NaN, p50: Number.NaN, p99: Number.NaN, toppMiB: null }
   const base: Resultat = resultater[0]?.navn.startsWith('baseline') ? resultater[0] : ingen
   const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–')
