@@ -9,9 +9,9 @@
 // those lookups are of, copies of one dataset person with cases in two municipalities, and as many
 // employees making them), BENCH_RUNDER (3: rounds of the baseline and the read scenarios, taken in turn; medians reported),
 // BENCH_LOG_LEVEL (info), BENCH_AUDIT_CEF (av), BENCH_NODE_FLAGG (node flags for every service child, e.g. `--cpu-prof`), BENCH_KJERNER=av (no
-// core pinning), BENCH_SAMMENLIGN=<dir> (another build's dist/ inside the repository, e.g. a copy
-// under bench-results/ made before a change: each read scenario also runs on it, as more rows of
-// the same run), BENCH_SAMMENLIGN_FLAGG="<node flags>" (likewise, the same build with these flags
+// core pinning), BENCH_SAMMENLIGN=<dir>[,<dir>…] (other builds' dist/ inside the repository, e.g. a
+// copy under bench-results/ made before a change: each read scenario also runs on each, as more
+// rows of the same run), BENCH_UTEN_AV=ja (scenario 1 without its auditing-off row), BENCH_SAMMENLIGN_FLAGG="<node flags>" (likewise, the same build with these flags
 // added), BENCH_PRODUKSJONSFLAGG=av (without the V8 flags of `npm start`, which every
 // service child gets by default, so the figures are those of the production start).
 //
@@ -289,13 +289,13 @@ async function main() {
     const mal: { navn: string; url: string; barn: Barn; opts: Partial<autocannon.Options>; runder: autocannon.Result[]; cpuPerKall: number[]; hovedPerKall: number[]; tider: { p50: number; p99: number }[] }[] = []
     const baseline = await startBarn(['test/bench/baseline.mjs'], { BENCH_PAYLOAD: payload })
     mal.push({ navn: 'baseline: bare Fastify, same JSON', url: `${baseline.url}/payload`, barn: baseline, opts: {}, runder: [], cpuPerKall: [], hovedPerKall: [], tider: [] })
-    const annen = process.env['BENCH_SAMMENLIGN']
+    const andre = process.env['BENCH_SAMMENLIGN']?.split(',').filter(Boolean) ?? []
     const annenFlagg = process.env['BENCH_SAMMENLIGN_FLAGG']?.split(' ').filter(Boolean) ?? []
     const lesMal = async (navn: string, auditStore: (variant: string) => string, env: Record<string, string> = {}) => {
-      // With BENCH_SAMMENLIGN each read scenario also runs on the other build, on a store of its own.
+      // With BENCH_SAMMENLIGN each read scenario also runs on each other build, on a store of its own.
       // With BENCH_SAMMENLIGN_FLAGG, also with those node flags added.
       const bygg: [string, Record<string, string>, string[]][] = [['', {}, []]]
-      if (annen) bygg.push([`, build ${annen}`, { BENCH_DIST: resolve(annen) }, []])
+      for (const annen of andre) bygg.push([`, build ${annen}`, { BENCH_DIST: resolve(annen) }, []])
       if (annenFlagg.length) bygg.push([`, with ${annenFlagg.join(' ')}`, {}, annenFlagg])
       for (const [i, [variant, ekstra, flagg]] of bygg.entries()) {
         const s = await startBarn([...NODE_FLAGG, ...flagg, 'test/bench/tjeneste.mjs'], tjenesteMiljo(sim, auditStore(i ? `_${i}` : ''), { ...env, ...ekstra }))
@@ -305,7 +305,7 @@ async function main() {
     }
     if (skal('1')) {
       await lesMal('1: cached read, SQLite audit', (v) => `sqlite:${join(tmp, `s1${v}.db`)}`)
-      await lesMal('1: cached read, auditing off', (v) => `sqlite:${join(tmp, `s1-av${v}.db`)}`, { BENCH_AUDIT: 'av' })
+      if (process.env['BENCH_UTEN_AV'] !== 'ja') await lesMal('1: cached read, auditing off', (v) => `sqlite:${join(tmp, `s1-av${v}.db`)}`, { BENCH_AUDIT: 'av' })
     }
     if (skal('2')) {
       const skjema = `bench_${Date.now()}`
