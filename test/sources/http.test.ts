@@ -1,5 +1,5 @@
 // Retries: only idempotent calls, only on 5xx, resets and timeouts, with a budget.
-import { createServer } from 'node:http'
+import { createServer, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import t, { type Test } from 'tap'
 import { MockAgent } from 'undici'
@@ -168,4 +168,36 @@ t.test('a dot segment in a path (an id from an upstream) is refused: the call fa
   }
   t.equal(http.sti('a/..b/c.d'), '/a/..b/c.d', 'dots inside a segment are fine')
   t.same(utfall, ['UGYLDIG_STI', 'UGYLDIG_STI', 'UGYLDIG_STI', 'UGYLDIG_STI'], 'refused once each, never retried, not a network fault')
+})
+
+t.test('the readiness probe: any answer counts, JSON or not; no answer within its time, or no server, does not', async (t) => {
+  // Real servers on loopback: the probe goes through the service's own Agent, not a mock.
+  const svar = new Map<string, (res: ServerResponse) => void>([
+    ['/tekst', (res) => res.writeHead(500, { 'content-type': 'text/plain' }).end('nede for vedlikehold')],
+    ['/json', (res) => res.writeHead(404, { 'content-type': 'application/json' }).end('{"feil":true}')],
+    ['/tom', (res) => res.writeHead(204).end()],
+    ['/stille', () => undefined],
+  ])
+  const server = createServer((req, res) => svar.get(req.url ?? '')?.(res))
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
+  t.teardown(() => { server.closeAllConnections(); server.close() })
+  const { port } = server.address() as AddressInfo
+  const klient = (sti: string) => {
+    const k = new HttpKlient({ navn: 'test', baseUrl: `http://127.0.0.1:${port}${sti}`, tidsavbrudd: 2000 })
+    t.teardown(() => k.close())
+    return k
+  }
+  t.equal(await klient('/tekst').nar(), true, 'a 500 in plain text is an answer')
+  t.equal(await klient('/json').nar(), true)
+  t.equal(await klient('/tom').nar(), true)
+  const t0 = performance.now()
+  t.equal(await klient('/stille').nar(50), false, 'no answer within the probe time')
+  t.ok(performance.now() - t0 < 1000, 'the probe time, not the client timeout, ends it')
+  const stengt = createServer()
+  await new Promise<void>((ok) => stengt.listen(0, '127.0.0.1', ok))
+  const ledig = (stengt.address() as AddressInfo).port
+  await new Promise<void>((ok) => stengt.close(() => ok()))
+  const ingen = new HttpKlient({ navn: 'test', baseUrl: `http://127.0.0.1:${ledig}/`, tidsavbrudd: 2000 })
+  t.teardown(() => ingen.close())
+  t.equal(await ingen.nar(), false, 'nobody listening')
 })
