@@ -11,8 +11,8 @@
 // BENCH_LOG_LEVEL (info), BENCH_AUDIT_CEF (av), BENCH_NODE_FLAGG (node flags for every service child, e.g. `--cpu-prof`), BENCH_KJERNER=av (no
 // core pinning), BENCH_SAMMENLIGN=<dir>[,<dir>…] (other builds' dist/ inside the repository, e.g. a
 // copy under bench-results/ made before a change: each read scenario also runs on each, as more
-// rows of the same run), BENCH_UTEN_AV=ja (scenario 1 without its auditing-off row), BENCH_SAMMENLIGN_FLAGG="<node flags>" (likewise, the same build with these flags
-// added), BENCH_PRODUKSJONSFLAGG=av (without the V8 flags of `npm start`, which every
+// rows of the same run), BENCH_SAMMENLIGN_FLAGG="<node flags>" (likewise, the same build with these flags
+// added), BENCH_UTEN_AV=ja (scenario 1 without its auditing-off row), BENCH_PRODUKSJONSFLAGG=av (without the V8 flags of `npm start`, which every
 // service child gets by default, so the figures are those of the production start).
 //
 // With taskset and two or more cores, the service under test (and the baseline) run on the last
@@ -289,7 +289,7 @@ async function main() {
     const mal: { navn: string; url: string; barn: Barn; opts: Partial<autocannon.Options>; runder: autocannon.Result[]; cpuPerKall: number[]; hovedPerKall: number[]; tider: { p50: number; p99: number }[] }[] = []
     const baseline = await startBarn(['test/bench/baseline.mjs'], { BENCH_PAYLOAD: payload })
     mal.push({ navn: 'baseline: bare Fastify, same JSON', url: `${baseline.url}/payload`, barn: baseline, opts: {}, runder: [], cpuPerKall: [], hovedPerKall: [], tider: [] })
-    const andre = process.env['BENCH_SAMMENLIGN']?.split(',').filter(Boolean) ?? []
+    const andre = [...new Set(process.env['BENCH_SAMMENLIGN']?.split(',').map((d) => d.trim()).filter(Boolean))]
     const annenFlagg = process.env['BENCH_SAMMENLIGN_FLAGG']?.split(' ').filter(Boolean) ?? []
     const lesMal = async (navn: string, auditStore: (variant: string) => string, env: Record<string, string> = {}) => {
       // With BENCH_SAMMENLIGN each read scenario also runs on each other build, on a store of its own.

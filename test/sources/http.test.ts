@@ -170,34 +170,53 @@ t.test('a dot segment in a path (an id from an upstream) is refused: the call fa
   t.same(utfall, ['UGYLDIG_STI', 'UGYLDIG_STI', 'UGYLDIG_STI', 'UGYLDIG_STI'], 'refused once each, never retried, not a network fault')
 })
 
-t.test('the readiness probe: any answer counts, JSON or not; no answer within its time, or no server, does not', async (t) => {
+t.test('the readiness probe: any answer counts, as soon as its head arrives; no answer within its time, or no server, does not', async (t) => {
   // Real servers on loopback: the probe goes through the service's own Agent, not a mock.
   const svar = new Map<string, (res: ServerResponse) => void>([
     ['/tekst', (res) => res.writeHead(500, { 'content-type': 'text/plain' }).end('nede for vedlikehold')],
     ['/json', (res) => res.writeHead(404, { 'content-type': 'application/json' }).end('{"feil":true}')],
     ['/tom', (res) => res.writeHead(204).end()],
+    // Its head, then a body that never ends.
+    ['/halv', (res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.write('{"a":') }],
+    // Larger than the client's answer bound and the probe's own.
+    ['/stor', (res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('x'.repeat(512 * 1024))],
     ['/stille', () => undefined],
   ])
   const server = createServer((req, res) => svar.get(req.url ?? '')?.(res))
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
-  t.teardown(() => { server.closeAllConnections(); server.close() })
+  t.teardown(() => new Promise<void>((ok) => {
+    server.closeAllConnections()
+    server.close(() => ok())
+  }))
   const { port } = server.address() as AddressInfo
-  const klient = (sti: string) => {
-    const k = new HttpKlient({ navn: 'test', baseUrl: `http://127.0.0.1:${port}${sti}`, tidsavbrudd: 2000 })
+  const klient = (sti: string, maksSvarBytes?: number) => {
+    const k = new HttpKlient({ navn: 'test', baseUrl: `http://127.0.0.1:${port}${sti}`, tidsavbrudd: 4000, ...(maksSvarBytes ? { maksSvarBytes } : {}) })
     t.teardown(() => k.close())
     return k
   }
+  const tid = async (p: Promise<boolean>) => {
+    const t0 = performance.now()
+    return { oppe: await p, ms: performance.now() - t0 }
+  }
   t.equal(await klient('/tekst').nar(), true, 'a 500 in plain text is an answer')
-  t.equal(await klient('/json').nar(), true)
-  t.equal(await klient('/tom').nar(), true)
-  const t0 = performance.now()
-  t.equal(await klient('/stille').nar(50), false, 'no answer within the probe time')
-  t.ok(performance.now() - t0 < 1000, 'the probe time, not the client timeout, ends it')
-  const stengt = createServer()
-  await new Promise<void>((ok) => stengt.listen(0, '127.0.0.1', ok))
-  const ledig = (stengt.address() as AddressInfo).port
-  await new Promise<void>((ok) => stengt.close(() => ok()))
-  const ingen = new HttpKlient({ navn: 'test', baseUrl: `http://127.0.0.1:${ledig}/`, tidsavbrudd: 2000 })
+  t.equal(await klient('/json').nar(), true, 'a 404 with JSON is an answer')
+  t.equal(await klient('/tom').nar(), true, 'an empty 204 is an answer')
+  const halv = await tid(klient('/halv').nar(500))
+  t.equal(halv.oppe, true, 'a body still coming: the head was the answer')
+  t.ok(halv.ms < 250, `answered at the head, not at the deadline (${halv.ms.toFixed(0)} ms)`)
+  t.equal(await klient('/stor', 1024).nar(), true, 'an answer larger than every bound is still an answer')
+  const stille = await tid(klient('/stille').nar(50))
+  t.equal(stille.oppe, false, 'no answer within the probe time')
+  t.ok(stille.ms < 1000, `the probe time, not the client's 4 s, ends it (${stille.ms.toFixed(0)} ms)`)
+  // Port 9 (discard) on loopback: nobody listens there.
+  const ingen = new HttpKlient({ navn: 'test', baseUrl: 'http://127.0.0.1:9/', tidsavbrudd: 2000 })
   t.teardown(() => ingen.close())
   t.equal(await ingen.nar(), false, 'nobody listening')
+})
+
+t.test("the Agent the service imports by its file is undici's own Agent class", async (t) => {
+  // Guards the import in src/sources/http.ts against a release of undici that moves the file.
+  const { default: AgentFil } = await import('undici/lib/dispatcher/agent.js')
+  const undici = await import('undici')
+  t.equal(AgentFil, undici.Agent)
 })
