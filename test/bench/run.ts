@@ -10,8 +10,9 @@
 // employees making them), BENCH_RUNDER (3: rounds of the baseline and the read scenarios, taken in turn; medians reported),
 // BENCH_LOG_LEVEL (info), BENCH_AUDIT_CEF (av), BENCH_NODE_FLAGG (node flags for every service child, e.g. `--cpu-prof`), BENCH_KJERNER=av (no
 // core pinning), BENCH_SAMMENLIGN=<dir>[,<dir>…] (other builds' dist/ inside the repository, e.g. a
-// copy under bench-results/ made before a change: each read scenario also runs on each, as more
-// rows of the same run), BENCH_SAMMENLIGN_FLAGG="<node flags>" (likewise, the same build with these flags
+// copy under bench-results/ made before a change: each read scenario also runs on each, and
+// scenario 5 starts each in turn, as more rows of the same run), BENCH_STARTER (5: starts per
+// build in scenario 5), BENCH_SAMMENLIGN_FLAGG="<node flags>" (likewise, the same build with these flags
 // added), BENCH_UTEN_AV=ja (scenario 1 without its auditing-off row), BENCH_PRODUKSJONSFLAGG=av (without the V8 flags of `npm start`, which every
 // service child gets by default, so the figures are those of the production start).
 //
@@ -22,7 +23,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import type { EventEmitter } from 'node:events'
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { basename, join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { performance } from 'node:perf_hooks'
 import autocannon from 'autocannon'
@@ -50,6 +51,10 @@ const NPM_START = (() => {
   if (!m) throw new Error(`npm start har uventet form: ${start}`)
   return { flagg: (m[1] as string).split(' ').filter(Boolean), fil: m[2] as string }
 })()
+/** BENCH_SAMMENLIGN: other builds' dist/ to run beside this one (read scenarios and scenario 5). */
+const ANDRE_BYGG = [...new Set(process.env['BENCH_SAMMENLIGN']?.split(',').map((d) => d.trim()).filter(Boolean))]
+/** Starts per build in scenario 5. */
+const STARTER = Math.max(1, Number(process.env['BENCH_STARTER'] ?? 5))
 const NODE_FLAGG = [
   ...(process.env['BENCH_PRODUKSJONSFLAGG'] === 'av' ? [] : NPM_START.flagg),
   ...(process.env['BENCH_NODE_FLAGG']?.split(' ').filter(Boolean) ?? []),
@@ -289,13 +294,12 @@ async function main() {
     const mal: { navn: string; url: string; barn: Barn; opts: Partial<autocannon.Options>; runder: autocannon.Result[]; cpuPerKall: number[]; hovedPerKall: number[]; tider: { p50: number; p99: number }[] }[] = []
     const baseline = await startBarn(['test/bench/baseline.mjs'], { BENCH_PAYLOAD: payload })
     mal.push({ navn: 'baseline: bare Fastify, same JSON', url: `${baseline.url}/payload`, barn: baseline, opts: {}, runder: [], cpuPerKall: [], hovedPerKall: [], tider: [] })
-    const andre = [...new Set(process.env['BENCH_SAMMENLIGN']?.split(',').map((d) => d.trim()).filter(Boolean))]
     const annenFlagg = process.env['BENCH_SAMMENLIGN_FLAGG']?.split(' ').filter(Boolean) ?? []
     const lesMal = async (navn: string, auditStore: (variant: string) => string, env: Record<string, string> = {}) => {
       // With BENCH_SAMMENLIGN each read scenario also runs on each other build, on a store of its own.
       // With BENCH_SAMMENLIGN_FLAGG, also with those node flags added.
       const bygg: [string, Record<string, string>, string[]][] = [['', {}, []]]
-      for (const annen of andre) bygg.push([`, build ${annen}`, { BENCH_DIST: resolve(annen) }, []])
+      for (const annen of ANDRE_BYGG) bygg.push([`, build ${annen}`, { BENCH_DIST: resolve(annen) }, []])
       if (annenFlagg.length) bygg.push([`, with ${annenFlagg.join(' ')}`, {}, annenFlagg])
       for (const [i, [variant, ekstra, flagg]] of bygg.entries()) {
         const s = await startBarn([...NODE_FLAGG, ...flagg, 'test/bench/tjeneste.mjs'], tjenesteMiljo(sim, auditStore(i ? `_${i}` : ''), { ...env, ...ekstra }))
@@ -489,28 +493,41 @@ async function main() {
 
   // ── scenario 5: start-up to ready, the built server ─────────────────────────
   if (skal('5')) {
-    const tider: number[] = []
-    for (let i = 0; i < 5; i++) {
-      const t0 = performance.now()
-      const prosess = node([...NODE_FLAGG, NPM_START.fil], KJERNER.tjeneste, {
-        env: { ...process.env, ...tjenesteMiljo(sim, `sqlite:${join(tmp, `s5-${i}.db`)}`), PORT: String(18_500 + i), HOST: '127.0.0.1' },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      })
-      let avsluttet: number | null = null
-      prosess.once('exit', (k) => { avsluttet = k ?? -1 })
-      for (;;) {
-        if (avsluttet !== null) throw new Error(`${NPM_START.fil} avsluttet (${avsluttet}) før den var klar`)
-        try {
-          const r = await fetch(`http://127.0.0.1:${18_500 + i}/health/ready`)
-          if (r.status === 200) break
-        } catch { /* not listening yet */ }
-        await new Promise((r) => setTimeout(r, 5))
+    // With BENCH_SAMMENLIGN the other builds' bundles start in turn with this one's, so that
+    // start-up is compared under the same spells of the host.
+    const bygg = [NPM_START.fil, ...ANDRE_BYGG.map((d) => join(d, basename(NPM_START.fil)))]
+    const tider = bygg.map((): number[] => [])
+    let nr = 0
+    for (let i = 0; i < STARTER; i++) {
+      for (const [b, fil] of bygg.entries()) {
+        const port = 18_500 + nr
+        const t0 = performance.now()
+        const prosess = node([...NODE_FLAGG, fil], KJERNER.tjeneste, {
+          env: { ...process.env, ...tjenesteMiljo(sim, `sqlite:${join(tmp, `s5-${nr}.db`)}`), PORT: String(port), HOST: '127.0.0.1' },
+          stdio: ['ignore', 'ignore', 'inherit'],
+        })
+        nr++
+        let avsluttet: number | null = null
+        prosess.once('exit', (k) => { avsluttet = k ?? -1 })
+        for (;;) {
+          if (avsluttet !== null) throw new Error(`${fil} avsluttet (${avsluttet}) før den var klar`)
+          try {
+            const r = await fetch(`http://127.0.0.1:${port}/health/ready`)
+            if (r.status === 200) break
+          } catch { /* not listening yet */ }
+          await new Promise((r) => setTimeout(r, 5))
+        }
+        tider[b]?.push(performance.now() - t0)
+        await new Promise<void>((ok) => { prosess.once('exit', () => ok()); prosess.kill('SIGTERM') })
       }
-      tider.push(performance.now() - t0)
-      await new Promise<void>((ok) => { prosess.once('exit', () => ok()); prosess.kill('SIGTERM') })
     }
-    tider.sort((a, b) => a - b)
-    resultater.push({ navn: `5: start-up to ready (npm start: ${NPM_START.fil}), 5 runs`, rps: Number.NaN, p50: tider[2] as number, p99: tider[4] as number, toppMiB: null, merknad: `min ${tider[0]?.toFixed(0)} ms`, grunnlag: null })
+    for (const [b, fil] of bygg.entries()) {
+      const t = (tider[b] as number[]).sort((x, y) => x - y)
+      resultater.push({
+        navn: `5: start-up to ready (npm start: ${fil}), ${t.length} runs`, rps: Number.NaN,
+        p50: persentil(t, 50), p99: t[t.length - 1] as number, toppMiB: null, merknad: `min ${t[0]?.toFixed(0)} ms; the p99 column is the slowest start`, grunnlag: null,
+      })
+    }
   }
 
   await sim.stopp()
