@@ -140,6 +140,9 @@ const FELT: (keyof AuditHendelse)[] = [
  *  UTF-8 form) with no NUL (PostgreSQL text cannot hold it). */
 const lagringsbar = (v: unknown): boolean => typeof v === 'string' && v.isWellFormed() && !v.includes('\0')
 
+/** The fields a store keeps as NULL; the others are NOT NULL in both stores' tables. */
+const KAN_VAERE_NULL = new Set<keyof AuditHendelse>(['kategori', 'personident', 'henvendelseId', 'regel', 'kilde'])
+
 /** The first field of an event that no store could keep exactly as hashed, or null. Such an event
  *  is refused before it joins a group commit: PostgreSQL would fail the whole group on it, and
  *  SQLite store it changed, a false alarm for the chain ever after. No input path makes one
@@ -152,9 +155,6 @@ function ulagringsbartFelt(h: AuditHendelse): keyof AuditHendelse | null {
   }
   return null
 }
-
-/** The fields a store keeps as NULL; the others are NOT NULL in both stores' tables. */
-const KAN_VAERE_NULL = new Set<keyof AuditHendelse>(['kategori', 'personident', 'henvendelseId', 'regel', 'kilde'])
 
 /** The store's refusal of events it cannot keep as hashed (ulagringsbartFelt), naming the field,
  *  never its value; null when every event can be stored. */

@@ -174,8 +174,7 @@ export class SqliteAuditStore implements AuditStore {
     const dod = (melding: string) => {
       this.skriverFeil = melding
       this.besvart({ ok: false, melding })
-      this.venterSkive?.feil(new AuditFeil(melding))
-      this.venterSkive = null
+      this.avvisSkive(new AuditFeil(melding))
       this.avvis(this.ko.splice(0), melding)
       for (const f of this.tomt.splice(0)) f()
     }
@@ -203,10 +202,8 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   skriv(hendelser: AuditHendelse[]): Promise<void> {
-    // Refused from the moment closing begins (as in the PostgreSQL store): a write let in while
-    // lukk waited for the queue could be left behind, never answered.
-    if (this.stenger) return Promise.reject(new AuditFeil('audit-lageret er lukket'))
-    if (this.skriverFeil) return Promise.reject(new AuditFeil(this.skriverFeil))
+    const avvist = this.avvisning()
+    if (avvist) return Promise.reject(avvist)
     if (hendelser.length === 0) return Promise.resolve()
     const ugyldig = ulagringsbar(hendelser)
     if (ugyldig) return Promise.reject(ugyldig)
@@ -217,6 +214,19 @@ export class SqliteAuditStore implements AuditStore {
         setImmediate(() => this.tom())
       }
     })
+  }
+
+  /** Why no new write or slice is taken: closing has begun (as in the PostgreSQL store: a write let
+   *  in while lukk waited for the queue could be left behind, never answered), or the writer died. */
+  private avvisning(): AuditFeil | null {
+    if (this.stenger) return new AuditFeil('audit-lageret er lukket')
+    return this.skriverFeil ? new AuditFeil(this.skriverFeil) : null
+  }
+
+  /** A retention slice waiting for its turn does not start. */
+  private avvisSkive(feil: AuditFeil): void {
+    this.venterSkive?.feil(feil)
+    this.venterSkive = null
   }
 
   /** Sends the writer its next job: a waiting retention slice first, else the next group.
@@ -272,7 +282,7 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   async klar(): Promise<boolean> {
-    if (this.stenger || this.skriverFeil || !this.db.open || this.db.readonly) return false
+    if (this.avvisning() || !this.db.open || this.db.readonly) return false
     // Takes the write lock and writes a row, then throws it away: proves a commit could happen.
     // Never waits for the lock on the event loop: the writer thread holding it (a commit in
     // progress) is itself a sign the store is working.
@@ -351,8 +361,8 @@ export class SqliteAuditStore implements AuditStore {
    *  slice held the event loop up to 165 ms, with events spread over many persons. */
   private skive(grense: number, bit: number, nokkel: string | null): Promise<number> {
     // Closing stops retention after the slice in progress (the next run goes on from there).
-    if (this.stenger) return Promise.reject(new AuditFeil('audit-lageret er lukket'))
-    if (this.skriverFeil) return Promise.reject(new AuditFeil(this.skriverFeil))
+    const avvist = this.avvisning()
+    if (avvist) return Promise.reject(avvist)
     return new Promise((ok, feil) => {
       this.venterSkive = { melding: { grense, bit, nokkel }, ok, feil }
       this.tom()
@@ -362,9 +372,7 @@ export class SqliteAuditStore implements AuditStore {
   async lukk(): Promise<void> {
     if (this.lukket) return
     this.stenger = true
-    // A slice waiting for its turn does not start.
-    this.venterSkive?.feil(new AuditFeil('audit-lageret er lukket'))
-    this.venterSkive = null
+    this.avvisSkive(new AuditFeil('audit-lageret er lukket'))
     // Whatever is queued is committed before the file closes.
     if (this.ko.length > 0 || this.iFlukt) {
       await new Promise<void>((ok) => {
