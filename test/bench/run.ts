@@ -21,7 +21,7 @@
 // turns on one core and the ratio to the baseline is measured under the same conditions.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import type { EventEmitter } from 'node:events'
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { basename, join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -34,6 +34,7 @@ import { cpuSekunder, hovedtradSekunder } from './cpu.js'
 import { randomUUID } from 'node:crypto'
 import { personMedTag, standardDatasett, lastDatasett } from '../../src/simulator/index.js'
 import { nesteSyntetiskeIdent } from '../../src/simulator/syntetisk.js'
+import { npmStart } from '../../scripts/bundle.js'
 import standardJson from '../../src/simulator/dataset.json' with { type: 'json' }
 
 const SEKUNDER = Number(process.env['BENCH_SEKUNDER'] ?? 10)
@@ -45,12 +46,7 @@ const VALGTE = process.env['BENCH_SCENARIER']?.split(',')
 const skal = (navn: string) => !VALGTE || VALGTE.includes(navn)
 /** `npm start` (`node <flags> <file>`), the same as the Dockerfile's CMD: scenario 5 starts that
  *  file, and every service child gets those flags. */
-const NPM_START = (() => {
-  const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start
-  const m = /^node((?: --[^ ]+)*) (dist\/\S+\.js)$/.exec(start)
-  if (!m) throw new Error(`npm start har uventet form: ${start}`)
-  return { flagg: (m[1] as string).split(' ').filter(Boolean), fil: m[2] as string }
-})()
+const NPM_START = npmStart()
 /** BENCH_SAMMENLIGN: other builds' dist/ to run beside this one (read scenarios and scenario 5). */
 const ANDRE_BYGG = [...new Set(process.env['BENCH_SAMMENLIGN']?.split(',').map((d) => d.trim()).filter(Boolean))]
 /** BENCH_SAMMENLIGN_FLAGG: the read scenarios also on this build with these node flags added. */
@@ -496,7 +492,9 @@ async function main() {
   if (skal('5')) {
     // With BENCH_SAMMENLIGN the other builds' bundles start in turn with this one's, so that
     // start-up is compared under the same spells of the host.
-    const bygg = [NPM_START.fil, ...ANDRE_BYGG.map((d) => join(d, basename(NPM_START.fil)))].map((fil) => ({ fil, tider: [] as number[] }))
+    // A build from before the code cache starts with its ESM bundle, stonadsoppslag.js.
+    const startfil = (d: string) => [basename(NPM_START.fil), 'stonadsoppslag.js'].map((f) => join(d, f)).find((f) => existsSync(f)) ?? join(d, basename(NPM_START.fil))
+    const bygg = [NPM_START.fil, ...ANDRE_BYGG.map(startfil)].map((fil) => ({ fil, tider: [] as number[] }))
     let nr = 0
     for (let i = 0; i < STARTER; i++) {
       for (const { fil, tider } of bygg) {

@@ -1,0 +1,127 @@
+// The production build's last step (`npm run build`): server.ts and everything it imports bundled
+// into one CommonJS file, the launcher beside it (src/start.mts), and V8's code cache for the
+// bundle, made by starting it once with `npm start`'s V8 flags (V8 refuses a cache made under
+// other flags). One file to read instead of hundreds of modules to resolve, and compiled code
+// instead of source: most of start-up was both (README, Benchmarks).
+//
+// CommonJS because Node 20 caches code only for scripts. No dynamic import() is left in the bundle
+// (a script run from a code cache cannot import() on Node 20): the simulator, for development
+// starts only, is a CommonJS bundle of its own beside it, and the documentation plugins are
+// CommonJS packages, both required when used.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { build, type BuildOptions, type Plugin } from 'esbuild'
+import { BUNDLE_FIL, KODECACHE_FIL, SKRIV_KODECACHE } from '../src/kodecache.js'
+
+const ROT = fileURLToPath(new URL('..', import.meta.url))
+export const START_FIL = 'start.mjs'
+export const SIMULATOR_FIL = 'simulator.cjs'
+
+/** server.ts's import of the simulator, to the simulator's own bundle: production code does not
+ *  carry the simulator (and its dev token issuer), and a production start does not load it. */
+const simulatorForSeg: Plugin = {
+  name: 'simulator-for-seg',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/simulator\/index\.js$/ }, () => ({ path: `./${SIMULATOR_FIL}`, external: true }))
+  },
+}
+
+/** `npm start`: `node <V8 flags> dist/start.mjs`, as the Dockerfile's CMD. */
+export function npmStart(): { flagg: string[]; fil: string } {
+  const start = (JSON.parse(readFileSync(join(ROT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
+  const m = /^node((?: --[^ ]+)*) (dist\/\S+\.m?js)$/.exec(start)
+  if (!m) throw new Error(`npm start har uventet form: ${start}`)
+  return { flagg: (m[1] as string).split(' ').filter(Boolean), fil: m[2] as string }
+}
+
+/** The bundle and the launcher into `ut`. */
+export async function bundle(ut: string): Promise<void> {
+  const felles: BuildOptions = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', absWorkingDir: ROT }
+  const commonJs: BuildOptions = {
+    ...felles,
+    format: 'cjs',
+    // Native, or optional and never installed, or development only: from node_modules at run time.
+    external: ['better-sqlite3', 'pg-native', '@fastify/swagger', '@fastify/swagger-ui'],
+    // import() becomes require(): see the top of this file.
+    supported: { 'dynamic-import': false },
+    // The SQLite store resolves better-sqlite3's path for its writer thread from its own URL.
+    define: { 'import.meta.url': 'importMetaUrl' },
+    banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  }
+  const { metafile } = await build({ ...commonJs, entryPoints: ['src/server.ts'], outfile: join(ut, BUNDLE_FIL), plugins: [simulatorForSeg], metafile: true })
+  const dynamiske = Object.values(metafile.outputs).flatMap((o) => o.imports).filter((i) => i.kind === 'dynamic-import')
+  if (dynamiske.length > 0) throw new Error(`dynamisk import() i bundlen: ${dynamiske.map((i) => i.path).join(', ')}`)
+  await build({ ...commonJs, entryPoints: ['src/simulator/index.ts'], outfile: join(ut, SIMULATOR_FIL) })
+  await build({ ...felles, entryPoints: ['src/start.mts'], outfile: join(ut, START_FIL), format: 'esm' })
+}
+
+/** A start of the launcher in a folder, ready. */
+export interface StartetBundle {
+  url: string
+  /** What it wrote to stderr so far (Node's warnings among it). */
+  stderr: () => string
+  /** SIGTERM; resolves with the exit code. */
+  stopp: () => Promise<number | null>
+}
+
+/** Starts the launcher in `mappe` with `flagg` in development mode (the simulator bundle answers
+ *  for every upstream) and waits until /health/ready answers 200. */
+export async function startBundle(mappe: string, flagg: string[], argumenter: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<StartetBundle> {
+  const tmp = mkdtempSync(join(tmpdir(), 'stonadsoppslag-start-'))
+  const barn = spawn(process.execPath, [...flagg, join(mappe, START_FIL), ...argumenter], {
+    env: { ...env, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: '0', SIMULATOR_PORT: '0', LOG_LEVEL: 'info', AUDIT_STORE: `sqlite:${join(tmp, 'audit.db')}` },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stderr = ''
+  barn.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d })
+  const avsluttet = new Promise<number | null>((ok) => barn.once('exit', (kode) => ok(kode)))
+  const stopp = async () => {
+    barn.kill('SIGTERM')
+    const kode = await avsluttet
+    rmSync(tmp, { recursive: true, force: true })
+    return kode
+  }
+  try {
+    const url = await new Promise<string>((ok, feil) => {
+      const tidsavbrudd = setTimeout(() => feil(new Error('bundlen startet ikke innen 60 s')), 60_000)
+      createInterface({ input: barn.stdout }).on('line', (linje) => {
+        const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(linje)
+        if (m) {
+          clearTimeout(tidsavbrudd)
+          ok(m[1] as string)
+        }
+      })
+      void avsluttet.then((kode) => feil(new Error(`bundlen avsluttet med ${kode} før den var klar: ${stderr}`)))
+    })
+    for (let forsok = 0; ; forsok++) {
+      const svar = await fetch(`${url}/health/ready`).catch(() => null)
+      if (svar?.status === 200) break
+      if (forsok >= 100) throw new Error('bundlen ble ikke klar')
+      await new Promise((ok) => setTimeout(ok, 50))
+    }
+    return { url, stderr: () => stderr, stopp }
+  } catch (e) {
+    await stopp()
+    throw e
+  }
+}
+
+/** Starts the launcher in `mappe` once with `flagg`, waits until it is ready, and stops it: the
+ *  launcher writes the code cache as it exits. */
+export async function lagKodecache(mappe: string, flagg: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const start = await startBundle(mappe, flagg, [SKRIV_KODECACHE], env)
+  const kode = await start.stopp()
+  if (kode !== 0) throw new Error(`bundlen avsluttet med ${kode}: ${start.stderr()}`)
+  if (statSync(join(mappe, KODECACHE_FIL)).size === 0) throw new Error('kodecachen er tom')
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const dist = join(ROT, 'dist')
+  await bundle(dist)
+  await lagKodecache(dist, npmStart().flagg)
+  process.stdout.write(`${BUNDLE_FIL}, ${START_FIL} og ${KODECACHE_FIL} i ${dist}\n`)
+}
