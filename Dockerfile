@@ -1,6 +1,8 @@
 # syntax=docker/dockerfile:1
 # Build: compile TypeScript and the native SQLite binding; run: only what production needs.
-FROM node:22-bookworm-slim AS build
+# One image for both stages: the code cache made in the build is valid only for the same Node.
+ARG NODE_IMAGE=node:22-bookworm-slim
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
@@ -15,15 +17,17 @@ COPY scripts ./scripts
 RUN npm run build \
  && npm prune --omit=dev
 
-FROM node:22-bookworm-slim AS runtime
+FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     PORT=8080 \
     HOST=0.0.0.0 \
     AUDIT_STORE=sqlite:/data/audit.db
 WORKDIR /app
-COPY --from=build --chown=node:node /app/node_modules ./node_modules
-COPY --from=build --chown=node:node /app/dist ./dist
-COPY --chown=node:node package.json ./
+# Code owned by root, read-only to the service's user: the bundle and its code cache (which V8 runs
+# as compiled code) cannot be rewritten by the process that runs them.
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 8080

@@ -4,18 +4,19 @@
 // other flags). One file to read instead of hundreds of modules to resolve, and compiled code
 // instead of source: most of start-up was both (README, Benchmarks).
 //
-// CommonJS because Node 20 caches code only for scripts. No dynamic import() is left in the bundle
-// (a script run from a code cache cannot import() on Node 20): the simulator, for development
-// starts only, is a CommonJS bundle of its own beside it, and the documentation plugins are
-// CommonJS packages, both required when used.
+// CommonJS because Node 20 caches code only for scripts. No dynamic import() is left in the bundle:
+// a vm.Script can import() only through its experimental importModuleDynamically option, and on
+// Node 20 a script from a code cache lost that callback (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING).
+// The simulator, for development starts only, is a CommonJS bundle of its own beside it, and the
+// documentation plugins are CommonJS packages, both required when used.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { build, type BuildOptions, type Plugin } from 'esbuild'
-import { BUNDLE_FIL, KODECACHE_FIL, SKRIV_KODECACHE } from '../src/kodecache.js'
+import { BUNDLE_FIL, KODECACHE_FIL, KODECACHE_STATUS, SKRIV_KODECACHE } from '../src/kodecache.js'
 
 const ROT = fileURLToPath(new URL('..', import.meta.url))
 export const START_FIL = 'start.mjs'
@@ -48,9 +49,11 @@ export async function bundle(ut: string): Promise<void> {
     external: ['better-sqlite3', 'pg-native', '@fastify/swagger', '@fastify/swagger-ui'],
     // import() becomes require(): see the top of this file.
     supported: { 'dynamic-import': false },
-    // The SQLite store resolves better-sqlite3's path for its writer thread from its own URL.
+    // The SQLite store resolves better-sqlite3's path for its writer thread from its own URL. The
+    // banner goes before esbuild's "use strict", so it brings its own: strict mode, as the ES
+    // modules the bundle is made of (a write to a frozen permit must throw, not be ignored).
     define: { 'import.meta.url': 'importMetaUrl' },
-    banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    banner: { js: `"use strict";\nconst importMetaUrl = require('node:url').pathToFileURL(__filename).href;` },
   }
   const { metafile } = await build({ ...commonJs, entryPoints: ['src/server.ts'], outfile: join(ut, BUNDLE_FIL), plugins: [simulatorForSeg], metafile: true })
   const dynamiske = Object.values(metafile.outputs).flatMap((o) => o.imports).filter((i) => i.kind === 'dynamic-import')
@@ -111,15 +114,22 @@ export async function startBundle(mappe: string, flagg: string[], argumenter: st
 }
 
 /** Starts the launcher in `mappe` once with `flagg`, waits until it is ready, and stops it: the
- *  launcher writes the code cache as it exits. */
+ *  launcher writes the code cache as it exits. Then starts it again and fails unless that start
+ *  ran from the cache. NODE_OPTIONS is left out: V8 flags in it would make a cache that a start
+ *  with `flagg` alone refuses. */
 export async function lagKodecache(mappe: string, flagg: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const start = await startBundle(mappe, flagg, [SKRIV_KODECACHE], env)
-  const kode = await start.stopp()
-  if (kode !== 0) throw new Error(`bundlen avsluttet med ${kode}: ${start.stderr()}`)
-  if (statSync(join(mappe, KODECACHE_FIL)).size === 0) throw new Error('kodecachen er tom')
+  const { NODE_OPTIONS: _utelatt, ...utenValg } = env
+  const lag = await startBundle(mappe, flagg, [SKRIV_KODECACHE], utenValg)
+  const kode = await lag.stopp()
+  if (kode !== 0) throw new Error(`bundlen avsluttet med ${kode}: ${lag.stderr()}`)
+  if (statSync(join(mappe, KODECACHE_FIL)).size <= 32) throw new Error('kodecachen er tom')
+  const sjekk = await startBundle(mappe, flagg, [KODECACHE_STATUS], utenValg)
+  await sjekk.stopp()
+  if (!sjekk.stderr().includes(`${KODECACHE_STATUS}: brukt`)) throw new Error(`kodecachen ble ikke brukt: ${sjekk.stderr()}`)
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+// Compared as real paths: in a checkout under a symlink, argv[1] is not resolved and import.meta is.
+if (process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.argv[1])) {
   const dist = join(ROT, 'dist')
   await bundle(dist)
   await lagKodecache(dist, npmStart().flagg)

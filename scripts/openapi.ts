@@ -1,5 +1,6 @@
 // Builds the OpenAPI document from the routes' zod schemas without starting anything real.
 // `npm run openapi` writes openapi/openapi.json; a test fails when the committed file is stale.
+import { realpathSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { buildApp } from '../src/app.js'
@@ -45,7 +46,8 @@ export async function lagOpenApi(): Promise<string> {
   return dokument
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+// Compared as real paths: in a checkout under a symlink, argv[1] is not resolved and import.meta is.
+if (process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.argv[1])) {
   await writeFile(OPENAPI_FIL, await lagOpenApi())
   process.stdout.write(`skrev ${OPENAPI_FIL}\n`)
 }

@@ -8,12 +8,17 @@ export const BUNDLE_FIL = 'stonadsoppslag.cjs'
 export const KODECACHE_FIL = 'stonadsoppslag.kodecache'
 /** The launcher's argument that makes it write the cache when the process exits (build time only). */
 export const SKRIV_KODECACHE = '--skriv-kodecache'
+/** The launcher's argument that makes it say on stderr whether it runs from the cache
+ *  (`--kodecache-status: brukt`), for the build's check and the tests. */
+export const KODECACHE_STATUS = '--kodecache-status'
 
 const SHA256_BYTES = 32
 
 /** The bundle as a function of CommonJS's module variables, as Node wraps a module. The same text
  *  is compiled when the cache is made and when it is used (V8 ties a cache to its source). */
 export function somFunksjon(kilde: string): string {
+  // The bundle's own "use strict" (scripts/bundle.ts puts it first) is the function's first
+  // statement: the service runs in strict mode, as its ES modules do under tsx.
   return `(function (exports, require, module, __filename, __dirname) {${kilde}\n})`
 }
 

@@ -8,18 +8,19 @@
 // (the same V8 and the same V8 flags, such as the heap sizes). Otherwise the bundle is compiled as
 // without it, and a warning says why. The cache is code: it lies beside the bundle, made by the
 // same build and owned like it.
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Script } from 'node:vm'
-import { BUNDLE_FIL, KODECACHE_FIL, SKRIV_KODECACHE, kodecacheFil, kodecacheFor, somFunksjon } from './kodecache.js'
+import { BUNDLE_FIL, KODECACHE_FIL, KODECACHE_STATUS, SKRIV_KODECACHE, kodecacheFil, kodecacheFor, somFunksjon } from './kodecache.js'
 
 const mappe = dirname(fileURLToPath(import.meta.url))
 const bundle = join(mappe, BUNDLE_FIL)
 const cachefil = join(mappe, KODECACHE_FIL)
 const kilde = readFileSync(bundle, 'utf8')
-const skriv = process.argv[2] === SKRIV_KODECACHE
+const argument = process.argv[2]
+const skriv = argument === SKRIV_KODECACHE
 
 let cache: Buffer | null = null
 let hvorforIkke: string | null = null
@@ -32,10 +33,19 @@ if (!skriv) {
   }
 }
 const script = new Script(somFunksjon(kilde), { filename: bundle, ...(cache ? { cachedData: cache } : {}) })
-if (cache && script.cachedDataRejected) hvorforIkke = 'V8 avviste den (en annen Node-versjon, eller andre V8-flagg enn da den ble laget)'
+const brukt = cache !== null && script.cachedDataRejected === false
+if (cache && !brukt) hvorforIkke = 'V8 avviste den (en annen Node-versjon, eller andre V8-flagg enn da den ble laget)'
 if (hvorforIkke) process.emitWarning(`V8-kodecachen brukes ikke: ${hvorforIkke}; bundlen kompileres uten`, { code: 'STONADSOPPSLAG_KODECACHE' })
+// For the build's check and the tests: whether this start runs from the cache.
+if (argument === KODECACHE_STATUS) process.stderr.write(`${KODECACHE_STATUS}: ${brukt ? 'brukt' : 'ikke brukt'}\n`)
 // At exit, the cache holds every function the run compiled: a start, its first requests, a close.
-if (skriv) process.once('exit', () => writeFileSync(cachefil, kodecacheFil(kilde, script.createCachedData())))
+// Written beside and renamed: a start never reads half a cache.
+if (skriv) {
+  process.once('exit', () => {
+    writeFileSync(`${cachefil}.ny`, kodecacheFil(kilde, script.createCachedData()))
+    renameSync(`${cachefil}.ny`, cachefil)
+  })
+}
 
 const modul = { exports: {} }
 ;(script.runInThisContext() as (e: object, r: NodeJS.Require, m: object, f: string, d: string) => void)(

@@ -6,11 +6,12 @@ import t from 'tap'
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { bundle, lagKodecache, npmStart, startBundle } from '../scripts/bundle.js'
-import { KODECACHE_FIL } from '../src/kodecache.js'
+import { BUNDLE_FIL, KODECACHE_FIL, KODECACHE_STATUS } from '../src/kodecache.js'
 import { utenDekning } from './prosess.js'
 
 const ADVARSEL = 'STONADSOPPSLAG_KODECACHE'
-const env = utenDekning(process.env)
+// As npm start in production: no coverage hooks, no NODE_OPTIONS.
+const { NODE_OPTIONS: _utelatt, ...env } = utenDekning(process.env)
 
 t.test('npm start and the Dockerfile start the same file with the same V8 flags', async (t) => {
   const { flagg, fil } = npmStart()
@@ -25,27 +26,41 @@ t.test('the built bundle starts from its code cache, and without it where it can
   const mappe = t.testdir()
   // Fails the build if a dynamic import() is left in the bundle.
   await bundle(mappe)
+  // The directive first: the launcher's wrapper makes it the function's first statement.
+  t.ok(readFileSync(join(mappe, BUNDLE_FIL), 'utf8').startsWith('"use strict";'), 'the bundle runs in strict mode')
   const { flagg } = npmStart()
+  // Fails unless a start with these flags then runs from the cache.
   await lagKodecache(mappe, flagg, env)
   const cache = join(mappe, KODECACHE_FIL)
   const god = readFileSync(cache)
 
   const start = async (medFlagg: string[]) => {
-    const s = await startBundle(mappe, medFlagg, [], env)
-    const { status } = await fetch(`${s.url}/health/ready`)
-    t.equal(status, 200, 'ready')
-    t.equal(await s.stopp(), 0, 'stops cleanly')
+    const s = await startBundle(mappe, medFlagg, [KODECACHE_STATUS], env)
+    try {
+      const { status } = await fetch(`${s.url}/health/ready`)
+      t.equal(status, 200, 'ready')
+    } finally {
+      t.equal(await s.stopp(), 0, 'stops cleanly')
+    }
     return s.stderr()
   }
 
-  t.notMatch(await start(flagg), ADVARSEL, 'with npm start flags: the cache is used (no warning)')
-  t.match(await start(['--max-old-space-size=512', '--max-semi-space-size=16']), /V8-kodecachen brukes ikke: V8 avviste den/, 'other heap flags: V8 refuses it, said so')
+  const medCache = await start(flagg)
+  t.match(medCache, `${KODECACHE_STATUS}: brukt`, 'with npm start flags: runs from the cache')
+  t.notMatch(medCache, ADVARSEL, 'and warns of nothing')
+  const avvist = await start(['--max-old-space-size=512', '--max-semi-space-size=16'])
+  t.match(avvist, /V8-kodecachen brukes ikke: V8 avviste den/, 'other heap flags: V8 refuses it, said so')
+  t.match(avvist, `${KODECACHE_STATUS}: ikke brukt`)
 
   const annen = Buffer.from(god)
   annen[0] = (annen[0] as number) ^ 0xff
   writeFileSync(cache, annen)
-  t.match(await start(flagg), /V8-kodecachen brukes ikke: den ble laget av en annen bundle/, 'another bundle\'s cache: not used, said so')
+  const annenBundle = await start(flagg)
+  t.match(annenBundle, /V8-kodecachen brukes ikke: den ble laget av en annen bundle/, 'another bundle\'s cache: not used, said so')
+  t.match(annenBundle, `${KODECACHE_STATUS}: ikke brukt`)
 
   rmSync(cache)
-  t.match(await start(flagg), /V8-kodecachen brukes ikke: stonadsoppslag\.kodecache mangler/, 'no cache: said so')
+  const ingen = await start(flagg)
+  t.match(ingen, /V8-kodecachen brukes ikke: stonadsoppslag\.kodecache mangler/, 'no cache: said so')
+  t.match(ingen, `${KODECACHE_STATUS}: ikke brukt`)
 })
