@@ -1,13 +1,13 @@
 // The production start (`npm start`, the Dockerfile's CMD): runs the bundle (server.ts and all it
 // imports, one CommonJS file) from V8's code cache made at build time (scripts/bundle.ts), so that
 // neither the 4 MB bundle nor the functions the start runs are compiled again. On one core that
-// was about a third of start-up to ready (README, Benchmarks). Written by hand: Node 20 caches code
+// was more than a third of start-up to ready (README, Benchmarks). Written by hand: Node 20 caches code
 // only for scripts (vm.Script's cachedData), and Node 22's module.enableCompileCache is not on 20.
 //
 // The cache is used only for the bundle it was made from (its SHA-256) and only if V8 accepts it
 // (the same V8 and the same V8 flags, such as the heap sizes). Otherwise the bundle is compiled as
-// without it, and a warning says why. The cache is code: it lies beside the bundle, made by the
-// same build and owned like it.
+// without it, and a warning says why. The cache is code (V8 runs its bytecode): it lies beside the
+// bundle, made by the same build, and needs the same protection (the image keeps both root's).
 import { readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
