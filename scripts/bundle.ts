@@ -9,8 +9,8 @@
 // Node 20 a script from a code cache lost that callback (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING).
 // The simulator, for development starts only, is a CommonJS bundle of its own beside it, and the
 // documentation plugins are CommonJS packages, both required when used.
-import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -62,6 +62,25 @@ export async function bundle(ut: string): Promise<void> {
   await build({ ...felles, entryPoints: ['src/start.mts'], outfile: join(ut, START_FIL), format: 'esm' })
 }
 
+/** The URL a started service listens on, from its log's `Server listening at` line (LOG_LEVEL info
+ *  or lower, HOST 127.0.0.1); rejects if it exits first or takes longer than `maksMs`. */
+export function lytterPa(barn: ChildProcess, maksMs: number): Promise<string> {
+  return new Promise<string>((ok, feil) => {
+    const tidsavbrudd = setTimeout(() => feil(new Error(`tjenesten startet ikke innen ${maksMs / 1000} s`)), maksMs)
+    createInterface({ input: barn.stdout as NodeJS.ReadableStream }).on('line', (linje) => {
+      const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(linje)
+      if (m) {
+        clearTimeout(tidsavbrudd)
+        ok(m[1] as string)
+      }
+    })
+    barn.once('exit', (kode) => {
+      clearTimeout(tidsavbrudd)
+      feil(new Error(`tjenesten avsluttet med ${kode}`))
+    })
+  })
+}
+
 /** A start of the launcher in a folder, ready. */
 export interface StartetBundle {
   url: string
@@ -89,16 +108,8 @@ export async function startBundle(mappe: string, flagg: string[], argumenter: st
     return kode
   }
   try {
-    const url = await new Promise<string>((ok, feil) => {
-      const tidsavbrudd = setTimeout(() => feil(new Error('bundlen startet ikke innen 60 s')), 60_000)
-      createInterface({ input: barn.stdout }).on('line', (linje) => {
-        const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(linje)
-        if (m) {
-          clearTimeout(tidsavbrudd)
-          ok(m[1] as string)
-        }
-      })
-      void avsluttet.then((kode) => feil(new Error(`bundlen avsluttet med ${kode} før den var klar: ${stderr}`)))
+    const url = await lytterPa(barn, 60_000).catch((e: Error) => {
+      throw new Error(`${e.message}: ${stderr}`)
     })
     for (let forsok = 0; ; forsok++) {
       const svar = await fetch(`${url}/health/ready`).catch(() => null)
@@ -115,14 +126,13 @@ export async function startBundle(mappe: string, flagg: string[], argumenter: st
 
 /** Starts the launcher in `mappe` once with `flagg`, waits until it is ready, and stops it: the
  *  launcher writes the code cache as it exits. Then starts it again and fails unless that start
- *  ran from the cache. NODE_OPTIONS is left out: V8 flags in it would make a cache that a start
+ *  ran from the cache (so a missing, empty or refused cache fails the build). NODE_OPTIONS is left out: V8 flags in it would make a cache that a start
  *  with `flagg` alone refuses. */
 export async function lagKodecache(mappe: string, flagg: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const { NODE_OPTIONS: _utelatt, ...utenValg } = env
   const lag = await startBundle(mappe, flagg, [SKRIV_KODECACHE], utenValg)
   const kode = await lag.stopp()
   if (kode !== 0) throw new Error(`bundlen avsluttet med ${kode}: ${lag.stderr()}`)
-  if (statSync(join(mappe, KODECACHE_FIL)).size <= 32) throw new Error('kodecachen er tom')
   const sjekk = await startBundle(mappe, flagg, [KODECACHE_STATUS], utenValg)
   await sjekk.stopp()
   if (!sjekk.stderr().includes(`${KODECACHE_STATUS}: brukt`)) throw new Error(`kodecachen ble ikke brukt: ${sjekk.stderr()}`)

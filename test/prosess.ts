@@ -1,7 +1,7 @@
 // The service as its own process (src/server.ts under tsx), for tests of what only a process
 // shows: kill -9, SIGTERM, several replicas.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createInterface } from 'node:readline'
+import { lytterPa } from '../scripts/bundle.js'
 
 /** tap records coverage in child processes too; this child runs under another TypeScript loader,
  *  whose source maps would be merged with the test run's and blur the coverage gate. */
@@ -15,16 +15,5 @@ export async function startTjeneste(env: Record<string, string>): Promise<{ barn
     env: { ...utenDekning(process.env), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
-  const url = await new Promise<string>((ok, feil) => {
-    const tidsavbrudd = setTimeout(() => feil(new Error('tjenesten startet ikke')), 30_000)
-    createInterface({ input: barn.stdout as NodeJS.ReadableStream }).on('line', (linje) => {
-      const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(linje)
-      if (m) {
-        clearTimeout(tidsavbrudd)
-        ok(m[1] as string)
-      }
-    })
-    barn.once('exit', (kode) => feil(new Error(`tjenesten avsluttet med ${kode}`)))
-  })
-  return { barn, url }
+  return { barn, url: await lytterPa(barn, 30_000) }
 }
