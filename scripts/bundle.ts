@@ -10,7 +10,7 @@
 // The simulator, for development starts only, is a CommonJS bundle of its own beside it, and the
 // documentation plugins are CommonJS packages, both required when used.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -21,6 +21,8 @@ import { BUNDLE_FIL, KODECACHE_FIL, KODECACHE_STATUS, SKRIV_KODECACHE } from '..
 const ROT = fileURLToPath(new URL('..', import.meta.url))
 export const START_FIL = 'start.mjs'
 export const SIMULATOR_FIL = 'simulator.cjs'
+/** Plain CommonJS files a worker thread loads by path (src/audit/sqlite.ts). */
+export const TRAD_FILER = ['sqlite-skriver.cjs', 'kjedeformel.cjs']
 
 /** server.ts's import of the simulator, to the simulator's own bundle: production code does not
  *  carry the simulator (and its dev token issuer), and a production start does not load it. */
@@ -59,6 +61,9 @@ export async function bundle(ut: string): Promise<void> {
   const dynamiske = Object.values(metafile.outputs).flatMap((o) => o.imports).filter((i) => i.kind === 'dynamic-import')
   if (dynamiske.length > 0) throw new Error(`dynamisk import() i bundlen: ${dynamiske.map((i) => i.path).join(', ')}`)
   await build({ ...commonJs, entryPoints: ['src/simulator/index.ts'], outfile: join(ut, SIMULATOR_FIL) })
+  // The SQLite store's writer thread runs a file of its own, found beside the bundle (sqlite.ts),
+  // and requires the chain's formula from the file beside it.
+  for (const fil of TRAD_FILER) copyFileSync(join(ROT, 'src', 'audit', fil), join(ut, fil))
   await build({ ...felles, entryPoints: ['src/start.mts'], outfile: join(ut, START_FIL), format: 'esm' })
 }
 

@@ -31,13 +31,14 @@ export async function lagOpenApi(): Promise<string> {
     personer: { hentPerson: ingenting },
     skjerming: { erSkjermet: ingenting },
     ansatte: { hentPersonident: ingenting },
-    fiks: { hentSaker: ingenting, hentDokument: ingenting, hentKommuneInfo: ingenting },
+    fiks: { hentSaker: ingenting, hentDokument: ingenting, hentKommuneInfo: ingenting, hentAlleKommuneInfo: ingenting },
     fagsystem: { hent: ingenting },
     personregisterNar: async () => true,
     lukk: async () => {},
   }
   const audit: AuditStore = {
-    skriv: ingenting, klar: async () => true, sok: ingenting, kjede: ingenting, sjekkpunkt: ingenting, slettFor: ingenting, lukk: async () => {},
+    skriv: ingenting, klar: async () => true, sok: ingenting, kjede: ingenting, sjekkpunkt: ingenting, slettFor: ingenting,
+    hode: async () => null, avvik: ingenting, lukk: async () => {},
   }
   const app = await buildApp(config, { kilder, audit })
   await app.ready()

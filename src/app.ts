@@ -10,17 +10,20 @@ import { medCef } from './audit/logg.js'
 import type { Config } from './config.js'
 import { OppslagService } from './oppslag/service.js'
 import { OppslagSesjoner } from './oppslag/sesjoner.js'
+import { lagStartGrense } from './oppslag/startgrense.js'
 import auth from './plugins/auth.js'
 import { latBarnelogger } from './plugins/barnelogger.js'
 import callId, { callIdFra } from './plugins/call-id.js'
 import openapi from './plugins/openapi.js'
 import metrics, { lagMalinger } from './plugins/metrics.js'
-import problem, { sendProblem } from './plugins/problem.js'
+import problem, { klientfeil, rammefeil, sendProblem } from './plugins/problem.js'
 import underPressure from '@fastify/under-pressure'
 import { auditRoutes } from './routes/audit.js'
 import { healthRoutes } from './routes/health.js'
+import { kommunerRoutes } from './routes/kommuner.js'
 import { oppslagRoutes } from './routes/oppslag.js'
 import { byggKilder, type Kilder } from './sources/index.js'
+import { KommunelisteCache } from './sources/kommuneliste.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -70,8 +73,13 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
     childLoggerFactory: latBarnelogger,
     logController: new LogController({ requestIdLogLabel: 'callId', disableRequestLogging: !config.loggForesporsler }),
     bodyLimit: 16 * 1024,
+    // A HEAD on a read would fetch, audit a Permit and send nothing: no route answers HEAD.
+    exposeHeadRoutes: false,
     // Our own 503 while closing (below): Fastify's is plain JSON, outside the error catalogue.
     return503OnClosing: false,
+    // The same for what Node's parser or Fastify's router refuse before any hook runs.
+    clientErrorHandler: klientfeil,
+    frameworkErrors: rammefeil,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>()
@@ -85,9 +93,12 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
   const kilder = deps.kilder ?? byggKilder(config, malinger)
   const instans = `${hostname()}:${process.pid}`
   const audit = medCef(
-    deps.audit ?? (await apneAuditStore(config.auditStore, { instans })),
+    deps.audit ?? (await apneAuditStore(config.auditStore, {
+      instans, nokkel: config.audit.nokkel, skrivefristMs: config.audit.skrivefristMs, migrerUnoklet: config.audit.migrerUnoklet,
+    })),
     lagCefSink(config.audit.cef, app.log),
     malinger.auditCommit,
+    { skrivefristMs: config.audit.skrivefristMs, instans },
   )
   const sesjoner = new OppslagSesjoner({
     idleTtlMs: config.oppslag.idleTtlS * 1000,
@@ -107,8 +118,14 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
       })
     : null
   await delte?.lytt({ avsluttet: (hash) => sesjoner.avsluttHash(hash), tapt: () => sesjoner.tom() })
+  // After the shared store: its schema exists by now.
+  const startGrense = await lagStartGrense({ perMinutt: config.oppslagStartPerMinutt, delt: config.sesjonStore, instans })
+  // Every municipality's KommuneInfo: GET /api/v1/kommuner, and the lookups' NKS gate when a
+  // municipality's own KommuneInfo cannot be read.
+  const kommuneliste = new KommunelisteCache(kilder.fiks, { ttlMs: config.kommunelisteCacheMs, na, tidsfristMs: config.oppslagFristMs })
   const oppslag = new OppslagService({
     ...kilder,
+    kommuneliste,
     audit,
     sesjoner,
     delte,
@@ -118,10 +135,12 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
     fristMs: config.oppslagFristMs,
     tilgangFristMs: config.tilgangFristMs,
     maksSamtidigeKommuner: config.maksSamtidigeKommuner,
+    maksSaker: config.maksSaker,
+    maksSamtidigeDokumenter: config.maksSamtidigeDokumenter,
     na,
     beslutning: malinger.beslutning,
     cacheUtfall: malinger.cache,
-    statistikk: (hendelse, antall) => app.log.info({ hendelse, antall }, 'digisos-hendelser hoppet over'),
+    statistikk: (hendelse, antall) => app.log.info({ hendelse, antall }, 'upstream-data hoppet over'),
   })
   app.decorate('oppslagSesjoner', sesjoner)
   // Expired lookups leave memory within seconds; the shared store's rows are swept less often.
@@ -135,7 +154,7 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
   const retensjon = async () => {
     try {
       const grense = new Date(na() - config.audit.retensjonDager * 86_400_000).toISOString()
-      const slettet = await audit.slettFor(grense, config.audit.sjekkpunktNokkel)
+      const slettet = await audit.slettFor(grense)
       if (slettet > 0) app.log.info({ slettet }, 'audit: retensjon')
     } catch (err) {
       // Cut short by shutdown (the store closed between slices) is no fault: the next run goes on.
@@ -144,6 +163,10 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
     }
   }
   const retensjonstimer = setInterval(() => void retensjon(), 6 * 3_600_000).unref()
+  // The chain's head to the CEF stream, outside the database (and once more as the store closes).
+  const hodetimer = setInterval(() => {
+    audit.sendHode().catch((err: Error) => app.log.warn({ feil: err.message }, 'audit: kjedehodet kunne ikke sendes'))
+  }, config.audit.hodeIntervallMs).unref()
   app.addHook('onReady', async () => {
     void retensjon()
   })
@@ -169,9 +192,11 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
     clearInterval(sveip)
     clearInterval(sveipDelte)
     clearInterval(retensjonstimer)
+    clearInterval(hodetimer)
     sesjoner.tom()
     await kilder.lukk()
     await delte?.lukk()
+    await startGrense.lukk()
     await audit.lukk()
   })
 
@@ -196,15 +221,18 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
     klar: [() => audit.klar(), ...(delte ? [() => delte.klar()] : [])],
     personregisterNar: () => kilder.personregisterNar(),
   })
-  await app.register(oppslagRoutes, { prefix: '/api/v1', oppslag, rateLimitPerMinutt: config.rateLimitPerMinutt })
+  await app.register(oppslagRoutes, { prefix: '/api/v1', oppslag, rateLimitPerMinutt: config.rateLimitPerMinutt, startGrense })
+  await app.register(kommunerRoutes, { prefix: '/api/v1', nksGruppe: config.grupper.nks, kommuneliste })
   await app.register(auditRoutes, {
     prefix: '/api/v1',
     audit,
     grupper: config.grupper,
     instans,
-    sjekkpunktNokkel: config.audit.sjekkpunktNokkel,
+    nokkel: config.audit.nokkel,
     avvik: config.audit.avvik,
     na,
+    personer: kilder.personer,
+    tilgangFristMs: config.tilgangFristMs,
   })
   return app
 }

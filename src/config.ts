@@ -1,6 +1,8 @@
 // The operator contract (DESIGN §7): one zod schema over the environment. Only server.ts calls
 // `lesMiljo(process.env)`; everything else receives the typed Config.
+import { isIPv4 } from 'node:net'
 import { z } from 'zod'
+import { DEV_NOKKEL } from './audit/port.js'
 
 const url = z.url({ protocol: /^https?$/ })
 const heltall = (standard: number, min = 1) => z.coerce.number().int().min(min).default(standard)
@@ -52,7 +54,9 @@ export const MiljoSkjema = z
     FIKS_INTEGRASJON_PASSORD: z.string().min(1).optional(),
     FIKS_IO_URL: url.optional(),
     PDL_URL: url.optional(),
-    PDL_BEHANDLINGSNUMMER: z.string().regex(/^B\d+$/, 'på formen B123').default('B123'),
+    /** No default in production: the number names the legal basis PDL logs each query under, and
+     *  only the operator knows it (superRefine); development falls back to DEV_BEHANDLINGSNUMMER. */
+    PDL_BEHANDLINGSNUMMER: z.string().regex(/^B\d+$/, 'på formen B123').optional(),
     SKJERMING_URL: url.optional(),
     NOM_URL: url.optional(),
     NAIS_TOKEN_ENDPOINT: url.optional(),
@@ -70,12 +74,25 @@ export const MiljoSkjema = z
       .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'sqlite:<sti> eller postgres://…')
       .default('sqlite:./data/audit.db'),
 
+    /** No default: production must name it (superRefine); development and test default to stdout. */
     AUDIT_CEF: z
       .string()
       .regex(/^(stdout|av|syslog:\/\/[^:/]+:\d+)$/, 'stdout, av eller syslog://vert:port')
-      .default('stdout'),
+      .optional(),
     AUDIT_RETENSJON_DAGER: heltall(3650),
-    AUDIT_SJEKKPUNKT_NOKKEL: z.string().min(32, 'minst 32 tegn').optional(),
+    /** The audit chain's key (HMAC-SHA-256 of every event and checkpoint). No default: production
+     *  must set it (superRefine); development and test use DEV_NOKKEL. */
+    AUDIT_NOKKEL: z.string().min(32, 'minst 32 tegn').optional(),
+    /** Replaced by AUDIT_NOKKEL (which now keys the whole chain): refused, so that a deployment
+     *  that set it does not start with its checkpoints' key silently dropped. */
+    AUDIT_SJEKKPUNKT_NOKKEL: z.string().optional(),
+    /** `<id>:<hash>` of the unkeyed chain's head, set for one start to key a chain written before
+     *  AUDIT_NOKKEL (README, Revisjonslogg; rad.ts nokkelOvergang says why it names the head). */
+    AUDIT_MIGRER_UNOKLET: z.string().regex(/^\d+:[0-9a-f]{64}$/, '<id>:<hash> av kjedens hode uten nøkkel (skrives ut når lageret nekter å åpne)').optional(),
+    /** How often the chain's head goes to the CEF stream (and on shutdown). */
+    AUDIT_HODE_INTERVALL_S: heltall(300),
+    /** An audit commit that takes longer fails (503) and readiness goes down. */
+    AUDIT_SKRIVEFRIST_MS: heltall(5000).pipe(z.number().max(600_000)),
     AVVIK_VOLUM_FAKTOR: z.coerce.number().positive().default(3),
     AVVIK_VOLUM_MINIMUM: heltall(50),
     AVVIK_AVSLAG_MINIMUM: heltall(5),
@@ -110,15 +127,22 @@ export const MiljoSkjema = z
     /** How long a municipality's KommuneInfo (its Digisos settings, harNksTilgang among them) is
      *  reused before Fiks is asked again; 0 asks on every lookup. */
     KOMMUNEINFO_CACHE_S: heltall(60, 0),
+    /** How long GET /api/v1/kommuner serves every municipality's status before Fiks is asked
+     *  again; 0 asks on every request. While Fiks is down the last list is served (up to a day). */
+    KOMMUNELISTE_CACHE_S: heltall(300, 0),
     OPPSLAG_FRIST_MS: heltall(3000),
     /** The access decision's register calls (PDL, skjerming, NOM) answer within this, retries included. */
     TILGANG_FRIST_MS: heltall(2000),
     OPPSLAG_MAKS_SAMTIDIGE_KOMMUNER: heltall(6),
+    OPPSLAG_MAKS_SAKER: heltall(50),
+    OPPSLAG_MAKS_SAMTIDIGE_DOKUMENTER: heltall(8),
     BRYTER_FEIL_PA_RAD: heltall(5),
     BRYTER_APEN_MS: heltall(10_000),
     /** Shared lookup sessions (metadata only) for several replicas: a postgres:// URL, or empty. */
     SESJON_STORE: z.union([z.literal(''), z.string().regex(/^postgres(ql)?:\/\//, 'postgres://… eller tom')]).default(''),
     RATE_LIMIT_PER_MINUTT: heltall(300),
+    OPPSLAG_START_PER_MINUTT: heltall(30),
+    UPSTREAM_MAKS_MB_UNDERVEIS: heltall(48),
     BELASTNING_MAKS_EVENT_LOOP_MS: heltall(1000),
     AVSLUTNING_MAKS_MS: heltall(10_000),
     /** Development only: where the embedded simulator listens (its OIDC issuer on the next port). */
@@ -135,11 +159,55 @@ export const MiljoSkjema = z
         if (env[v] === undefined) ctx.addIssue({ code: 'custom', path: [v], message: 'mangler' })
       }
     }
+    if (env.NODE_ENV === 'production') {
+      // Each CEF line names the person (duid): in the application log stream it would reach
+      // everyone who reads logs. Production names where the audit copy goes.
+      if (env.PDL_BEHANDLINGSNUMMER === undefined) ctx.addIssue({ code: 'custom', path: ['PDL_BEHANDLINGSNUMMER'], message: 'mangler (på formen B123)' })
+      if (env.AUDIT_CEF === undefined) ctx.addIssue({ code: 'custom', path: ['AUDIT_CEF'], message: 'mangler (syslog://vert:port eller av)' })
+      else if (env.AUDIT_CEF === 'stdout') ctx.addIssue({ code: 'custom', path: ['AUDIT_CEF'], message: 'stdout er bare for utvikling (syslog://vert:port eller av)' })
+      // Without its own key, whoever can write the database can rewrite the chain.
+      if (env.AUDIT_NOKKEL === undefined) ctx.addIssue({ code: 'custom', path: ['AUDIT_NOKKEL'], message: 'mangler (minst 32 tegn, hemmelig)' })
+      else if (env.AUDIT_NOKKEL === DEV_NOKKEL) ctx.addIssue({ code: 'custom', path: ['AUDIT_NOKKEL'], message: 'utviklingsnøkkelen er offentlig' })
+      // Tokens, personidents and case data travel on these: TLS, except to a sidecar on loopback.
+      for (const v of HTTPS_VARIABLER) {
+        const verdi = env[v]
+        if (verdi !== undefined && !sikkerUrl(verdi)) ctx.addIssue({ code: 'custom', path: [v], message: 'må være https (http bare til loopback)' })
+      }
+    }
+    // One group id for two roles would give one role's rights to the other's members.
+    const sett = new Map<string, string>()
+    for (const v of GRUPPE_VARIABLER) {
+      const verdi = env[v] ?? (trengerSimulator(env) ? DEV_VERDIER[v] : undefined)
+      if (verdi === undefined) continue
+      const nokkel = verdi.trim().toLowerCase()
+      const forste = sett.get(nokkel)
+      if (forste !== undefined) ctx.addIssue({ code: 'custom', path: [v], message: `samme gruppe-id som ${forste}` })
+      else sett.set(nokkel, v)
+    }
+    if (env.AUDIT_SJEKKPUNKT_NOKKEL !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['AUDIT_SJEKKPUNKT_NOKKEL'], message: 'erstattet av AUDIT_NOKKEL: sett den til samme verdi og fjern denne' })
+    }
     if (env.OPPSLAG_MAX_TTL_S < env.OPPSLAG_IDLE_TTL_S) {
       ctx.addIssue({ code: 'custom', path: ['OPPSLAG_MAX_TTL_S'], message: 'må være ≥ OPPSLAG_IDLE_TTL_S' })
     }
   })
 export type Miljo = z.infer<typeof MiljoSkjema>
+
+/** The group ids, one per role: distinct. */
+const GRUPPE_VARIABLER = ['GRUPPE_NKS', 'GRUPPE_STRENGT_FORTROLIG', 'GRUPPE_FORTROLIG', 'GRUPPE_EGNE_ANSATTE', 'GRUPPE_REVISJON'] as const
+
+/** The URLs the service connects to (the issuer is only compared, never fetched). */
+const HTTPS_VARIABLER = UPSTREAM_VARIABLER.filter((v) => v !== 'AZURE_OPENID_CONFIG_ISSUER')
+
+/** https, or http to this host: 127.0.0.0/8, ::1, localhost (NAIS's token sidecar listens there). */
+export function sikkerUrl(verdi: string): boolean {
+  // A value that is no URL at all is reported by its own check.
+  if (!URL.canParse(verdi)) return true
+  const url = new URL(verdi)
+  if (url.protocol === 'https:') return true
+  const vert = url.hostname
+  return vert === 'localhost' || vert === '[::1]' || (isIPv4(vert) && vert.startsWith('127.'))
+}
 
 export interface Config {
   nodeEnv: 'production' | 'development' | 'test'
@@ -158,7 +226,12 @@ export interface Config {
   audit: {
     cef: string
     retensjonDager: number
-    sjekkpunktNokkel: string | null
+    /** The chain's key: AUDIT_NOKKEL, or development's DEV_NOKKEL. */
+    nokkel: string
+    /** `<id>:<hash>` of the unkeyed head to migrate from, or null. */
+    migrerUnoklet: string | null
+    hodeIntervallMs: number
+    skrivefristMs: number
     avvik: { volumFaktor: number; volumMinimum: number; avslagMinimum: number; historikkDager: number }
   }
   oppslag: { idleTtlS: number; maxTtlS: number; maksAntall: number; maksBytes: number; sakMaksAlderManeder: number }
@@ -166,13 +239,21 @@ export interface Config {
   upstreamMaksTilkoblinger: number
   /** KommuneInfo reused for this long (0: asked on every lookup). */
   kommuneInfoCacheMs: number
+  /** GET /api/v1/kommuner's list reused for this long (0: asked on every request). */
+  kommunelisteCacheMs: number
   /** A lookup's fetch answers within this; what has not answered by then is UTILGJENGELIG. */
   oppslagFristMs: number
   tilgangFristMs: number
   maksSamtidigeKommuner: number
+  /** Digisos cases one lookup fetches (the newest); the rest make their municipality incomplete. */
+  maksSaker: number
+  /** Fiks documents one lookup fetches at once. */
+  maksSamtidigeDokumenter: number
   bryter: { feilPaRad: number; apenMs: number }
   sesjonStore: string | null
   rateLimitPerMinutt: number
+  oppslagStartPerMinutt: number
+  upstreamMaksMbUnderveis: number
   belastningMaksEventLoopMs: number
 }
 
@@ -222,15 +303,18 @@ export function byggKonfig(m: Miljo, fyll: Partial<Record<keyof Miljo, string>> 
       integrasjonId: v('FIKS_INTEGRASJON_ID'),
       integrasjonPassord: v('FIKS_INTEGRASJON_PASSORD'),
     },
-    pdl: { url: v('PDL_URL'), behandlingsnummer: m.PDL_BEHANDLINGSNUMMER, scope: m.PDL_SCOPE },
+    pdl: { url: v('PDL_URL'), behandlingsnummer: m.NODE_ENV === 'production' ? v('PDL_BEHANDLINGSNUMMER') : (m.PDL_BEHANDLINGSNUMMER ?? DEV_BEHANDLINGSNUMMER), scope: m.PDL_SCOPE },
     skjerming: { url: v('SKJERMING_URL'), scope: m.SKJERMING_SCOPE },
     nom: { url: v('NOM_URL'), scope: m.NOM_SCOPE },
     tokenEndpoint: v('NAIS_TOKEN_ENDPOINT'),
     auditStore: m.AUDIT_STORE,
     audit: {
-      cef: m.AUDIT_CEF,
+      cef: m.AUDIT_CEF ?? 'stdout',
       retensjonDager: m.AUDIT_RETENSJON_DAGER,
-      sjekkpunktNokkel: m.AUDIT_SJEKKPUNKT_NOKKEL ?? null,
+      nokkel: m.AUDIT_NOKKEL ?? DEV_NOKKEL,
+      migrerUnoklet: m.AUDIT_MIGRER_UNOKLET ?? null,
+      hodeIntervallMs: m.AUDIT_HODE_INTERVALL_S * 1000,
+      skrivefristMs: m.AUDIT_SKRIVEFRIST_MS,
       avvik: {
         volumFaktor: m.AVVIK_VOLUM_FAKTOR,
         volumMinimum: m.AVVIK_VOLUM_MINIMUM,
@@ -253,15 +337,23 @@ export function byggKonfig(m: Miljo, fyll: Partial<Record<keyof Miljo, string>> 
     ) as Record<UpstreamNavn, Tidsavbrudd>,
     upstreamMaksTilkoblinger: m.UPSTREAM_MAKS_TILKOBLINGER,
     kommuneInfoCacheMs: m.KOMMUNEINFO_CACHE_S * 1000,
+    kommunelisteCacheMs: m.KOMMUNELISTE_CACHE_S * 1000,
     oppslagFristMs: m.OPPSLAG_FRIST_MS,
     tilgangFristMs: m.TILGANG_FRIST_MS,
     maksSamtidigeKommuner: m.OPPSLAG_MAKS_SAMTIDIGE_KOMMUNER,
+    maksSaker: m.OPPSLAG_MAKS_SAKER,
+    maksSamtidigeDokumenter: m.OPPSLAG_MAKS_SAMTIDIGE_DOKUMENTER,
     bryter: { feilPaRad: m.BRYTER_FEIL_PA_RAD, apenMs: m.BRYTER_APEN_MS },
     sesjonStore: m.SESJON_STORE === '' ? null : m.SESJON_STORE,
     rateLimitPerMinutt: m.RATE_LIMIT_PER_MINUTT,
+    oppslagStartPerMinutt: m.OPPSLAG_START_PER_MINUTT,
+    upstreamMaksMbUnderveis: m.UPSTREAM_MAKS_MB_UNDERVEIS,
     belastningMaksEventLoopMs: m.BELASTNING_MAKS_EVENT_LOOP_MS,
   }
 }
+
+/** Development and test only (production must name its own): what the simulator accepts. */
+export const DEV_BEHANDLINGSNUMMER = 'B123'
 
 /** Dev-only values for the embedded simulator: synthetic group ids and integration credentials. */
 export const DEV_VERDIER = {

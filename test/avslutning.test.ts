@@ -1,5 +1,5 @@
-// Closing: a request that arrives once closing has begun gets a problem+json from the catalogue
-// and its connection ends; the request in flight finishes.
+// Closing: a request that arrives once closing has begun gets a problem+json from the catalogue,
+// with the headers of every answer, and its connection ends; the request in flight finishes.
 import { setTimeout as vent } from 'node:timers/promises'
 import t from 'tap'
 import { once } from 'node:events'
@@ -44,5 +44,12 @@ t.test('closing: in flight finishes; a request begun before closing and finished
   t.match(hode, /content-type: application\/problem\+json/i)
   t.match(hode, /connection: close/i)
   t.match(JSON.parse(kropp), { code: 'AVSLUTTER', status: 503 })
+  // It carries what every answer carries (sent before the call-id hook runs).
+  const callId = /^nav-call-id: (\S+)$/im.exec(hode)?.[1]
+  t.ok(callId, 'a call id')
+  t.equal(JSON.parse(kropp).callId, callId, 'the same in the problem')
+  t.match(hode, /^cache-control: no-store$/im)
+  t.match(hode, /^pragma: no-cache$/im)
+  t.match(hode, /^x-content-type-options: nosniff$/im)
   await lukket
 })

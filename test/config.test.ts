@@ -1,4 +1,5 @@
 import t from 'tap'
+import { DEV_NOKKEL } from '../src/audit/port.js'
 import { byggKonfig, KonfigFeil, lesMiljo, trengerSimulator, UPSTREAM_VARIABLER } from '../src/config.js'
 
 const fullt = {
@@ -18,7 +19,11 @@ const fullt = {
   PDL_URL: 'https://pdl.example',
   SKJERMING_URL: 'https://skjerming.example',
   NOM_URL: 'https://nom.example',
-  NAIS_TOKEN_ENDPOINT: 'http://texas.example/api/v1/token',
+  // NAIS's token sidecar, on loopback: the one upstream production may reach over plain http.
+  NAIS_TOKEN_ENDPOINT: 'http://127.0.0.1:7164/api/v1/token',
+  PDL_BEHANDLINGSNUMMER: 'B999',
+  AUDIT_CEF: 'syslog://audit.example:6514',
+  AUDIT_NOKKEL: 'en-hemmelig-nokkel-paa-minst-32-tegn',
 }
 
 t.test('a complete production environment parses with the documented defaults', async (t) => {
@@ -82,4 +87,101 @@ t.test('start-up refuses a session byte bound the capped heap could not hold', a
   })
   t.equal(kjor.status, 1)
   t.match(kjor.stderr, /OPPSLAG_MAKS_MB: mer enn halve heapen/)
+})
+
+t.test('AUDIT_CEF: production names a destination; stdout is for development only', async (t) => {
+  t.throws(() => lesMiljo({ ...fullt, AUDIT_CEF: undefined }), /AUDIT_CEF: mangler/, 'no default in production')
+  t.throws(() => lesMiljo({ ...fullt, AUDIT_CEF: 'stdout' }), /AUDIT_CEF: stdout er bare for utvikling/)
+  t.throws(() => lesMiljo({ ...fullt, AUDIT_CEF: 'fil:/tmp/x' }), /AUDIT_CEF/)
+  t.equal(byggKonfig(lesMiljo(fullt)).audit.cef, 'syslog://audit.example:6514')
+  t.equal(byggKonfig(lesMiljo({ ...fullt, AUDIT_CEF: 'av' })).audit.cef, 'av')
+  for (const NODE_ENV of ['development', 'test']) {
+    t.equal(byggKonfig(lesMiljo({ ...fullt, NODE_ENV, AUDIT_CEF: undefined })).audit.cef, 'stdout', `${NODE_ENV}: stdout by default`)
+    t.equal(byggKonfig(lesMiljo({ ...fullt, NODE_ENV, AUDIT_CEF: 'stdout' })).audit.cef, 'stdout', `${NODE_ENV}: stdout allowed`)
+  }
+})
+
+t.test('AUDIT_NOKKEL: production sets its own, of at least 32 characters; the retired checkpoint key is refused', async (t) => {
+  t.throws(() => lesMiljo({ ...fullt, AUDIT_NOKKEL: undefined }), /AUDIT_NOKKEL: mangler/, 'no default in production')
+  t.throws(() => lesMiljo({ ...fullt, AUDIT_NOKKEL: 'for-kort' }), /AUDIT_NOKKEL: minst 32 tegn/)
+  t.throws(() => lesMiljo({ ...fullt, AUDIT_NOKKEL: DEV_NOKKEL }), /AUDIT_NOKKEL: utviklingsnøkkelen er offentlig/)
+  try {
+    lesMiljo({ ...fullt, AUDIT_NOKKEL: 'kort-hemmelighet' })
+  } catch (e) {
+    t.notMatch((e as Error).message, /kort-hemmelighet/, 'the value is never echoed')
+  }
+  const c = byggKonfig(lesMiljo(fullt))
+  t.equal(c.audit.nokkel, fullt.AUDIT_NOKKEL)
+  t.strictSame([c.audit.migrerUnoklet, c.audit.hodeIntervallMs, c.audit.skrivefristMs], [null, 300_000, 5000], 'defaults')
+  t.equal(byggKonfig(lesMiljo({ ...fullt, NODE_ENV: 'test', AUDIT_NOKKEL: undefined })).audit.nokkel, DEV_NOKKEL, 'test: the development key')
+  t.throws(() => lesMiljo({ ...fullt, AUDIT_SJEKKPUNKT_NOKKEL: fullt.AUDIT_NOKKEL }), /AUDIT_SJEKKPUNKT_NOKKEL: erstattet av AUDIT_NOKKEL/)
+  const hode = `42:${'ab'.repeat(32)}`
+  t.equal(byggKonfig(lesMiljo({ ...fullt, AUDIT_MIGRER_UNOKLET: hode })).audit.migrerUnoklet, hode)
+  t.throws(() => lesMiljo({ ...fullt, AUDIT_MIGRER_UNOKLET: 'ja' }), /AUDIT_MIGRER_UNOKLET: <id>:<hash>/, 'a bare yes is refused: the flag names the head')
+  t.throws(() => lesMiljo({ ...fullt, AUDIT_SKRIVEFRIST_MS: '0' }), /AUDIT_SKRIVEFRIST_MS/)
+})
+
+t.test('the group ids are distinct: one id for two roles stops start-up, naming both variables', async (t) => {
+  const grupper = ['GRUPPE_NKS', 'GRUPPE_STRENGT_FORTROLIG', 'GRUPPE_FORTROLIG', 'GRUPPE_EGNE_ANSATTE', 'GRUPPE_REVISJON'] as const
+  for (const [i, a] of grupper.entries()) {
+    for (const b of grupper.slice(i + 1)) {
+      const env = { ...fullt, [b]: fullt[a] }
+      t.throws(() => lesMiljo(env), new RegExp(`${b}: samme gruppe-id som ${a}`), `${a} = ${b}`)
+    }
+  }
+  const guid = '0b6e1a52-6f4e-4c3a-9d0e-2a1f3c4b5d6e'
+  try {
+    lesMiljo({ ...fullt, GRUPPE_NKS: guid, GRUPPE_REVISJON: ` ${guid.toUpperCase()}` })
+    t.fail('the same GUID in another case is the same group')
+  } catch (e) {
+    t.match((e as Error).message, /GRUPPE_REVISJON: samme gruppe-id som GRUPPE_NKS/)
+    t.notMatch((e as Error).message, /0b6e1a52/i, 'the value is not shown')
+  }
+  // Development on the simulator: a group set beside its dev ids is compared with them.
+  t.throws(() => lesMiljo({ NODE_ENV: 'development', GRUPPE_FORTROLIG: 'dev-gruppe-nks' }), /GRUPPE_FORTROLIG: samme gruppe-id som GRUPPE_NKS/)
+  t.doesNotThrow(() => lesMiljo({ NODE_ENV: 'development' }))
+})
+
+t.test('production refuses plain http to an upstream or the JWKS, except on loopback', async (t) => {
+  const tilkoblinger = UPSTREAM_VARIABLER.filter((v) => v !== 'AZURE_OPENID_CONFIG_ISSUER')
+  for (const v of tilkoblinger) {
+    for (const url of ['http://pdl.example/', 'http://10.0.0.7:8080/x', 'http://0.0.0.0:80/', 'http://localhost.example/', 'http://127.0.0.1.nip.io/', 'http://[::ffff:127.0.0.1]/']) {
+      t.throws(() => lesMiljo({ ...fullt, [v]: url }), new RegExp(`${v}: må være https`), `${v} = ${url}`)
+    }
+    for (const url of ['https://pdl.example/', 'http://127.0.0.1:7164/api', 'http://127.3.2.1/', 'http://[::1]:8080/', 'http://localhost:7164/', 'http://LOCALHOST/']) {
+      t.doesNotThrow(() => lesMiljo({ ...fullt, [v]: url }), `${v} = ${url}`)
+    }
+    t.doesNotThrow(() => lesMiljo({ ...fullt, NODE_ENV: 'development', [v]: 'http://pdl.example/' }), `${v}: development allows http`)
+  }
+  try {
+    lesMiljo({ ...fullt, PDL_URL: 'http://hemmelig-vert.example/' })
+  } catch (e) {
+    t.notMatch((e as Error).message, /hemmelig/, 'the value is not shown')
+  }
+})
+
+t.test('start-up refuses a production start without a CEF destination, naming the variable', async (t) => {
+  const { spawnSync } = await import('node:child_process')
+  const { utenDekning } = await import('./prosess.js')
+  for (const [verdi, melding] of [[undefined, /AUDIT_CEF: mangler/], ['stdout', /AUDIT_CEF: stdout er bare for utvikling/]] as const) {
+    const { AUDIT_CEF: _utelatt, ...uten } = fullt
+    const kjor = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      env: { ...utenDekning(process.env), ...uten, HOST: '127.0.0.1', PORT: '0', ...(verdi ? { AUDIT_CEF: verdi } : {}) },
+      encoding: 'utf8',
+      timeout: 30_000,
+    })
+    t.equal(kjor.status, 1, String(verdi))
+    t.match(kjor.stderr, melding)
+    t.notMatch(kjor.stdout, /CEF:/, 'nothing was written to stdout')
+  }
+})
+
+t.test('PDL_BEHANDLINGSNUMMER: production names its own; development keeps a default', async (t) => {
+  t.throws(() => lesMiljo({ ...fullt, PDL_BEHANDLINGSNUMMER: undefined }), /PDL_BEHANDLINGSNUMMER: mangler/, 'no default in production')
+  t.throws(() => lesMiljo({ ...fullt, PDL_BEHANDLINGSNUMMER: '123' }), /PDL_BEHANDLINGSNUMMER/, 'on the form B123')
+  t.equal(byggKonfig(lesMiljo(fullt)).pdl.behandlingsnummer, 'B999', 'the one named is sent')
+  const dev = lesMiljo({ ...fullt, NODE_ENV: 'development', PDL_BEHANDLINGSNUMMER: undefined })
+  t.equal(byggKonfig(dev).pdl.behandlingsnummer, 'B123', 'development falls back')
+  // A production Miljo not built by lesMiljo still fails closed.
+  t.throws(() => byggKonfig({ ...lesMiljo(fullt), PDL_BEHANDLINGSNUMMER: undefined }), /PDL_BEHANDLINGSNUMMER: mangler/)
 })

@@ -6,7 +6,8 @@ import { buildApp, type Avhengigheter } from '../src/app.js'
 import type { AuditStore, LagretHendelse } from '../src/audit/port.js'
 import { SqliteAuditStore } from '../src/audit/sqlite.js'
 import { byggKonfig, DEV_VERDIER, lesMiljo, UPSTREAM_VARIABLER, type Config } from '../src/config.js'
-import { personMedTag, startSimulator, type KjorendeSimulator } from '../src/simulator/index.js'
+import { personMedTag, standardDatasett, startSimulator, type KjorendeSimulator } from '../src/simulator/index.js'
+import type { Datasett } from '../src/simulator/dataset.js'
 
 export const GRUPPER = {
   nks: DEV_VERDIER.GRUPPE_NKS,
@@ -15,6 +16,9 @@ export const GRUPPER = {
   egneAnsatte: DEV_VERDIER.GRUPPE_EGNE_ANSATTE,
   revisjon: DEV_VERDIER.GRUPPE_REVISJON,
 }
+
+/** The audit chain's key for tests that start the service in production mode (which requires one). */
+export const TEST_AUDIT_NOKKEL = 'test-revisjonslogg-nokkel-0123456789abcdef'
 
 export interface Svar {
   status: number
@@ -29,6 +33,8 @@ export interface BuildValg {
   audit?: AuditStore
   na?: Avhengigheter['na']
   simulator?: KjorendeSimulator
+  /** Where the service's log lines go (set LOG_LEVEL in miljo: the default is silent). */
+  logStrom?: Avhengigheter['logStrom']
 }
 
 export interface Bygget {
@@ -48,11 +54,15 @@ export interface Bygget {
 
 /** The simulator with the service's dev values (Fiks integration, audience, the NKS group),
  *  closed when the test ends. */
-export async function devSimulator(t: Test): Promise<KjorendeSimulator> {
+/** The simulator on the bundled dataset, changed first by `endre` when a test needs a variant. */
+export async function devSimulator(t: Test, endre?: (d: Datasett) => void): Promise<KjorendeSimulator> {
+  const datasett = standardDatasett()
+  endre?.(datasett)
   const sim = await startSimulator({
     integrasjon: { id: DEV_VERDIER.FIKS_INTEGRASJON_ID, passord: DEV_VERDIER.FIKS_INTEGRASJON_PASSORD },
     audience: DEV_VERDIER.AZURE_APP_CLIENT_ID,
     groups: [GRUPPER.nks],
+    datasett,
   })
   t.teardown(() => sim.close())
   return sim
@@ -65,11 +75,12 @@ export async function build(t: Test, valg: BuildValg = {}): Promise<Bygget> {
   const miljo = Object.fromEntries(Object.entries(valg.miljo ?? {}).filter(([k]) => !(UPSTREAM_VARIABLER as readonly string[]).includes(k)))
   const urler = Object.fromEntries(Object.entries(valg.miljo ?? {}).filter(([k]) => (UPSTREAM_VARIABLER as readonly string[]).includes(k)))
   const config = byggKonfig(
-    lesMiljo({ NODE_ENV: 'test', LOG_LEVEL: 'silent', AUDIT_CEF: 'av', AUDIT_STORE: `sqlite:${dir}/audit.db`, UPSTREAM_TIDSAVBRUDD_MS: '1500', ...miljo }),
+    // Tests start far more lookups per employee than a person could; the start limit's own test sets it.
+    lesMiljo({ NODE_ENV: 'test', LOG_LEVEL: 'silent', AUDIT_CEF: 'av', AUDIT_STORE: `sqlite:${dir}/audit.db`, UPSTREAM_TIDSAVBRUDD_MS: '1500', OPPSLAG_START_PER_MINUTT: '100000', ...miljo }),
     { ...DEV_VERDIER, ...sim.urls, ...urler },
   )
-  const audit = valg.audit ?? new SqliteAuditStore(`${dir}/audit.db`)
-  const app = await buildApp(config, { audit, ...(valg.na ? { na: valg.na } : {}) })
+  const audit = valg.audit ?? new SqliteAuditStore(`${dir}/audit.db`, { nokkel: config.audit.nokkel, skrivefristMs: config.audit.skrivefristMs })
+  const app = await buildApp(config, { audit, ...(valg.na ? { na: valg.na } : {}), ...(valg.logStrom ? { logStrom: valg.logStrom } : {}) })
   await app.listen({ host: '127.0.0.1', port: 0 })
   t.teardown(() => app.close())
   const adr = app.server.address()

@@ -33,7 +33,8 @@ export interface Fakta {
   /** null: the person register does not know the person. */
   person: Person | null
   skjermet: boolean
-  /** The employee's own person record (null when NOM or PDL does not know the employee). */
+  /** The employee's own person record (null when NOM does not know the employee; with only NOM's
+   *  ident when PDL does not). */
   ansatt: Person | null
 }
 
@@ -41,15 +42,31 @@ declare const tillatelseMerke: unique symbol
 export interface Tillatelse {
   readonly [tillatelseMerke]: true
   readonly navident: string
+  /** As typed: what the lookup was asked for. */
   readonly personident: string
+  /** The person's current ident, and every ident of theirs (the case search and ownership). */
+  readonly gjeldendeIdent: string
+  readonly identer: readonly string[]
   readonly henvendelseId: string
   readonly gradering: Gradering
   readonly kommunenummer: string | null
+  /** The rules whose condition held but which a group of the caller lifted: every read needs the
+   *  same groups again (DESIGN §4, "every read re-checks"). */
+  readonly loftet: readonly LoftbarKode[]
 }
+
+/** The codes of the rules a group can lift (5–7). */
+export const LOFTBARE_KODER = [
+  'AVVIST_STRENGT_FORTROLIG_ADRESSE',
+  'AVVIST_STRENGT_FORTROLIG_UTLAND',
+  'AVVIST_FORTROLIG_ADRESSE',
+  'AVVIST_SKJERMING',
+] as const satisfies readonly AvslagKode[]
+export type LoftbarKode = (typeof LOFTBARE_KODER)[number]
 
 export type Beslutning =
   /** `loftet`: rules whose condition held but which the caller's group lifted (audited). */
-  | { utfall: 'Permit'; tillatelse: Tillatelse; loftet: AvslagKode[] }
+  | { utfall: 'Permit'; tillatelse: Tillatelse; loftet: readonly LoftbarKode[] }
   | { utfall: 'Deny'; regel: Regel }
 
 /** A rule; what a denial says and its HTTP status are the error catalogue's (feil.ts), by `kode`. */
@@ -71,20 +88,25 @@ const har = (f: Foresporsel, g: Grupper, rolle: GruppeRolle): boolean =>
 
 const felles = (a: readonly string[], b: readonly string[]): boolean => a.some((x) => b.includes(x))
 
-/** The employee is the person, or their parent, child, sibling, (former) partner or co-parent. */
-export function erInhabil(person: Person, ansattIdent: string | null, ansatt: Person | null): boolean {
-  if (ansattIdent === null) return false
-  if (ansattIdent === person.personident) return true
-  if (person.foreldre.includes(ansattIdent) || person.barn.includes(ansattIdent)) return true
-  if (person.partnere.some((p) => p.personident === ansattIdent)) return true
+/** The employee is the person, or their parent, child, sibling, (former) partner or co-parent.
+ *  Both sides are all their idents (DESIGN §4): NOM may know the employee by an earlier ident, and
+ *  PDL may name a relative by any of theirs. */
+export function erInhabil(person: Person, ansattIdenter: readonly string[], ansatt: Person | null): boolean {
+  if (ansattIdenter.length === 0) return false
+  const personIdenter = person.identer.length > 0 ? person.identer : [person.personident]
+  if (felles(ansattIdenter, personIdenter)) return true
+  if (felles(person.foreldre, ansattIdenter) || felles(person.barn, ansattIdenter)) return true
+  if (person.partnere.some((p) => ansattIdenter.includes(p.personident))) return true
   if (ansatt === null) return false
   // Both directions: the two records need not be symmetric in the register.
-  if (ansatt.foreldre.includes(person.personident) || ansatt.barn.includes(person.personident)) return true
-  if (ansatt.partnere.some((p) => p.personident === person.personident)) return true
+  if (felles(ansatt.foreldre, personIdenter) || felles(ansatt.barn, personIdenter)) return true
+  if (ansatt.partnere.some((p) => personIdenter.includes(p.personident))) return true
   if (felles(person.foreldre, ansatt.foreldre)) return true // sibling (shares a parent)
   if (felles(person.barn, ansatt.barn)) return true // co-parent (shares a child)
   return false
 }
+
+const ansattIdenter = (a: Person | null): string[] => (a === null ? [] : [...new Set([a.personident, ...a.identer])])
 
 const REGLER: readonly RegelMedTest[] = [
   {
@@ -122,7 +144,7 @@ const REGLER: readonly RegelMedTest[] = [
   {
     nr: 8, kode: 'AVVIST_HABILITET', loftesAv: null, trengerFakta: true,
     avviser: (_, fakta) =>
-      fakta?.person != null && erInhabil(fakta.person, fakta.ansatt?.personident ?? null, fakta.ansatt),
+      fakta?.person != null && erInhabil(fakta.person, ansattIdenter(fakta.ansatt), fakta.ansatt),
   },
 ]
 
@@ -142,15 +164,32 @@ export function vurder(f: Foresporsel, fakta: Fakta, g: Grupper): Beslutning {
   if (avvist) return { utfall: 'Deny', regel: avvist }
   // Narrowed by rules 1, 3 and 4 above.
   const person = fakta.person as Person
+  // Which lifting rules applied: evaluated as if the caller had none of the lifting groups.
+  const utenGrupper = { ...f, saksbehandler: { ...(f.saksbehandler as Saksbehandler), grupper: [] } }
+  const loftet = REGLER.filter((r) => r.loftesAv !== null && r.avviser(utenGrupper, fakta, g)).map((r) => r.kode as LoftbarKode)
   const tillatelse = {
     navident: (f.saksbehandler as Saksbehandler).navident,
     personident: f.personident,
+    gjeldendeIdent: person.gjeldendeIdent,
+    identer: Object.freeze([...new Set([f.personident, ...person.identer])]),
     henvendelseId: f.henvendelseId as string,
     gradering: person.gradering,
     kommunenummer: person.geografiskTilknytning.kommunenummer,
+    loftet: Object.freeze(loftet),
   } as Tillatelse
-  // Which lifting rules applied: evaluated as if the caller had none of the lifting groups.
-  const utenGrupper = { ...f, saksbehandler: { ...(f.saksbehandler as Saksbehandler), grupper: [] } }
-  const loftet = REGLER.filter((r) => r.loftesAv !== null && r.avviser(utenGrupper, fakta, g)).map((r) => r.kode)
-  return { utfall: 'Permit', tillatelse: Object.freeze(tillatelse), loftet }
+  return { utfall: 'Permit', tillatelse: Object.freeze(tillatelse), loftet: tillatelse.loftet }
+}
+
+/** Every read of a lookup: rules 1–3 again, and every lift the permit needed must still be
+ *  carried by the caller's token (a group lost since the start loses the lookup). The first that
+ *  fails decides; null when the read may go on. Fails closed on a code it does not know. */
+export function vurderLesing(s: Saksbehandler | null, t: Tillatelse, g: Grupper): Regel | null {
+  const f: Foresporsel = { saksbehandler: s, henvendelseId: t.henvendelseId, personident: t.personident }
+  const tidlig = forhandsvurder(f, g)
+  if (tidlig) return tidlig
+  for (const kode of t.loftet) {
+    const regel = REGLER.find((r) => r.kode === kode)
+    if (regel?.loftesAv == null || !har(f, g, regel.loftesAv)) return regel ?? { nr: 0, kode, loftesAv: null }
+  }
+  return null
 }

@@ -4,7 +4,7 @@
 import { connect, type Socket } from 'node:net'
 import { hostname } from 'node:os'
 import { pino, type DestinationStream, type Logger } from 'pino'
-import type { AuditHendelse } from './port.js'
+import type { AuditHendelse, Kjedehode } from './port.js'
 
 const APP = 'stonadsoppslag'
 
@@ -26,6 +26,8 @@ const HANDLING_NAVN: Record<AuditHendelse['handling'], string> = {
   AUDIT_INNSYN: 'Innsynsrapport fra revisjonsloggen',
   AUDIT_VERIFISER: 'Verifisering av revisjonsloggen',
   AUDIT_AVVIK: 'Avviksrapport fra revisjonsloggen',
+  AUDIT_NOKKEL_INNFORT: 'Revisjonsloggens kjede nøklet',
+  AUDIT_PROVESKRIVING: 'Prøveskriving til revisjonsloggen',
 }
 
 export function tilCef(h: AuditHendelse): string {
@@ -34,6 +36,9 @@ export function tilCef(h: AuditHendelse): string {
     ['end', String(Date.parse(h.tid))],
     ['suid', h.navident],
     ['duid', h.personident],
+    // The person's current ident when it is not the one typed (DESIGN §4).
+    ['cs4Label', h.gjeldendeIdent != null && h.gjeldendeIdent !== h.personident ? 'GjeldendeIdent' : null],
+    ['cs4', h.gjeldendeIdent != null && h.gjeldendeIdent !== h.personident ? h.gjeldendeIdent : null],
     ['sproc', h.callId],
     ['act', h.handling],
     ['flexString1Label', 'Decision'],
@@ -53,6 +58,19 @@ export function tilCef(h: AuditHendelse): string {
     .map(([k, v]) => `${k}=${cefVerdi(v)}`)
     .join(' ')
   return `CEF:0|${APP}|AuditLogger|1.0|audit:access|${cefHode(HANDLING_NAVN[h.handling])}|${alvor}|${utvidelse}`
+}
+
+/** The chain's head as a CEF line (`audit:kjedehode`): last id, hash and count, outside the
+ *  database, so that a later verification (GET /audit/verifiser?id=&hash=) finds a removed tail. */
+export function tilCefHode(hode: Kjedehode, instans: string, tid: number): string {
+  const ext = [
+    `end=${tid}`,
+    'cn1Label=SisteId', `cn1=${hode.id}`,
+    'cs1Label=Hash', `cs1=${hode.hash}`,
+    'cn2Label=Antall', `cn2=${hode.antall}`,
+    `dvchost=${cefVerdi(instans)}`,
+  ]
+  return `CEF:0|${APP}|AuditLogger|1.0|audit:kjedehode|${cefHode('Revisjonsloggens kjedehode')}|INFO|${ext.join(' ')}`
 }
 
 export interface CefSink {

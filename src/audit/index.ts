@@ -4,13 +4,27 @@
 // start-up, nor the other way round.
 import { AuditFeil, type AuditStore } from './port.js'
 
-export async function apneAuditStore(spesifikasjon: string, valg: { instans?: string } = {}): Promise<AuditStore> {
+export interface StoreValg {
+  instans?: string
+  /** The chain's key (AUDIT_NOKKEL). */
+  nokkel?: string
+  skrivefristMs?: number
+  migrerUnoklet?: string | null
+}
+
+export async function apneAuditStore(spesifikasjon: string, valg: StoreValg = {}): Promise<AuditStore> {
+  const felles = {
+    ...(valg.instans ? { instans: valg.instans } : {}),
+    ...(valg.nokkel ? { nokkel: valg.nokkel } : {}),
+    ...(valg.skrivefristMs ? { skrivefristMs: valg.skrivefristMs } : {}),
+    ...(valg.migrerUnoklet ? { migrerUnoklet: valg.migrerUnoklet } : {}),
+  }
   if (spesifikasjon.startsWith('sqlite:')) {
     const sti = spesifikasjon.slice('sqlite:'.length)
     if (!sti) throw new AuditFeil('AUDIT_STORE: sqlite: mangler filsti (sqlite:<sti>)')
     const { SqliteAuditStore } = await import('./sqlite.js')
     try {
-      return new SqliteAuditStore(sti)
+      return new SqliteAuditStore(sti, felles)
     } catch (e) {
       throw new AuditFeil(`kunne ikke åpne audit-lageret ${sti}: ${(e as Error).message}`)
     }
@@ -18,10 +32,7 @@ export async function apneAuditStore(spesifikasjon: string, valg: { instans?: st
   if (/^postgres(ql)?:\/\//.test(spesifikasjon)) {
     const [{ PostgresAuditStore }, { delSkjema }] = await Promise.all([import('./postgres.js'), import('../postgres.js')])
     const { url, skjema } = delSkjema(spesifikasjon) // default schema: public
-    return PostgresAuditStore.apne(url, {
-      ...(valg.instans ? { instans: valg.instans } : {}),
-      ...(skjema ? { skjema } : {}),
-    })
+    return PostgresAuditStore.apne(url, { ...felles, ...(skjema ? { skjema } : {}) })
   }
   // Never echo the value: a PostgreSQL URL may carry a password.
   throw new AuditFeil('AUDIT_STORE må være sqlite:<sti> eller postgres://…')

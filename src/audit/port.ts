@@ -1,7 +1,11 @@
 // The audit port (DESIGN §6). Every access passes through here and is committed before any data
 // leaves; a store that cannot commit makes the request fail with 503 and no data.
-import { createHash, createHmac, hash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import type { Kategori } from '../domain/model.js'
+import type { AvvikGrunnlag, AvvikSporring } from './avvik.js'
+// The formula itself lives in kjedeformel.cjs, a module of no imports that the SQLite writer
+// thread requires too: one formula for the writer and the verifier.
+import { kjedeHashAvForm, signatur } from './kjedeformel.cjs'
 
 export type AuditHandling =
   | 'OPPSLAG_START'
@@ -11,6 +15,10 @@ export type AuditHandling =
   | 'AUDIT_INNSYN'
   | 'AUDIT_VERIFISER'
   | 'AUDIT_AVVIK'
+  /** The service's own entries in the chain: the anchor that starts the keyed chain after an
+   *  unkeyed one (migration), and readiness's trial commit after a failed commit. */
+  | 'AUDIT_NOKKEL_INNFORT'
+  | 'AUDIT_PROVESKRIVING'
 
 export interface AuditHendelse {
   /** ISO 8601, UTC, with milliseconds, set by the service when the event is made. */
@@ -18,7 +26,12 @@ export interface AuditHendelse {
   navident: string
   handling: AuditHandling
   kategori: Kategori | null
+  /** As typed by the employee. */
   personident: string | null
+  /** The person's current ident from PDL, when the person was resolved (DESIGN §4: the audit
+   *  records the typed and the current ident). Optional: events from before it was recorded, and
+   *  those about no one, have none. */
+  gjeldendeIdent?: string | null
   henvendelseId: string | null
   beslutning: 'Permit' | 'Deny'
   /** The deciding rule's code on Deny; null on Permit. */
@@ -30,6 +43,9 @@ export interface AuditHendelse {
   callId: string
   /** The replica that wrote the event. */
   instans: string
+  /** What else the access was, as JSON text (an audit search's filters and how many persons its
+   *  answer named; the anchor's last unkeyed event); null when nothing. In the hash. */
+  detaljer?: string | null
 }
 
 /** A stored event: the event plus its place in the hash chain. `id` grows strictly in chain order. */
@@ -41,6 +57,8 @@ export interface LagretHendelse extends AuditHendelse {
 
 export interface AuditFilter {
   personident?: string
+  /** Events about any of these idents, typed or current (a person is all their idents). */
+  personidenter?: readonly string[]
   navident?: string
   /** Inclusive lower bound on `tid` (ISO 8601). */
   fra?: string
@@ -61,9 +79,15 @@ export interface Sjekkpunkt {
   tid: string
   /** The previous checkpoint's signatur (null for the first). */
   forrigeSignatur: string | null
-  /** HMAC-SHA256 with the configured key (SHA-256 without one) over the fields above, so that a
-   *  checkpoint cannot be rewritten to hide a deletion by anyone without the key. */
+  /** HMAC-SHA256 with the chain's key (AUDIT_NOKKEL) over the fields above, so that a checkpoint
+   *  cannot be rewritten to hide a deletion by anyone without the key. */
   signatur: string
+}
+
+export interface Kjedehode {
+  id: number
+  hash: string
+  antall: number
 }
 
 export interface AuditStore {
@@ -80,9 +104,14 @@ export interface AuditStore {
   sjekkpunkt(): Promise<Sjekkpunkt | null>
   /** Retention: deletes every event with `tid` before `forTid`, oldest first, at most
    *  `raderPerTransaksjon` (default SLETT_RADER_PER_TRANSAKSJON, rad.ts) per transaction, each transaction
-   *  recording a checkpoint signed with `nokkel` and chained to the one before; returns how many
-   *  were deleted. Deletion by anything else is refused by the store itself. */
-  slettFor(forTid: string, nokkel: string | null, raderPerTransaksjon?: number): Promise<number>
+   *  recording a checkpoint signed with the chain's key and chained to the one before; returns how
+   *  many were deleted. Deletion by anything else is refused by the store itself. */
+  slettFor(forTid: string, raderPerTransaksjon?: number): Promise<number>
+  /** The chain's head: its last event's id and hash and how many events the store holds; null
+   *  when it holds none. Emitted outside the database (CEF), so a removed tail is found later. */
+  hode(): Promise<Kjedehode | null>
+  /** The suspicious-pattern report's figures, aggregated by the database (avvik.ts). */
+  avvik(sporring: AvvikSporring): Promise<AvvikGrunnlag>
   lukk(): Promise<void>
 }
 
@@ -129,19 +158,28 @@ export class AuditFeil extends Error {
 
 export const GENESIS_HASH = '0'.repeat(64)
 
-// Fixed field order: the hash must not depend on how an object happened to be built. The SQLite
-// writer thread also reads the row back from this array by position (audit/sqlite-skriver.ts).
-const FELT: (keyof AuditHendelse)[] = [
+/** The key development and test run with when AUDIT_NOKKEL is not set (config.ts refuses it in
+ *  production): a chain keyed with a published key proves nothing. */
+export const DEV_NOKKEL = 'stonadsoppslag-utvikling-ikke-hemmelig-0001'
+
+// Fixed field order: the hash must not depend on how an object happened to be built. The stores
+// read the row back from this array by position (rad.ts HENDELSE_KOLONNER). A new field goes at
+// the end (with its column in both stores): kanoniskForm leaves out trailing nulls, so an event
+// written before the field existed hashes as it did.
+export const FELT: (keyof AuditHendelse)[] = [
   'tid', 'navident', 'handling', 'kategori', 'personident', 'henvendelseId',
-  'beslutning', 'regel', 'kilde', 'sporingsIder', 'callId', 'instans',
+  'beslutning', 'regel', 'kilde', 'sporingsIder', 'callId', 'instans', 'detaljer', 'gjeldendeIdent',
 ]
+
+/** The fields of the unkeyed chain (before AUDIT_NOKKEL), frozen: its events verify by them. */
+const FELT_UNOKLET = FELT.slice(0, 12)
 
 /** Text a store can hold exactly as it was hashed: well-formed UTF-16 (a lone surrogate has no
  *  UTF-8 form) with no NUL (PostgreSQL text cannot hold it). */
 const lagringsbar = (v: unknown): boolean => typeof v === 'string' && v.isWellFormed() && !v.includes('\0')
 
 /** The fields a store keeps as NULL; the others are NOT NULL in both stores' tables. */
-const KAN_VAERE_NULL = new Set<keyof AuditHendelse>(['kategori', 'personident', 'henvendelseId', 'regel', 'kilde'])
+const KAN_VAERE_NULL = new Set<keyof AuditHendelse>(['kategori', 'personident', 'henvendelseId', 'regel', 'kilde', 'detaljer', 'gjeldendeIdent'])
 
 /** The first field of an event that no store could keep exactly as hashed, or null. Such an event
  *  is refused before it joins a group commit: PostgreSQL would fail the whole group on it, and
@@ -166,23 +204,39 @@ export function ulagringsbar(hendelser: AuditHendelse[]): AuditFeil | null {
   return null
 }
 
-/** The canonical encoding of an event: its fields in a fixed order, as JSON. */
+/** The canonical encoding of an event, the one hash input: its fields in FELT's order as a JSON
+ *  array, trailing nulls left out. */
 export function kanoniskForm(h: AuditHendelse): string {
-  return JSON.stringify(FELT.map((f) => h[f] ?? null))
+  const verdier = FELT.map((f) => h[f] ?? null)
+  while (verdier.length > 1 && verdier.at(-1) === null) verdier.pop()
+  return JSON.stringify(verdier)
 }
 
-/** SHA-256 over the previous hash and the canonical encoding of the event. */
-export function kjedeHash(forrigeHash: string, h: AuditHendelse): string {
-  return kjedeHashAvForm(forrigeHash, kanoniskForm(h))
+/** HMAC-SHA-256 with the chain's key over the previous hash and the event's canonical encoding:
+ *  without the key nobody can recompute a chain over changed events. */
+export function kjedeHash(nokkel: string, forrigeHash: string, h: AuditHendelse): string {
+  return kjedeHashAvForm(nokkel, forrigeHash, kanoniskForm(h))
 }
 
-/** The chain hash from an event's canonical encoding (kanoniskForm), for a store that has it already. */
-export function kjedeHashAvForm(forrigeHash: string, kanonisk: string): string {
-  return hash('sha256', `${forrigeHash}\n${kanonisk}`, 'hex')
+export { kjedeHashAvForm }
+
+/** The unkeyed chain's hash (before AUDIT_NOKKEL): plain SHA-256 over the 12 original fields.
+ *  Only verification uses it, for events before the anchor (verifiser.ts). */
+export function kjedeHashUnoklet(forrigeHash: string, h: AuditHendelse): string {
+  return hash('sha256', `${forrigeHash}\n${JSON.stringify(FELT_UNOKLET.map((f) => h[f] ?? null))}`, 'hex')
 }
 
 /** The signature of a checkpoint, chained to the one before it. */
-export function sjekkpunktSignatur(s: Omit<Sjekkpunkt, 'signatur'>, nokkel: string | null): string {
-  const innhold = JSON.stringify([s.sisteSlettedeId, s.sisteSlettedeHash, s.antallSlettet, s.tid, s.forrigeSignatur])
-  return nokkel ? createHmac('sha256', nokkel).update(innhold).digest('hex') : createHash('sha256').update(innhold).digest('hex')
+export function sjekkpunktSignatur(s: Omit<Sjekkpunkt, 'signatur'>, nokkel: string): string {
+  return signatur(nokkel, sjekkpunktInnhold(s))
+}
+
+/** What a checkpoint's signature covers. */
+export function sjekkpunktInnhold(s: Omit<Sjekkpunkt, 'signatur'>): string {
+  return JSON.stringify([s.sisteSlettedeId, s.sisteSlettedeHash, s.antallSlettet, s.tid, s.forrigeSignatur])
+}
+
+/** A checkpoint signed before AUDIT_NOKKEL (plain SHA-256), for migration only. */
+export function sjekkpunktSignaturUnoklet(s: Omit<Sjekkpunkt, 'signatur'>): string {
+  return hash('sha256', sjekkpunktInnhold(s), 'hex')
 }

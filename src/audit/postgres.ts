@@ -2,13 +2,18 @@
 // store: group commit, one hash chain, append-only enforced by the database, retention only through
 // slettFor. Chain appends are serialized across processes by a transaction-scoped advisory lock,
 // and the last hash is read inside that lock, so replicas never fork the chain.
+import pLimit from 'p-limit'
 import type pg from 'pg'
 import { gyldigSkjema, lagPool, lasNokkel, settOppSkjema } from '../postgres.js'
+import { AVVIK_FRIST_MS, avvikSql, type AvvikGrunnlag, type AvvikSporring } from './avvik.js'
 import {
-  AuditFeil, GENESIS_HASH, kanoniskForm, kjedeHashAvForm, ulagringsbar,
-  type AuditFilter, type AuditHendelse, type AuditStore, type LagretHendelse, type Sjekkpunkt,
+  AuditFeil, DEV_NOKKEL, GENESIS_HASH, kanoniskForm, kjedeHashAvForm, ulagringsbar,
+  type AuditFilter, type AuditHendelse, type AuditStore, type Kjedehode, type LagretHendelse, type Sjekkpunkt,
 } from './port.js'
-import { fraRad, fraSjekkpunktRad, nyttSjekkpunkt, sidestorrelse, sjekkpunktVerdier, skivestorrelse, taBatch, type HendelseRad, type SjekkpunktRad, type Ventende } from './rad.js'
+import {
+  fraRad, fraSjekkpunktRad, HENDELSE_KOLONNER, identVilkar, nokkelOvergang, nyttSjekkpunkt, sidestorrelse, sjekkpunktVerdier, skivestorrelse, taBatch,
+  type HendelseRad, type SjekkpunktRad, type Ventende,
+} from './rad.js'
 
 export interface PostgresValg {
   /** Schema holding the tables (created when missing); default `public`. Tests use their own. */
@@ -20,15 +25,21 @@ export interface PostgresValg {
   /** How long a commit waits for the chain lock before it fails (503); default 5 000 ms. A holder
    *  that never lets go (a half-open connection) must not hold every replica's writes for good. */
   laseFristMs?: number
+  /** How long a commit's statements may run (statement_timeout, AUDIT_SKRIVEFRIST_MS); default
+   *  5 000 ms. The lock wait is bounded by the smaller of this and laseFristMs. */
+  skrivefristMs?: number
+  /** The chain's key (AUDIT_NOKKEL); development's fixed key when not given. */
+  nokkel?: string
+  /** Start the keyed chain after an unkeyed one (AUDIT_MIGRER_UNOKLET): see rad.ts nokkelOvergang. */
+  migrerUnoklet?: string
 }
 
-const KOLONNER = [
-  'tid', 'navident', 'handling', 'kategori', 'personident', 'henvendelse_id', 'beslutning',
-  'regel', 'kilde', 'sporings_ider', 'call_id', 'instans', 'forrige_hash', 'hash',
-] as const
+/** The two hashes, then the event columns in kanoniskForm's order. */
+const KOLONNER = ['forrige_hash', 'hash', ...HENDELSE_KOLONNER]
 
-/** A group commit's rows as one JSON array (each row the event's canonical encoding, port.ts
- *  kanoniskForm, with the two hashes appended): one statement of fixed text whatever the group's
+/** A group commit's rows as one JSON array (each row the two hashes followed by the event's
+ *  canonical encoding, port.ts kanoniskForm, whose trailing nulls are left out: ->> past the end
+ *  gives NULL): one statement of fixed text whatever the group's
  *  size, prepared once per connection, and no per-field encoding on the event loop, which already
  *  made that JSON for the hash. (A VALUES list of 14 parameters per row made the server parse and
  *  plan a new statement of up to 3 584 parameters on every commit: 59 µs of server CPU per event;
@@ -93,6 +104,14 @@ function migreringer(s: string): string[] {
        FOR EACH ROW EXECUTE FUNCTION ${s}.audit_kun_tillegg();
      CREATE TRIGGER audit_sjekkpunkt_ingen_truncate BEFORE TRUNCATE ON ${s}.audit_sjekkpunkt
        FOR EACH STATEMENT EXECUTE FUNCTION ${s}.audit_kun_tillegg();`,
+    // The keyed chain: what else an access was (an audit search's filters and how many persons it
+    // named), in the hash.
+    `ALTER TABLE ${s}.audit_hendelse ADD COLUMN detaljer TEXT;`,
+
+    // The person's current ident beside the typed one (DESIGN §4); NULL in the rows before it.
+    // Adding a nullable column rewrites no row, so fires no UPDATE trigger.
+    `ALTER TABLE ${s}.audit_hendelse ADD COLUMN gjeldende_ident TEXT;
+     CREATE INDEX audit_hendelse_gjeldende_ident ON ${s}.audit_hendelse (gjeldende_ident, tid);`,
   ]
 }
 
@@ -100,6 +119,8 @@ export class PostgresAuditStore implements AuditStore {
   private ko: Ventende[] = []
   private iGang: Promise<void> | null = null
   private lukket = false
+  /** One avvik report at a time. */
+  private readonly enRapport = pLimit(1)
   private commits = 0
   private readonly h: string
   private readonly s: string
@@ -107,8 +128,10 @@ export class PostgresAuditStore implements AuditStore {
   /** BEGIN, the chain lock and the last hash read under it, in one round trip (see commit). */
   private readonly kjedestart: string
   private readonly settInn: { name: string; text: string }
+  private readonly nokkel: string
 
-  private constructor(private readonly pool: pg.Pool, skjema: string, laseFristMs: number) {
+  private constructor(private readonly pool: pg.Pool, skjema: string, laseFristMs: number, skrivefristMs: number, nokkel: string) {
+    this.nokkel = nokkel
     this.s = `"${skjema}"`
     this.h = `${this.s}.audit_hendelse`
     this.kjedelas = lasNokkel('audit.kjede', skjema)
@@ -117,7 +140,7 @@ export class PostgresAuditStore implements AuditStore {
     // (lasNokkel), checked here.
     if (!/^-?\d+$/.test(this.kjedelas)) throw new AuditFeil('ugyldig låsenøkkel')
     // With every event deleted by retention the chain continues from the checkpoint.
-    this.kjedestart = `BEGIN; SET LOCAL lock_timeout = ${laseFristMs}; ` +
+    this.kjedestart = `BEGIN; SET LOCAL lock_timeout = ${Math.min(laseFristMs, skrivefristMs)}; SET LOCAL statement_timeout = ${skrivefristMs}; ` +
       `SELECT pg_advisory_xact_lock('${this.kjedelas}'::bigint); ` +
       `SELECT COALESCE((SELECT hash FROM ${this.h} ORDER BY id DESC LIMIT 1),
         (SELECT siste_slettede_hash FROM ${this.s}.audit_sjekkpunkt ORDER BY id DESC LIMIT 1)) AS hash`
@@ -131,16 +154,53 @@ export class PostgresAuditStore implements AuditStore {
     const laseFristMs = valg.laseFristMs ?? 5000
     // Written into the SQL text: a whole number PostgreSQL takes (at most 2^31 - 1 ms).
     if (!Number.isInteger(laseFristMs) || laseFristMs < 1 || laseFristMs > 2_147_483_647) throw new AuditFeil(`ugyldig låsefrist for audit: ${laseFristMs}`)
+    const skrivefristMs = valg.skrivefristMs ?? 5000
+    if (!Number.isInteger(skrivefristMs) || skrivefristMs < 1 || skrivefristMs > 2_147_483_647) throw new AuditFeil(`ugyldig skrivefrist for audit: ${skrivefristMs}`)
     // A dropped connection fails the commit in flight with AuditFeil (503); the pool reconnects.
     const pool = lagPool(url, { navn: 'stonadsoppslag-audit', instans: valg.instans, ...(valg.maksForbindelser ? { maks: valg.maksForbindelser } : {}) })
-    const store = new PostgresAuditStore(pool, skjema, laseFristMs)
+    const store = new PostgresAuditStore(pool, skjema, laseFristMs, skrivefristMs, valg.nokkel ?? DEV_NOKKEL)
     try {
       await store.migrer(skjema)
+      await store.innforNokkel(valg)
     } catch (e) {
       await pool.end().catch(() => {})
       throw new AuditFeil(`kunne ikke åpne audit-lageret i PostgreSQL: ${(e as Error).message}`)
     }
     return store
+  }
+
+  /** Checks the chain's head against the key and migrates an unkeyed chain (rad.ts
+   *  nokkelOvergang), under the chain lock: replicas starting together see one head. */
+  private async innforNokkel(valg: PostgresValg): Promise<void> {
+    const klient = await this.pool.connect()
+    try {
+      await klient.query('BEGIN')
+      try {
+        await klient.query('SELECT pg_advisory_xact_lock($1::bigint)', [this.kjedelas])
+        const rad = (await klient.query<HendelseRad>(`SELECT * FROM ${this.h} ORDER BY id DESC LIMIT 1`)).rows[0]
+        const sp = (await klient.query<SjekkpunktRad>(`SELECT * FROM ${this.s}.audit_sjekkpunkt ORDER BY id DESC LIMIT 1`)).rows[0]
+        const overgang = nokkelOvergang(rad ? fraRad(rad) : null, sp ? fraSjekkpunktRad(sp) : null, this.nokkel, {
+          migrer: valg.migrerUnoklet ?? null, instans: valg.instans ?? 'postgres', tid: new Date().toISOString(),
+        })
+        if (overgang.sjekkpunkt) {
+          await klient.query(
+            `INSERT INTO ${this.s}.audit_sjekkpunkt (siste_slettede_id, siste_slettede_hash, antall_slettet, tid, forrige_signatur, signatur)
+             VALUES ($1, $2, $3, $4, $5, $6)`,
+            sjekkpunktVerdier(overgang.sjekkpunkt),
+          )
+        }
+        if (overgang.anker) {
+          const { kanonisk, forrigeHash, hash } = overgang.anker
+          await klient.query({ ...this.settInn, values: [`[[${JSON.stringify(forrigeHash)},"${hash}",${kanonisk.slice(1)}]`] })
+        }
+        await klient.query('COMMIT')
+      } catch (e) {
+        await klient.query('ROLLBACK').catch(() => {})
+        throw e
+      }
+    } finally {
+      klient.release()
+    }
   }
 
   /** Transactions committed so far by this instance (group commit is observable in tests). */
@@ -209,17 +269,17 @@ export class PostgresAuditStore implements AuditStore {
       const start = (await klient.query(this.kjedestart)) as unknown as pg.QueryResult<{ hash: string | null }>[]
       // The last statement's answer, and only that: a chain must never restart from genesis
       // because the query's shape changed.
-      const siste = Array.isArray(start) && start.length === 4 ? start[3] : undefined
+      const siste = Array.isArray(start) && start.length === 5 ? start[4] : undefined
       if (!siste || siste.rows.length !== 1) throw new AuditFeil('uventet svar på start av kjedeskriving')
       let hash = siste.rows[0]?.hash ?? GENESIS_HASH
       const rader: string[] = []
       for (const h of hendelser) {
         const kanonisk = kanoniskForm(h)
         const forrigeHash = hash
-        hash = kjedeHashAvForm(forrigeHash, kanonisk)
-        // The canonical array with the hashes as its two last elements (the previous one as JSON
-        // too: it comes from the table, which could hold anything).
-        rader.push(`${kanonisk.slice(0, -1)},${JSON.stringify(forrigeHash)},"${hash}"]`)
+        hash = kjedeHashAvForm(this.nokkel, forrigeHash, kanonisk)
+        // The hashes, then the canonical array's elements (the previous hash as JSON too: it comes
+        // from the table, which could hold anything).
+        rader.push(`[${JSON.stringify(forrigeHash)},"${hash}",${kanonisk.slice(1)}`)
       }
       await klient.query({ ...this.settInn, values: [`[${rader.join(',')}]`] })
       await klient.query('COMMIT')
@@ -263,6 +323,12 @@ export class PostgresAuditStore implements AuditStore {
       vilkar.push(sql.replace('?', `$${verdier.length}`))
     }
     if (filter.personident !== undefined) legg('personident = ?', filter.personident)
+    if (filter.personidenter !== undefined) {
+      const v = identVilkar(filter.personidenter.length > 0 ? filter.personidenter : [''])
+      let i = 0
+      vilkar.push(v.sql.replace(/\?/g, () => `$${verdier.length + ++i}`))
+      verdier.push(...v.verdier)
+    }
     if (filter.navident !== undefined) legg('navident = ?', filter.navident)
     if (filter.fra !== undefined) legg('tid >= ?', filter.fra)
     if (filter.til !== undefined) legg('tid < ?', filter.til)
@@ -283,7 +349,58 @@ export class PostgresAuditStore implements AuditStore {
     return rader[0] ? fraSjekkpunktRad(rader[0]) : null
   }
 
-  async slettFor(forTid: string, nokkel: string | null, raderPerTransaksjon?: number): Promise<number> {
+  async hode(): Promise<Kjedehode | null> {
+    const rader = await this.sporring<{ id: string; hash: string; antall: string }>(
+      `SELECT id, hash, (SELECT COUNT(*) FROM ${this.h}) AS antall FROM ${this.h} ORDER BY id DESC LIMIT 1`, [])
+    const r = rader[0]
+    return r ? { id: Number(r.id), hash: r.hash, antall: Number(r.antall) } : null
+  }
+
+  async avvik(sporring: AvvikSporring): Promise<AvvikGrunnlag> {
+    const q = avvikSql(this.h, { p: (n) => `$${n}` }, sporring)
+    const tall = <R extends { antall: string | number }>(r: R) => ({ ...r, antall: Number(r.antall) })
+    // One report at a time, on one connection, in a read-only transaction with a deadline: the
+    // pool's other connections stay free for the audit writes every answer waits on.
+    return this.enRapport(() => this.iTransaksjon(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${AVVIK_FRIST_MS}`, async (k) => {
+      const les = async <R extends pg.QueryResultRow>(x: { sql: string; verdier: unknown[] }) => (await k.query<R>(x.sql, x.verdier)).rows
+      const volum = await les<{ navident: string; antall: string; historikk: string }>(q.volum)
+      const kollega = await les<{ navident: string; personident: string; tid: string }>(q.kollega)
+      const avslag = await les<{ navident: string; antall: string; regel: string | null }>(q.avslag)
+      const utenLesing = await les<{ navident: string; personident: string | null; henvendelse_id: string | null; tid: string }>(q.utenLesing)
+      return {
+        volum: volum.map((r) => ({ ...tall(r), historikk: Number(r.historikk) })),
+        kollega,
+        avslag: avslag.map(tall),
+        utenLesing: utenLesing.map(({ henvendelse_id, ...r }) => ({ ...r, henvendelseId: henvendelse_id })),
+      }
+    }))
+  }
+
+  /** `f` on one connection between `start` and COMMIT (ROLLBACK on failure); failures as AuditFeil. */
+  private async iTransaksjon<T>(start: string, f: (k: pg.PoolClient) => Promise<T>): Promise<T> {
+    if (this.lukket) throw new AuditFeil('audit-lageret er lukket')
+    let klient: pg.PoolClient
+    try {
+      klient = await this.pool.connect()
+    } catch (e) {
+      throw new AuditFeil(`audit-lageret feilet: ${(e as Error).message}`)
+    }
+    let feil: Error | undefined
+    try {
+      await klient.query(start)
+      const svar = await f(klient)
+      await klient.query('COMMIT')
+      return svar
+    } catch (e) {
+      feil = e as Error
+      await klient.query('ROLLBACK').catch(() => {})
+      throw new AuditFeil(`audit-lageret feilet: ${feil.message}`)
+    } finally {
+      klient.release(feil && forkastes(feil) ? feil : undefined)
+    }
+  }
+
+  async slettFor(forTid: string, raderPerTransaksjon?: number): Promise<number> {
     if (this.lukket) throw new AuditFeil('audit-lageret er lukket')
     const bit = skivestorrelse(raderPerTransaksjon)
     let klient: pg.PoolClient
@@ -303,7 +420,7 @@ export class PostgresAuditStore implements AuditStore {
           // Closing stops retention after the slice in progress, as the SQLite store does.
           if (this.lukket) throw new AuditFeil('audit-lageret er lukket')
           // Each slice its own transaction: appends (which take the same lock) go on between them.
-          const slettet = await this.slettBit(klient, grense, bit, nokkel)
+          const slettet = await this.slettBit(klient, grense, bit)
           totalt += slettet
           if (slettet < bit) break
         }
@@ -317,7 +434,7 @@ export class PostgresAuditStore implements AuditStore {
   }
 
   /** One slice of retention in one transaction: the oldest events up to `grense`, at most `bit`. */
-  private async slettBit(klient: pg.PoolClient, grense: string, bit: number, nokkel: string | null): Promise<number> {
+  private async slettBit(klient: pg.PoolClient, grense: string, bit: number): Promise<number> {
     await klient.query('BEGIN')
     try {
       // The same lock as appends: the cut and the checkpoint chain stay linear across replicas.
@@ -334,7 +451,7 @@ export class PostgresAuditStore implements AuditStore {
       await klient.query(`SET LOCAL stonadsoppslag.audit_sletting = 'på'`)
       const slettet = await klient.query(`DELETE FROM ${this.h} WHERE id <= $1`, [siste.id])
       const forrige = await klient.query<{ signatur: string }>(`SELECT signatur FROM ${this.s}.audit_sjekkpunkt ORDER BY id DESC LIMIT 1`)
-      const sp = nyttSjekkpunkt(siste, slettet.rowCount ?? 0, forrige.rows[0]?.signatur ?? null, nokkel)
+      const sp = nyttSjekkpunkt(siste, slettet.rowCount ?? 0, forrige.rows[0]?.signatur ?? null, this.nokkel)
       await klient.query(
         `INSERT INTO ${this.s}.audit_sjekkpunkt (siste_slettede_id, siste_slettede_hash, antall_slettet, tid, forrige_signatur, signatur)
          VALUES ($1, $2, $3, $4, $5, $6)`,

@@ -4,14 +4,28 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
-import { fraRad, fraSjekkpunktRad, sidestorrelse, skivestorrelse, taBatch, type HendelseRad, type SjekkpunktRad, type Ventende } from './rad.js'
-import { SKRIVER_KODE } from './sqlite-skriver.js'
+import { avvikSql, type AvvikGrunnlag, type AvvikSporring } from './avvik.js'
 import {
-  AuditFeil, GENESIS_HASH, kanoniskForm, ulagringsbar,
-  type AuditFilter, type AuditHendelse, type AuditStore, type LagretHendelse, type Sjekkpunkt,
+  fraRad, fraSjekkpunktRad, HENDELSE_KOLONNER, identVilkar, nokkelOvergang, sidestorrelse, sjekkpunktVerdier, skivestorrelse, taBatch,
+  type HendelseRad, type SjekkpunktRad, type Ventende,
+} from './rad.js'
+import {
+  AuditFeil, DEV_NOKKEL, GENESIS_HASH, kanoniskForm, ulagringsbar,
+  type AuditFilter, type AuditHendelse, type AuditStore, type Kjedehode, type LagretHendelse, type Sjekkpunkt,
 } from './port.js'
+
+export interface SqliteValg {
+  /** The chain's key (AUDIT_NOKKEL); development's fixed key when not given. */
+  nokkel?: string
+  /** How long a commit may take, the wait for the write lock included (AUDIT_SKRIVEFRIST_MS). */
+  skrivefristMs?: number
+  /** Start the keyed chain after an unkeyed one (AUDIT_MIGRER_UNOKLET): see nokkelOvergang. */
+  migrerUnoklet?: string
+  instans?: string
+}
 
 // Applied in order, each once; never edit one that has shipped, add a new one.
 const MIGRERINGER: string[] = [
@@ -88,15 +102,21 @@ const MIGRERINGER: string[] = [
      BEGIN SELECT RAISE(ABORT, 'audit er kun for tillegg'); END;
    CREATE TRIGGER audit_sjekkpunkt_ingen_sletting BEFORE DELETE ON audit_sjekkpunkt
      BEGIN SELECT RAISE(ABORT, 'audit er kun for tillegg'); END;`,
+
+  // The keyed chain: what else an access was (an audit search's filters and how many persons it
+  // named), in the hash.
+  `ALTER TABLE audit_hendelse ADD COLUMN detaljer TEXT;`,
+  // The person's current ident beside the typed one (DESIGN §4); NULL in the rows before it.
+  `ALTER TABLE audit_hendelse ADD COLUMN gjeldende_ident TEXT;
+   CREATE INDEX audit_hendelse_gjeldende_ident ON audit_hendelse(gjeldende_ident, tid);`,
 ]
 
 /** What the writer thread runs (sqlite-skriver.ts): the append, and a retention slice. */
 const SKRIVER_SQL = {
   // Positional, in kanoniskForm's field order (the writer thread binds the canonical array's
   // fields, sporingsIder as its JSON text).
-  settInn: `INSERT INTO audit_hendelse (tid, navident, handling, kategori, personident,
-      henvendelse_id, beslutning, regel, kilde, sporings_ider, call_id, instans, forrige_hash, hash)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  settInn: `INSERT INTO audit_hendelse (${HENDELSE_KOLONNER.join(', ')}, forrige_hash, hash)
+    VALUES (${[...HENDELSE_KOLONNER, 'forrige_hash', 'hash'].map(() => '?').join(', ')})`,
   // With every event deleted by retention the chain continues from the checkpoint.
   sisteHash: `SELECT COALESCE((SELECT hash FROM audit_hendelse ORDER BY id DESC LIMIT 1),
     (SELECT siste_slettede_hash FROM audit_sjekkpunkt ORDER BY id DESC LIMIT 1)) AS hash`,
@@ -136,22 +156,27 @@ export class SqliteAuditStore implements AuditStore {
   private tomt: (() => void)[] = []
   /** A retention slice waiting for the writer: it goes before the next group commit, and the
    *  commits that queued meanwhile go before the slice after it (see tom). */
-  private venterSkive: (VentendeSkive & { melding: { grense: number; bit: number; nokkel: string | null } }) | null = null
+  private venterSkive: (VentendeSkive & { melding: { grense: number; bit: number } }) | null = null
   /** One retention at a time. */
   private sletting: Promise<unknown> = Promise.resolve()
   private skriverFeil: string | null = null
   private readonly sokSetninger = new Map<string, Database.Statement>()
+  private readonly nokkel: string
+  private readonly fristMs: number
 
-  constructor(sti: string) {
+  constructor(sti: string, valg: SqliteValg = {}) {
     // The writer thread opens the same file: an in-memory database cannot be shared with it.
     if (sti === ':memory:' || sti === '') throw new AuditFeil('SQLite-lageret trenger en filsti')
+    this.nokkel = valg.nokkel ?? DEV_NOKKEL
+    this.fristMs = valg.skrivefristMs ?? 5000
     mkdirSync(dirname(sti), { recursive: true })
     this.db = new Database(sti)
     try {
       this.db.pragma('journal_mode = WAL')
       this.db.pragma('synchronous = FULL')
-      this.db.pragma('busy_timeout = 5000')
+      this.db.pragma(`busy_timeout = ${Math.trunc(this.fristMs)}`)
       this.migrer()
+      this.innforNokkel(valg)
       this.skriver = this.startSkriver(sti)
     } catch (e) {
       this.db.close()
@@ -159,14 +184,40 @@ export class SqliteAuditStore implements AuditStore {
     }
   }
 
+  /** Checks the chain's head against the key, and starts the keyed chain after an unkeyed one
+   *  when the operator asked for it (rad.ts nokkelOvergang). Before the writer thread starts, in
+   *  one IMMEDIATE transaction: another process appending meanwhile waits. */
+  private innforNokkel(valg: SqliteValg): void {
+    this.db.transaction(() => {
+      const rad = this.db.prepare('SELECT * FROM audit_hendelse ORDER BY id DESC LIMIT 1').get() as HendelseRad | undefined
+      const sp = this.db.prepare('SELECT * FROM audit_sjekkpunkt ORDER BY id DESC LIMIT 1').get() as SjekkpunktRad | undefined
+      const overgang = nokkelOvergang(rad ? fraRad(rad) : null, sp ? fraSjekkpunktRad(sp) : null, this.nokkel, {
+        migrer: valg.migrerUnoklet ?? null, instans: valg.instans ?? 'sqlite', tid: new Date().toISOString(),
+      })
+      if (overgang.sjekkpunkt) {
+        this.db.prepare(SKRIVER_SQL.settInnSjekkpunkt).run(...sjekkpunktVerdier(overgang.sjekkpunkt))
+      }
+      if (overgang.anker) {
+        const f = JSON.parse(overgang.anker.kanonisk) as unknown[]
+        // As the writer thread reads a row from the canonical encoding.
+        const verdier = HENDELSE_KOLONNER.map((k, i) => (k === 'sporings_ider' ? JSON.stringify(f[i]) : (f[i] ?? null)))
+        this.db.prepare(SKRIVER_SQL.settInn).run(...verdier, overgang.anker.forrigeHash, overgang.anker.hash)
+      }
+    }).immediate()
+  }
+
   private startSkriver(sti: string): Worker {
-    const w = new Worker(SKRIVER_KODE, {
-      eval: true,
+    // A real file beside this module (src/audit in development, dist/ in the bundle, which
+    // copies it there: scripts/bundle.ts).
+    const w = new Worker(fileURLToPath(new URL('./sqlite-skriver.cjs', import.meta.url)), {
       workerData: {
         sti,
         betterSqlite3: createRequire(import.meta.url).resolve('better-sqlite3'),
         sql: SKRIVER_SQL,
         genesis: GENESIS_HASH,
+        nokkel: this.nokkel,
+        kolonner: HENDELSE_KOLONNER,
+        fristMs: Math.trunc(this.fristMs),
       },
     })
     w.unref()
@@ -298,7 +349,7 @@ export class SqliteAuditStore implements AuditStore {
     } catch (e) {
       return (e as { code?: string }).code === 'SQLITE_BUSY'
     } finally {
-      this.db.pragma('busy_timeout = 5000')
+      this.db.pragma(`busy_timeout = ${Math.trunc(this.fristMs)}`)
     }
   }
 
@@ -307,6 +358,11 @@ export class SqliteAuditStore implements AuditStore {
       const vilkar: string[] = []
       const verdier: (string | number)[] = []
       if (filter.personident !== undefined) { vilkar.push('personident = ?'); verdier.push(filter.personident) }
+      if (filter.personidenter !== undefined) {
+        const v = identVilkar(filter.personidenter.length > 0 ? filter.personidenter : [''])
+        vilkar.push(v.sql)
+        verdier.push(...v.verdier)
+      }
       if (filter.navident !== undefined) { vilkar.push('navident = ?'); verdier.push(filter.navident) }
       if (filter.fra !== undefined) { vilkar.push('tid >= ?'); verdier.push(filter.fra) }
       if (filter.til !== undefined) { vilkar.push('tid < ?'); verdier.push(filter.til) }
@@ -337,20 +393,44 @@ export class SqliteAuditStore implements AuditStore {
     })
   }
 
-  async slettFor(forTid: string, nokkel: string | null, raderPerTransaksjon?: number): Promise<number> {
-    const denne = this.sletting.then(() => this.slettISkiver(forTid, nokkel, skivestorrelse(raderPerTransaksjon)))
+  async hode(): Promise<Kjedehode | null> {
+    return this.les(() => {
+      const rad = this.db.prepare('SELECT id, hash, (SELECT COUNT(*) FROM audit_hendelse) AS antall FROM audit_hendelse ORDER BY id DESC LIMIT 1')
+        .get() as { id: number; hash: string; antall: number } | undefined
+      return rad ? { id: Number(rad.id), hash: rad.hash, antall: Number(rad.antall) } : null
+    })
+  }
+
+  async avvik(sporring: AvvikSporring): Promise<AvvikGrunnlag> {
+    return this.les(() => {
+      // Named (better-sqlite3 binds ?NNN only as many values as placeholders, not by number).
+      const q = avvikSql('audit_hendelse', { p: (n) => `@p${n}` }, sporring)
+      const kjor = <R>(k: keyof AvvikGrunnlag): R[] =>
+        this.db.prepare(q[k].sql).all(Object.fromEntries(q[k].verdier.map((v, i) => [`p${i + 1}`, v]))) as R[]
+      return {
+        volum: kjor<{ navident: string; antall: number; historikk: number }>('volum'),
+        kollega: kjor<{ navident: string; personident: string; tid: string }>('kollega'),
+        avslag: kjor<{ navident: string; antall: number; regel: string | null }>('avslag'),
+        utenLesing: kjor<{ navident: string; personident: string | null; henvendelse_id: string | null; tid: string }>('utenLesing')
+          .map(({ henvendelse_id, ...r }) => ({ ...r, henvendelseId: henvendelse_id })),
+      }
+    })
+  }
+
+  async slettFor(forTid: string, raderPerTransaksjon?: number): Promise<number> {
+    const denne = this.sletting.then(() => this.slettISkiver(forTid, skivestorrelse(raderPerTransaksjon)))
     this.sletting = denne.catch(() => undefined)
     return denne
   }
 
-  private async slettISkiver(forTid: string, nokkel: string | null, bit: number): Promise<number> {
+  private async slettISkiver(forTid: string, bit: number): Promise<number> {
     // The last event to go, fixed once (ids only grow): by id, not tid, so what remains is a suffix
     // of the chain even if clocks disagreed.
     const grense = this.les(() => (this.db.prepare('SELECT MAX(id) AS id FROM audit_hendelse WHERE tid < ?').get(forTid) as { id: number | null }).id)
     if (grense === null) return 0
     let totalt = 0
     for (;;) {
-      const slettet = await this.skive(grense, bit, nokkel)
+      const slettet = await this.skive(grense, bit)
       totalt += slettet
       if (slettet < bit) return totalt
     }
@@ -359,12 +439,12 @@ export class SqliteAuditStore implements AuditStore {
   /** One slice of retention, in the writer thread, in one transaction: the oldest events up to
    *  `grense`, at most `bit`, and the checkpoint after them. On the event loop's connection a
    *  slice held the event loop up to 165 ms, with events spread over many persons. */
-  private skive(grense: number, bit: number, nokkel: string | null): Promise<number> {
+  private skive(grense: number, bit: number): Promise<number> {
     // Closing stops retention after the slice in progress (the next run goes on from there).
     const avvist = this.avvisning()
     if (avvist) return Promise.reject(avvist)
     return new Promise((ok, feil) => {
-      this.venterSkive = { melding: { grense, bit, nokkel }, ok, feil }
+      this.venterSkive = { melding: { grense, bit }, ok, feil }
       this.tom()
     })
   }

@@ -4,12 +4,12 @@
 // Parsing is lenient and per part: a broken address does not cost the person the account number,
 // and a document that is not a soknad.json at all gives nothing. Nothing here throws on input.
 import { z } from 'zod'
-import type { Adresse, Konto, Opphav, Utbetaling } from './model.js'
+import { liste } from './liste.js'
+import { Tidspunkt, type Adresse, type Konto, type Opphav, type Utbetaling } from './model.js'
 
 // `utdatert` means the fact is no longer relevant and, per the format, may not be shown.
 const Kilde = z.enum(['bruker', 'system', 'utdatert'])
 const Tekst = z.string().optional()
-const Tidspunkt = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && Number.isFinite(Date.parse(s)))
 
 const Kontonummer = z.object({
   kilde: Kilde,
@@ -21,7 +21,7 @@ const Gateadresse = z.object({
   type: z.literal('gateadresse'),
   kilde: Kilde,
   landkode: Tekst,
-  adresselinjer: z.array(z.string()).optional(),
+  adresselinjer: liste(z.string(), 20).optional(),
   gatenavn: Tekst,
   husnummer: Tekst,
   husbokstav: Tekst,
@@ -49,7 +49,7 @@ const Postboks = z.object({
 const Ustrukturert = z.object({
   type: z.literal('ustrukturert'),
   kilde: Kilde,
-  adresse: z.array(z.string()).optional(),
+  adresse: liste(z.string(), 20).optional(),
 })
 const SoknadAdresse = z.discriminatedUnion('type', [Gateadresse, Matrikkeladresse, Postboks, Ustrukturert])
 type SoknadAdresse = z.infer<typeof SoknadAdresse>
@@ -83,20 +83,24 @@ function personalia(soknadJson: unknown): Personalia | null {
 
 const PersonIdentifikator = z.object({ verdi: z.string() })
 
-function gjelder(p: Personalia | null, personident: string): p is Personalia {
+/** One ident or all of the person's (a person is all their idents, DESIGN §4). */
+type Identer = string | readonly string[]
+
+function gjelder(p: Personalia | null, personidenter: Identer): p is Personalia {
   const id = PersonIdentifikator.safeParse(p?.data.personalia.personIdentifikator)
-  return id.success && id.data.verdi === personident
+  if (!id.success || !/^\d{11}$/.test(id.data.verdi)) return false
+  return typeof personidenter === 'string' ? id.data.verdi === personidenter : personidenter.includes(id.data.verdi)
 }
 
 /** Whether soknad.json names this person. Its account and addresses are used only then: a
  *  document that names someone else, or no one, is never attributed to the person. */
-export function soknadGjelder(soknadJson: unknown, personident: string): boolean {
+export function soknadGjelder(soknadJson: unknown, personident: Identer): boolean {
   return gjelder(personalia(soknadJson), personident)
 }
 
 /** The account and addresses of a soknad.json that names this person (parsed once); nothing
  *  from one that names someone else or no one. */
-export function fraSoknad(soknadJson: unknown, personident: string, opphav: Opphav, sendt?: string | null): { kontoer: Konto[]; adresser: Adresse[] } {
+export function fraSoknad(soknadJson: unknown, personident: Identer, opphav: Opphav, sendt?: string | null): { kontoer: Konto[]; adresser: Adresse[] } {
   const p = personalia(soknadJson)
   if (!gjelder(p, personident)) return { kontoer: [], adresser: [] }
   return { kontoer: kontoer(p, opphav, sendt), adresser: adresser(p, opphav) }

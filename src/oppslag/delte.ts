@@ -6,7 +6,7 @@
 // does not give anyone a usable lookup.
 import pg from 'pg'
 import { z } from 'zod'
-import type { Tillatelse } from '../access/regler.js'
+import { LOFTBARE_KODER, type Tillatelse } from '../access/regler.js'
 import { HenvendelseId, Kommunenummer, Navident } from '../domain/model.js'
 import { Personident } from '../domain/personident.js'
 import { Gradering } from '../sources/ports.js'
@@ -19,14 +19,36 @@ import { oppslagHash } from './sesjoner.js'
 const LagretTillatelse = z.strictObject({
   navident: Navident,
   personident: Personident,
+  // Required: a row without them could not say which idents the lookup covers. PDL's idents are 11
+  // digits (an NPID need not pass the fnr control digits).
+  gjeldendeIdent: z.string().regex(/^\d{11}$/),
+  identer: z.array(z.string().regex(/^\d{11}$/)).min(1).max(100),
   // A permit is only given with one (access rule 3).
   henvendelseId: HenvendelseId.min(1),
   gradering: Gradering,
   kommunenummer: Kommunenummer.nullable(),
+  // Required: a row from before the lifts were stored could not say which groups a read needs.
+  loftet: z.array(z.enum(LOFTBARE_KODER)).max(LOFTBARE_KODER.length),
 })
 
 export class UgyldigLagretTillatelse extends Error {
   override name = 'UgyldigLagretTillatelse'
+}
+
+/** A stored permit read back for the employee whose row it is; throws when it is not one. */
+function lesTillatelse(lagret: unknown, navident: string): Tillatelse {
+  const tillatelse = LagretTillatelse.safeParse(lagret)
+  // Never the row's content in the message: it holds a personident.
+  if (!tillatelse.success || tillatelse.data.navident !== navident) {
+    throw new UgyldigLagretTillatelse('delt oppslagslager: lagret tillatelse har uventet form')
+  }
+  // Made by the rules on some replica, read back and checked: a permit again.
+  if (!tillatelse.data.identer.includes(tillatelse.data.personident)) {
+    throw new UgyldigLagretTillatelse('delt oppslagslager: lagret tillatelse har uventet form')
+  }
+  return Object.freeze({
+    ...tillatelse.data, identer: Object.freeze(tillatelse.data.identer), loftet: Object.freeze(tillatelse.data.loftet),
+  }) as unknown as Tillatelse
 }
 
 export interface SesjonMetadata {
@@ -41,6 +63,9 @@ export interface DeltSesjonLager {
    *  is this employee's; marks it used. Another employee's is as if it did not exist, and is not
    *  kept alive by the attempt. */
   hent(oppslagId: string, navident: string): Promise<SesjonMetadata | null>
+  /** The permit of a live lookup that is another employee's, for the audit of the attempt; null
+   *  otherwise. Does not keep it alive. */
+  annensTillatelse(oppslagId: string, navident: string): Promise<Tillatelse | null>
   avslutt(oppslagId: string): Promise<void>
   /** `avsluttet(hash)` for every lookup any replica ends; `tapt()` when announcements may have
    *  been missed (the listening connection dropped). */
@@ -129,15 +154,22 @@ export class PostgresSesjonLager implements DeltSesjonLager {
     )
     const rad = rows[0]
     if (!rad) return null
-    const tillatelse = LagretTillatelse.safeParse(rad.tillatelse)
-    // Never the row's content in the message: it holds a personident.
-    if (!tillatelse.success || tillatelse.data.navident !== navident) {
-      throw new UgyldigLagretTillatelse('delt oppslagslager: lagret tillatelse har uventet form')
-    }
+    const tillatelse = lesTillatelse(rad.tillatelse, navident)
     if (na - Number(rad.sist_brukt) > BERORING_MS) {
       await this.pool.query(`UPDATE ${this.s}.oppslag_sesjon SET sist_brukt = GREATEST(sist_brukt, $2) WHERE id_hash = $1`, [hash, na])
     }
-    return { tillatelse: Object.freeze(tillatelse.data) as Tillatelse, utloperSenest: Number(rad.utloper_senest) }
+    return { tillatelse, utloperSenest: Number(rad.utloper_senest) }
+  }
+
+  async annensTillatelse(oppslagId: string, navident: string): Promise<Tillatelse | null> {
+    const na = this.na()
+    const { rows } = await this.pool.query<{ tillatelse: unknown; navident: string }>(
+      `SELECT tillatelse, navident FROM ${this.s}.oppslag_sesjon
+        WHERE id_hash = $1 AND navident <> $4 AND utloper_senest > $2 AND sist_brukt > $3`,
+      [oppslagHash(oppslagId), na, na - this.valg.idleMs, navident],
+    )
+    const rad = rows[0]
+    return rad ? lesTillatelse(rad.tillatelse, rad.navident) : null
   }
 
   async avslutt(oppslagId: string): Promise<void> {

@@ -1,7 +1,7 @@
 // The lookup flow: the one path from a request to case data. A lookup is created only from a
 // Permit of the access rules; data is read only through a session holding that Permit; and every
 // decision and read is committed to the audit log before the response leaves.
-import { forhandsvurder, vurder, type Fakta, type Grupper, type Regel, type Saksbehandler, type Tillatelse } from '../access/regler.js'
+import { forhandsvurder, vurder, vurderLesing, type Fakta, type Grupper, type Regel, type Saksbehandler, type Tillatelse } from '../access/regler.js'
 import { isoFormaterer, nyHendelse, type AuditHendelse, type AuditStore } from '../audit/port.js'
 import { KATEGORIER, type Kategori } from '../domain/model.js'
 import { validerPersonident } from '../domain/personident.js'
@@ -55,10 +55,11 @@ export class OppslagService {
     kode: Feilkode,
     personident: string | null,
     henvendelseId: string | null,
+    gjeldendeIdent: string | null = null,
   ): Promise<never> {
     this.avh.beslutning?.(kode)
     await this.avh.audit.skriv([
-      this.hendelse(s, callId, { handling: 'OPPSLAG_START', beslutning: 'Deny', regel: kode, personident, henvendelseId }),
+      this.hendelse(s, callId, { handling: 'OPPSLAG_START', beslutning: 'Deny', regel: kode, personident, gjeldendeIdent, henvendelseId }),
     ])
     throw new Problem(kode)
   }
@@ -93,7 +94,8 @@ export class OppslagService {
       throw e
     }
     const beslutning = vurder(foresporsel, fakta, this.avh.grupper)
-    if (beslutning.utfall === 'Deny') return this.avvis(s, callId, beslutning.regel.kode, personident, henvendelseId)
+    const gjeldendeIdent = fakta.person?.gjeldendeIdent ?? null
+    if (beslutning.utfall === 'Deny') return this.avvis(s, callId, beslutning.regel.kode, personident, henvendelseId, gjeldendeIdent)
 
     this.avh.beslutning?.('Permit')
     const sesjon = this.avh.sesjoner.opprett(beslutning.tillatelse)
@@ -105,7 +107,7 @@ export class OppslagService {
       // The registers were asked about the person: on record, as a lookup that was not started.
       await this.avh.audit.skriv([
         this.hendelse(s, callId, {
-          handling: 'OPPSLAG_START', beslutning: 'Deny', regel: 'OPPSLAG_LAGER_UTILGJENGELIG', personident, henvendelseId,
+          handling: 'OPPSLAG_START', beslutning: 'Deny', regel: 'OPPSLAG_LAGER_UTILGJENGELIG', personident, gjeldendeIdent, henvendelseId,
         }),
       ])
       throw new Problem('OPPSLAG_LAGER_UTILGJENGELIG', e)
@@ -117,6 +119,7 @@ export class OppslagService {
         // A permit that needed a lifting group names the rule it lifted, for control (avvik).
         regel: beslutning.loftet.length > 0 ? beslutning.loftet.join(',') : null,
         personident,
+        gjeldendeIdent,
         henvendelseId,
       }),
     ]).catch(async (e: unknown) => {
@@ -128,7 +131,10 @@ export class OppslagService {
     return { oppslagId: sesjon.oppslagId, utloper: new Date(sesjon.utloperSenest).toISOString() }
   }
 
-  /** Facts for the rules, gathered in parallel. Any register fault throws RegisterFeil. */
+  /** Facts for the rules, gathered in parallel. Any register fault throws RegisterFeil.
+   *  Skjerming is asked for the typed ident at once, beside PDL; only a person PDL knows by more
+   *  idents costs a second pip call, for the idents not yet asked (DESIGN §4). The employee's idents
+   *  come with their PDL answer, so habilitet compares sets without a call of its own. */
   private async fakta(personident: string, navident: string, ctx: KallKontekst): Promise<Fakta> {
     const ansattPerson = async (): Promise<Person | null> => {
       const ident = await this.avh.ansatte.hentPersonident(navident, ctx)
@@ -136,21 +142,25 @@ export class OppslagService {
       // The employee unknown to PDL still has an ident to compare with directly.
       return (await this.avh.personer.hentPerson(ident, ctx)) ?? ukjentPerson(ident)
     }
-    const [person, skjermet, ansatt] = await Promise.all([
+    const [person, skjermetTypet, ansatt] = await Promise.all([
       this.avh.personer.hentPerson(personident, ctx),
-      this.avh.skjerming.erSkjermet(personident, ctx),
+      this.avh.skjerming.erSkjermet([personident], ctx),
       ansattPerson(),
     ])
+    const ovrige = person?.identer.filter((i) => i !== personident) ?? []
+    const skjermet = skjermetTypet || (ovrige.length > 0 && (await this.avh.skjerming.erSkjermet(ovrige, ctx)))
     return { person, skjermet, ansatt }
   }
 
   /** The caller's own live lookup. With a shared store, every use asks it: a lookup ended or
-   *  expired on another replica is gone here too, whatever this replica still holds. */
-  private async sesjon(s: Saksbehandler, oppslagId: string): Promise<OppslagSesjon> {
+   *  expired on another replica is gone here too, whatever this replica still holds. A miss is
+   *  audited (an id tried by the wrong employee names the person it was about) and answers the
+   *  same 404 whatever the cause. */
+  private async sesjon(s: Saksbehandler, oppslagId: string, handling: 'LES' | 'AVSLUTT', callId: string): Promise<OppslagSesjon> {
     const delte = this.avh.delte
     if (!delte) {
       const lokal = this.avh.sesjoner.hent(oppslagId, s.navident)
-      if (!lokal) throw new Problem('OPPSLAG_UTLOPT')
+      if (!lokal) return this.ukjentOppslag(s, handling, callId, this.avh.sesjoner.annensTillatelse(oppslagId, s.navident))
       return lokal
     }
     let meta
@@ -162,27 +172,49 @@ export class OppslagService {
     if (!meta) {
       // Gone (or never this employee's): drop only a copy that was this employee's.
       if (this.avh.sesjoner.hent(oppslagId, s.navident)) this.avh.sesjoner.avslutt(oppslagId)
-      throw new Problem('OPPSLAG_UTLOPT')
+      let annens: Tillatelse | null
+      try {
+        annens = await delte.annensTillatelse(oppslagId, s.navident)
+      } catch (e) {
+        throw new Problem('OPPSLAG_LAGER_UTILGJENGELIG', e)
+      }
+      return this.ukjentOppslag(s, handling, callId, annens)
     }
     // Asked after the store answered: two reads restoring the same lookup at once share one copy
     // (and with it one fetch).
     return this.avh.sesjoner.hent(oppslagId, s.navident) ?? this.avh.sesjoner.gjenopprett(oppslagId, meta.tillatelse, meta.utloperSenest)
   }
 
+  /** An unknown, ended or expired id, or another employee's lookup: on record, then 404. */
+  private async ukjentOppslag(s: Saksbehandler, handling: 'LES' | 'AVSLUTT', callId: string, annens: Tillatelse | null): Promise<never> {
+    await this.avh.audit.skriv([
+      this.hendelse(s, callId, {
+        handling,
+        beslutning: 'Deny',
+        regel: annens ? 'OPPSLAG_ANNEN_ANSATT' : 'OPPSLAG_UTLOPT',
+        personident: annens?.personident ?? null,
+        gjeldendeIdent: annens?.gjeldendeIdent ?? null,
+      }),
+    ])
+    throw new Problem('OPPSLAG_UTLOPT')
+  }
+
   /** Reads one category, or all (kategori null), of the caller's own lookup. */
   async les(s: Saksbehandler, oppslagId: string, kategori: Kategori | null, callId: string): Promise<Lest> {
-    const sesjon = await this.sesjon(s, oppslagId)
+    const sesjon = await this.sesjon(s, oppslagId, 'LES', callId)
     const t = sesjon.tillatelse
     const kategorier = kategori ? [kategori] : [...KATEGORIER]
-    // The role is checked on every read: a token that lost the group loses the lookup too.
-    const rolle = forhandsvurder({ saksbehandler: s, henvendelseId: t.henvendelseId, personident: t.personident }, this.avh.grupper)
-    if (rolle) {
+    // Rules 1–3 and every lift the lookup needed, on every read: a token that lost a group loses
+    // the lookup too.
+    const avvist = vurderLesing(s, t, this.avh.grupper)
+    if (avvist) {
+      this.avh.beslutning?.(avvist.kode)
       await this.avh.audit.skriv([
         this.hendelse(s, callId, {
-          handling: 'LES', beslutning: 'Deny', regel: rolle.kode, personident: t.personident, henvendelseId: t.henvendelseId,
+          handling: 'LES', beslutning: 'Deny', regel: avvist.kode, personident: t.personident, gjeldendeIdent: t.gjeldendeIdent, henvendelseId: t.henvendelseId,
         }),
       ])
-      throw new Problem(rolle.kode)
+      throw new Problem(avvist.kode)
     }
 
     let innhentet: Kompakt
@@ -202,6 +234,7 @@ export class OppslagService {
           beslutning: 'Permit',
           kategori: k,
           personident: t.personident,
+          gjeldendeIdent: t.gjeldendeIdent,
           henvendelseId: t.henvendelseId,
           kilde,
           sporingsIder: kilde === 'upstream' ? innhentet.sporing : [],
@@ -233,7 +266,7 @@ export class OppslagService {
 
   /** Ends the lookup: its data is purged at once, then the end is recorded. */
   async avslutt(s: Saksbehandler, oppslagId: string, callId: string): Promise<void> {
-    const sesjon = await this.sesjon(s, oppslagId)
+    const sesjon = await this.sesjon(s, oppslagId, 'AVSLUTT', callId)
     this.avh.sesjoner.avslutt(sesjon.oppslagId)
     try {
       // Gone for every replica; the announcement makes each drop its cached data at once.
@@ -246,6 +279,7 @@ export class OppslagService {
         handling: 'AVSLUTT',
         beslutning: 'Permit',
         personident: sesjon.tillatelse.personident,
+        gjeldendeIdent: sesjon.tillatelse.gjeldendeIdent,
         henvendelseId: sesjon.tillatelse.henvendelseId,
       }),
     ])
@@ -255,6 +289,8 @@ export class OppslagService {
 function ukjentPerson(personident: string): Person {
   return {
     personident,
+    gjeldendeIdent: personident,
+    identer: [personident],
     gradering: 'UGRADERT',
     doed: false,
     foreldre: [],

@@ -100,6 +100,14 @@ export class OppslagSesjoner {
     return sesjon
   }
 
+  /** The permit of a live session that is another employee's (for the audit of the attempt);
+   *  null otherwise. Neither touches the session nor keeps it alive. */
+  annensTillatelse(oppslagId: string, navident: string): Tillatelse | null {
+    const sesjon = this.cache.peek(oppslagId)
+    if (!sesjon || sesjon.tillatelse.navident === navident || this.na() >= sesjon.utloperSenest) return null
+    return sesjon.tillatelse
+  }
+
   /** When the session expires if left idle now (never past its maximum life). */
   utloper(sesjon: OppslagSesjon): number {
     return Math.min(this.na() + this.idleTtlMs, sesjon.utloperSenest)

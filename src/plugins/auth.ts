@@ -1,6 +1,7 @@
-// Entra-ID-style user tokens: RS256/ES256 only, keys from the issuer's JWKS (cached, refetched on
-// an unknown kid, refetches rate-limited), iss/aud/exp/nbf checked with small clock skew. Every
-// token fault is the same 401 UAUTENTISERT: the client is not told which check failed.
+// Entra-ID-style user tokens: RS256/ES256 only, keys from the issuer's JWKS (nokkelsett.ts: every
+// key of the fetched set kept, unknown kids refetched per kid and at a bounded rate, never held
+// back globally), iss/aud/exp/nbf checked with small clock skew. Every token fault is the same 401
+// UAUTENTISERT: the client is not told which check failed.
 //
 // A verified token is remembered, keyed by the whole token string, until its own exp (at most the
 // key set's ten minutes): a repeat request with the same bearer token skips signature verification
@@ -10,12 +11,12 @@
 import { LRUCache } from 'lru-cache'
 import fp from 'fastify-plugin'
 import fastifyJwt from '@fastify/jwt'
-import buildGetJwks from 'get-jwks'
 import type { FastifyRequest, onRequestHookHandler } from 'fastify'
 import { z } from 'zod'
 import type { Saksbehandler } from '../access/regler.js'
 import { Navident } from '../domain/model.js'
 import { Problem } from '../feil.js'
+import { JWKS_TTL_MS, Nokkelsett, type NokkelsettValg } from './nokkelsett.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -33,8 +34,8 @@ export interface AuthValg {
   audience: string
   /** Seconds of clock skew accepted on exp/nbf. */
   klokkeslingringS?: number
-  /** Minimum time between JWKS fetches caused by an unknown kid. */
-  jwksNedkjolingMs?: number
+  /** The key set's timings and bounds (tests); defaults in nokkelsett.ts. */
+  jwks?: Omit<NokkelsettValg, 'jwksUri'>
   /** Bounds of the verified-token cache: entries and bytes (token text and claims). */
   tokenCacheMaks?: number
   tokenCacheMaksBytes?: number
@@ -55,9 +56,6 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return token.includes(' ') ? undefined : token
 }
 
-/** How long a fetched key set is trusted. */
-const JWKS_TTL_MS = 10 * 60_000
-
 const Krav = z.object({
   NAVident: Navident,
   groups: z.array(z.string()),
@@ -68,39 +66,13 @@ const Krav = z.object({
 
 export default fp<AuthValg>(
   async (app, valg) => {
-    const jwks = new URL(valg.jwksUri)
-    const domene = `${jwks.origin}/`
-    const getJwks = buildGetJwks({ jwksPath: jwks.pathname, max: 50, ttl: JWKS_TTL_MS })
-    const nedkjoling = valg.jwksNedkjolingMs ?? 10_000
-    let sisteUkjenteKid = 0
-
-    // get-jwks converts the JWK to PEM on every call; the PEM per key is kept here, so the hot path
-    // pays a map lookup. Bounded: a key set has a handful of keys.
-    const pemPerNokkel = new Map<string, string>()
-    // get-jwks refetches on every unknown kid; a stream of tokens with made-up kids must not turn
-    // into a stream of JWKS requests, so misses are rate-limited here.
-    async function nokkel(header: { kid?: string; alg?: string }): Promise<string> {
-      if (!header.kid || !header.alg) throw new Error('token uten kid/alg')
-      const cacheNokkel = getJwks.generateCacheKey(header.alg, header.kid, domene)
-      const pem = pemPerNokkel.get(cacheNokkel)
-      if (pem !== undefined && getJwks.cache.get(cacheNokkel) !== undefined) return pem
-      // A kid seen before (even if its cache entry aged out) is never held back by the cooldown.
-      const kjent = getJwks.cache.get(cacheNokkel) !== undefined || getJwks.staleCache.get(cacheNokkel) !== undefined
-      if (!kjent && Date.now() - sisteUkjenteKid < nedkjoling) throw new Error('jwks-henting nedkjølt')
-      try {
-        const ny = await getJwks.getPublicKey({ domain: domene, kid: header.kid, alg: header.alg })
-        if (pemPerNokkel.size > 100) pemPerNokkel.clear()
-        pemPerNokkel.set(cacheNokkel, ny)
-        return ny
-      } catch (e) {
-        sisteUkjenteKid = Date.now()
-        throw e
-      }
-    }
+    const nokler = new Nokkelsett({ ...valg.jwks, jwksUri: valg.jwksUri })
 
     await app.register(fastifyJwt, {
-      secret: (_request: FastifyRequest, token: unknown) =>
-        nokkel((token as { header: { kid?: string; alg?: string } }).header),
+      secret: (_request: FastifyRequest, token: unknown) => {
+        const { kid, alg } = (token as { header: { kid?: unknown; alg?: unknown } }).header
+        return nokler.pem(kid, alg)
+      },
       decode: { complete: true },
       verify: {
         algorithms: ['RS256', 'ES256'],
@@ -126,8 +98,9 @@ export default fp<AuthValg>(
         throw new Problem('UAUTENTISERT')
       }
       const krav = Krav.safeParse(payload)
-      // Machine tokens (idtyp=app) may never look up persons.
-      if (!krav.success || krav.data.idtyp === 'app') throw new Problem('UAUTENTISERT')
+      // Machine tokens (idtyp "app", in any case) may never look up persons; Entra writes only "app"
+      // or "user", so any other value is refused too (fail closed).
+      if (!krav.success || (krav.data.idtyp !== undefined && krav.data.idtyp.toLowerCase() !== 'user')) throw new Problem('UAUTENTISERT')
       // Shared by every request with this token: frozen.
       const saksbehandler: Saksbehandler = Object.freeze({ navident: krav.data.NAVident, grupper: Object.freeze(krav.data.groups) })
       request.saksbehandler = saksbehandler

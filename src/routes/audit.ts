@@ -3,22 +3,28 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { Grupper, Saksbehandler } from '../access/regler.js'
-import { finnAvvik, type AvvikTerskler } from '../audit/avvik.js'
+import { AVVIK_MAKS_DAGER, AVVIK_MAKS_RADER, settSammen, type AvvikTerskler } from '../audit/avvik.js'
 import { nyHendelse, type AuditHandling, type AuditHendelse, type AuditStore, type LagretHendelse } from '../audit/port.js'
 import { verifiserKjede } from '../audit/verifiser.js'
 import { Kategori } from '../domain/model.js'
 import { Personident } from '../domain/personident.js'
 import { Problem } from '../feil.js'
 import { innlogget } from '../plugins/auth.js'
+import { RegisterFeil, type Person, type PersonRegister } from '../sources/ports.js'
 import { problemer } from './skjema.js'
 
 export interface AuditRuteValg {
   audit: AuditStore
   grupper: Grupper
   instans: string
-  sjekkpunktNokkel: string | null
+  /** The chain's key (AUDIT_NOKKEL). */
+  nokkel: string
   avvik: AvvikTerskler & { historikkDager: number }
   na: () => number
+  /** Resolves the person of an innsyn to all their idents (DESIGN §4). */
+  personer: PersonRegister
+  /** PDL answers within this, retries included (as for an access decision). */
+  tilgangFristMs: number
 }
 
 // Stored times are UTC ISO strings, compared as text: normalise whatever offset the caller used.
@@ -32,7 +38,8 @@ const Hendelse = z
     navident: z.string(),
     handling: z.string(),
     kategori: Kategori.nullable(),
-    personident: z.string().nullable(),
+    personident: z.string().nullable().describe('as typed by the employee'),
+    gjeldendeIdent: z.string().nullable().describe("the person's current ident from PDL; null when none was resolved"),
     henvendelseId: z.string().nullable(),
     beslutning: z.enum(['Permit', 'Deny']),
     regel: z.string().nullable(),
@@ -40,6 +47,9 @@ const Hendelse = z
     sporingsIder: z.array(z.string()),
     callId: z.string(),
     instans: z.string(),
+    /** What else the access was, as JSON text: an audit query's filters and how many events and
+     *  persons its answer named. */
+    detaljer: z.string().nullable().optional(),
   })
   .meta({ id: 'AuditHendelse' })
 
@@ -56,7 +66,13 @@ const SokBody = z
   .meta({ id: 'AuditSok' })
 const SokSvar = z.object({ hendelser: z.array(Hendelse), nesteCursor: z.string().nullable() }).meta({ id: 'AuditSokSvar' })
 
-const InnsynBody = z.strictObject({ personident: Personident, fra: Tid.optional(), til: Tid.optional() }).meta({ id: 'AuditInnsyn' })
+const InnsynBody = z
+  .strictObject({
+    personident: Personident.describe("any of the person's idents, current or earlier: the report covers all of them"),
+    fra: Tid.optional(),
+    til: Tid.optional(),
+  })
+  .meta({ id: 'AuditInnsyn' })
 const InnsynSvar = z
   .object({
     personident: z.string(),
@@ -82,10 +98,22 @@ const Verifisering = z
     startEtterId: z.number().int(),
     sisteId: z.number().int().nullable(),
     forsteBrudd: z
-      .object({ arsak: z.enum(['ENDRET', 'BRUTT_LENKE', 'UGYLDIG_SJEKKPUNKT']), id: z.number().int().nullable(), forrigeId: z.number().int().nullable().optional() })
+      .object({
+        arsak: z.enum(['ENDRET', 'BRUTT_LENKE', 'UGYLDIG_SJEKKPUNKT', 'UTEN_NOKKEL', 'HODE_MANGLER', 'HODE_AVVIKER']),
+        id: z.number().int().nullable(),
+        forrigeId: z.number().int().nullable().optional(),
+      })
       .nullable(),
   })
   .meta({ id: 'AuditVerifisering' })
+
+/** A chain head emitted earlier to the CEF stream (`audit:kjedehode`: cn1 and cs1), both or none. */
+const VerifiserQuery = z
+  .strictObject({
+    id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+    hash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  })
+  .refine((q) => (q.id === undefined) === (q.hash === undefined), { message: 'id og hash sammen' })
 
 const AvvikQuery = z.strictObject({ fra: Tid, til: Tid })
 const AvvikSvar = z
@@ -104,10 +132,20 @@ const AvvikSvar = z
         tid: z.string().optional(),
       }),
     ),
+    /** More findings of some kind than one answer holds (AVVIK_MAKS_RADER each): narrow the window. */
+    avkortet: z.boolean(),
   })
   .meta({ id: 'AuditAvvik' })
 
 const INNSYN_MAKS = 10_000
+
+/** An audit query's event's detaljer: the filters used, and how many events and persons the
+ *  answer named (DESIGN §6: a search of the log is itself an access to personal data). */
+function detaljer(filter: Record<string, unknown>, antallHendelser: number, personer: number): string {
+  return JSON.stringify({ filter, antallHendelser, antallPersoner: personer })
+}
+
+const antallPersoner = (hs: readonly LagretHendelse[]): number => new Set(hs.map((h) => h.personident).filter((p) => p !== null)).size
 const SIDE = 1000
 
 declare module 'fastify' {
@@ -135,7 +173,7 @@ export const auditRoutes: FastifyPluginAsyncZod<AuditRuteValg> = async (app, val
   })
 
   /** Every event in [fra, til) matching the filter, page by page. */
-  async function alleI(filter: { personident?: string; fra?: string; til?: string }, maks: number): Promise<LagretHendelse[]> {
+  async function alleI(filter: { personidenter?: readonly string[]; fra?: string; til?: string }, maks: number): Promise<LagretHendelse[]> {
     const ut: LagretHendelse[] = []
     let etterId = 0
     for (;;) {
@@ -152,13 +190,18 @@ export const auditRoutes: FastifyPluginAsyncZod<AuditRuteValg> = async (app, val
     config: { handling: 'AUDIT_SOK' },
     schema: { summary: 'Søk i revisjonsloggen', tags: ['revisjon'], body: SokBody, response: { 200: SokSvar, ...problemer(400, 401, 403, 503) } },
   }, async (request) => {
-    const { cursor, grense, ...filter } = request.body
-    await audit.skriv([hendelse(innlogget(request), request.id, 'AUDIT_SOK', { personident: filter.personident ?? null })])
-    const hendelser = await audit.sok({ ...filter, etterId: cursor ? Number(cursor) : 0, grense: grense + 1 })
+    const { cursor, grense, personident, ...filter } = request.body
+    // The ident as typed or as the current one: an event typed by an old ident names the current too.
+    const hendelser = await audit.sok({ ...filter, ...(personident ? { personidenter: [personident] } : {}), etterId: cursor ? Number(cursor) : 0, grense: grense + 1 })
     const flere = hendelser.length > grense
     const side = hendelser.slice(0, grense)
+    // Committed before the answer leaves, with what was asked and how many persons it names.
+    await audit.skriv([hendelse(innlogget(request), request.id, 'AUDIT_SOK', {
+      personident: personident ?? null,
+      detaljer: detaljer({ ...filter, ...(cursor ? { cursor } : {}), grense }, side.length, antallPersoner(side)),
+    })])
     return {
-      hendelser: side.map(({ forrigeHash: _f, hash: _h, ...h }) => h),
+      hendelser: side.map(({ forrigeHash: _f, hash: _h, ...h }) => ({ ...h, gjeldendeIdent: h.gjeldendeIdent ?? null })),
       nesteCursor: flere ? String((side.at(-1) as LagretHendelse).id) : null,
     }
   })
@@ -171,8 +214,25 @@ export const auditRoutes: FastifyPluginAsyncZod<AuditRuteValg> = async (app, val
     },
   }, async (request) => {
     const { personident, fra, til } = request.body
-    await audit.skriv([hendelse(innlogget(request), request.id, 'AUDIT_INNSYN', { personident })])
-    const alle = await alleI({ personident, ...(fra ? { fra } : {}), ...(til ? { til } : {}) }, INNSYN_MAKS + 1)
+    // Every ident of the person (DESIGN §4): an access by an old D-nummer is theirs too. PDL down
+    // is a 503 (a report missing accesses is worse than none); a person PDL does not know (any
+    // more) is searched by the ident given.
+    let person: Person | null
+    try {
+      person = await valg.personer.hentPerson(personident, { callId: request.id, signal: AbortSignal.timeout(valg.tilgangFristMs) })
+    } catch (e) {
+      if (e instanceof RegisterFeil) {
+        await audit.skriv([hendelse(innlogget(request), request.id, 'AUDIT_INNSYN', { personident, beslutning: 'Deny', regel: 'REGISTER_UTILGJENGELIG' })])
+      }
+      throw e
+    }
+    const identer = person ? [...new Set([personident, ...person.identer])] : [personident]
+    const periode = { ...(fra ? { fra } : {}), ...(til ? { til } : {}) }
+    const alle = await alleI({ personidenter: identer, ...periode }, INNSYN_MAKS + 1)
+    const vist = alle.slice(0, INNSYN_MAKS)
+    await audit.skriv([hendelse(innlogget(request), request.id, 'AUDIT_INNSYN', {
+      personident, gjeldendeIdent: person?.gjeldendeIdent ?? null, detaljer: detaljer(periode, vist.length, antallPersoner(vist)),
+    })])
     return {
       personident,
       generert: new Date(valg.na()).toISOString(),
@@ -185,23 +245,31 @@ export const auditRoutes: FastifyPluginAsyncZod<AuditRuteValg> = async (app, val
 
   app.get('/audit/verifiser', {
     config: { handling: 'AUDIT_VERIFISER' },
-    schema: { summary: 'Verifiser revisjonsloggens hash-kjede', tags: ['revisjon'], response: { 200: Verifisering, ...problemer(401, 403, 503) } },
+    schema: {
+      summary: 'Verifiser revisjonsloggens hash-kjede, eventuelt mot et kjedehode sendt ut tidligere (CEF audit:kjedehode)',
+      tags: ['revisjon'], querystring: VerifiserQuery, response: { 200: Verifisering, ...problemer(400, 401, 403, 503) },
+    },
   }, async (request) => {
-    await audit.skriv([hendelse(innlogget(request), request.id, 'AUDIT_VERIFISER')])
-    return verifiserKjede(audit, { nokkel: valg.sjekkpunktNokkel })
+    const { id, hash } = request.query
+    const hode = id !== undefined && hash !== undefined ? { id, hash } : undefined
+    await audit.skriv([hendelse(innlogget(request), request.id, 'AUDIT_VERIFISER', hode ? { detaljer: JSON.stringify({ hode }) } : {})])
+    return verifiserKjede(audit, { nokkel: valg.nokkel, ...(hode ? { hode } : {}) })
   })
 
   app.get('/audit/avvik', {
     config: { handling: 'AUDIT_AVVIK' },
     schema: {
-      summary: 'Mistenkelige tilgangsmønstre i et tidsrom', tags: ['revisjon'], querystring: AvvikQuery,
+      summary: `Mistenkelige tilgangsmønstre i et tidsrom (høyst ${AVVIK_MAKS_DAGER} døgn)`, tags: ['revisjon'], querystring: AvvikQuery,
       response: { 200: AvvikSvar, ...problemer(400, 401, 403, 503) },
     },
   }, async (request) => {
     const { fra, til } = request.query
-    await audit.skriv([hendelse(innlogget(request), request.id, 'AUDIT_AVVIK')])
-    const historikkFra = new Date(Date.parse(fra) - valg.avvik.historikkDager * 86_400_000).toISOString()
-    const [vindu, historikk] = await Promise.all([alleI({ fra, til }, 1_000_000), alleI({ fra: historikkFra, til: fra }, 1_000_000)])
-    return { fra, til, avvik: finnAvvik(vindu, historikk, { fra, til, historikkDager: valg.avvik.historikkDager }, valg.avvik) }
+    // Bounded: the database aggregates, but a window of years still scans years of events.
+    const lengde = Date.parse(til) - Date.parse(fra)
+    if (!(lengde > 0 && lengde <= AVVIK_MAKS_DAGER * 86_400_000)) throw new Problem('UGYLDIG_TIDSROM')
+    await audit.skriv([hendelse(innlogget(request), request.id, 'AUDIT_AVVIK', { detaljer: JSON.stringify({ fra, til }) })])
+    const { historikkDager, ...terskler } = valg.avvik
+    const sporring = { fra, til, historikkDager, terskler, grense: AVVIK_MAKS_RADER }
+    return { fra, til, ...settSammen(await audit.avvik(sporring), sporring) }
   })
 }

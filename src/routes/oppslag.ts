@@ -6,13 +6,14 @@ import { innlogget } from '../plugins/auth.js'
 import { Problem } from '../feil.js'
 import { heltSvar, kategoriSvar } from '../oppslag/kompakt.js'
 import type { OppslagService } from '../oppslag/service.js'
+import type { StartGrense } from '../oppslag/startgrense.js'
 
 const JSON_TYPE = 'application/json; charset=utf-8'
 import { KategoriParams, KategoriSvar, Oppslag, OppslagOpprettet, OppslagParams, StartOppslag, problemer } from './skjema.js'
 
-export const oppslagRoutes: FastifyPluginAsyncZod<{ oppslag: OppslagService; rateLimitPerMinutt: number }> = async (
+export const oppslagRoutes: FastifyPluginAsyncZod<{ oppslag: OppslagService; rateLimitPerMinutt: number; startGrense: StartGrense }> = async (
   app,
-  { oppslag, rateLimitPerMinutt },
+  { oppslag, rateLimitPerMinutt, startGrense },
 ) => {
   // onRequest: nobody unauthenticated gets as far as body parsing and validation.
   app.addHook('onRequest', app.autentiser)
@@ -36,7 +37,15 @@ export const oppslagRoutes: FastifyPluginAsyncZod<{ oppslag: OppslagService; rat
       description: 'Kjører tilgangsreglene. Personidenten står kun i innholdet, aldri i URL-en.',
       tags: ['oppslag'],
       body: StartOppslag,
-      response: { 201: OppslagOpprettet, ...problemer(400, 401, 403, 404, 413, 415, 503) },
+      response: { 201: OppslagOpprettet, ...problemer(400, 401, 403, 404, 413, 415, 429, 503) },
+    },
+    // Starting lookups has a lower limit of its own than reading them (./oppslag/startgrense.ts).
+    preHandler: async (request, reply) => {
+      const ventMs = await startGrense.tell(innlogget(request).navident)
+      if (ventMs !== null) {
+        reply.header('Retry-After', String(Math.max(1, Math.ceil(ventMs / 1000))))
+        throw new Problem('FOR_MANGE_FORESPORSLER')
+      }
     },
   }, async (request, reply) => {
     const { personident, henvendelseId } = request.body

@@ -26,7 +26,7 @@ export const KategoriParams = z.strictObject({ oppslagId: z.string().regex(OPPSL
 const Felles = {
   oppslagId: z.string(),
   utloper: z.string().describe('Utløper hvis oppslaget blir liggende ubrukt (ISO 8601)'),
-  kilder: z.array(Kilde).describe('Hver kommune som er spurt, med status'),
+  kilder: z.array(Kilde).describe('Én per kommune og kilde (DIGISOS, FAGSYSTEM), med status. En kommune uten NKS-tilgang er ikke med'),
   tilbakeholdt: Tilbakeholdt,
 }
 

@@ -27,6 +27,8 @@ export const FeilSkjema = z.strictObject({
   timeout: z.boolean().optional(),
   malformed: z.boolean().optional(),
   reset: z.boolean().optional(),
+  /** A hostile answer: 200 with a valid JSON array of empty objects of about this many KiB. */
+  storKroppKiB: z.number().int().min(1).max(65_536).optional(),
 })
 export type Feil = z.infer<typeof FeilSkjema>
 
@@ -93,6 +95,11 @@ const Person = z.strictObject({
   sivilstand: z.array(z.strictObject({ type: Sivilstandstype, relatertVedSivilstand: Personident.nullable() })),
   geografiskTilknytning: GeografiskTilknytning,
   skjermet: z.boolean(),
+  /** Earlier idents of the person (PDL's hentIdenter, historisk: true), e.g. a D-nummer before the
+   *  fnr. PDL finds the person by each; `skjermet` is what the pip answers for that ident alone. */
+  historiskeIdenter: z
+    .array(z.strictObject({ personident: Personident, gruppe: z.enum(['FOLKEREGISTERIDENT', 'NPID']).default('FOLKEREGISTERIDENT'), skjermet: z.boolean().default(false) }))
+    .default([]),
   /** Per kommunenummer: the payload that municipality's fagsystem answers, in its dialect. */
   fagsystem: z.record(Kommunenummer, z.unknown()),
 })
@@ -111,6 +118,9 @@ const DigisosSak = z.strictObject({
   enhetsnummer: z.string().regex(/^\d{4}$/).nullable(),
   navEksternRefId: z.string().min(1).nullable(),
   sistEndret: Tidspunkt,
+  /** Fields that replace the wire DigisosSak's own: a simulated data error Fiks could send (e.g. a
+   *  sistEndret no date can hold), which the dataset's own fields are too well-formed to express. */
+  paLedningen: z.record(z.string(), z.unknown()).optional(),
   soknad: z
     .strictObject({
       dokumentlagerId: Uuid,
@@ -169,7 +179,7 @@ function sti(path: readonly PropertyKey[]): string {
 
 function kryssjekk(d: Datasett): string[] {
   const feil: string[] = []
-  const kjente = new Set(d.personer.map((p) => p.personident))
+  const kjente = new Set(d.personer.flatMap((p) => [p.personident, ...p.historiskeIdenter.map((h) => h.personident)]))
   const kommuner = new Map(d.kommuner.map((k) => [k.kommunenummer, k]))
 
   const ident = (verdi: string, felt: string, maFinnes: boolean) => {
@@ -188,10 +198,13 @@ function kryssjekk(d: Datasett): string[] {
 
   unike(d.kommuner.map((k, i) => ({ verdi: k.kommunenummer, felt: `kommuner[${i}].kommunenummer` })), 'kommunenummer')
   unike(
-    [...d.personer, ...d.ukjentePersoner].map((p, i) => ({
-      verdi: p.personident,
-      felt: i < d.personer.length ? `personer[${i}].personident` : `ukjentePersoner[${i - d.personer.length}].personident`,
-    })),
+    [
+      ...[...d.personer, ...d.ukjentePersoner].map((p, i) => ({
+        verdi: p.personident,
+        felt: i < d.personer.length ? `personer[${i}].personident` : `ukjentePersoner[${i - d.personer.length}].personident`,
+      })),
+      ...d.personer.flatMap((p, i) => p.historiskeIdenter.map((h, j) => ({ verdi: h.personident, felt: `personer[${i}].historiskeIdenter[${j}].personident` }))),
+    ],
     'personidenten',
   )
   unike(
@@ -221,6 +234,7 @@ function kryssjekk(d: Datasett): string[] {
   d.personer.forEach((p, i) => {
     const f = `personer[${i}]`
     ident(p.personident, `${f}.personident`, false)
+    p.historiskeIdenter.forEach((h, j) => ident(h.personident, `${f}.historiskeIdenter[${j}].personident`, false))
     p.foreldre.forEach((r, j) => {
       ident(r.personident, `${f}.foreldre[${j}].personident`, true)
       if (r.personident === p.personident) feil.push(`${f}.foreldre[${j}].personident: en person kan ikke være sin egen forelder`)

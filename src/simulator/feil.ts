@@ -16,6 +16,7 @@ export const UPSTREAMS = [
   'fiks-soknader',
   'fiks-dokument',
   'fiks-kommuneinfo',
+  'fiks-kommuner',
   'fiks-io',
 ] as const
 export type Upstream = (typeof UPSTREAMS)[number]
@@ -127,10 +128,18 @@ function lukket(reply: FastifyReply): Promise<void> {
   return new Promise((resolve) => reply.raw.once('close', () => resolve()))
 }
 
+/** Valid JSON that costs many times its bytes to parse (`[{},{},…]`), made once per size so that
+ *  the simulator sends it as fast as a real upstream would. */
+let sisteStorKropp: { kib: number; kropp: Buffer } | null = null
+function storKropp(kib: number): Buffer {
+  if (sisteStorKropp?.kib !== kib) sisteStorKropp = { kib, kropp: Buffer.from(`[${'{},'.repeat(Math.floor((kib * 1024) / 3))}{}]`) }
+  return sisteStorKropp.kropp
+}
+
 /**
  * Applies a fault to a call. Returns true when the fault has dealt with the call (answered it,
  * dropped it, or is holding it until the client gives up); false when the call should go on.
- * Order: latency first, then reset, timeout, malformed, status.
+ * Order: latency first, then reset, timeout, a large body, malformed, status.
  */
 export async function utforFeil(
   feil: Feil | undefined,
@@ -162,6 +171,10 @@ export async function utforFeil(
     // Never answer; the call ends when the client gives up or the simulator closes.
     reply.hijack()
     await lukket(reply)
+    return true
+  }
+  if (feil.storKroppKiB) {
+    await reply.code(200).type('application/json; charset=utf-8').send(storKropp(feil.storKroppKiB))
     return true
   }
   if (feil.malformed) {

@@ -1,6 +1,6 @@
 // Simulated FIKS: the Digisos NAV read API (as KS documents it) and our own fagsystem protocol over
 // the Fiks IO-like exchange (src/sources/fagsystem/protocol.ts).
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { STATUS_CODES } from 'node:http'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
@@ -37,6 +37,19 @@ function fiksFeilkropp(request: FastifyRequest, status: number, message: string,
 
 const ms = (iso: string) => Date.parse(iso)
 
+/** KS's KommuneInfo carries the municipality's contact persons' e-mail addresses: personal data
+ *  the service must never pass on. Synthetic, on a reserved domain. */
+const kontaktpersoner = (knr: string) => ({
+  fagansvarligEpost: [`fagansvarlig.${knr}@kommune.invalid`],
+  tekniskAnsvarligEpost: [`teknisk.${knr}@kommune.invalid`],
+})
+
+/** A stable UUID-shaped id derived from another (the simulator stores no PDFs to give ids to). */
+function avledetId(fra: string, navn: string): string {
+  const h = createHash('sha256').update(`${fra}/${navn}`).digest('hex')
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`
+}
+
 function somDigisosSak(s: DatasettSak, fiksOrgId: string | null) {
   return {
     fiksDigisosId: s.fiksDigisosId,
@@ -48,17 +61,24 @@ function somDigisosSak(s: DatasettSak, fiksOrgId: string | null) {
       ? {
           navEksternRefId: s.navEksternRefId,
           metadata: s.soknad.dokumentlagerId,
-          vedleggMetadata: null,
-          soknadDokument: null,
+          // What Fiks fills for an application sent from nav.no: the vedlegg.json and the PDF.
+          vedleggMetadata: avledetId(s.soknad.dokumentlagerId, 'vedlegg.json'),
+          soknadDokument: {
+            filnavn: 'Soknad.pdf',
+            dokumentlagerDokumentId: avledetId(s.soknad.dokumentlagerId, 'Soknad.pdf'),
+            storrelse: 48_213,
+          },
           vedlegg: [],
           timestampSendt: ms(s.soknad.timestampSendt),
         }
       : null,
-    ettersendtInfoNAV: null,
+    // Null only when the municipality created the case by hand (a paper application).
+    ettersendtInfoNAV: s.soknad ? { ettersendelser: [] } : null,
     digisosSoker: s.digisosSoker
       ? { metadata: s.digisosSoker.dokumentlagerId, dokumenter: [], timestampSistOppdatert: ms(s.digisosSoker.timestampSistOppdatert) }
       : null,
     tilleggsinformasjon: { enhetsnummer: s.enhetsnummer },
+    ...s.paLedningen,
   }
 }
 
@@ -70,12 +90,15 @@ export function registrerFiks(app: FastifyInstance, ctx: SimulatorKontekst): voi
    * the required query parameter and headers checked. Returns true when the call has been answered.
    */
   async function fiksInngang(request: FastifyRequest, reply: FastifyReply, upstream: Upstream, kommunenummer?: string) {
+    // KS requires sporingsId on the case and document reads only, not on KommuneInfo or the list
+    // of municipalities (ks-no.github.io static/api/digisos-api-v1.json): the service still sends one.
+    const kreverSporingsId = upstream !== 'fiks-kommuneinfo' && upstream !== 'fiks-kommuner'
     tilstand.registrer(upstream, kommunenummer)
     const sporingsId = (request.query as Record<string, unknown>)['sporingsId']
     if (typeof sporingsId === 'string' && sporingsId.length > 0) tilstand.registrerSporingsId(sporingsId)
     const feilkropp = (status: number) => fiksFeilkropp(request, status, 'Simulert feil')
     if (await utforFeil(tilstand.feilFor(upstream, kommunenummer), request, reply, feilkropp)) return true
-    if (typeof sporingsId !== 'string' || sporingsId.length === 0) {
+    if (kreverSporingsId && (typeof sporingsId !== 'string' || sporingsId.length === 0)) {
       await reply.code(400).send(fiksFeilkropp(request, 400, 'Mangler query-parameteren sporingsId', 'MANGLER_SPORINGSID'))
       return true
     }
@@ -129,7 +152,16 @@ export function registrerFiks(app: FastifyInstance, ctx: SimulatorKontekst): voi
         if (!kommune?.kommuneInfo) {
           return reply.code(404).send(fiksFeilkropp(request, 404, `Kommune ${knr} er ikke konfigurert`, 'KOMMUNE_IKKE_KONFIGURERT'))
         }
-        return reply.code(200).send({ kommunenummer: knr, ...kommune.kommuneInfo })
+        return reply.code(200).send({ kommunenummer: knr, ...kommune.kommuneInfo, kontaktpersoner: kontaktpersoner(knr) })
+      })
+
+      // Every configured municipality. KS documents no sporingsId on this path: it is not demanded.
+      fiks.get('/digisos/api/v1/nav/kommuner', async (request, reply) => {
+        if (await fiksInngang(request, reply, 'fiks-kommuner')) return reply
+        const alle = [...indeks.kommune.values()].flatMap((k) =>
+          k.kommuneInfo ? [{ kommunenummer: k.kommunenummer, ...k.kommuneInfo, kontaktpersoner: kontaktpersoner(k.kommunenummer) }] : [],
+        )
+        return reply.code(200).send(alle)
       })
     },
     { prefix: FIKS_PREFIKS },

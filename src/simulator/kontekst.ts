@@ -15,7 +15,7 @@ export interface SimulatorOpts {
   }
   /**
    * Only accept bearer tokens this simulator's token service issued, for the right identity
-   * provider (azuread for the registers, maskinporten for Fiks). Default false: any bearer passes.
+   * provider (entra_id for the registers, maskinporten for Fiks). Default false: any bearer passes.
    */
   strengeTokens?: boolean
   /** Fastify's logger option; default off (the simulator's bodies are personal data, even if synthetic). */
@@ -23,7 +23,10 @@ export interface SimulatorOpts {
 }
 
 export interface Indeks {
+  /** Every ident, historical ones too, → the person (PDL finds a person by any of their idents). */
   person: Map<string, DatasettPerson>
+  /** What the pip knows: ident → skjermet, for each ident on its own. */
+  skjermet: Map<string, boolean>
   /** parent ident → the children's idents with the parent's role. */
   barn: Map<string, { personident: string; rolle: string }[]>
   /** fnr → the cases Fiks returns for a query on that fnr. */
@@ -58,7 +61,8 @@ export function lagIndeks(d: Datasett): Indeks {
     }
   }
   return {
-    person: new Map(d.personer.map((p) => [p.personident, p])),
+    person: new Map(d.personer.flatMap((p) => [p.personident, ...p.historiskeIdenter.map((h) => h.personident)].map((i) => [i, p] as const))),
+    skjermet: new Map(d.personer.flatMap((p) => [[p.personident, p.skjermet] as const, ...p.historiskeIdenter.map((h) => [h.personident, h.skjermet] as const)])),
     barn,
     sakerFor,
     sak: new Map(d.digisosSaker.map((s) => [s.fiksDigisosId, s])),
@@ -74,7 +78,7 @@ export function bearer(request: FastifyRequest): string | null {
 }
 
 /** True when the request carries a token acceptable for this identity provider. */
-export function gyldigToken(ctx: SimulatorKontekst, request: FastifyRequest, idp: 'azuread' | 'maskinporten'): boolean {
+export function gyldigToken(ctx: SimulatorKontekst, request: FastifyRequest, idp: 'entra_id' | 'maskinporten'): boolean {
   const token = bearer(request)
   if (token === null) return false
   return !ctx.opts.strengeTokens || ctx.tilstand.tokenUtstedtFor(token) === idp

@@ -28,8 +28,12 @@ export interface OidcUtsteder {
   /** AZURE_OPENID_CONFIG_JWKS_URI. */
   jwksUri: string
   lagToken: LagToken
-  /** Adds a new signing key (tests of JWKS refetch on an unknown kid); returns its kid. */
-  roterNokkel(): Promise<string>
+  /** Signs from now on with a new key, published with the others (tests of JWKS refetch on an
+   *  unknown kid), or with `kid`, a key published before by publiserNokkel; returns the kid. */
+  roterNokkel(kid?: string): Promise<string>
+  /** Publishes a new key in the JWKS without signing with it yet (as Entra ID does ahead of a
+   *  rotation); returns its kid. */
+  publiserNokkel(): Promise<string>
   close(): Promise<void>
 }
 
@@ -84,10 +88,12 @@ export async function startOidc(valg: { host?: string; port?: number } = {}): Pr
     issuer,
     jwksUri: `${issuer}/jwks`,
     lagToken,
-    roterNokkel: async () => {
-      gjeldendeKid = (await server.issuer.keys.generate('RS256')).kid
+    roterNokkel: async (kid) => {
+      if (kid !== undefined && server.issuer.keys.get(kid) === undefined) throw new Error(`ukjent kid ${kid}`)
+      gjeldendeKid = kid ?? (await server.issuer.keys.generate('RS256')).kid
       return gjeldendeKid
     },
+    publiserNokkel: async () => (await server.issuer.keys.generate('RS256')).kid,
     close: () => server.stop(),
   }
 }

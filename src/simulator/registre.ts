@@ -6,6 +6,11 @@ import { z } from 'zod'
 import { utforFeil } from './feil.js'
 import { gyldigToken, type SimulatorKontekst } from './kontekst.js'
 
+/** A 13-digit aktør-id as PDL gives one beside the folkeregisterident (derived, stable per person). */
+function aktorId(personident: string): string {
+  return `20${personident}`
+}
+
 // ── GraphQL error shape (PDL and NOM) ────────────────────────────────────────
 type GqlKode = 'unauthenticated' | 'unauthorized' | 'not_found' | 'bad_request' | 'server_error'
 const KLASSIFISERING: Record<GqlKode, string> = {
@@ -48,26 +53,30 @@ export function registrerRegistre(app: FastifyInstance, ctx: SimulatorKontekst):
     tilstand.registrer('pdl')
     const serverfeil = (status: number) => ({ errors: [gqlFeil('server_error', `Simulert feil (status ${status})`)], data: null })
     if (await utforFeil(tilstand.feilFor('pdl'), request, reply, serverfeil)) return reply
-    if (!gyldigToken(ctx, request, 'azuread')) return gqlFeilsvar(reply, 'unauthenticated', 'Mangler eller ugyldig token')
+    if (!gyldigToken(ctx, request, 'entra_id')) return gqlFeilsvar(reply, 'unauthenticated', 'Mangler eller ugyldig token')
     const behandlingsnummer = request.headers['behandlingsnummer']
     if (typeof behandlingsnummer !== 'string' || !/^B\d+$/.test(behandlingsnummer)) {
       return gqlFeilsvar(reply, 'bad_request', 'Mangler eller ugyldig Behandlingsnummer-header')
     }
-    if (request.headers['tema'] !== 'GEN') return gqlFeilsvar(reply, 'bad_request', 'Tema-headeren må være GEN')
     const tolket = PdlForesporsel.safeParse(request.body)
     if (!tolket.success) return gqlFeilsvar(reply, 'bad_request', 'Forventet { query, variables: { ident } }')
     const { query, variables } = tolket.data
     // No GraphQL engine: the service asks one shape, and we recognise its two fields.
     const vilPerson = /\bhentPerson\s*\(/.test(query)
     const vilGt = /\bhentGeografiskTilknytning\s*\(/.test(query)
-    if (!vilPerson && !vilGt) return gqlFeilsvar(reply, 'bad_request', 'Simulatoren kjenner bare hentPerson og hentGeografiskTilknytning')
+    const vilIdenter = /\bhentIdenter\s*\(/.test(query)
+    if (!vilPerson && !vilGt && !vilIdenter) return gqlFeilsvar(reply, 'bad_request', 'Simulatoren kjenner bare hentPerson, hentGeografiskTilknytning og hentIdenter')
     if (!/^\d{11}$/.test(variables.ident)) return gqlFeilsvar(reply, 'bad_request', 'Ugyldig ident')
 
     const p = indeks.person.get(variables.ident)
     if (!p) {
       return reply.code(200).send({
         errors: [gqlFeil('not_found', 'Fant ikke person', [vilPerson ? 'hentPerson' : 'hentGeografiskTilknytning'])],
-        data: { ...(vilPerson ? { hentPerson: null } : {}), ...(vilGt ? { hentGeografiskTilknytning: null } : {}) },
+        data: {
+          ...(vilPerson ? { hentPerson: null } : {}),
+          ...(vilGt ? { hentGeografiskTilknytning: null } : {}),
+          ...(vilIdenter ? { hentIdenter: null } : {}),
+        },
       })
     }
     const data: Record<string, unknown> = {}
@@ -87,17 +96,28 @@ export function registrerRegistre(app: FastifyInstance, ctx: SimulatorKontekst):
       }
     }
     if (vilGt) data['hentGeografiskTilknytning'] = { ...p.geografiskTilknytning }
+    // PDL's Identliste: every ident with its group, the historical ones only with historikk: true.
+    if (vilIdenter) {
+      const historikk = /\bhentIdenter\s*\([^)]*historikk\s*:\s*true/.test(query)
+      data['hentIdenter'] = {
+        identer: [
+          { ident: p.personident, gruppe: 'FOLKEREGISTERIDENT', historisk: false },
+          ...(historikk ? p.historiskeIdenter.map((h) => ({ ident: h.personident, gruppe: h.gruppe, historisk: true })) : []),
+          { ident: aktorId(p.personident), gruppe: 'AKTORID', historisk: false },
+        ],
+      }
+    }
     return reply.code(200).send({ data })
   })
 
   // ── skjermede-personer-pip ─────────────────────────────────────────────────
-  const skjermet = (ident: string) => indeks.person.get(ident)?.skjermet ?? false
+  const skjermet = (ident: string) => indeks.skjermet.get(ident) ?? false
   const enkelFeil = (status: number) => ({ error: `Simulert feil (status ${status})` })
 
   app.post('/skjerming/skjermet', async (request, reply) => {
     tilstand.registrer('skjerming')
     if (await utforFeil(tilstand.feilFor('skjerming'), request, reply, enkelFeil)) return reply
-    if (!gyldigToken(ctx, request, 'azuread')) return reply.code(401).send({ error: 'Unauthorized' })
+    if (!gyldigToken(ctx, request, 'entra_id')) return reply.code(401).send({ error: 'Unauthorized' })
     const tolket = z.object({ personident: z.string().min(1) }).safeParse(request.body)
     if (!tolket.success) return reply.code(400).send({ error: 'Forventet { personident }' })
     // A bare JSON boolean, as the real pip answers.
@@ -107,7 +127,7 @@ export function registrerRegistre(app: FastifyInstance, ctx: SimulatorKontekst):
   app.post('/skjerming/skjermetBulk', async (request, reply) => {
     tilstand.registrer('skjerming')
     if (await utforFeil(tilstand.feilFor('skjerming'), request, reply, enkelFeil)) return reply
-    if (!gyldigToken(ctx, request, 'azuread')) return reply.code(401).send({ error: 'Unauthorized' })
+    if (!gyldigToken(ctx, request, 'entra_id')) return reply.code(401).send({ error: 'Unauthorized' })
     const tolket = z.object({ personidenter: z.array(z.string().min(1)).max(1000) }).safeParse(request.body)
     if (!tolket.success) return reply.code(400).send({ error: 'Forventet { personidenter: [...] }' })
     return reply.code(200).send(Object.fromEntries(tolket.data.personidenter.map((i) => [i, skjermet(i)])))
@@ -118,7 +138,7 @@ export function registrerRegistre(app: FastifyInstance, ctx: SimulatorKontekst):
     tilstand.registrer('nom')
     const serverfeil = (status: number) => ({ errors: [gqlFeil('server_error', `Simulert feil (status ${status})`)], data: null })
     if (await utforFeil(tilstand.feilFor('nom'), request, reply, serverfeil)) return reply
-    if (!gyldigToken(ctx, request, 'azuread')) return reply.code(401).send({ error: 'Unauthorized' })
+    if (!gyldigToken(ctx, request, 'entra_id')) return reply.code(401).send({ error: 'Unauthorized' })
     const tolket = NomForesporsel.safeParse(request.body)
     if (!tolket.success || !/\bressurs\s*\(/.test(tolket.data.query)) {
       return gqlFeilsvar(reply, 'bad_request', 'Simulatoren kjenner bare ressurs(where: { navident })')
@@ -136,9 +156,11 @@ export function registrerRegistre(app: FastifyInstance, ctx: SimulatorKontekst):
     if (!tolket.success) {
       return reply.code(400).send({ error: 'invalid_request', error_description: 'Forventet { identity_provider, target }' })
     }
-    const { identity_provider: idp, target } = tolket.data
-    if (idp !== 'maskinporten' && idp !== 'azuread') {
-      return reply.code(400).send({ error: 'invalid_request', error_description: `identity_provider ${idp} støttes ikke her` })
+    const { identity_provider: oppgitt, target } = tolket.data
+    // entra_id is what NAIS documents; Texas still takes azuread, the older name for the same.
+    const idp = oppgitt === 'azuread' ? 'entra_id' : oppgitt
+    if (idp !== 'maskinporten' && idp !== 'entra_id') {
+      return reply.code(400).send({ error: 'invalid_request', error_description: `identity_provider ${oppgitt} støttes ikke her` })
     }
     const token = `sim.${idp}.${randomBytes(18).toString('base64url')}`
     tilstand.registrerToken(token, idp, target)

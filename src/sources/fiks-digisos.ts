@@ -1,12 +1,24 @@
 // Fiks Digisos NAV read API (KS). Every call carries a fresh `sporingsId`, a Maskinporten token for
-// scope ks:fiks and the integration's id and password. Faults become KildeFeil: the municipality
-// concerned is then UTILGJENGELIG while the others are still shown.
+// scope ks:fiks and the integration's id and password. Faults become KildeFeil: the municipality's
+// Digisos (or, for one document, that case) is then UTILGJENGELIG while the rest is still shown.
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
+import { liste } from '../domain/liste.js'
 import { somKildeFeil, type HttpKlient, type HttpSvar, type Kall } from './http.js'
 import { KildeFeil, type DigisosSak, type FiksDigisos, type KallKontekst, type KommuneInfo, type TokenKilde } from './ports.js'
 
 export const FIKS_SCOPE = 'ks:fiks'
+
+/** One municipality's KommuneInfo is a dozen fields. */
+const MAKS_KOMMUNEINFO_BYTES = 16 * 1024
+/** Every municipality's: some 360 of them, well under 1 kB each (contact e-mails included). */
+const MAKS_KOMMUNELISTE_BYTES = 1024 * 1024
+/** soknad.json or digisos-soker.json: tens of kB; a long case's event log some hundreds. */
+const MAKS_DOKUMENT_BYTES = 2 * 1024 * 1024
+/** One person's cases since Digisos began are some tens; a longer list is a fault. */
+export const MAKS_SAKER_I_SVAR = 1000
+/** Norway has some 360 municipalities. */
+const MAKS_KOMMUNER = 1000
 
 const DigisosSakSkjema = z.object({
   fiksDigisosId: z.string().min(1),
@@ -58,6 +70,7 @@ export class FiksDigisosKlient implements FiksDigisos {
       return await this.http.kall({
         ...k,
         idempotent: true,
+        konto: ctx.konto,
         // A fresh sporingsId for every attempt, each one reported for the audit event.
         query: () => {
           const sporingsId = randomUUID()
@@ -80,14 +93,17 @@ export class FiksDigisosKlient implements FiksDigisos {
   async hentSaker(personident: string, ctx: KallKontekst): Promise<DigisosSak[]> {
     const svar = await this.kall({ method: 'POST', path: 'digisos/api/v1/nav/soknader/soknader', body: { fnr: personident } }, ctx)
     if (svar.status !== 200) throw new KildeFeil('fiks', 'UTILGJENGELIG', `fiks soknader: status ${svar.status}`)
-    const tolket = z.array(DigisosSakSkjema).safeParse(svar.data)
+    const tolket = liste(DigisosSakSkjema, MAKS_SAKER_I_SVAR).safeParse(svar.data)
     if (!tolket.success) throw new KildeFeil('fiks', 'UGYLDIG_SVAR', 'fiks soknader: uventet svarformat')
     return tolket.data
   }
 
   async hentDokument(fiksDigisosId: string, dokumentlagerId: string, ctx: KallKontekst): Promise<unknown> {
     const sti = `digisos/api/v1/nav/soknader/${encodeURIComponent(fiksDigisosId)}/dokumenter/${encodeURIComponent(dokumentlagerId)}`
-    const svar = await this.kall({ method: 'GET', path: sti }, ctx)
+    const svar = await this.kall({ method: 'GET', path: sti, maksBytes: MAKS_DOKUMENT_BYTES }, ctx)
+    // A 4xx refuses this one document (gone, or not ours to read): it fails its own case only and
+    // says nothing of whether the municipality's Fiks is up.
+    if (svar.status >= 400 && svar.status < 500) throw new KildeFeil('fiks', 'AVVIST', `fiks dokument: status ${svar.status}`)
     if (svar.status !== 200 || svar.data === undefined) {
       throw new KildeFeil('fiks', 'UTILGJENGELIG', `fiks dokument: status ${svar.status}`)
     }
@@ -95,13 +111,25 @@ export class FiksDigisosKlient implements FiksDigisos {
   }
 
   async hentKommuneInfo(kommunenummer: string, ctx: KallKontekst): Promise<KommuneInfo | null> {
-    const svar = await this.kall({ method: 'GET', path: `digisos/api/v1/nav/kommuner/${encodeURIComponent(kommunenummer)}` }, ctx)
+    const svar = await this.kall(
+      { method: 'GET', path: `digisos/api/v1/nav/kommuner/${encodeURIComponent(kommunenummer)}`, maksBytes: MAKS_KOMMUNEINFO_BYTES },
+      ctx,
+    )
     if (svar.status === 404) return null
     if (svar.status !== 200) throw new KildeFeil('fiks', 'UTILGJENGELIG', `fiks kommuneinfo: status ${svar.status}`)
     const tolket = KommuneInfoSkjema.safeParse(svar.data)
     if (!tolket.success || tolket.data.kommunenummer !== kommunenummer) {
       throw new KildeFeil('fiks', 'UGYLDIG_SVAR', 'fiks kommuneinfo: uventet svarformat')
     }
+    return tolket.data
+  }
+
+  async hentAlleKommuneInfo(ctx: KallKontekst): Promise<KommuneInfo[]> {
+    const svar = await this.kall({ method: 'GET', path: 'digisos/api/v1/nav/kommuner', maksBytes: MAKS_KOMMUNELISTE_BYTES }, ctx)
+    if (svar.status !== 200) throw new KildeFeil('fiks', 'UTILGJENGELIG', `fiks kommuner: status ${svar.status}`)
+    // The whole list or nothing: a list with holes would tell the agent a municipality is not on.
+    const tolket = liste(KommuneInfoSkjema, MAKS_KOMMUNER).safeParse(svar.data)
+    if (!tolket.success) throw new KildeFeil('fiks', 'UGYLDIG_SVAR', 'fiks kommuner: uventet svarformat')
     return tolket.data
   }
 }

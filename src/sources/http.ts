@@ -10,8 +10,62 @@ import Agent from 'undici/lib/dispatcher/agent.js'
 import type { Tidsavbrudd } from '../config.js'
 import { KildeFeil, RegisterFeil } from './ports.js'
 
-/** UGYLDIG_STI: a path we refuse to send (a dot segment from an upstream's id); never retried. */
-export type HttpFeilArsak = 'NETTVERK' | 'TIDSAVBRUDD' | 'UGYLDIG_JSON' | 'UGYLDIG_STI'
+/** UGYLDIG_STI: a path we refuse to send (a dot segment from an upstream's id); FOR_STORT: an
+ *  answer over its bound; OVERBELASTET: the bytes in flight across all calls at their bound. None
+ *  of these three is retried. */
+export type HttpFeilArsak = 'NETTVERK' | 'TIDSAVBRUDD' | 'UGYLDIG_JSON' | 'UGYLDIG_STI' | 'FOR_STORT' | 'OVERBELASTET'
+
+/** Heap one JSON value can cost once parsed, at most: an empty object from `[{},{},…]` (measured,
+ *  docs/performance.md). An answer is charged max(its bytes, its values × this). */
+export const BYTE_PER_VERDI = 32
+/** An answer whose values would cost more than this many times its byte bound is refused. */
+const VERDI_FAKTOR = 4
+
+/** The memory that upstream answers hold, across every client: bytes while an answer is received,
+ *  then, for work that holds its parsed answers until it is done (a lookup's fetch, see `konto`),
+ *  their estimated heap until then. A burst of large or costly answers fails calls instead of the
+ *  process. */
+export class SvarBudsjett {
+  private iBruk = 0
+  constructor(readonly maksBytes: number) {}
+
+  /** Takes n bytes of the budget; false (and nothing taken) when they do not fit. */
+  ta(n: number): boolean {
+    if (this.iBruk + n > this.maksBytes) return false
+    this.iBruk += n
+    return true
+  }
+
+  gi(n: number): void {
+    this.iBruk -= n
+  }
+
+  /** An account for one piece of work: what its answers hold stays taken until `frigi`. */
+  konto(): SvarKonto {
+    let holdt = 0
+    return {
+      hold: (n) => {
+        if (!this.ta(n)) return false
+        holdt += n
+        return true
+      },
+      frigi: () => {
+        this.gi(holdt)
+        holdt = 0
+      },
+    }
+  }
+
+  get bytes(): number {
+    return this.iBruk
+  }
+}
+
+export interface SvarKonto {
+  /** Holds n more of the budget for this work; false when it does not fit. */
+  hold(n: number): boolean
+  frigi(): void
+}
 
 export class HttpFeil extends Error {
   constructor(
@@ -38,8 +92,11 @@ export interface HttpKlientValg {
   tidsavbrudd: Tidsavbrudd | number
   /** Keep-alive connections at most (default 256): calls beyond them wait in undici's queue. */
   maksTilkoblinger?: number
-  /** A larger answer is cut off as a fault (default 8 MiB): an upstream cannot fill our memory. */
+  /** A larger answer is cut off as a fault (default 8 MiB): an upstream cannot fill our memory.
+   *  A call may set a smaller bound of its own (Kall.maksBytes). */
   maksSvarBytes?: number
+  /** Shared by every client: bytes of answers in flight at once (none when absent). */
+  budsjett?: SvarBudsjett
   /** Injected in tests (MockAgent) for fault shapes that are hard to make for real. */
   dispatcher?: Dispatcher
   /** Told of every call: upstream name, outcome (HTTP status or fault kind), seconds. */
@@ -79,6 +136,10 @@ export interface Kall {
   signal?: AbortSignal | undefined
   /** Safe to repeat (every read here): only such calls are retried. */
   idempotent?: boolean
+  /** What this call's answer may legitimately hold, when less than the client's bound. */
+  maksBytes?: number
+  /** The work that holds the parsed answer: charged its estimated heap until it is done. */
+  konto?: Pick<SvarKonto, 'hold'> | undefined
 }
 
 /** An abort reason as an Error (a signal may be aborted with anything, null included). */
@@ -103,6 +164,8 @@ export class HttpKlient {
   private readonly forsokMs: number
   private readonly maling: HttpKlientValg['maling']
   private readonly retry: RetryValg
+  private readonly maksSvarBytes: number
+  private readonly budsjett: SvarBudsjett | undefined
   private botte = BOTTE_MAKS
 
   constructor(valg: HttpKlientValg) {
@@ -118,6 +181,8 @@ export class HttpKlient {
     this.forsokMs = t.hodeMs + t.kroppMs
     this.maling = valg.maling
     this.retry = { ...STANDARD_RETRY, ...valg.retry }
+    this.maksSvarBytes = valg.maksSvarBytes ?? 8 * 1024 * 1024
+    this.budsjett = valg.budsjett
     this.eierDispatcher = valg.dispatcher === undefined
     this.dispatcher =
       valg.dispatcher ??
@@ -129,7 +194,6 @@ export class HttpKlient {
         // Fiks is one origin for every municipality: at 64, two hundred lookups in flight queued
         // behind each other's 50 ms calls (the pool, not the service or Fiks, was the limit).
         connections: valg.maksTilkoblinger ?? 256,
-        maxResponseSize: valg.maksSvarBytes ?? 8 * 1024 * 1024,
       })
   }
 
@@ -214,9 +278,17 @@ export class HttpKlient {
       /** Why the attempt was cut, once it was (before undici started it, or while running). */
       let avbruddsgrunn: Error | null = null
       let tidsavbrutt = false
+      /** Set when the answer was cut for its size or for the shared budget. */
+      let grense: 'FOR_STORT' | 'OVERBELASTET' | null = null
       let ferdig = false
       let status = 0
       const biter: Buffer[] = []
+      const maks = Math.min(k.maksBytes ?? this.maksSvarBytes, this.maksSvarBytes)
+      let mottatt = 0
+      let tatt = 0
+      /** Upper bound on the JSON values in the answer: every '{', '[' and ','. */
+      let verdier = 0
+      const maksVerdier = (VERDI_FAKTOR * maks) / BYTE_PER_VERDI
       const avbryt = (grunn: unknown) => {
         if (ferdig || avbruddsgrunn) return
         avbruddsgrunn = somFeil(grunn)
@@ -233,6 +305,10 @@ export class HttpKlient {
         clearTimeout(timer)
         k.signal?.removeEventListener('abort', videre)
       }
+      const giTilbake = () => {
+        this.budsjett?.gi(tatt)
+        tatt = 0
+      }
       k.signal?.addEventListener('abort', videre, { once: true })
       const handler: Dispatcher.DispatchHandler = {
         onRequestStart: (c) => {
@@ -242,21 +318,48 @@ export class HttpKlient {
         onResponseStart: (_c, statusKode) => {
           status = statusKode
         },
-        onResponseData: (_c, bit) => {
-          biter.push(bit)
+        onResponseData: (c, bit) => {
+          if (grense) return
+          mottatt += bit.length
+          // Counted here, where the chunk is at hand: no byte library counts characters for us.
+          for (let i = 0; i < bit.length; i++) {
+            const b = bit[i]
+            if (b === 0x2c || b === 0x7b || b === 0x5b) verdier++
+          }
+          if (mottatt > maks || verdier > maksVerdier) grense = 'FOR_STORT'
+          else if (this.budsjett && !this.budsjett.ta(bit.length)) grense = 'OVERBELASTET'
+          else {
+            tatt += bit.length
+            biter.push(bit)
+            return
+          }
+          biter.length = 0
+          giTilbake()
+          c.abort(new Error(grense))
         },
         onResponseEnd: () => {
           slutt()
-          const tekst = UTF8.decode(biter.length === 1 ? (biter[0] as Buffer) : Buffer.concat(biter))
-          if (tekst.length === 0) return ok({ status, data: undefined })
+          let data: unknown
           try {
-            ok({ status, data: JSON.parse(tekst) as unknown })
+            const tekst = UTF8.decode(biter.length === 1 ? (biter[0] as Buffer) : Buffer.concat(biter))
+            data = tekst.length === 0 ? undefined : (JSON.parse(tekst) as unknown)
           } catch {
-            feil(new HttpFeil('UGYLDIG_JSON', status, `${this.navn}: svaret var ikke gyldig JSON (status ${status})`))
+            giTilbake()
+            return feil(new HttpFeil('UGYLDIG_JSON', status, `${this.navn}: svaret var ikke gyldig JSON (status ${status})`))
           }
+          // The bytes were held until parsed (the text and its parse are the peak); the parsed
+          // answer is then charged to the work that keeps it, until that work is done.
+          giTilbake()
+          if (k.konto && !k.konto.hold(Math.max(mottatt, verdier * BYTE_PER_VERDI))) {
+            return feil(new HttpFeil('OVERBELASTET', status, `${this.navn}: for mye oppstrømsdata holdes allerede`))
+          }
+          ok({ status, data })
         },
         onResponseError: (_c, e) => {
           slutt()
+          giTilbake()
+          if (grense === 'FOR_STORT') return feil(new HttpFeil('FOR_STORT', status, `${this.navn}: svaret er større enn ${maks} byte`))
+          if (grense === 'OVERBELASTET') return feil(new HttpFeil('OVERBELASTET', status, `${this.navn}: for mange byte underveis fra oppstrøms`))
           feil(this.feilFra(e, tidsavbrutt))
         },
       }
@@ -333,7 +436,7 @@ export class HttpKlient {
 /** A register call's fault: fails the access decision closed. */
 export function somRegisterFeil(register: RegisterFeil['register'], e: unknown): RegisterFeil {
   if (e instanceof RegisterFeil) return e
-  const arsak = e instanceof HttpFeil && e.arsak === 'UGYLDIG_JSON' ? 'UGYLDIG_SVAR' : 'UTILGJENGELIG'
+  const arsak = e instanceof HttpFeil && (e.arsak === 'UGYLDIG_JSON' || e.arsak === 'FOR_STORT') ? 'UGYLDIG_SVAR' : 'UTILGJENGELIG'
   return new RegisterFeil(register, arsak, e instanceof HttpFeil ? e.message : `${register}: ukjent feil`)
 }
 
@@ -341,7 +444,10 @@ export function somRegisterFeil(register: RegisterFeil['register'], e: unknown):
  *  concerned is UTILGJENGELIG, the others are still shown. */
 export function somKildeFeil(kilde: KildeFeil['kilde'], e: unknown): unknown {
   if (e instanceof HttpFeil) {
-    return new KildeFeil(kilde, e.arsak === 'TIDSAVBRUDD' ? 'TIDSAVBRUDD' : e.arsak === 'UGYLDIG_JSON' ? 'UGYLDIG_SVAR' : 'UTILGJENGELIG', e.message)
+    // Our own bound on bytes in flight: kept as the cause, so no breaker counts it against the source.
+    if (e.arsak === 'OVERBELASTET') return new KildeFeil(kilde, 'UTILGJENGELIG', e.message, e)
+    const arsak = e.arsak === 'TIDSAVBRUDD' ? 'TIDSAVBRUDD' : e.arsak === 'UGYLDIG_JSON' || e.arsak === 'FOR_STORT' ? 'UGYLDIG_SVAR' : 'UTILGJENGELIG'
+    return new KildeFeil(kilde, arsak, e.message)
   }
   // The token fault kept as the cause: no breaker of a source counts it (vern.ts erKildesFeil).
   if (e instanceof RegisterFeil) return new KildeFeil(kilde, 'UTILGJENGELIG', e.message, e)

@@ -3,7 +3,7 @@ import type { Config, UpstreamNavn } from '../config.js'
 import type { Fagsystem } from './fagsystem/port.js'
 import { FiksIoFagsystem } from './fagsystem/fiks-io.js'
 import { FiksDigisosKlient } from './fiks-digisos.js'
-import { HttpKlient } from './http.js'
+import { HttpKlient, SvarBudsjett } from './http.js'
 import { medKommuneInfoCache } from './kommuneinfo.js'
 import type { AnsattRegister, FiksDigisos, PersonRegister, SkjermingRegister } from './ports.js'
 import { NomAnsattRegister, PdlPersonRegister, SkjermingPip } from './registre.js'
@@ -28,6 +28,8 @@ export interface Kilder {
   fagsystem: Fagsystem
   /** The breakers, also used per municipality by the fetch. */
   brytere?: Brytere
+  /** What upstream answers may hold in memory; each lookup's fetch holds an account of it. */
+  budsjett?: SvarBudsjett
   /** Readiness: can the person register be reached (the access decision needs it)? */
   personregisterNar(): Promise<boolean>
   lukk(): Promise<void>
@@ -40,10 +42,28 @@ export interface KildeMalinger {
   delt(upstream: string): void
 }
 
+const KIB = 1024
+const MIB = 1024 * KIB
+
+/** What each upstream can legitimately send in one answer, with room to spare: a larger one is a
+ *  fault, not something to parse (a parse makes many times its bytes in heap). Fiks's own
+ *  per-call bounds (KommuneInfo, documents) are in fiks-digisos.ts. */
+const MAKS_SVAR: Record<UpstreamNavn, number> = {
+  texas: 64 * KIB,
+  pdl: 512 * KIB,
+  skjerming: 256 * KIB,
+  nom: 64 * KIB,
+  // The case list of one person: a few kB per case.
+  fiks: 4 * MIB,
+  'fiks-io': 2 * MIB,
+}
+
 export function byggKilder(config: Config, maling?: KildeMalinger): Kilder {
+  const budsjett = new SvarBudsjett(config.upstreamMaksMbUnderveis * MIB)
   const klient = (navn: UpstreamNavn, baseUrl: string) =>
     new HttpKlient({
       navn, baseUrl, tidsavbrudd: config.tidsavbrudd[navn], maksTilkoblinger: config.upstreamMaksTilkoblinger,
+      maksSvarBytes: MAKS_SVAR[navn], budsjett,
       ...(maling ? { maling: maling.upstream } : {}),
     })
   const vern: Vern = {
@@ -69,6 +89,7 @@ export function byggKilder(config: Config, maling?: KildeMalinger): Kilder {
     fiks: medKommuneInfoCache(vernetFiks(new FiksDigisosKlient(klienter.fiks, tokens, fiks), vern), { ttlMs: config.kommuneInfoCacheMs }),
     fagsystem: vernetFagsystem(new FiksIoFagsystem(klienter.fiksIo, tokens, Math.ceil(config.tidsavbrudd['fiks-io'].hodeMs / 1000)), vern),
     brytere: vern.brytere,
+    budsjett,
     personregisterNar: () => klienter.pdl.nar(),
     lukk: async () => {
       await Promise.all(Object.values(klienter).map((k) => k.close()))

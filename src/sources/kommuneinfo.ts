@@ -4,7 +4,7 @@
 // a lookup's wait) and a call to Fiks per municipality per lookup. A municipality that switches NKS
 // access off is obeyed within the TTL. Only a municipality's settings are kept: not a fault, and
 // not a 404 ("not configured"), which a gateway or a Fiks deploy can also answer — kept, it would
-// show the municipality as IKKE_AKTIVERT for the whole TTL, and each lookup in it for its life.
+// hide the municipality's data for the whole TTL, and from each lookup in it for its life.
 import { LRUCache } from 'lru-cache'
 import type { FiksDigisos, KommuneInfo } from './ports.js'
 
@@ -27,6 +27,12 @@ export function medKommuneInfoCache(fiks: FiksDigisos, valg: KommuneInfoCacheVal
       const info = await fiks.hentKommuneInfo(kommunenummer, ctx)
       if (info !== null) cache.set(kommunenummer, info)
       return info
+    },
+    // The whole list is as fresh as a single answer: each municipality in it is kept too.
+    hentAlleKommuneInfo: async (ctx) => {
+      const alle = await fiks.hentAlleKommuneInfo(ctx)
+      for (const info of alle) cache.set(info.kommunenummer, info)
+      return alle
     },
   }
 }

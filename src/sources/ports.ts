@@ -10,6 +10,8 @@ export interface KallKontekst {
   signal?: AbortSignal
   /** Fiks calls push the `sporingsId` they sent, so the audit event can name them. */
   sporing?: string[]
+  /** Charged with what the parsed answers of the work cost until it is done (sources/http.ts). */
+  konto?: { hold(n: number): boolean }
 }
 
 /** A register (PDL, skjerming, NOM, token service) could not give a usable answer: fail closed. */
@@ -24,11 +26,13 @@ export class RegisterFeil extends Error {
   }
 }
 
-/** A municipality's source (Fiks or fagsystem) could not answer: that kilde is UTILGJENGELIG. */
+/** A municipality's source (Fiks or fagsystem) could not answer: that kilde is UTILGJENGELIG.
+ *  AVVIST: the source answered, but refused this one request (a 4xx on one document): a fact about
+ *  that request, not a sign the source is down, so no breaker counts it (vern.ts erKildesFeil). */
 export class KildeFeil extends Error {
   constructor(
     readonly kilde: 'fiks' | 'fagsystem',
-    readonly arsak: 'UTILGJENGELIG' | 'UGYLDIG_SVAR' | 'TIDSAVBRUDD',
+    readonly arsak: 'UTILGJENGELIG' | 'UGYLDIG_SVAR' | 'TIDSAVBRUDD' | 'AVVIST',
     message: string,
     arsakFeil?: Error,
   ) {
@@ -43,7 +47,13 @@ export const Gradering = z.enum(['STRENGT_FORTROLIG_UTLAND', 'STRENGT_FORTROLIG'
 export type Gradering = z.infer<typeof Gradering>
 
 export interface Person {
+  /** The ident the person was asked for by (as typed). */
   personident: string
+  /** The person's current ident: the non-historical folkeregisterident, else NPID, else the typed. */
+  gjeldendeIdent: string
+  /** Every ident of the person, current and historical (fnr, D-nummer, NPID), the typed included
+   *  (DESIGN §4: a person is all their idents). */
+  identer: string[]
   /** The strictest grading the person has; UGRADERT when none. */
   gradering: Gradering
   doed: boolean
@@ -65,7 +75,8 @@ export interface PersonRegister {
 
 // ── skjermede-personer-pip ───────────────────────────────────────────────────
 export interface SkjermingRegister {
-  erSkjermet(personident: string, ctx: KallKontekst): Promise<boolean>
+  /** True when any of the idents is skjermet (one bulk call, `skjermetBulk`). */
+  erSkjermet(personidenter: readonly string[], ctx: KallKontekst): Promise<boolean>
 }
 
 // ── NOM ──────────────────────────────────────────────────────────────────────
@@ -76,7 +87,8 @@ export interface AnsattRegister {
 
 // ── Texas (token service) ────────────────────────────────────────────────────
 export interface TokenKilde {
-  token(identityProvider: 'maskinporten' | 'azuread', target: string, ctx: KallKontekst): Promise<string>
+  /** `entra_id` is the value NAIS documents for Texas (docs.nais.io, Texas's OpenAPI document). */
+  token(identityProvider: 'maskinporten' | 'entra_id', target: string, ctx: KallKontekst): Promise<string>
 }
 
 // ── Fiks Digisos NAV API ─────────────────────────────────────────────────────
@@ -112,4 +124,6 @@ export interface FiksDigisos {
   hentDokument(fiksDigisosId: string, dokumentlagerId: string, ctx: KallKontekst): Promise<unknown>
   /** null when the municipality is not configured in Fiks (404). */
   hentKommuneInfo(kommunenummer: string, ctx: KallKontekst): Promise<KommuneInfo | null>
+  /** Every municipality configured in Fiks (`GET /digisos/api/v1/nav/kommuner`). Throws KildeFeil. */
+  hentAlleKommuneInfo(ctx: KallKontekst): Promise<KommuneInfo[]>
 }

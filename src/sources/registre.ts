@@ -2,6 +2,7 @@
 // NOM (GraphQL). Each speaks the real NAV wire shape; every fault or unknown answer becomes a
 // RegisterFeil so that the decision fails closed (503), never open.
 import { z } from 'zod'
+import { liste } from '../domain/liste.js'
 import { somRegisterFeil, type HttpKlient, type HttpSvar } from './http.js'
 import {
   RegisterFeil,
@@ -24,7 +25,7 @@ async function sporRegister(
   ctx: KallKontekst,
   kall: { path: string; body: unknown; headers?: Record<string, string> },
 ): Promise<HttpSvar> {
-  const token = await klient.tokens.token('azuread', klient.scope, ctx)
+  const token = await klient.tokens.token('entra_id', klient.scope, ctx)
   let svar: HttpSvar
   try {
     svar = await klient.http.kall({
@@ -53,6 +54,7 @@ export const PDL_QUERY = `query($ident: ID!) {
     sivilstand(historikk: true) { type relatertVedSivilstand }
   }
   hentGeografiskTilknytning(ident: $ident) { gtType gtKommune gtBydel gtLand }
+  hentIdenter(ident: $ident, historikk: true) { identer { ident gruppe historisk } }
 }`
 
 const Rolle = z.enum(['BARN', 'MOR', 'FAR', 'MEDMOR', 'MEDFAR'])
@@ -60,11 +62,14 @@ const Sivilstandstype = z.enum([
   'UOPPGITT', 'UGIFT', 'GIFT', 'ENKE_ELLER_ENKEMANN', 'SKILT', 'SEPARERT',
   'REGISTRERT_PARTNER', 'SEPARERT_PARTNER', 'SKILT_PARTNER', 'GJENLEVENDE_PARTNER',
 ])
-const GraphQLFeil = z.array(
+// PDL's IdentInformasjon: AKTORID is NAV-internal and names no one in Fiks or the pip; it is left out.
+const IdentGruppe = z.enum(['FOLKEREGISTERIDENT', 'NPID', 'AKTORID'])
+const GraphQLFeil = liste(
   z.object({
     message: z.string().optional(),
     extensions: z.object({ code: z.string().optional() }).optional(),
   }),
+  100,
 )
 // Unknown enum values fail the parse: an answer we do not understand is a fault, not a permit.
 const PdlSvar = z.object({
@@ -72,16 +77,16 @@ const PdlSvar = z.object({
     .object({
       hentPerson: z
         .object({
-          adressebeskyttelse: z.array(z.object({ gradering: Gradering })),
-          doedsfall: z.array(z.object({ doedsdato: z.string().nullable() })).default([]),
-          forelderBarnRelasjon: z.array(
+          adressebeskyttelse: liste(z.object({ gradering: Gradering }), 20),
+          doedsfall: liste(z.object({ doedsdato: z.string().nullable() }), 10).default([]),
+          forelderBarnRelasjon: liste(
             z.object({
               relatertPersonsIdent: z.string().nullable(),
               relatertPersonsRolle: Rolle,
               minRolleForPerson: Rolle.nullable(),
-            }),
+            }), 100,
           ),
-          sivilstand: z.array(z.object({ type: Sivilstandstype, relatertVedSivilstand: z.string().nullable() })),
+          sivilstand: liste(z.object({ type: Sivilstandstype, relatertVedSivilstand: z.string().nullable() }), 100),
         })
         .nullish(),
       hentGeografiskTilknytning: z
@@ -92,11 +97,29 @@ const PdlSvar = z.object({
           gtLand: z.string().nullable(),
         })
         .nullish(),
+      hentIdenter: z
+        .object({ identer: z.array(z.object({ ident: z.string(), gruppe: IdentGruppe, historisk: z.boolean() })) })
+        .nullish(),
     })
     .nullable()
     .optional(),
   errors: GraphQLFeil.optional(),
 })
+
+type PdlIdent = { ident: string; gruppe: z.infer<typeof IdentGruppe>; historisk: boolean }
+
+/** The person's idents from PDL's hentIdenter, the typed one always among them. The current one is
+ *  the non-historical folkeregisterident, else the non-historical NPID, else the typed. Idents are
+ *  11 digits; anything else is a fault (fail closed), never silently dropped. */
+export function personensIdenter(typet: string, fraPdl: readonly PdlIdent[]): { gjeldendeIdent: string; identer: string[] } {
+  const brukbare = fraPdl.filter((i) => i.gruppe !== 'AKTORID')
+  if (brukbare.some((i) => !/^\d{11}$/.test(i.ident))) throw new RegisterFeil('pdl', 'UGYLDIG_SVAR', 'pdl: ugyldig ident i hentIdenter')
+  const gjeldende =
+    brukbare.find((i) => i.gruppe === 'FOLKEREGISTERIDENT' && !i.historisk) ??
+    brukbare.find((i) => i.gruppe === 'NPID' && !i.historisk)
+  const gjeldendeIdent = gjeldende?.ident ?? typet
+  return { gjeldendeIdent, identer: [...new Set([gjeldendeIdent, typet, ...brukbare.map((i) => i.ident)])] }
+}
 
 /** Strengt fortrolig before strengt fortrolig utland before fortrolig (DESIGN §4). */
 const GRADERING_REKKEFOLGE: Gradering[] = ['STRENGT_FORTROLIG', 'STRENGT_FORTROLIG_UTLAND', 'FORTROLIG', 'UGRADERT']
@@ -133,6 +156,9 @@ export class PdlPersonRegister implements PersonRegister {
     const gt = data?.hentGeografiskTilknytning
     // An unknown person comes with a not_found error; an empty answer without one is a fault.
     if (!p) throw new RegisterFeil('pdl', 'UGYLDIG_SVAR', 'pdl: svar uten person og uten feil')
+    // Asked in the same query: a person whose idents are unknown cannot be checked on all of them.
+    if (!data?.hentIdenter) throw new RegisterFeil('pdl', 'UGYLDIG_SVAR', 'pdl: svar uten identer')
+    const { gjeldendeIdent, identer } = personensIdenter(personident, data.hentIdenter.identer)
     const foreldre = p.forelderBarnRelasjon
       .filter((r) => r.relatertPersonsRolle !== 'BARN' && r.relatertPersonsIdent)
       .map((r) => r.relatertPersonsIdent as string)
@@ -150,6 +176,8 @@ export class PdlPersonRegister implements PersonRegister {
     }
     return {
       personident,
+      gjeldendeIdent,
+      identer,
       gradering: strengesteGradering(p.adressebeskyttelse.map((a) => a.gradering)),
       doed: p.doedsfall.length > 0,
       foreldre,
@@ -168,10 +196,21 @@ export class SkjermingPip implements SkjermingRegister {
     private readonly scope: string,
   ) {}
 
-  async erSkjermet(personident: string, ctx: KallKontekst): Promise<boolean> {
-    const svar = await sporRegister('skjerming', { http: this.http, tokens: this.tokens, scope: this.scope }, ctx, { path: 'skjermet', body: { personident } })
-    // The pip answers a bare boolean. Anything but `false` counts as skjermet (fail closed).
-    return svar.data !== false
+  /** skjermede-personer-pip's POST /skjermetBulk `{ personidenter }` → `{ "<ident>": bool }`
+   *  (populasjonstilgangskontroll's SkjermingRestClientAdapter asks the same). One call for all of
+   *  a person's idents; skjermet when any is. */
+  async erSkjermet(personidenter: readonly string[], ctx: KallKontekst): Promise<boolean> {
+    if (personidenter.length === 0) throw new RegisterFeil('skjerming', 'AVVIST', 'skjerming: ingen identer å spørre om')
+    const svar = await sporRegister('skjerming', { http: this.http, tokens: this.tokens, scope: this.scope }, ctx, {
+      path: 'skjermetBulk',
+      body: { personidenter: [...new Set(personidenter)] },
+    })
+    const kart = svar.data
+    if (kart === null || typeof kart !== 'object' || Array.isArray(kart)) {
+      throw new RegisterFeil('skjerming', 'UGYLDIG_SVAR', 'skjerming: uventet svarformat')
+    }
+    // Anything but a bare `false` for every ident counts as skjermet, a missing ident too (fail closed).
+    return personidenter.some((i) => (kart as Record<string, unknown>)[i] !== false)
   }
 }
 

@@ -24,7 +24,7 @@ export class TexasTokenKilde implements TokenKilde {
     private readonly na: () => number = Date.now,
   ) {}
 
-  async token(identityProvider: 'maskinporten' | 'azuread', target: string, ctx: KallKontekst): Promise<string> {
+  async token(identityProvider: 'maskinporten' | 'entra_id', target: string, ctx: KallKontekst): Promise<string> {
     const nokkel = `${identityProvider}\u0000${target}`
     const lagret = this.cache.get(nokkel)
     // A cached token is served whatever the breaker says: only fetching needs the service.

@@ -3,6 +3,7 @@
 // lets one probe through to see whether it has recovered.
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel'
 import type { Fagsystem } from './fagsystem/port.js'
+import { HttpFeil } from './http.js'
 import {
   KildeFeil,
   RegisterFeil,
@@ -208,8 +209,8 @@ export function vernetPersonRegister(p: PersonRegister, v: Vern): PersonRegister
 
 export function vernetSkjerming(s: SkjermingRegister, v: Vern): SkjermingRegister {
   return {
-    erSkjermet: (ident, ctx) =>
-      vernetKall(v, 'skjerming', ident, ctx, (c) => s.erSkjermet(ident, c), erRegisterFeil('skjerming'), registerFeil('skjerming')),
+    erSkjermet: (identer, ctx) =>
+      vernetKall(v, 'skjerming', JSON.stringify([...identer].sort()), ctx, (c) => s.erSkjermet(identer, c), erRegisterFeil('skjerming'), registerFeil('skjerming')),
   }
 }
 
@@ -220,8 +221,10 @@ export function vernetAnsattRegister(a: AnsattRegister, v: Vern): AnsattRegister
   }
 }
 
-/** A Fiks or fagsystem fault that is the source's own: not one for want of a token. */
-export const erKildesFeil = (e: Error): boolean => e instanceof KildeFeil && !(e.cause instanceof RegisterFeil)
+/** A Fiks or fagsystem fault that is the source's own: not one for want of a token, and not a
+ *  refusal of one request (a 4xx on one document). */
+export const erKildesFeil = (e: Error): boolean =>
+  e instanceof KildeFeil && e.arsak !== 'AVVIST' && !(e.cause instanceof RegisterFeil) && !(e.cause instanceof HttpFeil && e.cause.arsak === 'OVERBELASTET')
 
 /** Fiks: the case list behind the Fiks breaker. Documents and KommuneInfo concern one
  *  municipality and sit behind that municipality's breaker (in the fetch), so are only shared. */
@@ -233,6 +236,7 @@ export function vernetFiks(f: FiksDigisos, v: Vern): FiksDigisos {
       vernetKall(v, 'fiks', `saker:${ident}`, ctx, (c) => f.hentSaker(ident, c), erKildesFeil, kildeFeil('fiks')),
     hentDokument: (id, dokument, ctx) => delt(`dokument:${JSON.stringify([id, dokument])}`, ctx, (c) => f.hentDokument(id, dokument, c)),
     hentKommuneInfo: (kommune, ctx) => delt(`kommuneinfo:${kommune}`, ctx, (c) => f.hentKommuneInfo(kommune, c)),
+    hentAlleKommuneInfo: (ctx) => vernetKall(v, 'fiks', 'kommuner', ctx, (c) => f.hentAlleKommuneInfo(c), erKildesFeil, kildeFeil('fiks')),
   }
 }
 

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net'
 import { Writable } from 'node:stream'
 import t from 'tap'
-import { cefHode, cefVerdi, stdoutSink, syslogSink, tilCef } from '../../src/audit/cef.js'
+import { cefHode, cefVerdi, stdoutSink, syslogSink, tilCef, tilCefHode } from '../../src/audit/cef.js'
 import type { AuditHendelse } from '../../src/audit/port.js'
 
 const hendelse = (felt: Partial<AuditHendelse> = {}): AuditHendelse => ({
@@ -41,6 +41,15 @@ t.test('the NAV convention: Permit INFO, Deny WARN, with the fields the audit sy
   t.notMatch(d, 'cs3=', 'absent values are left out')
 })
 
+t.test('the current ident, when it is not the typed one, is named beside duid (DESIGN §4)', async (t) => {
+  const byttet = tilCef(hendelse({ personident: '54838850114', gjeldendeIdent: '14838840087' }))
+  t.match(byttet, 'duid=54838850114')
+  t.match(byttet, 'cs4Label=GjeldendeIdent cs4=14838840087')
+  for (const h of [hendelse({ gjeldendeIdent: '14839010150' }), hendelse({ gjeldendeIdent: null }), hendelse()]) {
+    t.notMatch(tilCef(h), 'cs4', 'the same ident, or none: the line is as before')
+  }
+})
+
 t.test('stdout sink writes under its own logger name', async (t) => {
   const linjer: string[] = []
   const sink = stdoutSink(new Writable({ write: (c, _e, cb) => { linjer.push(String(c)); cb() } }))
@@ -74,4 +83,11 @@ t.test('syslog over TCP: RFC 5424 frames with octet counting; lines wait while t
   t.match(rammer[1], /^<12>1 /, 'Deny as warning')
   await sink.lukk()
   await new Promise<void>((ok) => server.close(() => ok()))
+})
+
+t.test('the chain head: last id, hash and count, in the audit stream', async (t) => {
+  const hash = 'ab'.repeat(32)
+  t.equal(tilCefHode({ id: 42, hash, antall: 40 }, 'vm:1', 1_767_000_000_000),
+    `CEF:0|stonadsoppslag|AuditLogger|1.0|audit:kjedehode|Revisjonsloggens kjedehode|INFO|end=1767000000000 cn1Label=SisteId cn1=42 cs1Label=Hash cs1=${hash} cn2Label=Antall cn2=40 dvchost=vm:1`)
+  t.notMatch(tilCefHode({ id: 1, hash, antall: 1 }, 'a=b', 0), /dvchost=a=b/, 'escaped as any extension')
 })

@@ -7,7 +7,7 @@ import { verifiserKjede } from '../../src/audit/verifiser.js'
 import { DEV_VERDIER } from '../../src/config.js'
 import { personMedTag } from '../../src/simulator/index.js'
 import { startTjeneste } from '../prosess.js'
-import { devSimulator } from '../helper.js'
+import { devSimulator, TEST_AUDIT_NOKKEL } from '../helper.js'
 
 /** A simulator, an audit file in the test's directory, and the service's environment. */
 async function oppsett(t: Test) {
@@ -15,7 +15,7 @@ async function oppsett(t: Test) {
   const db = `${t.testdir()}/audit.db`
   const env = {
     ...DEV_VERDIER, ...sim.urls,
-    NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', AUDIT_CEF: 'av', AUDIT_STORE: `sqlite:${db}`,
+    NODE_ENV: 'production', PDL_BEHANDLINGSNUMMER: 'B123', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', AUDIT_CEF: 'av', AUDIT_NOKKEL: TEST_AUDIT_NOKKEL, AUDIT_STORE: `sqlite:${db}`,
   }
   return { sim, db, env }
 }
@@ -57,9 +57,9 @@ t.test('kill -9 under load loses no audited response', async (t) => {
   // Restart on the same file: the chain verifies and holds every answered read.
   const igjen = await startTjeneste(env)
   t.teardown(() => { igjen.barn.kill('SIGKILL') })
-  const store = new SqliteAuditStore(db)
+  const store = new SqliteAuditStore(db, { nokkel: TEST_AUDIT_NOKKEL })
   t.teardown(() => store.lukk())
-  const v = await verifiserKjede(store, { nokkel: null })
+  const v = await verifiserKjede(store, { nokkel: TEST_AUDIT_NOKKEL })
   t.equal(v.gyldig, true, 'the chain verifies after the crash')
   const lagret = new Set((await store.kjede(0, 1_000_000)).filter((h) => h.handling === 'LES').map((h) => h.callId))
   const mangler = mottatt.filter((c) => !lagret.has(c))
@@ -109,9 +109,9 @@ t.test('SIGTERM under load: in-flight requests finish, the process exits 0, no a
   await Promise.all(klienter)
   t.equal(kode, 0, 'a clean exit')
   t.ok(mottatt.length > 10, `${mottatt.length} answers before the end`)
-  const store = new SqliteAuditStore(db)
+  const store = new SqliteAuditStore(db, { nokkel: TEST_AUDIT_NOKKEL })
   t.teardown(() => store.lukk())
-  t.equal((await verifiserKjede(store, { nokkel: null })).gyldig, true)
+  t.equal((await verifiserKjede(store, { nokkel: TEST_AUDIT_NOKKEL })).gyldig, true)
   const lagret = new Set((await store.kjede(0, 1_000_000)).map((h) => h.callId))
   t.same(mottatt.filter((c) => !lagret.has(c)), [], 'every answer the clients got is on record')
   // Every request turned away under this load (the rate limit) got a problem+json.

@@ -1,17 +1,18 @@
 import t, { type Test } from 'tap'
+import { createHash } from 'node:crypto'
 import Database from 'better-sqlite3'
-import { GENESIS_HASH, kjedeHash } from '../../src/audit/port.js'
+import { DEV_NOKKEL, GENESIS_HASH, kjedeHash } from '../../src/audit/port.js'
 import { SqliteAuditStore } from '../../src/audit/sqlite.js'
 import { apneAuditStore } from '../../src/audit/index.js'
 import { verifiserKjede } from '../../src/audit/verifiser.js'
-import { hendelse, kontraktTester, type KontraktOppsett } from './kontrakt.js'
+import { hendelse, KONTRAKT_NOKKEL, kontraktTester, type KontraktOppsett } from './kontrakt.js'
 
 
 kontraktTester(t, 'sqlite', async (t): Promise<KontraktOppsett> => {
   const sti = `${t.testdir()}/audit.db`
   const apne: SqliteAuditStore[] = []
-  const ny = (): SqliteAuditStore => {
-    const s = new SqliteAuditStore(sti)
+  const ny = (valg: { nokkel?: string; migrerUnoklet?: string } = {}): SqliteAuditStore => {
+    const s = new SqliteAuditStore(sti, { nokkel: KONTRAKT_NOKKEL, ...valg })
     apne.push(s)
     return s
   }
@@ -35,7 +36,7 @@ kontraktTester(t, 'sqlite', async (t): Promise<KontraktOppsett> => {
       ra.exec(`CREATE TRIGGER test_hindre BEFORE INSERT ON audit_hendelse WHEN NEW.navident = '${navident}'
                BEGIN SELECT RAISE(ABORT, 'hindret av testen'); END`)
     },
-    apneIgjen: async () => ny(),
+    apneIgjen: async (valg) => ny(valg),
   }
 })
 
@@ -49,7 +50,7 @@ t.test('events from concurrent writers are committed in one chain', async (t) =>
   for (const h of alle) {
     t.equal(h.forrigeHash, forrige)
     const { id: _id, forrigeHash: _f, hash, ...rest } = h
-    t.equal(hash, kjedeHash(forrige, rest))
+    t.equal(hash, kjedeHash(DEV_NOKKEL, forrige, rest))
     forrige = hash
   }
   await store.lukk()
@@ -88,16 +89,17 @@ t.test('WAL, synchronous=FULL and the schema version', async (t) => {
   await store.lukk()
   const db = new Database(sti)
   t.equal(db.pragma('journal_mode', { simple: true }), 'wal')
-  t.strictSame((db.prepare('SELECT versjon FROM schema_versjon ORDER BY versjon').all() as { versjon: number }[]).map((r) => r.versjon), [1, 2])
+  t.strictSame((db.prepare('SELECT versjon FROM schema_versjon ORDER BY versjon').all() as { versjon: number }[]).map((r) => r.versjon), [1, 2, 3, 4])
   db.close()
   const igjen = new SqliteAuditStore(sti)
   t.equal(igjen['db'].pragma('synchronous', { simple: true }), 2, 'FULL')
   await igjen.lukk()
 })
 
-t.test('a database made by the first schema version is migrated with its events', async (t) => {
+t.test('a database made by the first schema version is migrated with its events, and keyed on request', async (t) => {
   const sti = `${t.testdir()}/audit.db`
-  // Version 1 as it shipped, with two events in it.
+  // Version 1 as it shipped, with two events in it, chained as it chained them: plain SHA-256
+  // over the twelve fields.
   const gammel = new Database(sti)
   gammel.exec(`CREATE TABLE schema_versjon (versjon INTEGER PRIMARY KEY, tid TEXT NOT NULL);
     CREATE TABLE audit_hendelse (id INTEGER PRIMARY KEY, tid TEXT NOT NULL, navident TEXT NOT NULL, handling TEXT NOT NULL,
@@ -109,17 +111,23 @@ t.test('a database made by the first schema version is migrated with its events'
   let forrige = GENESIS_HASH
   for (const n of [1, 2]) {
     const h = hendelse(n)
-    const hash = kjedeHash(forrige, h)
+    const felt = [h.tid, h.navident, h.handling, h.kategori, h.personident, h.henvendelseId, h.beslutning, h.regel, h.kilde, h.sporingsIder, h.callId, h.instans]
+    const hash = createHash('sha256').update(`${forrige}\n${JSON.stringify(felt)}`).digest('hex')
     settInn.run(h.tid, h.navident, h.handling, h.kategori, h.personident, h.henvendelseId, h.beslutning, h.regel, h.kilde,
       JSON.stringify(h.sporingsIder), h.callId, h.instans, forrige, hash)
     forrige = hash
   }
   gammel.close()
-  const store = new SqliteAuditStore(sti)
-  await store.skriv([hendelse(3)])
-  t.has(await verifiserKjede(store, { nokkel: null }), { gyldig: true, antall: 3 })
-  t.equal(await store.slettFor(hendelse(3).tid, null), 2)
-  t.has(await verifiserKjede(store, { nokkel: null }), { gyldig: true, antall: 1 })
+  t.throws(() => new SqliteAuditStore(sti), { name: 'AuditFeil', message: /AUDIT_MIGRER_UNOKLET/ }, 'an unkeyed chain is not keyed silently')
+  const store = new SqliteAuditStore(sti, { migrerUnoklet: `2:${forrige}` })
+  // The first event after the migration names the current ident too.
+  await store.skriv([hendelse(3, { personident: '41918012345', gjeldendeIdent: '01918012345' })])
+  t.equal((await store.sok({ personidenter: ['01918012345'], grense: 10 })).length, 3, 'old rows and new found by the current ident')
+  const alle = await store.kjede(0, 100)
+  t.strictSame(alle.map((h) => h.handling), ['LES', 'LES', 'AUDIT_NOKKEL_INNFORT', 'LES'], 'the old events, the anchor, the new one')
+  t.has(await verifiserKjede(store, { nokkel: DEV_NOKKEL }), { gyldig: true, antall: 4 })
+  t.equal(await store.slettFor(hendelse(3).tid), 2)
+  t.has(await verifiserKjede(store, { nokkel: DEV_NOKKEL }), { gyldig: true, antall: 2 })
   await store.lukk()
 })
 
@@ -130,7 +138,7 @@ t.test('two stores on one file (two processes) keep one chain', async (t) => {
   await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 ? a : b).skriv([hendelse(i)])))
   await a.skriv([hendelse(200)])
   await b.skriv([hendelse(201)])
-  t.has(await verifiserKjede(a, { nokkel: null }), { gyldig: true, antall: 102 })
+  t.has(await verifiserKjede(a, { nokkel: DEV_NOKKEL }), { gyldig: true, antall: 102 })
   await a.lukk()
   await b.lukk()
 })
@@ -164,7 +172,7 @@ t.test('a retention slice runs in the writer thread: the event loop is free mean
   // event loop's connection that wait held the event loop, and this test's timer with it.
   ra.exec('BEGIN IMMEDIATE')
   let ferdig = false
-  const sletting = store.slettFor('9999-01-01T00:00:00.000Z', null).then((n) => { ferdig = true; return n })
+  const sletting = store.slettFor('9999-01-01T00:00:00.000Z').then((n) => { ferdig = true; return n })
   const t0 = performance.now()
   await new Promise((ok) => setTimeout(ok, 20))
   t.ok(performance.now() - t0 < 2_000, 'a timer fires on time while the slice waits for the lock')
@@ -172,19 +180,19 @@ t.test('a retention slice runs in the writer thread: the event loop is free mean
   ra.exec('COMMIT')
   t.equal(await sletting, 100)
   t.has(await store.sjekkpunkt(), { antallSlettet: 100 })
-  t.has(await verifiserKjede(store, { nokkel: null }), { gyldig: true, antall: 0 })
+  t.has(await verifiserKjede(store, { nokkel: DEV_NOKKEL }), { gyldig: true, antall: 0 })
 })
 
 t.test('a retention slice that fails in the writer thread deletes nothing and stops nothing else', async (t) => {
   const { store, ra } = await medHendelser(t, 10)
   ra.exec(`CREATE TRIGGER test_hindre BEFORE INSERT ON audit_sjekkpunkt BEGIN SELECT RAISE(ABORT, 'hindret av testen'); END`)
-  await t.rejects(store.slettFor('9999-01-01T00:00:00.000Z', null), { name: 'AuditFeil', message: /audit-sletting feilet: hindret av testen/ })
+  await t.rejects(store.slettFor('9999-01-01T00:00:00.000Z'), { name: 'AuditFeil', message: /audit-sletting feilet: hindret av testen/ })
   t.equal((await store.kjede(0, 100)).length, 10, 'the slice rolled back: every event is there')
   t.equal(await store.sjekkpunkt(), null)
   await store.skriv([hendelse(11)])
   ra.exec('DROP TRIGGER test_hindre')
-  t.equal(await store.slettFor('9999-01-01T00:00:00.000Z', null), 11, 'the next retention deletes')
-  t.has(await verifiserKjede(store, { nokkel: null }), { gyldig: true, antall: 0 })
+  t.equal(await store.slettFor('9999-01-01T00:00:00.000Z'), 11, 'the next retention deletes')
+  t.has(await verifiserKjede(store, { nokkel: DEV_NOKKEL }), { gyldig: true, antall: 0 })
 })
 
 t.test('the writer thread gone: what is in flight and what is queued is refused, and closing does not hang', async (t) => {
@@ -195,7 +203,7 @@ t.test('the writer thread gone: what is in flight and what is queued is refused,
   // A slice in flight, a write queued behind it.
   const a = await nyStore()
   await a.store.skriv(Array.from({ length: 20_000 }, (_, n) => hendelse(n)))
-  const sletting = a.store.slettFor('9999-01-01T00:00:00.000Z', null, 20_000)
+  const sletting = a.store.slettFor('9999-01-01T00:00:00.000Z', 20_000)
   await new Promise((ok) => setImmediate(ok))
   const skriving = a.store.skriv([hendelse(30_000)])
   await a.skriver.terminate()
@@ -215,7 +223,7 @@ t.test('the writer thread gone: what is in flight and what is queued is refused,
 
 t.test('closing stops retention after the slice in progress', async (t) => {
   const { store, ra } = await medHendelser(t, 1_000)
-  const sletting = store.slettFor('9999-01-01T00:00:00.000Z', null, 1)
+  const sletting = store.slettFor('9999-01-01T00:00:00.000Z', 1)
   await new Promise((ok) => setImmediate(ok))
   // Writes keep arriving, as under load: there is always one waiting for the slice in flight, and
   // closing must not wait for the whole retention to find the queue empty.
@@ -243,7 +251,7 @@ t.test('retention takes turns with writes and with the event loop; closing durin
   t.teardown(() => store.lukk())
   await store.skriv(Array.from({ length: 3000 }, (_, n) => hendelse(n)))
   let ferdig = false
-  const sletting = store.slettFor('9999-01-01T00:00:00.000Z', null, 10).then((n) => { ferdig = true; return n })
+  const sletting = store.slettFor('9999-01-01T00:00:00.000Z', 10).then((n) => { ferdig = true; return n })
   // A timer and ten writes one after another, all while the 300 slices run.
   await new Promise((ok) => setTimeout(ok, 1))
   t.notOk(ferdig, 'a timer fires during retention')
@@ -251,12 +259,12 @@ t.test('retention takes turns with writes and with the event loop; closing durin
   t.notOk(ferdig, 'ten writes committed during retention')
   t.equal(await sletting, 3000)
   await store.skriv([hendelse(1, { tid: '2000-01-01T00:00:00.000Z' })])
-  t.equal(await store.slettFor('2001-01-01T00:00:00.000Z', null, Number.NaN), 11, 'a slice size that is no number: the default')
-  t.has(await verifiserKjede(store, { nokkel: null }), { gyldig: true, antall: 0 })
+  t.equal(await store.slettFor('2001-01-01T00:00:00.000Z', Number.NaN), 11, 'a slice size that is no number: the default')
+  t.has(await verifiserKjede(store, { nokkel: DEV_NOKKEL }), { gyldig: true, antall: 0 })
 
   // Closing while a slice waits for its turn: everything queued is committed, nothing hangs.
   await store.skriv(Array.from({ length: 500 }, (_, n) => hendelse(6000 + n, { tid: '2000-01-01T00:00:00.000Z' })))
-  const igjen = t.rejects(store.slettFor('2001-01-01T00:00:00.000Z', null, 1), /lukket/, 'the rest of the retention stops, refused')
+  const igjen = t.rejects(store.slettFor('2001-01-01T00:00:00.000Z', 1), /lukket/, 'the rest of the retention stops, refused')
   const skriving = store.skriv([hendelse(7000)])
   await store.lukk()
   await skriving

@@ -21,7 +21,7 @@ async function tjeneste(sim: KjorendeSimulator, miljo: Record<string, string>) {
   const config = byggKonfig(
     lesMiljo({
       NODE_ENV: 'test', LOG_LEVEL: 'silent', AUDIT_CEF: 'av', AUDIT_STORE: `sqlite:${dir}/audit.db`,
-      RATE_LIMIT_PER_MINUTT: '1000000', OPPSLAG_FRIST_MS: String(FRIST), UPSTREAM_TIDSAVBRUDD_MS: String(FRIST * 2), ...miljo,
+      RATE_LIMIT_PER_MINUTT: '1000000', OPPSLAG_START_PER_MINUTT: '1000000', OPPSLAG_FRIST_MS: String(FRIST), UPSTREAM_TIDSAVBRUDD_MS: String(FRIST * 2), ...miljo,
     }),
     { ...DEV_VERDIER, ...sim.urls },
   )
@@ -56,7 +56,8 @@ async function oppslag(url: string, token: string, personident: string, samtidig
         const start = await kall(url, 'POST', '/api/v1/oppslag', token, { personident, henvendelseId: 'BENCH' })
         const alt = await kall(url, 'GET', `/api/v1/oppslag/${String(start.body['oppslagId'])}`, token)
         tider.push(performance.now() - t0)
-        const kilder = (alt.body['kilder'] as { kommunenummer: string; status: string }[]).map((k) => `${k.kommunenummer} ${k.status}`).join(', ')
+        const kilder = (alt.body['kilder'] as { kommunenummer: string; system: string; status: string }[])
+          .map((k) => `${k.kommunenummer}/${k.system} ${k.status}`).join(', ')
         statuser.set(kilder, (statuser.get(kilder) ?? 0) + 1)
       }
     }),

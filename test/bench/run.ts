@@ -255,9 +255,12 @@ function tjenesteMiljo(sim: Simulator, auditStore: string, ekstra: Record<string
     ...DEV_VERDIER, ...sim.urls,
     // The production defaults (level info, no request lines), except the CEF copy of each audit
     // event on stdout (BENCH_AUDIT_CEF=stdout measures it: where it goes is the platform's cost).
-    NODE_ENV: 'production', LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'info', AUDIT_CEF: process.env['BENCH_AUDIT_CEF'] ?? 'av', AUDIT_STORE: auditStore,
+    // Production refuses stdout for the CEF copy, so that run starts in development mode.
+    NODE_ENV: process.env['BENCH_AUDIT_CEF'] === 'stdout' ? 'development' : 'production',
+    PDL_BEHANDLINGSNUMMER: 'B123',
+    LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'info', AUDIT_CEF: process.env['BENCH_AUDIT_CEF'] ?? 'av', AUDIT_STORE: auditStore,
     // One synthetic employee makes all the load: the per-employee limit would otherwise decide.
-    OPPSLAG_MAKS_ANTALL: '50000', RATE_LIMIT_PER_MINUTT: '100000000', ...ekstra,
+    OPPSLAG_MAKS_ANTALL: '50000', RATE_LIMIT_PER_MINUTT: '100000000', OPPSLAG_START_PER_MINUTT: '100000000', ...ekstra,
   }
 }
 

@@ -172,3 +172,32 @@ t.test('property: wrong length or any non-digit is always invalid', async (t) =>
   fc.assert(fc.property(fc.string(), (s) => /^\d{11}$/.test(s) || !validerPersonident(s).gyldig))
   t.pass('held')
 })
+
+t.test('lignerPersonident: any writing of 11 digits, not a UUID or a date-time', async (t) => {
+  const { lignerPersonident } = await import('../../src/domain/model.js')
+  for (const s of ['14839010150', '148390-10150', '14.83.90-10150', '14-83-90-10150', '148390 101 50', '148390.:10150', 'H-148390-10150', '1483901015012345']) {
+    t.ok(lignerPersonident(s), `${s} looks like a personident`)
+  }
+  for (const s of ['123e4567-e89b-12d3-a456-426614174000', '12345678-1234-1234-1234-123456789012', 'H1234', '2026-12-05T12:00:00Z', 'nks-2024-03-14.123456', '2024-03-14-00001', 'CallId_abc_1483901', '148390a10150']) {
+    t.notOk(lignerPersonident(s), `${s} does not`)
+  }
+})
+
+t.test('personidentITekst: written as an ident, an ident inside a longer run, or a NAV call id', async (t) => {
+  const { personidentITekst } = await import('../../src/domain/model.js')
+  for (const s of ['14839010150', '148390101507', '148390 - 10150', '14 - 83 - 90 - 10150', 'x_148390___10150']) {
+    t.equal(personidentITekst(s), 'SKREVET', s)
+  }
+  t.equal(personidentITekst('1483901015012345'), 'INNI', 'an ident with digits stuck on')
+  t.equal(personidentITekst('99148390101509'), 'INNI', 'and in front')
+  t.equal(personidentITekst('1483901015a12345'), null, 'a letter breaks the run')
+  // NAV's call ids (CallId_ + System.currentTimeMillis() + _ + a non-negative int, as NAV's
+  // MDCOperations in its Java/Kotlin libraries makes them): never written as an ident. Their
+  // 13-digit milliseconds can hold a valid ident by chance; then the id is replaced, not refused.
+  const start = Date.UTC(2026, 0, 1)
+  fc.assert(fc.property(fc.integer({ min: 0, max: 5 * 365 * 86_400_000 }), fc.integer({ min: 0, max: 2_147_483_646 }), (ms, tall) =>
+    personidentITekst(`CallId_${start + ms}_${tall}`) !== 'SKREVET'))
+  let inni = 0
+  for (let i = 0; i < 10_000; i++) if (personidentITekst(`CallId_${start + i * 15_768_000}_${i}`) === 'INNI') inni++
+  t.ok(inni < 300, `${inni} of 10 000 call ids over five years replaced (by chance holding a valid ident)`)
+})

@@ -58,6 +58,7 @@ t.test('schema-valid soknad.json fixtures', async (t) => {
 t.test('deliberately schema-invalid fixtures are rejected by the schema', async (t) => {
   t.notOk(validerSoker(lesFixture('soker-ukjent-hendelsestype.json')), 'unknown event types are outside the schema')
   t.notOk(validerSoker(lesFixture('soker-ugyldige-hendelser.json')), 'malformed known events')
+  t.notOk(validerSoker(lesFixture('soker-tolerant.json')), 'a short kontonummer and a vedtak without saksreferanse')
   t.notOk(validerSoknad(lesFixture('soknad-ugyldig.json')), 'personalia is not an object')
   t.notOk(validerSoknad(lesFixture('soknad-delvis-ugyldig.json')), 'broken addresses')
 })
@@ -89,6 +90,7 @@ t.test('every fixture in the folder is accounted for', async (t) => {
     ...GYLDIGE_SOKNAD,
     'soker-ukjent-hendelsestype.json',
     'soker-ugyldige-hendelser.json',
+    'soker-tolerant.json',
     'soknad-ugyldig.json',
     'soknad-delvis-ugyldig.json',
   ].sort()

@@ -7,7 +7,8 @@ import { KANAL, oppslagHash, PostgresSesjonLager, UgyldigLagretTillatelse } from
 import { krevPostgres, medSkjema, PG_URL } from '../postgres.js'
 
 const tillatelse = {
-  navident: 'Z990009', personident: '14839010150', henvendelseId: 'H-1', gradering: 'UGRADERT', kommunenummer: '0301',
+  navident: 'Z990009', personident: '14839010150', gjeldendeIdent: '14839010150', identer: ['14839010150'],
+  henvendelseId: 'H-1', gradering: 'UGRADERT', kommunenummer: '0301', loftet: [],
 } as unknown as Tillatelse
 
 async function vente(vilkar: () => boolean, ms = 3000): Promise<boolean> {
@@ -80,8 +81,14 @@ if (await krevPostgres(t)) {
       ['another employee named inside the permit', `jsonb_set(tillatelse, '{navident}', '"Z990012"')`],
       ['an ident that is no personident', `jsonb_set(tillatelse, '{personident}', '"12345678901"')`],
       ['a grading that does not exist', `jsonb_set(tillatelse, '{gradering}', '"HEMMELIG"')`],
-      ['a field the permit does not have', `tillatelse || '{"loftet": ["SKJERMET"]}'`],
+      ['a field the permit does not have', `tillatelse || '{"unntak": ["SKJERMET"]}'`],
+      ['a lift that does not exist', `jsonb_set(tillatelse, '{loftet}', '["SKJERMET"]')`],
+      ['the lifts missing (a row from before they were stored)', `tillatelse - 'loftet'`],
       ['a field missing', `tillatelse - 'gradering'`],
+      ['the idents missing (a row from before they were stored)', `tillatelse - 'identer'`],
+      ['the typed ident not among the idents', `jsonb_set(tillatelse, '{identer}', '["24928814382"]')`],
+      ['an ident that is not 11 digits', `jsonb_set(tillatelse, '{identer}', '["14839010150", "1234"]')`],
+      ['no current ident', `tillatelse - 'gjeldendeIdent'`],
       ['not an object', `'"tillatelse"'`],
     ]
     for (const [i, [hva, sql]] of tilfeller.entries()) {

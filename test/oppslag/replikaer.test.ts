@@ -9,7 +9,7 @@ import { oppslagHash } from '../../src/oppslag/delte.js'
 import { personMedTag } from '../../src/simulator/index.js'
 import { krevPostgres, medSkjema, PG_URL } from '../postgres.js'
 import { startTjeneste } from '../prosess.js'
-import { devSimulator } from '../helper.js'
+import { devSimulator, TEST_AUDIT_NOKKEL } from '../helper.js'
 
 if (await krevPostgres(t)) {
   t.test('a lookup started on one replica is read, and ended, on the other', async (t) => {
@@ -18,7 +18,7 @@ if (await krevPostgres(t)) {
     const pg = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=${skjema}`
     const env = {
       ...DEV_VERDIER, ...sim.urls,
-      NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', AUDIT_CEF: 'av',
+      NODE_ENV: 'production', PDL_BEHANDLINGSNUMMER: 'B123', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', AUDIT_CEF: 'av', AUDIT_NOKKEL: TEST_AUDIT_NOKKEL,
       AUDIT_STORE: pg, SESJON_STORE: pg,
     }
     const [a, b] = await Promise.all([startTjeneste(env), startTjeneste(env)])

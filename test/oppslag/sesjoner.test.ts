@@ -14,7 +14,7 @@ const data = (fyll: number): Kompakt => komprimer({
     kvalifiseringsprogram: { programmer: [] },
     'midlertidig-bolig': { opphold: [] },
   },
-  tilbakeholdt: { adresser: false },
+  tilbakeholdt: { adresser: false, sted: false },
   sporing: [],
 })
 
@@ -84,7 +84,7 @@ t.test('kompakt: the cached text is the schema-checked data, and unknown fields 
   const hel = JSON.parse(heltSvar(k, 'id', '2026-01-01T00:00:00.000Z'))
   t.same(Object.keys(hel.kategorier), ['konto', 'adresse', 'okonomisk-sosialhjelp', 'kvalifiseringsprogram', 'midlertidig-bolig'])
   t.same(JSON.parse(kategoriSvar(k, 'id', 'u', 'adresse')).data, hel.kategorier.adresse)
-  const medEkstra = komprimer({ data: { ...(JSON.parse(heltSvar(k, 'i', 'u')).kategorier), kilder: [], konto: { kontoer: [], hemmelig: 'x' } }, tilbakeholdt: { adresser: true }, sporing: [] })
+  const medEkstra = komprimer({ data: { ...(JSON.parse(heltSvar(k, 'i', 'u')).kategorier), kilder: [], konto: { kontoer: [], hemmelig: 'x' } }, tilbakeholdt: { adresser: true, sted: false }, sporing: [] })
   t.notMatch(heltSvar(medEkstra, 'i', 'u'), 'hemmelig', 'stripped like the serializer would')
-  t.throws(() => komprimer({ data: { ...hel.kategorier, kilder: [], konto: { kontoer: [{ kontonummer: 'ikke et nummer' }] } }, tilbakeholdt: { adresser: false }, sporing: [] } as never))
+  t.throws(() => komprimer({ data: { ...hel.kategorier, kilder: [], konto: { kontoer: [{ kontonummer: 'ikke et nummer' }] } }, tilbakeholdt: { adresser: false, sted: false }, sporing: [] } as never))
 })

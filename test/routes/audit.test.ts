@@ -42,12 +42,16 @@ t.test('audit endpoints', async (t) => {
 
   t.test('sok: by personident and by NAVident, cursor paging gives every event once', async (t) => {
     const alle = await b.kall('POST', '/api/v1/audit/sok', { token: revisor, body: { personident: person, grense: 500 } })
-    t.equal(alle.status, 200)
-    t.ok(alle.body.hendelser.length >= 4)
+    t.equal(alle.status, 200, alle.tekst)
+    // The lookup and its two reads. The search's own record is committed once its answer is known
+    // (it holds how many persons the answer named), before the answer leaves: the next search has it.
+    t.same(alle.body.hendelser.map((h: { handling: string }) => h.handling), ['OPPSLAG_START', 'LES', 'LES'])
     t.ok(alle.body.hendelser.every((h: { personident: string }) => h.personident === person))
     t.equal(alle.body.nesteCursor, null)
     t.notOk('hash' in alle.body.hendelser[0], 'chain internals are not part of the answer')
     t.match((await b.hendelser()).at(-1), { handling: 'AUDIT_SOK', navident: 'Z990050', personident: person, beslutning: 'Permit' }, 'the search is audited')
+    const igjen = await b.kall('POST', '/api/v1/audit/sok', { token: revisor, body: { personident: person, grense: 500 } })
+    t.match(igjen.body.hendelser.at(-1), { handling: 'AUDIT_SOK', navident: 'Z990050', personident: person }, 'found by the next search')
 
     const sett: number[] = []
     let cursor: string | null = null

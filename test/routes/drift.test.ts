@@ -1,6 +1,7 @@
 // Operations: metrics without personal data, the per-employee rate limit, the lookup deadline.
 import t from 'tap'
-import { build, GRUPPER } from '../helper.js'
+import { build, devSimulator, GRUPPER } from '../helper.js'
+import { krevPostgres, medSkjema, PG_URL } from '../postgres.js'
 
 t.test('/metrics: requests, upstream calls, decisions, cache and audit, never personal data', async (t) => {
   const b = await build(t)
@@ -54,6 +55,37 @@ t.test('rate limit per employee: 429 problem+json with Retry-After; others unaff
   t.equal((await b.kall('POST', '/api/v1/oppslag', { token: 'x.y.z', body: {} })).status, 401)
 })
 
+t.test('starting lookups has a lower limit than reading them, per employee', async (t) => {
+  const b = await build(t, { miljo: { OPPSLAG_START_PER_MINUTT: '2', RATE_LIMIT_PER_MINUTT: '100' } })
+  const koster = await b.token('Z990011', [GRUPPER.nks])
+  const starter = []
+  for (let i = 0; i < 3; i++) starter.push(await b.startOppslag('uten-saker', { token: koster }))
+  t.same(starter.map((s) => s.status), [201, 201, 429])
+  t.equal(starter[2]?.body.code, 'FOR_MANGE_FORESPORSLER')
+  t.match(starter[2]?.headers['content-type'], /problem\+json/)
+  t.ok(Number(starter[2]?.headers['retry-after']) >= 1, 'Retry-After in whole seconds')
+  // Reads of the lookups already started go on.
+  for (let i = 0; i < 5; i++) t.equal((await b.kall('GET', `/api/v1/oppslag/${starter[0]?.body.oppslagId}/konto`, { token: koster })).status, 200)
+  t.equal((await b.startOppslag('uten-saker', { token: await b.token('Z990012', [GRUPPER.nks]) })).status, 201, 'another employee')
+})
+
+t.test('the start limit is shared by the replicas through the shared store', async (t) => {
+  if (!(await krevPostgres(t))) return
+  const { skjema } = await medSkjema(t)
+  const miljo = { OPPSLAG_START_PER_MINUTT: '3', SESJON_STORE: `${PG_URL}?schema=${skjema}` }
+  const sim = await devSimulator(t)
+  const [a, b] = [await build(t, { miljo, simulator: sim }), await build(t, { miljo, simulator: sim })]
+  const koster = await a.token('Z990011', [GRUPPER.nks])
+  const statuser = [
+    (await a.startOppslag('uten-saker', { token: koster })).status,
+    (await b.startOppslag('uten-saker', { token: koster })).status,
+    (await a.startOppslag('uten-saker', { token: koster })).status,
+    (await b.startOppslag('uten-saker', { token: koster })).status,
+    (await a.startOppslag('uten-saker', { token: koster })).status,
+  ]
+  t.same(statuser, [201, 201, 201, 429, 429], 'three in all, whichever replica')
+})
+
 t.test('deadline: a slow municipality is UTILGJENGELIG when the lookup\'s time is up; the rest is shown', async (t) => {
   const b = await build(t, { miljo: { OPPSLAG_FRIST_MS: '600', UPSTREAM_TIDSAVBRUDD_MS: '5000' } })
   b.sim.styring.settFeil({ kommunenummer: '4601' }, { latencyMs: 3000 })
@@ -62,8 +94,8 @@ t.test('deadline: a slow municipality is UTILGJENGELIG when the lookup\'s time i
   const svar = await b.kall('GET', `/api/v1/oppslag/${start.body.oppslagId}`)
   const ms = Date.now() - t0
   t.equal(svar.status, 200)
-  t.same(Object.fromEntries(svar.body.kilder.map((k: { kommunenummer: string; status: string }) => [k.kommunenummer, k.status])),
-    { '0301': 'OK', '4601': 'UTILGJENGELIG', '5001': 'IKKE_AKTIVERT' })
+  t.same(Object.fromEntries(svar.body.kilder.map((k: { kommunenummer: string; system: string; status: string }) => [`${k.kommunenummer}/${k.system}`, k.status])),
+    { '0301/DIGISOS': 'OK', '0301/FAGSYSTEM': 'OK', '4601/DIGISOS': 'UTILGJENGELIG', '4601/FAGSYSTEM': 'UTILGJENGELIG' })
   t.ok(ms < 1500, `answered in ${ms} ms, within the deadline plus margin`)
   b.sim.styring.fjernAlleFeil()
 })

@@ -14,8 +14,11 @@ async function lesAlt(b: Bygget, tag: string, token?: string) {
   const alt = await b.kall('GET', `${OPPSLAG}/${start.body.oppslagId}`, token ? { token } : {})
   return { oppslagId: start.body.oppslagId as string, alt }
 }
-const status = (kilder: { kommunenummer: string; status: string }[]) =>
-  Object.fromEntries(kilder.map((k) => [k.kommunenummer, k.status]))
+/** `kommunenummer/system` → status: one kilde per municipality and source (DESIGN §3). */
+const status = (kilder: { kommunenummer: string; system: string; status: string }[]) =>
+  Object.fromEntries(kilder.map((k) => [`${k.kommunenummer}/${k.system}`, k.status]))
+/** Both sources of a municipality with one status. */
+const begge = (kommunenummer: string, s: string) => ({ [`${kommunenummer}/DIGISOS`]: s, [`${kommunenummer}/FAGSYSTEM`]: s })
 
 t.test('dataset cases, one lookup each', async (t) => {
   const b = await build(t)
@@ -24,7 +27,11 @@ t.test('dataset cases, one lookup each', async (t) => {
     b.sim.styring.nullstillKall()
     const { oppslagId, alt } = await lesAlt(b, 'ugradert-to-kommuner')
     t.equal(alt.status, 200)
-    t.same(status(alt.body.kilder), { '0301': 'OK', '4601': 'OK', '5001': 'IKKE_AKTIVERT' })
+    t.same(status(alt.body.kilder), { ...begge('0301', 'OK'), ...begge('4601', 'OK') })
+    // Trondheim has not switched NKS access on: no kilde, no case, nothing that names it (modia filters them out too).
+    const trondheim = b.sim.datasett.digisosSaker.find((s) => s.tags.includes('sak-trondheim-uten-nks-tilgang'))!
+    t.notMatch(alt.tekst, /"5001"/, 'the municipality without NKS access leaves no trace')
+    t.notMatch(alt.tekst, trondheim.fiksDigisosId)
     const soknader = alt.body.kategorier['okonomisk-sosialhjelp'].soknader
     t.same(soknader.map((s: { kommunenummer: string }) => s.kommunenummer).sort(), ['0301', '4601'])
     t.ok(soknader.every((s: { saker: unknown[] }) => Array.isArray(s.saker)))
@@ -55,21 +62,25 @@ t.test('dataset cases, one lookup each', async (t) => {
     t.match(sist, { handling: 'LES', kategori: 'konto', kilde: 'cache', beslutning: 'Permit' })
   })
 
-  t.test('municipality not configured in Fiks, and one temporarily deactivated', async (t) => {
+  t.test('municipality not configured in Fiks (no trace), and one temporarily deactivated (shown)', async (t) => {
     const a = await lesAlt(b, 'sak-i-ukonfigurert-kommune')
-    t.equal(status(a.alt.body.kilder)['1103'], 'IKKE_AKTIVERT')
-    t.equal(status(a.alt.body.kilder)['0301'], 'OK')
+    t.same(status(a.alt.body.kilder), begge('0301', 'OK'), 'Stavanger, not configured in Fiks, is not in kilder')
+    t.notMatch(a.alt.tekst, /"1103"/)
     const d = await lesAlt(b, 'sak-i-midlertidig-deaktivert-kommune')
-    t.equal(status(d.alt.body.kilder)['3301'], 'MIDLERTIDIG_DEAKTIVERT')
-    t.notOk(d.alt.body.kategorier['okonomisk-sosialhjelp'].soknader.some((s: { kommunenummer: string }) => s.kommunenummer === '3301'))
+    // KS: harMidlertidigDeaktivertOppdateringer pauses the citizen-facing flow; the data is shown, may be stale.
+    t.equal(status(d.alt.body.kilder)['3301/DIGISOS'], 'MIDLERTIDIG_DEAKTIVERT')
+    t.equal(status(d.alt.body.kilder)['3301/FAGSYSTEM'], 'OK', 'the pause is a Fiks Digisos setting: the fagsystem is not paused')
+    t.ok(d.alt.body.kategorier['okonomisk-sosialhjelp'].soknader.some((s: { kommunenummer: string }) => s.kommunenummer === '3301'), "Drammen's søknad is shown")
+    t.ok(d.alt.body.kategorier.adresse.adresser.some((a: { opphav: { kommunenummer: string; system: string } }) =>
+      a.opphav.kommunenummer === '3301' && a.opphav.system === 'FAGSYSTEM'), "and Drammen's fagsystem data")
   })
 
   t.test('person with no cases', async (t) => {
     const { alt } = await lesAlt(b, 'uten-saker')
     t.equal(alt.status, 200)
     t.same(alt.body.kategorier['okonomisk-sosialhjelp'].soknader, [])
-    // The person lives in Trondheim, which has not switched NKS access on.
-    t.same(status(alt.body.kilder), { '5001': 'IKKE_AKTIVERT' })
+    // The person lives in Trondheim, which has not switched NKS access on: no kilde at all.
+    t.same(alt.body.kilder, [])
   })
 
   t.test('KVP with kvalifiseringsstønad from a generisk.v1 fagsystem', async (t) => {
@@ -136,13 +147,13 @@ t.test('dataset cases, one lookup each', async (t) => {
 
   t.test('a municipality whose systems fail is UTILGJENGELIG; the others are shown', async (t) => {
     const { alt } = await lesAlt(b, 'sak-i-utilgjengelig-kommune')
-    t.same(status(alt.body.kilder), { '0301': 'OK', '1508': 'UTILGJENGELIG' })
+    t.same(status(alt.body.kilder), { ...begge('0301', 'OK'), ...begge('1508', 'UTILGJENGELIG') })
     t.equal(alt.body.kategorier['okonomisk-sosialhjelp'].soknader.length, 1)
   })
 
   t.test('a municipality without fagsystem is still OK from Digisos', async (t) => {
     const { alt } = await lesAlt(b, 'sak-i-kommune-uten-fagsystem')
-    t.equal(status(alt.body.kilder)['1806'], 'OK')
+    t.same(status(alt.body.kilder), begge('1806', 'OK'))
   })
 
   t.test('a person unknown to PDL is 404 PERSON_IKKE_FUNNET', async (t) => {
@@ -228,7 +239,12 @@ t.test('session: bound to its employee, ended by DELETE, expired by idle time an
   t.equal(etter.status, 404)
   t.equal(etter.body.code, 'OPPSLAG_UTLOPT')
   t.equal((await b.kall('DELETE', `${OPPSLAG}/${slett}`)).status, 404)
-  t.match((await b.hendelser()).at(-1), { handling: 'AVSLUTT', beslutning: 'Permit' }, 'the end is audited')
+  // The end, then the two attempts after it (each on record as a Deny: the id is gone).
+  t.match((await b.hendelser()).slice(-3), [
+    { handling: 'AVSLUTT', beslutning: 'Permit' },
+    { handling: 'LES', beslutning: 'Deny', regel: 'OPPSLAG_UTLOPT' },
+    { handling: 'AVSLUTT', beslutning: 'Deny', regel: 'OPPSLAG_UTLOPT' },
+  ], 'the end is audited')
 })
 
 t.test('faults injected at run time mark only that municipality UTILGJENGELIG', async (t) => {
@@ -239,7 +255,7 @@ t.test('faults injected at run time mark only that municipality UTILGJENGELIG', 
     b.sim.styring.settFeil({ kommunenummer: '4601' }, feil)
     const { alt } = await lesAlt(b, 'ugradert-to-kommuner')
     t.equal(alt.status, 200, JSON.stringify(feil))
-    t.same(status(alt.body.kilder), { '0301': 'OK', '4601': 'UTILGJENGELIG', '5001': 'IKKE_AKTIVERT' }, JSON.stringify(feil))
+    t.same(status(alt.body.kilder), { ...begge('0301', 'OK'), ...begge('4601', 'UTILGJENGELIG') }, JSON.stringify(feil))
     t.ok(alt.body.kategorier['okonomisk-sosialhjelp'].soknader.length >= 1, 'Oslo is still shown')
     t.notMatch(alt.tekst, /stack|Error/, 'nothing of the fault leaks')
   }
@@ -249,16 +265,44 @@ t.test('faults injected at run time mark only that municipality UTILGJENGELIG', 
   b.sim.styring.settFeil({ kommunenummer: '4601' }, { status: 503 })
   const start = await b.startOppslag('ugradert-to-kommuner')
   const forste = await b.kall('GET', `${OPPSLAG}/${start.body.oppslagId}`)
-  t.equal(status(forste.body.kilder)['4601'], 'UTILGJENGELIG')
+  t.same(status(forste.body.kilder), { ...begge('0301', 'OK'), ...begge('4601', 'UTILGJENGELIG') })
   b.sim.styring.settFeil({ kommunenummer: '4601' }, null)
   const andre = await b.kall('GET', `${OPPSLAG}/${start.body.oppslagId}`)
-  t.equal(status(andre.body.kilder)['4601'], 'OK')
+  t.same(status(andre.body.kilder), { ...begge('0301', 'OK'), ...begge('4601', 'OK') })
 
-  // The cross-municipality case list failing: no municipality can be answered for.
+  // The cross-municipality case list failing: no municipality's Digisos can be answered for; the
+  // person's own municipality's fagsystem still can.
   b.sim.styring.settFeil({ upstream: 'fiks-soknader' }, { status: 500 })
   const ingen = await lesAlt(b, 'ugradert-to-kommuner')
-  t.same(status(ingen.alt.body.kilder), { '0301': 'UTILGJENGELIG' })
+  t.same(status(ingen.alt.body.kilder), { '0301/DIGISOS': 'UTILGJENGELIG', '0301/FAGSYSTEM': 'OK' })
+  t.same(ingen.alt.body.kategorier['okonomisk-sosialhjelp'].soknader, [])
+  t.ok(ingen.alt.body.kategorier.konto.kontoer.some((k: { opphav: { system: string } }) => k.opphav.system === 'FAGSYSTEM'), "Oslo's fagsystem data is shown")
   b.sim.styring.fjernAlleFeil()
+})
+
+t.test('a municipality answering more than it legitimately can: that municipality UTILGJENGELIG, never a 500', async (t) => {
+  const b = await build(t)
+  // 3 MiB of `[{},{},…]` for every document and fagsystem call of Bergen: over each one's bound.
+  b.sim.styring.settFeil({ kommunenummer: '4601' }, { storKroppKiB: 3 * 1024 })
+  const { alt } = await lesAlt(b, 'ugradert-to-kommuner')
+  t.equal(alt.status, 200)
+  t.same(status(alt.body.kilder), { ...begge('0301', 'OK'), ...begge('4601', 'UTILGJENGELIG') })
+  t.ok(alt.body.kategorier['okonomisk-sosialhjelp'].soknader.length >= 1, 'Oslo is still shown')
+  b.sim.styring.fjernAlleFeil()
+  // A KommuneInfo of 64 KiB (its bound is 16 KiB), on a service that has none cached yet, and
+  // Fiks's list of every municipality (the gate in its place) failing too.
+  const ny = await build(t)
+  ny.sim.styring.settFeil({ upstream: 'fiks-kommuneinfo' }, { storKroppKiB: 64 })
+  ny.sim.styring.settFeil({ upstream: 'fiks-kommuner' }, { status: 503 })
+  const { alt: info } = await lesAlt(ny, 'ugradert-to-kommuner')
+  t.equal(info.status, 200)
+  t.same(Object.values(status(info.body.kilder)), Array(6).fill('UTILGJENGELIG'), 'no municipality confirmed, none shown')
+  t.same(info.body.kategorier['okonomisk-sosialhjelp'].soknader, [])
+  // The list answering: it gates in KommuneInfo's place (KS's KommuneInfo either way).
+  ny.sim.styring.settFeil({ upstream: 'fiks-kommuner' }, null)
+  const { alt: liste } = await lesAlt(ny, 'ugradert-to-kommuner')
+  t.same(status(liste.body.kilder), { ...begge('0301', 'OK'), ...begge('4601', 'OK') }, 'Trondheim, without NKS access per the list, leaves no trace')
+  t.equal(liste.body.kategorier['okonomisk-sosialhjelp'].soknader.length, 2)
 })
 
 t.test('a register that cannot answer: 503, no lookup, never a permit', async (t) => {
@@ -292,7 +336,9 @@ t.test('the audit store failing: 503 and no data', async (t) => {
     sok: (f) => ekte.sok(f),
     kjede: (etter, grense) => ekte.kjede(etter, grense),
     sjekkpunkt: () => ekte.sjekkpunkt(),
-    slettFor: (tid, nokkel) => ekte.slettFor(tid, nokkel),
+    slettFor: (tid, rader) => ekte.slettFor(tid, rader),
+    hode: () => ekte.hode(),
+    avvik: (s) => ekte.avvik(s),
     lukk: () => ekte.lukk(),
   }
   const b = await build(t, { audit })

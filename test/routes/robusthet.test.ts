@@ -5,8 +5,10 @@ import t from 'tap'
 import { build, type Bygget } from '../helper.js'
 
 const OPPSLAG = '/api/v1/oppslag'
-const kilder = (body: { kilder: { kommunenummer: string; status: string }[] }) =>
-  Object.fromEntries(body.kilder.map((k) => [k.kommunenummer, k.status]))
+/** `kommunenummer/system` → status: one kilde per municipality and source. */
+const kilder = (body: { kilder: { kommunenummer: string; system: string; status: string }[] }) =>
+  Object.fromEntries(body.kilder.map((k) => [`${k.kommunenummer}/${k.system}`, k.status]))
+const begge = (kommunenummer: string, s: string) => ({ [`${kommunenummer}/DIGISOS`]: s, [`${kommunenummer}/FAGSYSTEM`]: s })
 
 async function lesAlt(b: Bygget, tag: string) {
   const start = await b.startOppslag(tag)
@@ -25,23 +27,23 @@ t.test('a municipality that keeps failing: its breaker opens, it is not asked, t
   const bergen = () => b.sim.styring.kall().perKommune['4601'] ?? {}
   const kallTilBergen = () => Object.values(bergen()).reduce((a, n) => a + (n ?? 0), 0)
   b.sim.styring.settFeil({ kommunenummer: '4601' }, { status: 500 })
-  for (let i = 0; i < 3; i++) t.equal(kilder((await lesAlt(b, 'ugradert-to-kommuner')).body)['4601'], 'UTILGJENGELIG')
+  for (let i = 0; i < 3; i++) t.equal(kilder((await lesAlt(b, 'ugradert-to-kommuner')).body)['4601/DIGISOS'], 'UTILGJENGELIG')
   t.equal(await bryterMaling(b, 'kommune', '4601'), 2, 'open in /metrics')
   t.equal(await bryterMaling(b, 'kommune', '0301'), 0, 'Oslo closed')
 
   const foer = kallTilBergen()
   const t0 = Date.now()
   const apen = await lesAlt(b, 'ugradert-to-kommuner')
-  t.same(kilder(apen.body), { '0301': 'OK', '4601': 'UTILGJENGELIG', '5001': 'IKKE_AKTIVERT' }, 'Oslo still shown')
+  t.same(kilder(apen.body), { ...begge('0301', 'OK'), ...begge('4601', 'UTILGJENGELIG') }, 'Oslo still shown')
   t.equal(kallTilBergen(), foer, 'an open breaker: Bergen is not called at all')
   t.ok(Date.now() - t0 < 1000, 'and the answer does not wait for it')
 
   // Recovered, but still within the open time: not asked yet.
   b.sim.styring.settFeil({ kommunenummer: '4601' }, null)
-  t.equal(kilder((await lesAlt(b, 'ugradert-to-kommuner')).body)['4601'], 'UTILGJENGELIG')
+  t.equal(kilder((await lesAlt(b, 'ugradert-to-kommuner')).body)['4601/DIGISOS'], 'UTILGJENGELIG')
   t.equal(kallTilBergen(), foer)
   await vent(800)
-  t.equal(kilder((await lesAlt(b, 'ugradert-to-kommuner')).body)['4601'], 'OK', 'the probe succeeds and closes the breaker')
+  t.same(kilder((await lesAlt(b, 'ugradert-to-kommuner')).body), { ...begge('0301', 'OK'), ...begge('4601', 'OK') }, 'the probe succeeds and closes the breaker')
   t.ok(kallTilBergen() > foer)
   t.equal(await bryterMaling(b, 'kommune', '4601'), 0, 'closed in /metrics')
 
@@ -50,7 +52,7 @@ t.test('a municipality that keeps failing: its breaker opens, it is not asked, t
   for (let i = 0; i < 3; i++) await lesAlt(b, 'ugradert-to-kommuner')
   await vent(800)
   const forProbe = kallTilBergen()
-  t.equal(kilder((await lesAlt(b, 'ugradert-to-kommuner')).body)['4601'], 'UTILGJENGELIG')
+  t.equal(kilder((await lesAlt(b, 'ugradert-to-kommuner')).body)['4601/DIGISOS'], 'UTILGJENGELIG')
   t.ok(kallTilBergen() > forProbe, 'half-open: one probe is sent')
   const etterProbe = kallTilBergen()
   await lesAlt(b, 'ugradert-to-kommuner')
@@ -150,8 +152,8 @@ t.test('no token for Fiks: the municipalities are UTILGJENGELIG, the read is not
   b.sim.styring.settFeil({ upstream: 'texas' }, { status: 500 })
   const svar = await b.kall('GET', `${OPPSLAG}/${start.body.oppslagId}`)
   t.equal(svar.status, 200)
-  t.same(kilder(svar.body), { '0301': 'UTILGJENGELIG' }, 'the case list is unknown; the own municipality could not be asked')
+  t.same(kilder(svar.body), begge('0301', 'UTILGJENGELIG'), 'the case list is unknown; the own municipality could not be asked')
   b.sim.styring.fjernAlleFeil()
   const igjen = await b.kall('GET', `${OPPSLAG}/${start.body.oppslagId}`)
-  t.same(kilder(igjen.body), { '0301': 'OK', '4601': 'OK', '5001': 'IKKE_AKTIVERT' }, 'not cached: asked again')
+  t.same(kilder(igjen.body), { ...begge('0301', 'OK'), ...begge('4601', 'OK') }, 'not cached: asked again')
 })

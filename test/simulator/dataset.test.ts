@@ -39,6 +39,7 @@ t.test('the bundled dataset loads and every ident is synthetic and valid', async
     ...d.personer.map((p) => p.personident),
     ...d.ukjentePersoner.map((p) => p.personident),
     ...d.ansatte.flatMap((a) => (a.personident ? [a.personident] : [])),
+    ...d.personer.flatMap((p) => p.historiskeIdenter.map((h) => h.personident)),
   ]
   for (const i of alle) t.ok(gyldigeKontrollsifre(i) && erSyntetisk(i), `ident ${i}`)
   for (const p of d.personer) {
@@ -79,6 +80,28 @@ t.test('the dataset covers every case the service must handle', async (t) => {
   t.same(k7.adressebeskyttelse, ['FORTROLIG'])
   const k7bolig = (k7.fagsystem['0301'] as { midlertidigBolig: { adresse: unknown }[] }).midlertidigBolig
   t.ok(k7bolig[0]?.adresse, 'a midlertidig-bolig address in the fagsystem')
+
+  // Kode 6 with something to withhold everywhere: two municipalities, NAV offices, KVP and a stay.
+  const k6saker = sakerFor(k6.personident)
+  t.ok(new Set(k6saker.map((s) => s.kommunenummer)).size >= 2, 'kode 6: cases in two municipalities')
+  t.ok(k6saker.every((s) => s.enhetsnummer !== null), 'kode 6: a NAV office on each case')
+  const k6fag = k6.fagsystem['0301'] as { kvalifiseringsprogram: unknown[]; midlertidigBolig: { botype: string }[] }
+  t.ok(k6fag.kvalifiseringsprogram.length > 0 && k6fag.midlertidigBolig.length > 0, 'kode 6: KVP and midlertidig bolig')
+
+  // Old items inside recent data, from both sources (SAK_MAKS_ALDER_MANEDER).
+  const gamle = personMedTag(d, 'gamle-elementer')
+  const gammelUtbetaling = sakMedTag(d, 'sak-med-gammel-utbetaling')
+  t.ok(maneder(gammelUtbetaling.sistEndret) < 15, 'a recent case')
+  t.ok(
+    gammelUtbetaling.digisosSoker!.dokument.hendelser.some((h) => h.type === 'utbetaling' && maneder(h.hendelsestidspunkt) > 18),
+    'with a payout older than 15 months',
+  )
+  const gamleFag = gamle.fagsystem['0301'] as { kvalifiseringsprogram: { sistEndret: string }[]; midlertidigBolig: { sistEndret: string }[] }
+  t.ok(gamleFag.kvalifiseringsprogram.some((k) => maneder(k.sistEndret) > 15) && gamleFag.midlertidigBolig.some((b) => maneder(b.sistEndret) > 15))
+
+  // A case malformed on the wire beside readable ones.
+  t.ok(sakMedTag(d, 'sak-ugyldig-sistendret').paLedningen, 'a case with wire fields of its own')
+  t.equal(sakerFor(personMedTag(d, 'ugyldig-sak').personident).length, 3)
 
   t.equal(personMedTag(d, 'skjermet').skjermet, true)
 
@@ -144,6 +167,20 @@ t.test('the dataset covers every case the service must handle', async (t) => {
 
   t.ok(kommune('1508').feil?.status, 'a municipality with a dataset fault')
   t.equal(kommune('1806').fagsystem, null, 'a municipality without fagsystem')
+
+  // Each KommuneInfo flag KS documents has a municipality, with a person who has a case there.
+  const info = (k: (typeof d.kommuner)[number]) => k.kommuneInfo
+  const medSak = (k: (typeof d.kommuner)[number]) => d.digisosSaker.some((s) => s.kommunenummer === k.kommunenummer)
+  const flagg: [string, (k: (typeof d.kommuner)[number]) => boolean][] = [
+    ['not configured in Fiks', (k) => info(k) === null],
+    ['no NKS access', (k) => info(k)?.harNksTilgang === false],
+    ['harMidlertidigDeaktivertMottak', (k) => info(k)?.harNksTilgang === true && info(k)?.harMidlertidigDeaktivertMottak === true],
+    ['harMidlertidigDeaktivertOppdateringer', (k) => info(k)?.harNksTilgang === true && info(k)?.harMidlertidigDeaktivertOppdateringer === true],
+    ['kanOppdatereStatus false', (k) => info(k)?.harNksTilgang === true && info(k)?.kanOppdatereStatus === false],
+    ['a behandlingsansvarlig other than itself', (k) => (info(k)?.behandlingsansvarlig ?? k.navn).startsWith(k.navn) === false],
+  ]
+  for (const [hva, har] of flagg) t.ok(d.kommuner.some((k) => har(k) && medSak(k)), `${hva}, with a case there`)
+  t.ok(sakMedTag(d, 'sak-vennesla-uten-status').digisosSoker, 'Fiks holds an event log the service must not fetch')
 })
 
 t.test('dates move with the clock', async (t) => {
@@ -229,6 +266,29 @@ t.test('a broken dataset fails with a message naming the field', async (t) => {
       d['digisosSaker'][0].sistEndret = 'i forrige uke'
     }),
     /digisosSaker\[0\]\.sistEndret/,
+  )
+  // Historical idents: synthetic, valid and unique across every ident in the file.
+  t.match(
+    odelagt((d) => {
+      const p = d['personer'].find((x: any) => x.tags.includes('identbytte'))
+      p.historiskeIdenter[0].personident = d['personer'][0].personident
+    }),
+    /personer\[\d+\]\.historiskeIdenter\[0\]\.personident: personidenten er allerede brukt i personer\[0\]\.personident/,
+  )
+  t.match(
+    odelagt((d) => {
+      const p = d['personer'].find((x: any) => x.tags.includes('identbytte'))
+      p.historiskeIdenter[0].personident = '01509012345'
+    }),
+    /personer\[\d+\]\.historiskeIdenter\[0\]\.personident/,
+  )
+  t.match(
+    odelagt((d) => {
+      const p = d['personer'].find((x: any) => x.tags.includes('identbytte'))
+      p.historiskeIdenter = []
+    }),
+    /digisosSaker\[\d+\]\.sokerFnr: peker på en person som ikke finnes/,
+    'a case under an old ident needs the ident in historiskeIdenter',
   )
   t.match(odelagt((d) => void (d['versjon'] = 2)), /versjon/)
   t.throws(() => lastDatasett('ikke et datasett'), DatasettFeil)

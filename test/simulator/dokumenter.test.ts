@@ -1,5 +1,6 @@
 // Every document the simulator serves must be what a real municipality would publish: valid
-// against NAV's Digisos schemas (draft-06), except the one deliberately unknown event type.
+// against NAV's Digisos schemas (draft-06), except the one deliberately unknown event type and the
+// two deviations modia tolerates (sak-toleranse), each checked to be the only flaw of its document.
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -29,6 +30,7 @@ function lagAjv() {
 const { soknad, soker } = lagAjv()
 const datasett = standardDatasett()
 const ukjent = sakMedTag(datasett, 'sak-ukjent-hendelse')
+const toleranse = sakMedTag(datasett, 'sak-toleranse')
 
 t.test('every soknad.json in the dataset is schema-valid', async (t) => {
   const medSoknad = datasett.digisosSaker.filter((s) => s.soknad)
@@ -39,9 +41,9 @@ t.test('every soknad.json in the dataset is schema-valid', async (t) => {
   }
 })
 
-t.test('every digisos-soker.json except the unknown-event one is schema-valid', async (t) => {
+t.test('every digisos-soker.json except the unknown-event and tolerance ones is schema-valid', async (t) => {
   for (const s of datasett.digisosSaker) {
-    if (!s.digisosSoker || s === ukjent) continue
+    if (!s.digisosSoker || s === ukjent || s === toleranse) continue
     const ok = soker(s.digisosSoker.dokument)
     t.ok(ok, `digisos-soker ${s.fiksDigisosId}`, { errors: soker.errors })
   }
@@ -61,4 +63,27 @@ t.test('the schemas validate something: a broken document fails', async (t) => {
   dok.hendelser.push({ type: 'utbetaling', hendelsestidspunkt: 'i går' })
   t.notOk(soker(dok))
   t.notOk(soknad({ version: '1.0.0' }))
+})
+
+t.test('the tolerance document fails only on what modia tolerates', async (t) => {
+  const dok = toleranse.digisosSoker!.dokument
+  t.notOk(soker(dok), 'deliberately invalid')
+  const hendelser = dok.hendelser as Record<string, unknown>[]
+  t.equal(hendelser.filter((h) => h.type === 'vedtakFattet' && h.saksreferanse === undefined).length, 1, 'one vedtak without saksreferanse')
+  t.equal(hendelser.filter((h) => h.type === 'utbetaling' && typeof h.kontonummer === 'string' && !/^\d{11}$/.test(h.kontonummer)).length, 1, 'one short kontonummer')
+  const rettet = {
+    ...dok,
+    hendelser: hendelser
+      .filter((h) => !(h.type === 'vedtakFattet' && h.saksreferanse === undefined))
+      .map((h) => (h.type === 'utbetaling' && h.kontonummer !== undefined ? { ...h, kontonummer: '97100022145' } : h)),
+  }
+  t.ok(soker(rettet), 'valid once those two are put right', { errors: soker.errors })
+})
+
+t.test('the dataset has what modia shows: vilkår, dokumentasjonkrav, a paper application', async (t) => {
+  const typer = (tag: string) => new Set(sakMedTag(datasett, tag).digisosSoker!.dokument.hendelser.map((h) => h.type))
+  for (const type of ['vilkar', 'dokumentasjonkrav', 'dokumentasjonEtterspurt', 'forelopigSvar']) {
+    t.ok(typer('sak-vilkar-og-krav').has(type), type)
+  }
+  t.equal(sakMedTag(datasett, 'sak-papirsoknad').soknad, null, 'a paper application has no soknad.json')
 })

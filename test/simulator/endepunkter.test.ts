@@ -35,8 +35,40 @@ t.test('PDL', async (t) => {
           ],
         },
         hentGeografiskTilknytning: { gtType: 'BYDEL', gtKommune: null, gtBydel: '030102', gtLand: null },
+        hentIdenter: {
+          identer: [
+            { ident: meg.personident, gruppe: 'FOLKEREGISTERIDENT', historisk: false },
+            { ident: `20${meg.personident}`, gruppe: 'AKTORID', historisk: false },
+          ],
+        },
       },
     })
+  })
+
+  // PDL's schema: hentIdenter(ident: ID!, grupper: [IdentGruppe!], historikk: Boolean = false):
+  // Identliste { identer: [IdentInformasjon { ident, gruppe (AKTORID|FOLKEREGISTERIDENT|NPID), historisk }] }
+  t.test('hentIdenter: a person found by a historical ident, its idents with history only when asked', async (t) => {
+    const p = personMedTag(d, 'identbytte')
+    const gammel = p.historiskeIdenter[0]?.personident as string
+    const medHistorikk = 'query($ident: ID!) { hentIdenter(ident: $ident, historikk: true) { identer { ident gruppe historisk } } }'
+    for (const ident of [p.personident, gammel]) {
+      const svar = await pdl(ident, PDL_HODER, medHistorikk)
+      t.same(svar.json, {
+        data: {
+          hentIdenter: {
+            identer: [
+              { ident: p.personident, gruppe: 'FOLKEREGISTERIDENT', historisk: false },
+              { ident: gammel, gruppe: 'FOLKEREGISTERIDENT', historisk: true },
+              { ident: `20${p.personident}`, gruppe: 'AKTORID', historisk: false },
+            ],
+          },
+        },
+      }, ident === gammel ? 'by the old ident' : 'by the current ident')
+    }
+    const utenHistorikk = await pdl(gammel, PDL_HODER, 'query($ident: ID!) { hentIdenter(ident: $ident) { identer { ident gruppe historisk } } }')
+    t.same((utenHistorikk.json as any).data.hentIdenter.identer.map((i: any) => i.historisk), [false, false], 'historikk defaults to false')
+    const person = (await pdl(gammel)).json as any
+    t.same(person.data.hentGeografiskTilknytning, p.geografiskTilknytning, 'hentPerson by the old ident is the same person')
   })
 
   t.test('siblings are found through the parent', async (t) => {
@@ -65,7 +97,7 @@ t.test('PDL', async (t) => {
     t.equal(svar.status, 200)
     t.same(svar.json, {
       errors: [{ message: 'Fant ikke person', path: ['hentPerson'], extensions: { code: 'not_found', classification: 'ExecutionAborted' } }],
-      data: { hentPerson: null, hentGeografiskTilknytning: null },
+      data: { hentPerson: null, hentGeografiskTilknytning: null, hentIdenter: null },
     })
   })
 
@@ -88,8 +120,11 @@ t.test('PDL', async (t) => {
     t.equal(await kode(pdl(ident, { ...PDL_HODER, authorization: 'Bearer ' })), 'unauthenticated')
     const { behandlingsnummer: _b, ...utenBeh } = PDL_HODER
     t.equal(await kode(pdl(ident, utenBeh)), 'bad_request')
-    t.equal(await kode(pdl(ident, { ...PDL_HODER, tema: 'SYK' })), 'bad_request')
-    t.equal(await kode(pdl(ident, PDL_HODER, '{ hentIdenter(ident: "x") { identer { ident } } }')), 'bad_request')
+    // The real PDL does not demand Tema (navikt/populasjonstilgangskontroll's PDL client sends none).
+    const { tema: _t, ...utenTema } = PDL_HODER
+    t.equal((await pdl(ident, utenTema)).status, 200)
+    t.ok(((await pdl(ident, utenTema)).json as any).data.hentPerson, 'no Tema header: answered all the same')
+    t.equal(await kode(pdl(ident, PDL_HODER, '{ hentPersonBolk(identer: ["x"]) { ident } }')), 'bad_request', 'a field the simulator does not know')
     t.equal(await kode(kall(`${url}/pdl/graphql`, { headers: PDL_HODER, body: { query: PDL_QUERY } })), 'bad_request')
   })
 })
@@ -110,6 +145,11 @@ t.test('skjermede-personer-pip', async (t) => {
   const b = personMedTag(d, 'kode6').personident
   const bulk = await kall(`${url}/skjerming/skjermetBulk`, { headers: hoder, body: { personidenter: [a, b] } })
   t.same(bulk.json, { [a]: true, [b]: false })
+  // The pip knows each ident on its own: this person only by the old one.
+  const p = personMedTag(d, 'skjermet-gammel-ident')
+  const gammel = p.historiskeIdenter[0]?.personident as string
+  t.same((await kall(`${url}/skjerming/skjermetBulk`, { headers: hoder, body: { personidenter: [p.personident, gammel] } })).json,
+    { [p.personident]: false, [gammel]: true })
 
   t.equal((await kall(`${url}/skjerming/skjermet`, { body: { personident: a } })).status, 401)
   t.equal((await kall(`${url}/skjerming/skjermet`, { headers: hoder, body: { ident: a } })).status, 400)
@@ -146,11 +186,15 @@ t.test('Texas', async (t) => {
   t.equal(darlig.status, 400)
   t.match(darlig.json, { error: 'invalid_request', error_description: String })
   t.equal((await kall(sti, { body: { identity_provider: 'idporten', target: 'x' } })).status, 400)
+  // entra_id is the value NAIS documents (docs.nais.io, Texas's OpenAPI document); azuread is the
+  // older name Texas still takes, and both are the same provider.
+  const entra = await kall(sti, { body: { identity_provider: 'entra_id', target: 'api://dev-fss.pdl.pdl-api/.default' } })
+  t.equal(entra.status, 200)
   t.same(styring.kall().tokens, [
     { identityProvider: 'maskinporten', target: 'ks:fiks', antall: 1 },
-    { identityProvider: 'azuread', target: 'api://dev-fss.pdl.pdl-api/.default', antall: 1 },
+    { identityProvider: 'entra_id', target: 'api://dev-fss.pdl.pdl-api/.default', antall: 2 },
   ])
-  t.equal(styring.kall().perUpstream.texas, 4, 'every call counted')
+  t.equal(styring.kall().perUpstream.texas, 5, 'every call counted')
 })
 
 t.test('Fiks Digisos', async (t) => {
@@ -165,7 +209,10 @@ t.test('Fiks Digisos', async (t) => {
     t.same(saker.map((s) => s.kommunenummer).sort(), ['0301', '4601', '5001'])
     const oslo = sakMedTag(d, 'sak-oslo-innvilget')
     const s = saker.find((x) => x.fiksDigisosId === oslo.fiksDigisosId)
-    t.same(s, {
+    t.same(Object.keys(s).sort(), ['digisosSoker', 'ettersendtInfoNAV', 'fiksDigisosId', 'fiksOrgId', 'kommunenummer', 'originalSoknadNAV', 'sistEndret', 'sokerFnr', 'tilleggsinformasjon'])
+    t.match(s.originalSoknadNAV.vedleggMetadata, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/)
+    t.not(s.originalSoknadNAV.vedleggMetadata, s.originalSoknadNAV.soknadDokument.dokumentlagerDokumentId)
+    t.match(s, {
       fiksDigisosId: oslo.fiksDigisosId,
       sokerFnr: p.personident,
       fiksOrgId: d.kommuner.find((k) => k.kommunenummer === '0301')!.fiksOrgId,
@@ -174,12 +221,13 @@ t.test('Fiks Digisos', async (t) => {
       originalSoknadNAV: {
         navEksternRefId: oslo.navEksternRefId,
         metadata: oslo.soknad!.dokumentlagerId,
-        vedleggMetadata: null,
-        soknadDokument: null,
+        // Filled as Fiks fills them (ks-no.github.io static/api/digisos-api-v1.json, OriginalSoknadNAV).
+        vedleggMetadata: String,
+        soknadDokument: { filnavn: 'Soknad.pdf', dokumentlagerDokumentId: String, storrelse: Number },
         vedlegg: [],
         timestampSendt: Date.parse(oslo.soknad!.timestampSendt),
       },
-      ettersendtInfoNAV: null,
+      ettersendtInfoNAV: { ettersendelser: [] },
       digisosSoker: { metadata: oslo.digisosSoker!.dokumentlagerId, dokumenter: [], timestampSistOppdatert: Date.parse(oslo.digisosSoker!.timestampSistOppdatert) },
       tilleggsinformasjon: { enhetsnummer: oslo.enhetsnummer },
     })
@@ -220,6 +268,7 @@ t.test('Fiks Digisos', async (t) => {
       harMidlertidigDeaktivertOppdateringer: false,
       harNksTilgang: true,
       behandlingsansvarlig: 'Oslo kommune',
+      kontaktpersoner: { fagansvarligEpost: ['fagansvarlig.0301@kommune.invalid'], tekniskAnsvarligEpost: ['teknisk.0301@kommune.invalid'] },
     })
     t.match((await kall(`${url}${FIKS}/kommuner/5001?${sporing()}`, { headers: fiksHoder() })).json, { harNksTilgang: false })
     t.match((await kall(`${url}${FIKS}/kommuner/3301?${sporing()}`, { headers: fiksHoder() })).json, { harMidlertidigDeaktivertOppdateringer: true })
@@ -230,11 +279,27 @@ t.test('Fiks Digisos', async (t) => {
     t.equal((await kall(`${url}${FIKS}/kommuner/9999?${sporing()}`, { headers: fiksHoder() })).status, 404)
   })
 
+  t.test('every municipality (KS getAlleKommunerStatus): no sporingsId demanded, as KS documents none', async (t) => {
+    const svar = await kall(`${url}${FIKS}/kommuner`, { headers: fiksHoder() })
+    t.equal(svar.status, 200)
+    const alle = svar.json as { kommunenummer: string; kontaktpersoner: unknown }[]
+    t.same(alle.map((k) => k.kommunenummer).sort(), d.kommuner.filter((k) => k.kommuneInfo !== null).map((k) => k.kommunenummer).sort(),
+      'the configured ones only')
+    t.ok(alle.every((k) => k.kontaktpersoner), "with KS's kontaktpersoner")
+    const { authorization: _a, ...utenToken } = fiksHoder()
+    t.equal((await kall(`${url}${FIKS}/kommuner`, { headers: utenToken })).status, 401, 'the token is still required')
+  })
+
   t.test('sporingsId, token and integration credentials are required', async (t) => {
     const sti = `${url}${FIKS}/kommuner/0301`
-    const utenSporing = await kall(sti, { headers: fiksHoder() })
+    // KS requires sporingsId on the case and document reads, not on KommuneInfo
+    // (ks-no.github.io static/api/digisos-api-v1.json: getKommuneStatus has no such parameter).
+    t.equal((await kall(sti, { headers: fiksHoder() })).status, 200, 'KommuneInfo without sporingsId')
+    const utenSporing = await kall(`${url}${FIKS}/soknader/soknader`, { headers: fiksHoder(), body: { fnr: personMedTag(d, 'uten-saker').personident } })
     t.equal(utenSporing.status, 400)
-    t.match(utenSporing.json, { status: 400, error: 'Bad Request', errorId: String, path: '/digisos/api/v1/nav/kommuner/0301', message: String, errorCode: 'MANGLER_SPORINGSID' })
+    t.match(utenSporing.json, { status: 400, error: 'Bad Request', errorId: String, path: '/digisos/api/v1/nav/soknader/soknader', message: String, errorCode: 'MANGLER_SPORINGSID' })
+    const sak = sakMedTag(d, 'sak-oslo-innvilget')
+    t.equal((await kall(`${url}${FIKS}/soknader/${sak.fiksDigisosId}/dokumenter/${sak.soknad!.dokumentlagerId}`, { headers: fiksHoder() })).status, 400, 'a document read needs one')
     const { authorization: _a, ...utenToken } = fiksHoder()
     t.equal((await kall(`${sti}?${sporing()}`, { headers: utenToken })).status, 401)
     t.equal((await kall(`${sti}?${sporing()}`, { headers: fiksHoder({ integrasjonpassord: 'feil' }) })).status, 401)
@@ -318,12 +383,13 @@ t.test('strict tokens: only tokens this simulator issued, for the right identity
   const { url, datasett: d } = await startApp(t, { opts: { strengeTokens: true } })
   const token = async (identity_provider: string) =>
     ((await kall(`${url}/texas/api/v1/token`, { body: { identity_provider, target: 'x' } })).json as { access_token: string }).access_token
-  const azure = await token('azuread')
+  const azure = await token('entra_id')
   const maskinporten = await token('maskinporten')
   const ident = personMedTag(d, 'ansatt').personident
   const pdl = async (tok: string) =>
     ((await kall(`${url}/pdl/graphql`, { headers: { ...PDL_HODER, authorization: `Bearer ${tok}` }, body: { query: PDL_QUERY, variables: { ident } } })).json as any)
   t.ok((await pdl(azure)).data.hentPerson)
+  t.ok((await pdl(await token('azuread'))).data.hentPerson, 'the older name is the same provider')
   t.equal((await pdl('oppdiktet')).errors[0].extensions.code, 'unauthenticated')
   t.equal((await pdl(maskinporten)).errors[0].extensions.code, 'unauthenticated', 'a Maskinporten token is no use at PDL')
   const fiks = (tok: string) => kall(`${url}${FIKS}/kommuner/0301?${sporing()}`, { headers: fiksHoder({ authorization: `Bearer ${tok}` }) })

@@ -3,7 +3,8 @@ import { createServer, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import t, { type Test } from 'tap'
 import { MockAgent } from 'undici'
-import { HttpKlient } from '../../src/sources/http.js'
+import { HttpFeil, HttpKlient, somKildeFeil, SvarBudsjett } from '../../src/sources/http.js'
+import { erKildesFeil } from '../../src/sources/vern.js'
 
 const BASE = 'http://upstream.test'
 /** The HttpFeil kind a call failed with, or null when it did not fail. */
@@ -126,10 +127,98 @@ t.test('an answer larger than the bound is a fault, not read into memory whole',
   const { port } = server.address() as AddressInfo
   const http = new HttpKlient({ navn: 'test', baseUrl: `http://127.0.0.1:${port}`, tidsavbrudd: 2000, maksSvarBytes: 1024 })
   t.teardown(() => http.close())
-  t.equal(await feilArsak(http.kall({ method: 'GET', path: 'stor' })), 'NETTVERK')
+  t.equal(await feilArsak(http.kall({ method: 'GET', path: 'stor' })), 'FOR_STORT')
   const romslig = new HttpKlient({ navn: 'test', baseUrl: `http://127.0.0.1:${port}`, tidsavbrudd: 2000 })
   t.teardown(() => romslig.close())
   t.equal(((await romslig.kall({ method: 'GET', path: 'stor' })).data as { fyll: string }).fyll.length, 64 * 1024)
+})
+
+t.test("a call's own bound below the client's: the answer past it is a fault, and is not retried", async (t) => {
+  let kall = 0
+  const server = createServer((_req, res) => { kall++; res.setHeader('content-type', 'application/json'); res.end(JSON.stringify({ fyll: 'x'.repeat(20 * 1024) })) })
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
+  t.teardown(() => new Promise<void>((ok) => server.close(() => ok())))
+  const { port } = server.address() as AddressInfo
+  const http = new HttpKlient({ navn: 'test', baseUrl: `http://127.0.0.1:${port}`, tidsavbrudd: 2000, maksSvarBytes: 64 * 1024 })
+  t.teardown(() => http.close())
+  t.equal(await feilArsak(http.kall({ method: 'GET', path: 'a', idempotent: true, maksBytes: 16 * 1024 })), 'FOR_STORT')
+  t.equal(kall, 1, 'not retried')
+  t.equal(((await http.kall({ method: 'GET', path: 'a' })).data as { fyll: string }).fyll.length, 20 * 1024, "the client's bound")
+  // A call cannot raise the client's bound.
+  t.equal(await feilArsak(http.kall({ method: 'GET', path: 'a', maksBytes: 1024 * 1024 })), null)
+})
+
+t.test('the bytes in flight across clients are bounded: a call past the budget fails at once; the budget is given back', async (t) => {
+  // /holdt sends 48 KiB and then waits until the test lets it end; /liten and /stor answer at once.
+  let slipp!: () => void
+  const sluppet = new Promise<void>((ok) => { slipp = ok })
+  let begynt!: () => void
+  const holdtBegynt = new Promise<void>((ok) => { begynt = ok })
+  const server = createServer((req, res) => {
+    res.setHeader('content-type', 'application/json')
+    if (req.url === '/holdt') {
+      res.write(`{"fyll":"${'x'.repeat(48 * 1024)}`)
+      begynt()
+      void sluppet.then(() => res.end('"}'))
+    } else res.end(JSON.stringify({ fyll: 'y'.repeat(req.url === '/stor' ? 32 * 1024 : 1024) }))
+  })
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
+  t.teardown(() => new Promise<void>((ok) => { server.closeAllConnections(); server.close(() => ok()) }))
+  const { port } = server.address() as AddressInfo
+  const budsjett = new SvarBudsjett(64 * 1024)
+  const lag = () => new HttpKlient({ navn: 'test', baseUrl: `http://127.0.0.1:${port}`, tidsavbrudd: 5000, budsjett })
+  const [a, b] = [lag(), lag()]
+  t.teardown(() => Promise.all([a.close(), b.close()]))
+
+  const holdt = a.kall({ method: 'GET', path: 'holdt' })
+  await holdtBegynt
+  // Wait for the held bytes to arrive (the event, not a time).
+  while (budsjett.bytes < 48 * 1024) await new Promise((ok) => setImmediate(ok))
+  t.equal(await feilArsak(b.kall({ method: 'GET', path: 'stor', idempotent: true })), 'OVERBELASTET', 'another client past the budget')
+  t.equal(((await b.kall({ method: 'GET', path: 'liten' })).data as { fyll: string }).fyll.length, 1024, 'a small one still fits')
+  slipp()
+  t.equal(((await holdt).data as { fyll: string }).fyll.length, 48 * 1024, 'the held answer completes')
+  t.equal(budsjett.bytes, 0, 'every byte given back')
+  t.equal(((await b.kall({ method: 'GET', path: 'stor' })).data as { fyll: string }).fyll.length, 32 * 1024, 'then the large one fits')
+  t.equal(budsjett.bytes, 0)
+})
+
+t.test('an answer with more JSON values than its byte bound can afford in heap is a fault, while small enough in bytes', async (t) => {
+  const server = createServer((req, res) => {
+    res.setHeader('content-type', 'application/json')
+    // 60 KiB either way: many empty objects, or one long string.
+    res.end(req.url === '/mange' ? `[${'{},'.repeat(20_000)}{}]` : JSON.stringify({ tekst: 'x'.repeat(60 * 1024) }))
+  })
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
+  t.teardown(() => new Promise<void>((ok) => server.close(() => ok())))
+  const { port } = server.address() as AddressInfo
+  const http = new HttpKlient({ navn: 'test', baseUrl: `http://127.0.0.1:${port}`, tidsavbrudd: 2000, maksSvarBytes: 64 * 1024 })
+  t.teardown(() => http.close())
+  // 64 KiB may cost 4 × 64 KiB in heap: 8 192 values at 32 bytes; 40 001 are too many.
+  t.equal(await feilArsak(http.kall({ method: 'GET', path: 'mange' })), 'FOR_STORT')
+  t.equal(await feilArsak(http.kall({ method: 'GET', path: 'lang' })), null, 'the same bytes as one string')
+})
+
+t.test("a fetch's account holds its parsed answers' cost until the fetch is done; past the budget a call fails", async (t) => {
+  const server = createServer((_req, res) => { res.setHeader('content-type', 'application/json'); res.end(JSON.stringify({ tekst: 'x'.repeat(30 * 1024) })) })
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
+  t.teardown(() => new Promise<void>((ok) => server.close(() => ok())))
+  const { port } = server.address() as AddressInfo
+  const budsjett = new SvarBudsjett(64 * 1024)
+  const http = new HttpKlient({ navn: 'test', baseUrl: `http://127.0.0.1:${port}`, tidsavbrudd: 2000, budsjett })
+  t.teardown(() => http.close())
+  const konto = budsjett.konto()
+  t.equal(await feilArsak(http.kall({ method: 'GET', path: 'a', konto })), null)
+  t.equal(await feilArsak(http.kall({ method: 'GET', path: 'b', konto })), null)
+  t.ok(budsjett.bytes > 60 * 1024, 'both answers held')
+  t.equal(await feilArsak(http.kall({ method: 'GET', path: 'c', idempotent: true, konto: budsjett.konto() })), 'OVERBELASTET', 'another fetch finds the budget taken')
+  t.equal(await feilArsak(http.kall({ method: 'GET', path: 'd' })), 'OVERBELASTET', 'even a call held by no fetch cannot receive past it')
+  konto.frigi()
+  t.equal(budsjett.bytes, 0, 'the fetch done: all given back')
+  t.equal(await feilArsak(http.kall({ method: 'GET', path: 'e', konto: budsjett.konto() })), null)
+  // Our own bound on memory is no fault of the source's: no breaker counts it.
+  t.notOk(erKildesFeil(somKildeFeil('fiks', new HttpFeil('OVERBELASTET', 200, 'x')) as Error))
+  t.ok(erKildesFeil(somKildeFeil('fiks', new HttpFeil('FOR_STORT', 200, 'x')) as Error), 'an answer too large is')
 })
 
 t.test('an attempt cut while it waits for a connection fails with its reason once undici starts it, and never reaches the upstream', async (t) => {

@@ -22,6 +22,7 @@ function fiks() {
       if (s instanceof Error) throw s
       return s === undefined ? null : s
     },
+    hentAlleKommuneInfo: async () => [...svar.values()].filter((s): s is KommuneInfo => s !== null && !(s instanceof Error)),
   }
   return { port, svar, kall }
 }
@@ -77,8 +78,18 @@ t.test('the service asks Fiks for KommuneInfo once per municipality within the T
   b.sim.styring.nullstillKall()
   const svar = await les()
   t.equal(svar.status, 200)
-  t.same(svar.body.kilder.map((k: { status: string }) => k.status), ['OK', 'OK', 'IKKE_AKTIVERT'])
+  t.same(svar.body.kilder.map((k: { kommunenummer: string; status: string }) => `${k.kommunenummer} ${k.status}`), ['0301 OK', '0301 OK', '4601 OK', '4601 OK'])
   const k = b.sim.styring.kall()
   t.equal(k.perUpstream['fiks-kommuneinfo'], undefined, 'no KommuneInfo call for the second lookup')
   t.equal(k.perUpstream['fiks-soknader'], 1, 'the case list is asked for every lookup')
+})
+
+t.test('the list of every municipality keeps each one, so the lookups after it need no KommuneInfo call', async (t) => {
+  const f = fiks()
+  f.svar.set('0301', info('0301'))
+  f.svar.set('5001', info('5001', false))
+  const c = medKommuneInfoCache(f.port, { ttlMs: 60_000 })
+  t.same((await c.hentAlleKommuneInfo(ctx)).map((k) => k.kommunenummer), ['0301', '5001'])
+  t.same(await c.hentKommuneInfo('5001', ctx), info('5001', false))
+  t.same(f.kall, [], 'answered from what the list brought')
 })

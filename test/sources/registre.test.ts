@@ -41,6 +41,15 @@ const person = (overstyr: Record<string, unknown> = {}) => ({
       ...overstyr,
     },
     hentGeografiskTilknytning: { gtType: 'BYDEL', gtKommune: null, gtBydel: '030101', gtLand: null },
+    // PDL's Identliste (schema: hentIdenter(ident: ID!, grupper: [IdentGruppe!], historikk: Boolean):
+    // Identliste { identer: [IdentInformasjon { ident gruppe historisk }] }, IdentGruppe AKTORID |
+    // FOLKEREGISTERIDENT | NPID), as navikt/populasjonstilgangskontroll's PDL client asks it.
+    hentIdenter: {
+      identer: [
+        { ident: IDENT, gruppe: 'FOLKEREGISTERIDENT', historisk: false },
+        { ident: '2000000000001', gruppe: 'AKTORID', historisk: false },
+      ],
+    },
   },
 })
 
@@ -54,6 +63,8 @@ t.test('PDL: relations, partners and bydel map to the person', async (t) => {
   const p = await new PdlPersonRegister(http, tokens, { scope: 's', behandlingsnummer: 'B123' }).hentPerson(IDENT, ctx)
   t.same(p, {
     personident: IDENT,
+    gjeldendeIdent: IDENT,
+    identer: [IDENT],
     gradering: 'UGRADERT',
     doed: false,
     foreldre: ['11111111111'],
@@ -102,15 +113,90 @@ t.test('PDL: the strictest grading wins, strengt before strengt-utland before fo
   t.equal(strengesteGradering(['UGRADERT', 'FORTROLIG']), 'FORTROLIG')
 })
 
-t.test('skjerming: anything but a bare false counts as skjermet', async (t) => {
+t.test('PDL: the query asks for the idents with history, in the same round trip', async (t) => {
+  const { pool, http } = oppsett(t)
+  let sporring = ''
+  pool.intercept({ path: '/graphql', method: 'POST' }).reply(200, (opts) => {
+    sporring = (JSON.parse(String(opts.body)) as { query: string }).query
+    return person()
+  })
+  await new PdlPersonRegister(http, tokens, { scope: 's', behandlingsnummer: 'B123' }).hentPerson(IDENT, ctx)
+  t.match(sporring, /hentPerson\(ident: \$ident\)/)
+  t.match(sporring, /hentIdenter\(ident: \$ident, historikk: true\) \{ identer \{ ident gruppe historisk \} \}/)
+})
+
+t.test('PDL: a person is all their idents; the current is the non-historical folkeregisterident', async (t) => {
+  const { pool, http } = oppsett(t)
+  const pdl = new PdlPersonRegister(http, tokens, { scope: 's', behandlingsnummer: 'B123' })
+  const DNR = '41918012345'
+  const NPID = '01638012345'
+  const medIdenter = (identer: unknown[]) => ({ data: { ...person().data, hentIdenter: { identer } } })
+  // Typed by the old D-nummer: the current fnr is found, every ident kept, the aktør-id left out.
+  pool.intercept({ path: '/graphql', method: 'POST' }).reply(200, medIdenter([
+    { ident: DNR, gruppe: 'FOLKEREGISTERIDENT', historisk: true },
+    { ident: IDENT, gruppe: 'FOLKEREGISTERIDENT', historisk: false },
+    { ident: NPID, gruppe: 'NPID', historisk: true },
+    { ident: '2000000000001', gruppe: 'AKTORID', historisk: false },
+  ]))
+  const p = await pdl.hentPerson(DNR, ctx)
+  t.equal(p?.personident, DNR, 'the typed ident stays what was asked for')
+  t.equal(p?.gjeldendeIdent, IDENT)
+  t.same([...(p?.identer ?? [])].sort(), [DNR, IDENT, NPID].sort())
+
+  // Only an NPID is current: it is the current ident.
+  pool.intercept({ path: '/graphql', method: 'POST' }).reply(200, medIdenter([{ ident: NPID, gruppe: 'NPID', historisk: false }]))
+  const npid = await pdl.hentPerson(NPID, ctx)
+  t.equal(npid?.gjeldendeIdent, NPID)
+  t.same(npid?.identer, [NPID])
+
+  // The typed ident is always in the set, even when PDL's list leaves it out.
+  pool.intercept({ path: '/graphql', method: 'POST' }).reply(200, medIdenter([{ ident: IDENT, gruppe: 'FOLKEREGISTERIDENT', historisk: false }]))
+  t.same([...((await pdl.hentPerson(DNR, ctx))?.identer ?? [])].sort(), [DNR, IDENT].sort())
+
+  // Fail closed: idents missing, or not what PDL's schema promises.
+  const feilsaker: [string, unknown][] = [
+    ['no hentIdenter', { data: { ...person().data, hentIdenter: null } }],
+    ['unknown group', medIdenter([{ ident: IDENT, gruppe: 'ORGNR', historisk: false }])],
+    ['ident not 11 digits', medIdenter([{ ident: '1234', gruppe: 'FOLKEREGISTERIDENT', historisk: true }])],
+    ['historisk missing', medIdenter([{ ident: IDENT, gruppe: 'FOLKEREGISTERIDENT' }])],
+  ]
+  for (const [navn, body] of feilsaker) {
+    pool.intercept({ path: '/graphql', method: 'POST' }).reply(200, body as object)
+    t.equal(await arsak(pdl.hentPerson(IDENT, ctx)), 'UGYLDIG_SVAR', navn)
+  }
+})
+
+// skjermede-personer-pip: POST /skjermetBulk { personidenter: [...] } → { "<ident>": bool }, a map
+// keyed by the idents asked (the pip's SkjermetBulkRequestDto; navikt/populasjonstilgangskontroll's
+// SkjermingRestClientAdapter.skjerminger reads it as Map<String, Boolean>).
+t.test('skjerming: anything but a bare false for every ident counts as skjermet', async (t) => {
   const { pool, http } = oppsett(t)
   const pip = new SkjermingPip(http, tokens, 's')
-  for (const [body, forventet] of [['false', false], ['true', true], ['"false"', true], ['null', true], ['{}', true]] as const) {
-    pool.intercept({ path: '/skjermet', method: 'POST' }).reply(200, body)
-    t.equal(await pip.erSkjermet(IDENT, ctx), forventet, body)
+  const ANNEN = '41918012345'
+  for (const [verdi, forventet] of [[false, false], [true, true], ['false', true], [null, true], [{}, true], [0, true]] as const) {
+    pool.intercept({ path: '/skjermetBulk', method: 'POST' }).reply(200, { [IDENT]: verdi })
+    t.equal(await pip.erSkjermet([IDENT], ctx), forventet, JSON.stringify(verdi))
   }
-  pool.intercept({ path: '/skjermet', method: 'POST' }).reply(503, '')
-  await t.rejects(pip.erSkjermet(IDENT, ctx), RegisterFeil)
+  // skjermet when any ident is, whichever it is
+  pool.intercept({ path: '/skjermetBulk', method: 'POST' }).reply(200, { [IDENT]: false, [ANNEN]: true })
+  t.equal(await pip.erSkjermet([IDENT, ANNEN], ctx), true, 'the old ident is skjermet')
+  let sendt: unknown
+  pool.intercept({ path: '/skjermetBulk', method: 'POST' }).reply(200, (opts) => {
+    sendt = JSON.parse(String(opts.body))
+    return { [IDENT]: false, [ANNEN]: false }
+  })
+  t.equal(await pip.erSkjermet([IDENT, ANNEN, IDENT], ctx), false, 'none is')
+  t.same(sendt, { personidenter: [IDENT, ANNEN] }, 'one call, each ident once')
+  pool.intercept({ path: '/skjermetBulk', method: 'POST' }).reply(200, { [IDENT]: false })
+  t.equal(await pip.erSkjermet([IDENT, ANNEN], ctx), true, 'an ident the answer leaves out counts as skjermet')
+  // Not a map: a fault, never a permit.
+  for (const body of ['false', 'true', '[]', 'null']) {
+    pool.intercept({ path: '/skjermetBulk', method: 'POST' }).reply(200, body)
+    t.equal(await arsak(pip.erSkjermet([IDENT], ctx)), 'UGYLDIG_SVAR', body)
+  }
+  pool.intercept({ path: '/skjermetBulk', method: 'POST' }).reply(503, '')
+  await t.rejects(pip.erSkjermet([IDENT], ctx), RegisterFeil)
+  await t.rejects(pip.erSkjermet([], ctx), RegisterFeil, 'no ident to ask about is a fault')
 })
 
 t.test('NOM: unknown NAVident is null; errors fail closed', async (t) => {

@@ -115,17 +115,20 @@ t.test('fan-out across municipalities is bounded', async (t) => {
       samtidig--
       return {
         kommunenummer: k, kanMottaSoknader: true, kanOppdatereStatus: true, harMidlertidigDeaktivertMottak: false,
-        harMidlertidigDeaktivertOppdateringer: false, harNksTilgang: false, behandlingsansvarlig: null,
+        harMidlertidigDeaktivertOppdateringer: false, harNksTilgang: true, behandlingsansvarlig: null,
       }
     },
+    hentAlleKommuneInfo: async () => [],
   }
-  const tillatelse = { personident: '14839010150', kommunenummer: '0301', gradering: 'UGRADERT' } as Tillatelse
+  const tillatelse = {
+    personident: '14839010150', gjeldendeIdent: '14839010150', identer: ['14839010150'], kommunenummer: '0301', gradering: 'UGRADERT',
+  } as unknown as Tillatelse
   const svar = await hentStonadsopplysninger(
     tillatelse,
-    { fiks, fagsystem: { hent: async () => TOM_FAGSYSTEMDATA }, sakMaksAlderManeder: 15, fristMs: 2000, maksSamtidigeKommuner: 2, na: Date.now },
+    { fiks, fagsystem: { hent: async () => TOM_FAGSYSTEMDATA }, sakMaksAlderManeder: 15, fristMs: 2000, maksSamtidigeKommuner: 2, maksSaker: 50, maksSamtidigeDokumenter: 8, na: Date.now },
     { callId: 'c' },
   )
-  t.equal(svar.data.kilder.length, 5)
+  t.equal(svar.data.kilder.length, 10, 'DIGISOS and FAGSYSTEM for each municipality')
   t.equal(topp, 2, 'never more than two municipalities at once')
 })
 

@@ -1,15 +1,19 @@
 // Folds one Digisos case (the DigisosSak metadata and its digisos-soker.json event log) into the
 // canonical Soknad. Pure: the documents are fetched elsewhere and handed in already parsed as JSON.
 import { z } from 'zod'
-import type { Sak, Soknad, Utbetaling } from '../model.js'
+import { aldersgrense, erEldreEnn } from '../alder.js'
+import type { Dokumentasjonkrav, EtterspurtDokument as EtterspurtDokumentUt, Sak, Soknad, Utbetaling, Vilkar } from '../model.js'
 import type { DigisosSak } from '../../sources/ports.js'
 import {
   DigisosSokerDokument,
+  type DokumentasjonkravHendelse,
+  EtterspurtDokument,
   Hendelse,
   HendelseFelles,
   KJENTE_TYPER,
   type SaksStatusHendelse,
   type UtbetalingHendelse,
+  type VilkarHendelse,
 } from './hendelser.js'
 
 /** Counts only, never content: safe to log and to export as metrics. */
@@ -38,9 +42,49 @@ interface SakTilstand {
   vedtak: Sak['vedtak']
 }
 
+/** soknad.json's mottaker (the format's parts/mottaker.json): each field judged on its own. */
 const SoknadJsonMottaker = z.object({
-  mottaker: z.object({ enhetsnummer: z.string().regex(/^\d{4}$/) }),
+  mottaker: z.object({
+    enhetsnummer: z.string().regex(/^\d{4}$/).optional().catch(undefined),
+    kommunenummer: z.string().optional().catch(undefined),
+    navEnhetsnavn: z.string().optional().catch(undefined),
+  }),
 })
+
+/** Where modia files a vedtak that names no sak (navikt/sosialhjelp-modia-api, VedtakFattet.kt). */
+export const STANDARD_SAK = 'default'
+
+/** An account number as the format defines it (11 digits), or none: nothing is guessed at. */
+function kontonummer(verdi: unknown): string | null {
+  return typeof verdi === 'string' && /^\d{11}$/.test(verdi) ? verdi : null
+}
+
+/**
+ * The NAV office's and the municipality's names from soknad.json's `navEnhetsnavn`, which the
+ * application writes as "<office>, <municipality>" (navikt/sosialhjelp-soknad-api, NavEnhetUtils).
+ * The office's name only while the case is still with the office the application went to, the
+ * municipality's only when it is the case's: a name is never put on another unit.
+ */
+function navnFraSoknad(soknadJson: unknown, navEnhet: string | null, kommunenummer: string): { navEnhetNavn: string | null; kommunenavn: string | null } {
+  const m = SoknadJsonMottaker.safeParse(soknadJson)
+  const navn = m.success ? m.data.mottaker.navEnhetsnavn?.trim() : undefined
+  if (!m.success || !navn) return { navEnhetNavn: null, kommunenavn: null }
+  const skille = navn.indexOf(', ')
+  const kontor = (skille < 0 ? navn : navn.slice(0, skille)).trim() || null
+  const kommune = skille < 0 ? null : navn.slice(skille + 2).trim() || null
+  const mottaker = m.data.mottaker
+  return {
+    navEnhetNavn: mottaker.enhetsnummer !== undefined && mottaker.enhetsnummer === navEnhet ? kontor : null,
+    kommunenavn: mottaker.kommunenummer === undefined || mottaker.kommunenummer === kommunenummer ? kommune : null,
+  }
+}
+
+/** An event's ISO time (already checked by the schema) in the one form the model shows. */
+function tilIsoTekst(tid: string | undefined): string | null {
+  if (tid === undefined) return null
+  const ms = Date.parse(tid)
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : null
+}
 
 function tilIso(ms: number | null | undefined): string | null {
   if (typeof ms !== 'number' || !Number.isFinite(ms)) return null
@@ -57,8 +101,10 @@ function tilIso(ms: number | null | undefined): string | null {
  *   not sent one yet
  * @param soknadJson the parsed soknad.json, when fetched; only used for the NAV office the
  *   application was sent to, before the municipality has named one
+ * @param grenseMs payouts whose latest date (their last event, due and paid dates, period) is
+ *   before this are left out (DESIGN §4); none when not given
  */
-export function foldDigisosSak(sak: DigisosSak, digisosSoker: unknown, soknadJson?: unknown): FoldResultat {
+export function foldDigisosSak(sak: DigisosSak, digisosSoker: unknown, soknadJson?: unknown, grenseMs?: number): FoldResultat {
   const statistikk: FoldStatistikk = {
     hendelser: 0,
     anvendt: 0,
@@ -100,12 +146,16 @@ export function foldDigisosSak(sak: DigisosSak, digisosSoker: unknown, soknadJso
   let navEnhet: string | null = sak.tilleggsinformasjon?.enhetsnummer || null
   if (navEnhet === null) {
     const mottaker = SoknadJsonMottaker.safeParse(soknadJson)
-    if (mottaker.success) navEnhet = mottaker.data.mottaker.enhetsnummer
+    if (mottaker.success) navEnhet = mottaker.data.mottaker.enhetsnummer ?? null
   }
-  let dokumentasjonEtterspurt = false
-  let forelopigSvar = false
+  let etterspurt: { dokumenter: unknown[]; ms: number } | null = null
+  let forelopigSvarMs: number | null = null
   const saker = new Map<string, SakTilstand>()
-  const utbetalinger = new Map<string, z.infer<typeof UtbetalingHendelse>>()
+  /** Each payout's latest event, and that event's time. */
+  const utbetalinger = new Map<string, { u: z.infer<typeof UtbetalingHendelse>; ms: number }>()
+  // The latest event for a reference is the whole truth about that vilkår or krav, as for payouts.
+  const vilkar = new Map<string, { v: z.infer<typeof VilkarHendelse>; ms: number }>()
+  const krav = new Map<string, { k: z.infer<typeof DokumentasjonkravHendelse>; ms: number }>()
 
   const hentSak = (referanse: string): SakTilstand => {
     let s = saker.get(referanse)
@@ -133,20 +183,24 @@ export function foldDigisosSak(sak: DigisosSak, digisosSoker: unknown, soknadJso
         break
       }
       case 'vedtakFattet':
-        hentSak(h.saksreferanse).vedtak.push({ utfall: h.utfall ?? null, dato: new Date(ms).toISOString() })
+        hentSak(h.saksreferanse || STANDARD_SAK).vedtak.push({ utfall: h.utfall ?? null, dato: new Date(ms).toISOString() })
         break
       case 'utbetaling':
         // The latest event for a reference is the whole truth about that payout.
-        utbetalinger.set(h.utbetalingsreferanse, h)
+        utbetalinger.set(h.utbetalingsreferanse, { u: h, ms })
         break
       case 'dokumentasjonEtterspurt':
-        dokumentasjonEtterspurt = h.dokumenter.length > 0
+        etterspurt = { dokumenter: h.dokumenter, ms }
         break
       case 'forelopigSvar':
-        forelopigSvar = true
+        forelopigSvarMs = ms
         break
       case 'vilkar':
+        vilkar.set(h.vilkarreferanse, { v: h, ms })
+        break
       case 'dokumentasjonkrav':
+        krav.set(h.dokumentasjonkravreferanse, { k: h, ms })
+        break
       case 'rammevedtak':
         break
     }
@@ -162,16 +216,26 @@ export function foldDigisosSak(sak: DigisosSak, digisosSoker: unknown, soknadJso
       status: s.status === 'FEILREGISTRERT' ? null : s.status,
       vedtak: s.vedtak,
     }))
+  const paFeilregistrertSak = (saksreferanse: string | undefined) => saksreferanse !== undefined && feilregistrert.has(saksreferanse)
+  const nyNok = (...datoer: (string | number | null | undefined)[]) => grenseMs === undefined || !erEldreEnn(grenseMs, ...datoer)
   const synligeUtbetalinger: Utbetaling[] = [...utbetalinger.values()]
-    .filter((u) => u.status !== 'ANNULLERT' && !(u.saksreferanse !== undefined && feilregistrert.has(u.saksreferanse)))
-    .map((u) => {
+    .filter(
+      ({ u, ms }) =>
+        u.status !== 'ANNULLERT' &&
+        !paFeilregistrertSak(u.saksreferanse) &&
+        // Neither date: not yet a payout anyone can tell the person about (modia leaves it out too).
+        (u.utbetalingsdato !== undefined || u.forfallsdato !== undefined) &&
+        nyNok(ms, u.utbetalingsdato, u.forfallsdato, u.fom, u.tom),
+    )
+    .map(({ u }) => {
       const tilAnnenMottaker = u.annenMottaker === true
       return {
         referanse: u.utbetalingsreferanse,
         saksreferanse: u.saksreferanse ?? null,
         belop: u.belop ?? null,
         beskrivelse: u.beskrivelse ?? null,
-        status: u.status === 'ANNULLERT' || u.status === undefined ? null : u.status,
+        // No status is a planned payout (modia, Utbetaling.kt).
+        status: u.status === 'ANNULLERT' ? null : (u.status ?? 'PLANLAGT_UTBETALING'),
         forfallsdato: u.forfallsdato ?? null,
         utbetalingsdato: u.utbetalingsdato ?? null,
         fom: u.fom ?? null,
@@ -179,9 +243,50 @@ export function foldDigisosSak(sak: DigisosSak, digisosSoker: unknown, soknadJso
         tilAnnenMottaker,
         // Someone else's account is never shown as the person's: only a payout stated to go to
         // the person (annenMottaker false) shows its account; unstated counts as someone else's.
-        kontonummer: u.annenMottaker === false ? (u.kontonummer ?? null) : null,
+        kontonummer: u.annenMottaker === false ? kontonummer(u.kontonummer) : null,
       }
     })
+  const viste = new Set(synligeUtbetalinger.map((u) => u.referanse))
+  const tilViste = (referanser: string[] | undefined) => [...new Set(referanser ?? [])].filter((r) => viste.has(r))
+
+  // ANNULLERT is the sender taking it back; on a FEILREGISTRERT sak it was never real. Each by its
+  // own latest date (DESIGN §4).
+  const synligeVilkar: Vilkar[] = [...vilkar.values()]
+    .filter(({ v, ms }) => v.status !== 'ANNULLERT' && !paFeilregistrertSak(v.saksreferanse) && nyNok(ms))
+    .map(({ v, ms }) => ({
+      referanse: v.vilkarreferanse,
+      saksreferanse: v.saksreferanse ?? null,
+      // Older senders put the text in beskrivelse only (the format made tittel required later).
+      tittel: v.tittel ?? v.beskrivelse ?? null,
+      status: v.status === 'ANNULLERT' ? null : (v.status ?? null),
+      utbetalingsreferanser: tilViste(v.utbetalingsreferanse),
+      sistEndret: new Date(ms).toISOString(),
+    }))
+  const synligeKrav: Dokumentasjonkrav[] = [...krav.values()]
+    .filter(({ k, ms }) => k.status !== 'ANNULLERT' && !paFeilregistrertSak(k.saksreferanse) && nyNok(ms, k.frist))
+    .map(({ k, ms }) => ({
+      referanse: k.dokumentasjonkravreferanse,
+      saksreferanse: k.saksreferanse ?? null,
+      tittel: k.tittel ?? null,
+      status: k.status === 'ANNULLERT' ? null : (k.status ?? null),
+      frist: tilIsoTekst(k.frist),
+      utbetalingsreferanser: tilViste(k.utbetalingsreferanse),
+      sistEndret: new Date(ms).toISOString(),
+    }))
+  const etterspurtDokumentasjon: EtterspurtDokumentUt[] = []
+  if (etterspurt !== null) {
+    const { dokumenter, ms } = etterspurt
+    for (const d of dokumenter) {
+      const dok = EtterspurtDokument.safeParse(d)
+      if (!dok.success) continue
+      if (!nyNok(ms, dok.data.innsendelsesfrist)) continue
+      etterspurtDokumentasjon.push({
+        dokumenttype: dok.data.dokumenttype,
+        tilleggsinformasjon: dok.data.tilleggsinformasjon ?? null,
+        innsendelsesfrist: tilIsoTekst(dok.data.innsendelsesfrist),
+      })
+    }
+  }
 
   const siste = gyldige.at(-1)
   const sisteHendelse = siste ? new Date(siste.ms).toISOString() : null
@@ -189,18 +294,27 @@ export function foldDigisosSak(sak: DigisosSak, digisosSoker: unknown, soknadJso
     tilIso(sak.sistEndret) ?? tilIso(sak.digisosSoker?.timestampSistOppdatert) ?? sisteHendelse
   if (sistEndret === null) throw new TypeError('DigisosSak mangler gyldig sistEndret')
 
+  const navn = navnFraSoknad(soknadJson, navEnhet, sak.kommunenummer)
   return {
     soknad: {
       fiksDigisosId: sak.fiksDigisosId,
       kommunenummer: sak.kommunenummer,
+      kommunenavn: navn.kommunenavn,
       navEnhet,
+      navEnhetNavn: navn.navEnhetNavn,
       sendt: tilIso(sak.originalSoknadNAV?.timestampSendt),
+      // No application sent from nav.no: the municipality registered one on paper (modia, EventService.kt).
+      papirsoknad: tilIso(sak.originalSoknadNAV?.timestampSendt) === null,
       status,
       sistEndret,
       saker: synligeSaker,
       utbetalinger: synligeUtbetalinger,
-      dokumentasjonEtterspurt,
-      forelopigSvar,
+      vilkar: synligeVilkar,
+      dokumentasjonkrav: synligeKrav,
+      dokumentasjonEtterspurt: etterspurt !== null && etterspurt.dokumenter.length > 0,
+      etterspurtDokumentasjon,
+      forelopigSvar: forelopigSvarMs !== null,
+      forelopigSvarDato: forelopigSvarMs === null ? null : new Date(forelopigSvarMs).toISOString(),
     },
     statistikk,
   }
@@ -211,31 +325,15 @@ export function foldDigisosSak(sak: DigisosSak, digisosSoker: unknown, soknadJso
  * sistEndret that is not a time cannot be shown to be recent, so it counts as too old.
  */
 export function erForGammel(sistEndretMs: number, naMs: number, maneder = 15): boolean {
-  if (!Number.isInteger(maneder) || maneder < 0) throw new RangeError('maneder må være et heltall ≥ 0')
+  const grense = aldersgrense(naMs, maneder)
   if (!Number.isFinite(sistEndretMs) || !Number.isFinite(naMs)) return true
-  return sistEndretMs < trekkFraManeder(naMs, maneder)
+  return sistEndretMs < grense
 }
 
-// Calendar months, clamped to the month's last day: 31 May minus 3 months is 28/29 February,
-// not 3 March.
-function trekkFraManeder(ms: number, maneder: number): number {
-  const d = new Date(ms)
-  const ar = d.getUTCFullYear()
-  const maned = d.getUTCMonth() - maneder
-  const sisteDag = new Date(Date.UTC(ar, maned + 1, 0)).getUTCDate()
-  return Date.UTC(
-    ar,
-    maned,
-    Math.min(d.getUTCDate(), sisteDag),
-    d.getUTCHours(),
-    d.getUTCMinutes(),
-    d.getUTCSeconds(),
-    d.getUTCMilliseconds(),
-  )
-}
-
-/** Fiks returns cases by the person's ident, but only a case the person owns may be shown. */
-export function tilhorerPerson(sak: DigisosSak, personident: string): boolean {
+/** Fiks returns cases by the person's ident, but only a case the person owns may be shown: its
+ *  `sokerFnr` is one of the person's idents (a person is all their idents, DESIGN §4). */
+export function tilhorerPerson(sak: DigisosSak, personidenter: string | readonly string[]): boolean {
+  const identer = typeof personidenter === 'string' ? [personidenter] : personidenter
   // Guard against a blank on both sides matching.
-  return /^\d{11}$/.test(personident) && sak.sokerFnr === personident
+  return identer.some((i) => /^\d{11}$/.test(i) && sak.sokerFnr === i)
 }

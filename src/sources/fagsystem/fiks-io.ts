@@ -36,6 +36,7 @@ export class FiksIoFagsystem implements Fagsystem {
         headers: { authorization: `Bearer ${token}`, 'nav-call-id': ctx.callId },
         body: foresporsel,
         signal: ctx.signal,
+        konto: ctx.konto,
       })
     } catch (e) {
       throw somKildeFeil('fagsystem', e)

@@ -9,6 +9,7 @@
 // Transport: `POST {FIKS_IO_URL}/fiks-io/v1/meldinger` with the request as JSON body; the reply is
 // the response body (synchronous exchange, so a lookup can be answered while the caller waits).
 import { z } from 'zod'
+import { liste } from '../../domain/liste.js'
 
 export const PROTOKOLL_VERSJON = 1
 export const MELDING_FORESPORSEL = 'no.nav.stonadsoppslag.hent-stonadsopplysninger.v1'
@@ -59,8 +60,13 @@ export type Feilsvar = z.infer<typeof Feilsvar>
 // Written out here rather than derived from src/domain/model.ts on purpose: a published protocol
 // version is frozen, while the internal model may change.
 const Dato = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
+// Far above what one person's fagsystem record holds (15 months of data): a longer list is a
+// fault, refused before it costs anything (see domain/liste.ts).
+const MAKS_ELEMENTER = 500
+const MAKS_UTBETALINGER = 1000
+const MAKS_LINJER = 20
 const GeneriskAdresse = z.object({
-  adresselinjer: z.array(z.string()),
+  adresselinjer: liste(z.string(), MAKS_LINJER),
   postnummer: z.string().nullable(),
   poststed: z.string().nullable(),
 })
@@ -68,7 +74,7 @@ export const GeneriskV1 = z.object({
   personident: z.string(),
   kontonummer: z.string().regex(/^\d{11}$/).nullable(),
   adresse: GeneriskAdresse.nullable(),
-  kvalifiseringsprogram: z.array(
+  kvalifiseringsprogram: liste(
     z.object({
       status: z.enum(['SOKT', 'INNVILGET', 'AVSLATT', 'AKTIV', 'AVSLUTTET', 'AVBRUTT']),
       vedtaksdato: Dato.nullable(),
@@ -77,15 +83,17 @@ export const GeneriskV1 = z.object({
       stonad: z
         .object({
           belopPerManed: z.number().nullable(),
-          utbetalinger: z.array(
+          utbetalinger: liste(
             z.object({ dato: Dato, belop: z.number(), status: z.enum(['PLANLAGT_UTBETALING', 'UTBETALT', 'STOPPET']) }),
+            MAKS_UTBETALINGER,
           ),
         })
         .nullable(),
       sistEndret: z.string(),
     }),
+    MAKS_ELEMENTER,
   ),
-  midlertidigBolig: z.array(
+  midlertidigBolig: liste(
     z.object({
       botype: z.string(),
       status: z.enum(['SOKT', 'INNVILGET', 'AVSLATT', 'AKTIV', 'AVSLUTTET']),
@@ -95,6 +103,7 @@ export const GeneriskV1 = z.object({
       adresse: GeneriskAdresse.nullable(),
       sistEndret: z.string(),
     }),
+    MAKS_ELEMENTER,
   ),
 })
 export type GeneriskV1 = z.infer<typeof GeneriskV1>
@@ -109,7 +118,7 @@ export const SocioV1 = z.object({
     kontonr: z.string().nullable(),
     bostedsadresse: SocioAdresse.nullable(),
   }),
-  tiltak: z.array(
+  tiltak: liste(
     z.object({
       type: z.string(),
       statuskode: z.enum(['SOKT', 'INN', 'AVSL', 'AKT', 'AVS', 'AVB']),
@@ -119,13 +128,14 @@ export const SocioV1 = z.object({
       ytelse: z
         .object({
           manedsbelop: z.number().nullable(),
-          utbetalinger: z.array(z.object({ dato: Dato, belop: z.number(), status: z.enum(['U', 'P', 'S']) })),
+          utbetalinger: liste(z.object({ dato: Dato, belop: z.number(), status: z.enum(['U', 'P', 'S']) }), MAKS_UTBETALINGER),
         })
         .nullable(),
       endret: z.string(),
     }),
+    MAKS_ELEMENTER,
   ),
-  botilbud: z.array(
+  botilbud: liste(
     z.object({
       kategori: z.string(),
       statuskode: z.enum(['SOKT', 'INN', 'AVSL', 'AKT', 'AVS']),
@@ -135,6 +145,7 @@ export const SocioV1 = z.object({
       adresse: SocioAdresse.nullable(),
       endret: z.string(),
     }),
+    MAKS_ELEMENTER,
   ),
 })
 export type SocioV1 = z.infer<typeof SocioV1>

@@ -2,23 +2,28 @@
 // retention slice, so the transactions and their fsync (synchronous=FULL) block that thread, not
 // the service's event loop. One message at a time: commits and slices take turns by construction.
 //
-// The thread runs this small script (eval, CommonJS) rather than a module of ours: a thread does not
-// inherit the TypeScript loader the service may run under (tsx, tests), and what it does is only
-// SQL. The main thread sends only each event's canonical encoding (port.ts kanoniskForm: the fields
-// as a JSON array in the column order of the INSERT): the row is read back from it here, so the
-// event crosses the thread boundary as one string (no object cloned per event) and what is stored
-// is exactly what is hashed. The chain is extended inside one IMMEDIATE transaction with the same
-// formula as kjedeHashAvForm, and a checkpoint is signed with the same formula as
-// sjekkpunktSignatur: the contract tests verify both with port.ts.
-export const SKRIVER_KODE = `
+// Plain CommonJS, not TypeScript: a thread does not inherit the TypeScript loader the service may
+// run under (tsx, tests). The chain's formula comes from kjedeformel.cjs, the module port.ts uses,
+// so writer and verifier cannot drift apart. The bundle copies both files beside it.
+//
+// The main thread sends only each event's canonical encoding (port.ts kanoniskForm: the fields as
+// a JSON array in the column order of the INSERT, trailing nulls left out): the row is read back
+// from it here, so the event crosses the thread boundary as one string (no object cloned per
+// event) and what is stored is exactly what is hashed. The chain is extended inside one IMMEDIATE
+// transaction.
+'use strict'
 const { parentPort, workerData } = require('node:worker_threads')
-// One-shot hash (Node 20.12+): half the cost of a Hash object per event.
-const { hash: sha, createHmac } = require('node:crypto')
+const { kjedeHashAvForm, signatur } = require('./kjedeformel.cjs')
 const Database = require(workerData.betterSqlite3)
+
+const { nokkel, kolonner } = workerData
+/** Position of sporings_ider: stored as its JSON text. */
+const SPORING = kolonner.indexOf('sporings_ider')
 // The busy timeout comes with the connection: the main thread's connection (readiness, which waits
-// for nobody) or another process's may hold the write lock right now. WAL is already set, and
+// for nobody) or another process's may hold the write lock right now. It is the write deadline
+// (AUDIT_SKRIVEFRIST_MS): the main thread gives up on the commit then too. WAL is already set, and
 // persists in the file.
-const db = new Database(workerData.sti, { timeout: 5000 })
+const db = new Database(workerData.sti, { timeout: workerData.fristMs })
 db.pragma('synchronous = FULL')
 const sql = workerData.sql
 const settInn = db.prepare(sql.settInn)
@@ -28,8 +33,9 @@ const leggTil = db.transaction((former) => {
   for (const kanonisk of former) {
     const f = JSON.parse(kanonisk)
     const forrigeHash = hash
-    hash = sha('sha256', forrigeHash + '\\n' + kanonisk, 'hex')
-    settInn.run(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], JSON.stringify(f[9]), f[10], f[11], forrigeHash, hash)
+    hash = kjedeHashAvForm(nokkel, forrigeHash, kanonisk)
+    const rad = kolonner.map((_, i) => (i === SPORING ? JSON.stringify(f[i]) : f[i] ?? null))
+    settInn.run(...rad, forrigeHash, hash)
   }
 })
 const skiveSlutt = db.prepare(sql.skiveSlutt)
@@ -40,7 +46,7 @@ const sisteSignatur = db.prepare(sql.sisteSignatur)
 const settInnSjekkpunkt = db.prepare(sql.settInnSjekkpunkt)
 // One slice of retention: the oldest events up to grense, at most bit, and the checkpoint that
 // continues the chain from the last of them.
-const slettSkive = db.transaction(({ grense, bit, nokkel }) => {
+const slettSkive = db.transaction(({ grense, bit }) => {
   const siste = skiveSlutt.get(grense, bit)
   if (!siste) return 0
   // The deletion trigger lets rows go only while this marker exists, i.e. inside this transaction.
@@ -50,9 +56,9 @@ const slettSkive = db.transaction(({ grense, bit, nokkel }) => {
   const forrige = sisteSignatur.get()?.signatur ?? null
   const tid = new Date().toISOString()
   const id = Number(siste.id)
+  // As port.ts sjekkpunktInnhold.
   const innhold = JSON.stringify([id, siste.hash, antall, tid, forrige])
-  const signatur = nokkel ? createHmac('sha256', nokkel).update(innhold).digest('hex') : sha('sha256', innhold, 'hex')
-  settInnSjekkpunkt.run(id, siste.hash, antall, tid, forrige, signatur)
+  settInnSjekkpunkt.run(id, siste.hash, antall, tid, forrige, signatur(nokkel, innhold))
   return antall
 })
 parentPort.on('message', (melding) => {
@@ -67,4 +73,3 @@ parentPort.on('message', (melding) => {
     parentPort.postMessage({ ok: false, melding: e.message })
   }
 })
-`
