@@ -220,11 +220,19 @@ export function kjedeHash(nokkel: string, forrigeHash: string, h: AuditHendelse)
 
 export { kjedeHashAvForm }
 
-/** The unkeyed chain's hash (before AUDIT_NOKKEL): plain SHA-256 over the 12 original fields.
- *  Only verification uses it, for events before the anchor (verifiser.ts). */
+/** The unkeyed chain's hash (before AUDIT_NOKKEL): plain SHA-256 over the 12 original fields. */
 export function kjedeHashUnoklet(forrigeHash: string, h: AuditHendelse): string {
   return hash('sha256', `${forrigeHash}\n${JSON.stringify(FELT_UNOKLET.map((f) => h[f] ?? null))}`, 'hex')
 }
+
+/** Whether an event holds as one of the unkeyed chain (verifiser.ts, for events before the
+ *  anchor). The fields added since (detaljer, gjeldendeIdent) did not exist when those events were
+ *  written, so the old hash does not cover them: an unkeyed event that carries one was changed
+ *  afterwards (another person's ident put into it would show in that person's innsyn). */
+export function holderUnoklet(forrigeHash: string, h: AuditHendelse, lagretHash: string): boolean {
+  return FELT_NYE.every((f) => (h[f] ?? null) === null) && kjedeHashUnoklet(forrigeHash, h) === lagretHash
+}
+const FELT_NYE = FELT.slice(12)
 
 /** The signature of a checkpoint, chained to the one before it. */
 export function sjekkpunktSignatur(s: Omit<Sjekkpunkt, 'signatur'>, nokkel: string): string {

@@ -2,7 +2,7 @@
 // PostgreSQL), the group-commit queue's batching, page sizes and retention checkpoints. No driver
 // is imported here, so each store loads only its own.
 import {
-  AuditFeil, FELT, kanoniskForm, kjedeHash, kjedeHashAvForm, kjedeHashUnoklet, nyHendelse, sjekkpunktSignatur, sjekkpunktSignaturUnoklet,
+  AuditFeil, FELT, kanoniskForm, kjedeHash, kjedeHashAvForm, holderUnoklet, nyHendelse, sjekkpunktSignatur, sjekkpunktSignaturUnoklet,
   type AuditHendelse, type LagretHendelse, type Sjekkpunkt,
 } from './port.js'
 
@@ -187,7 +187,7 @@ export function nokkelOvergang(
   }
   const hodeOk = siste ? kjedeHash(nokkel, siste.forrigeHash, siste) === siste.hash : sp === null || spOk(sp)
   if (hodeOk) return { sjekkpunkt: null, anker: null }
-  const unoklet = siste ? kjedeHashUnoklet(siste.forrigeHash, siste) === siste.hash : sp !== null && spUnoklet(sp)
+  const unoklet = siste ? holderUnoklet(siste.forrigeHash, siste, siste.hash) : sp !== null && spUnoklet(sp)
   if (!unoklet) {
     throw new AuditFeil('revisjonsloggens kjede stemmer ikke med AUDIT_NOKKEL (feil nøkkel, eller siste hendelse er endret)')
   }

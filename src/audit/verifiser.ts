@@ -5,7 +5,7 @@
 // hold only as a prefix that a keyed event follows (the migration's anchor, rad.ts
 // nokkelOvergang): that event's keyed hash covers the last unkeyed hash. A chain alone cannot show
 // that its newest events were removed; checked against a head emitted earlier (CEF), it can.
-import { GENESIS_HASH, kjedeHash, kjedeHashUnoklet, sjekkpunktSignatur, type AuditStore, type LagretHendelse } from './port.js'
+import { GENESIS_HASH, kjedeHash, holderUnoklet, sjekkpunktSignatur, type AuditStore, type LagretHendelse } from './port.js'
 
 export type Brudd =
   | { arsak: 'ENDRET'; id: number }
@@ -88,7 +88,7 @@ async function gaaKjeden(
       const { forrigeHash, hash } = h
       // kanoniskForm reads only the event's own fields: no copy without id and hashes is needed.
       const medNokkel = kjedeHash(nokkel, forrigeHash, h) === hash
-      if (!medNokkel && (noklet || kjedeHashUnoklet(forrigeHash, h) !== hash)) return brudd({ arsak: 'ENDRET', id: h.id })
+      if (!medNokkel && (noklet || !holderUnoklet(forrigeHash, h, hash))) return brudd({ arsak: 'ENDRET', id: h.id })
       if (forrigeHash !== forventetForrige) return brudd({ arsak: 'BRUTT_LENKE', id: h.id, forrigeId: forrige?.id ?? null })
       if (medNokkel) {
         // Unkeyed events hold only when the migration's anchor follows them: any other keyed

@@ -21,21 +21,31 @@ export const Kommunenummer = z.string().regex(/^\d{4}$/)
  *  longer run of digits with a valid personident among its 11-digit windows (an ident with digits
  *  stuck on). Longer runs without one are not idents: NAV's own call ids carry a 13-digit epoch
  *  millisecond (CallId_<ms>_<random>). Groups of another total are not one: a date and a sequence
- *  number (2024-03-14.123456) is a common call id. A UUID never is. */
+ *  number (2024-03-14.123456) is a common call id. A UUID is INNI only if its last group holds a
+ *  valid ident. */
 export function personidentITekst(tekst: string): 'SKREVET' | 'INNI' | null {
-  if (UUID.test(tekst)) return null
+  // A UUID's only run that can hold 11 digits is its last group (one in 280 is all digits).
+  if (UUID.test(tekst)) return harGyldigVindu(tekst.slice(-12).replace(/\D/g, '')) ? 'INNI' : null
   let inni = false
   for (const run of tekst.matchAll(/\d+/g)) {
     const n = run[0].length
     if (n === 11 || n === 12) return 'SKREVET'
-    if (n > 12 && !inni) {
-      for (let i = 0; i + 11 <= n && !inni; i++) inni = validerPersonident(run[0].slice(i, i + 11)).gyldig
-    }
+    if (n > 12 && !inni) inni = harGyldigVindu(run[0])
   }
   for (const gruppe of tekst.matchAll(/\d+(?:[^0-9A-Za-z]{1,3}\d+)*/g)) {
     if (gruppe[0].replace(/\D/g, '').length === 11) return 'SKREVET'
   }
+  // However far apart, and whatever stands between them: 11 or 12 digits in all that hold a valid
+  // ident (148390----10150, 148390X10150). The control digits decide here, since scattered digits
+  // are not written as one ident by mistake.
+  const sifre = tekst.replace(/\D/g, '')
+  if ((sifre.length === 11 || sifre.length === 12) && harGyldigVindu(sifre)) return 'SKREVET'
   return inni ? 'INNI' : null
+}
+
+function harGyldigVindu(sifre: string): boolean {
+  for (let i = 0; i + 11 <= sifre.length; i++) if (validerPersonident(sifre.slice(i, i + 11)).gyldig) return true
+  return false
 }
 
 export function lignerPersonident(tekst: string): boolean {

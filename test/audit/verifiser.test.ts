@@ -235,6 +235,20 @@ t.test('migration: an unkeyed prefix holds when the anchor follows it, and only 
   t.match(await verifiserKjede(fake([...gammel, ...ny, ...etter]), { nokkel: K }), { gyldig: false, forsteBrudd: { arsak: 'ENDRET', id: 8 } })
 })
 
+t.test('migration: an unkeyed event given a field the old hash never covered does not hold', async (t) => {
+  // detaljer and gjeldendeIdent came after the unkeyed chain: its hash covers neither, so whoever
+  // holds the database could put another person's ident into a migrated event (innsyn searches
+  // gjeldendeIdent too). An unkeyed event must carry neither.
+  const gammel = kjede(4, GENESIS_HASH, 1, null)
+  const ny = [anker(gammel.at(-1) as LagretHendelse, 5)]
+  for (const felt of [{ gjeldendeIdent: '41918012345' }, { detaljer: '{"forfalsket":true}' }]) {
+    const endret = gammel.map((h) => (h.id === 2 ? { ...h, ...felt } : h))
+    t.match(await verifiserKjede(fake([...endret, ...ny]), { nokkel: K }), { gyldig: false, forsteBrudd: { arsak: 'ENDRET', id: 2 } },
+      `${Object.keys(felt)[0]} set on an unkeyed event`)
+  }
+  t.match(await verifiserKjede(fake([...gammel, ...ny]), { nokkel: K }), { gyldig: true }, 'the same chain without them holds')
+})
+
 t.test('a head emitted earlier finds a removed tail', async (t) => {
   const h = kjede(8)
   const hode = { id: 8, hash: (h[7] as LagretHendelse).hash }

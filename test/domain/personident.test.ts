@@ -175,10 +175,12 @@ t.test('property: wrong length or any non-digit is always invalid', async (t) =>
 
 t.test('lignerPersonident: any writing of 11 digits, not a UUID or a date-time', async (t) => {
   const { lignerPersonident } = await import('../../src/domain/model.js')
-  for (const s of ['14839010150', '148390-10150', '14.83.90-10150', '14-83-90-10150', '148390 101 50', '148390.:10150', 'H-148390-10150', '1483901015012345']) {
+  for (const s of ['14839010150', '148390-10150', '14.83.90-10150', '14-83-90-10150', '148390 101 50', '148390.:10150', 'H-148390-10150', '1483901015012345',
+    // However the two halves are parted, when the digits in all are a valid ident (found in review).
+    '148390a10150', '148390----10150', '148390_:_:10150', '148390X10150', 'x148390 and 10150y']) {
     t.ok(lignerPersonident(s), `${s} looks like a personident`)
   }
-  for (const s of ['123e4567-e89b-12d3-a456-426614174000', '12345678-1234-1234-1234-123456789012', 'H1234', '2026-12-05T12:00:00Z', 'nks-2024-03-14.123456', '2024-03-14-00001', 'CallId_abc_1483901', '148390a10150']) {
+  for (const s of ['123e4567-e89b-12d3-a456-426614174000', '12345678-1234-1234-1234-123456789012', 'H1234', '2026-12-05T12:00:00Z', 'nks-2024-03-14.123456', '2024-03-14-00001', 'CallId_abc_1483901', '148390a10151', 'v1a48390b101c51']) {
     t.notOk(lignerPersonident(s), `${s} does not`)
   }
 })
@@ -191,6 +193,9 @@ t.test('personidentITekst: written as an ident, an ident inside a longer run, or
   t.equal(personidentITekst('1483901015012345'), 'INNI', 'an ident with digits stuck on')
   t.equal(personidentITekst('99148390101509'), 'INNI', 'and in front')
   t.equal(personidentITekst('1483901015a12345'), null, 'a letter breaks the run')
+  t.equal(personidentITekst('148390a10150'), 'SKREVET', 'a letter between valid halves does not')
+  t.equal(personidentITekst('123e4567-e89b-12d3-a456-014839010150'), 'INNI', 'a UUID whose last group holds an ident')
+  t.equal(personidentITekst('123e4567-e89b-12d3-a456-426614174000'), null, 'a UUID whose last group holds none')
   // NAV's call ids (CallId_ + System.currentTimeMillis() + _ + a non-negative int, as NAV's
   // MDCOperations in its Java/Kotlin libraries makes them): never written as an ident. Their
   // 13-digit milliseconds can hold a valid ident by chance; then the id is replaced, not refused.
