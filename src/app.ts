@@ -169,6 +169,8 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
   }, config.audit.hodeIntervallMs).unref()
   app.addHook('onReady', async () => {
     void retensjon()
+    // Allowed (DESIGN §7), but then no head leaves the database and a cut tail goes unseen.
+    if (config.nodeEnv === 'production' && config.audit.cef === 'av') app.log.warn('audit: AUDIT_CEF=av: kjedehodet sendes ingen steder, en slettet hale kan ikke oppdages')
   })
 
   // Shutting down under load: every response from now on ends its keep-alive connection, so that

@@ -168,6 +168,8 @@ export const MiljoSkjema = z
       // Without its own key, whoever can write the database can rewrite the chain.
       if (env.AUDIT_NOKKEL === undefined) ctx.addIssue({ code: 'custom', path: ['AUDIT_NOKKEL'], message: 'mangler (minst 32 tegn, hemmelig)' })
       else if (env.AUDIT_NOKKEL === DEV_NOKKEL) ctx.addIssue({ code: 'custom', path: ['AUDIT_NOKKEL'], message: 'utviklingsnøkkelen er offentlig' })
+      // Length alone lets 32 spaces through; a generated secret (openssl rand -base64 32) has ~25.
+      else if (new Set(env.AUDIT_NOKKEL).size < 10) ctx.addIssue({ code: 'custom', path: ['AUDIT_NOKKEL'], message: 'for lite tilfeldig (minst 10 ulike tegn; lag den med openssl rand -base64 32)' })
       // Tokens, personidents and case data travel on these: TLS, except to a sidecar on loopback.
       for (const v of HTTPS_VARIABLER) {
         const verdi = env[v]

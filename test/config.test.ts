@@ -105,6 +105,11 @@ t.test('AUDIT_NOKKEL: production sets its own, of at least 32 characters; the re
   t.throws(() => lesMiljo({ ...fullt, AUDIT_NOKKEL: undefined }), /AUDIT_NOKKEL: mangler/, 'no default in production')
   t.throws(() => lesMiljo({ ...fullt, AUDIT_NOKKEL: 'for-kort' }), /AUDIT_NOKKEL: minst 32 tegn/)
   t.throws(() => lesMiljo({ ...fullt, AUDIT_NOKKEL: DEV_NOKKEL }), /AUDIT_NOKKEL: utviklingsnøkkelen er offentlig/)
+  // Long enough but hardly secret (found in review): 32 spaces, one letter repeated, a short pattern.
+  for (const svak of [' '.repeat(32), 'a'.repeat(40), 'abcabcabcabcabcabcabcabcabcabcabc']) {
+    t.throws(() => lesMiljo({ ...fullt, AUDIT_NOKKEL: svak }), /AUDIT_NOKKEL: for lite tilfeldig/, JSON.stringify(svak))
+  }
+  t.doesNotThrow(() => lesMiljo({ ...fullt, AUDIT_NOKKEL: 'q9GmV0x1ZkT7cJ2eLr8bNw4uYp6sHf3Da5Ei' }), 'a generated one')
   try {
     lesMiljo({ ...fullt, AUDIT_NOKKEL: 'kort-hemmelighet' })
   } catch (e) {

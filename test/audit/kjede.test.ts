@@ -166,7 +166,10 @@ for (const lager of lagre) {
     t.equal(nede.status, 503, 'not ready while commits fail')
     t.equal(nede.body.status, 'DOWN')
     await slipp()
-    const opp = await b.kall('GET', '/health/ready')
+    // Each probe is a trial commit under the 300 ms deadline; on a loaded machine the first after
+    // the release may still queue behind the one the lock held, so a few probes are allowed.
+    let opp = await b.kall('GET', '/health/ready')
+    for (let forsok = 1; opp.status !== 200 && forsok < 10; forsok++) opp = await b.kall('GET', '/health/ready')
     t.equal(opp.status, 200, 'ready again once a trial commit succeeds')
     t.match((await b.hendelser()).at(-1), { handling: 'AUDIT_PROVESKRIVING', navident: 'SYSTEM' }, 'the trial commit is on record')
     t.equal((await b.startOppslag('ugradert-to-kommuner')).status, 201)

@@ -1,11 +1,11 @@
 import t, { type Test } from 'tap'
-import { createHash } from 'node:crypto'
 import Database from 'better-sqlite3'
 import { DEV_NOKKEL, GENESIS_HASH, kjedeHash } from '../../src/audit/port.js'
 import { SqliteAuditStore } from '../../src/audit/sqlite.js'
 import { apneAuditStore } from '../../src/audit/index.js'
 import { verifiserKjede } from '../../src/audit/verifiser.js'
 import { hendelse, KONTRAKT_NOKKEL, kontraktTester, type KontraktOppsett } from './kontrakt.js'
+import { lagUnokletDatabase } from './unoklet.js'
 
 
 kontraktTester(t, 'sqlite', async (t): Promise<KontraktOppsett> => {
@@ -98,26 +98,8 @@ t.test('WAL, synchronous=FULL and the schema version', async (t) => {
 
 t.test('a database made by the first schema version is migrated with its events, and keyed on request', async (t) => {
   const sti = `${t.testdir()}/audit.db`
-  // Version 1 as it shipped, with two events in it, chained as it chained them: plain SHA-256
-  // over the twelve fields.
-  const gammel = new Database(sti)
-  gammel.exec(`CREATE TABLE schema_versjon (versjon INTEGER PRIMARY KEY, tid TEXT NOT NULL);
-    CREATE TABLE audit_hendelse (id INTEGER PRIMARY KEY, tid TEXT NOT NULL, navident TEXT NOT NULL, handling TEXT NOT NULL,
-      kategori TEXT, personident TEXT, henvendelse_id TEXT, beslutning TEXT NOT NULL, regel TEXT, kilde TEXT,
-      sporings_ider TEXT NOT NULL, call_id TEXT NOT NULL, instans TEXT NOT NULL, forrige_hash TEXT NOT NULL, hash TEXT NOT NULL);
-    INSERT INTO schema_versjon VALUES (1, '2026-01-01T00:00:00.000Z');`)
-  const settInn = gammel.prepare(`INSERT INTO audit_hendelse (tid, navident, handling, kategori, personident, henvendelse_id, beslutning,
-    regel, kilde, sporings_ider, call_id, instans, forrige_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-  let forrige = GENESIS_HASH
-  for (const n of [1, 2]) {
-    const h = hendelse(n)
-    const felt = [h.tid, h.navident, h.handling, h.kategori, h.personident, h.henvendelseId, h.beslutning, h.regel, h.kilde, h.sporingsIder, h.callId, h.instans]
-    const hash = createHash('sha256').update(`${forrige}\n${JSON.stringify(felt)}`).digest('hex')
-    settInn.run(h.tid, h.navident, h.handling, h.kategori, h.personident, h.henvendelseId, h.beslutning, h.regel, h.kilde,
-      JSON.stringify(h.sporingsIder), h.callId, h.instans, forrige, hash)
-    forrige = hash
-  }
-  gammel.close()
+  // Version 1 as it shipped, with two events in it, chained as it chained them.
+  const forrige = lagUnokletDatabase(sti, [1, 2])
   t.throws(() => new SqliteAuditStore(sti), { name: 'AuditFeil', message: /AUDIT_MIGRER_UNOKLET/ }, 'an unkeyed chain is not keyed silently')
   const store = new SqliteAuditStore(sti, { migrerUnoklet: `2:${forrige}` })
   // The first event after the migration names the current ident too.

@@ -6,34 +6,16 @@
 // Expected: a row verified by the unkeyed hash carries neither column (they were NULL when it was
 // written), else the chain is broken at that row.
 import t from 'tap'
-import { createHash } from 'node:crypto'
 import Database from 'better-sqlite3'
-import { DEV_NOKKEL, GENESIS_HASH } from '../../src/audit/port.js'
+import { DEV_NOKKEL } from '../../src/audit/port.js'
 import { SqliteAuditStore } from '../../src/audit/sqlite.js'
 import { verifiserKjede } from '../../src/audit/verifiser.js'
-import { hendelse } from '../audit/kontrakt.js'
+import { hendelse } from './kontrakt.js'
+import { lagUnokletDatabase } from './unoklet.js'
 
 t.test('a migrated unkeyed row given a gjeldende_ident afterwards does not verify', async (t) => {
   const sti = `${t.testdir()}/audit.db`
-  // The first schema version with two events, chained as it chained them (as test/audit/sqlite.test.ts).
-  const gammel = new Database(sti)
-  gammel.exec(`CREATE TABLE schema_versjon (versjon INTEGER PRIMARY KEY, tid TEXT NOT NULL);
-    CREATE TABLE audit_hendelse (id INTEGER PRIMARY KEY, tid TEXT NOT NULL, navident TEXT NOT NULL, handling TEXT NOT NULL,
-      kategori TEXT, personident TEXT, henvendelse_id TEXT, beslutning TEXT NOT NULL, regel TEXT, kilde TEXT,
-      sporings_ider TEXT NOT NULL, call_id TEXT NOT NULL, instans TEXT NOT NULL, forrige_hash TEXT NOT NULL, hash TEXT NOT NULL);
-    INSERT INTO schema_versjon VALUES (1, '2026-01-01T00:00:00.000Z');`)
-  const settInn = gammel.prepare(`INSERT INTO audit_hendelse (tid, navident, handling, kategori, personident, henvendelse_id, beslutning,
-    regel, kilde, sporings_ider, call_id, instans, forrige_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-  let forrige = GENESIS_HASH
-  for (const n of [1, 2]) {
-    const h = hendelse(n)
-    const felt = [h.tid, h.navident, h.handling, h.kategori, h.personident, h.henvendelseId, h.beslutning, h.regel, h.kilde, h.sporingsIder, h.callId, h.instans]
-    const hash = createHash('sha256').update(`${forrige}\n${JSON.stringify(felt)}`).digest('hex')
-    settInn.run(h.tid, h.navident, h.handling, h.kategori, h.personident, h.henvendelseId, h.beslutning, h.regel, h.kilde,
-      JSON.stringify(h.sporingsIder), h.callId, h.instans, forrige, hash)
-    forrige = hash
-  }
-  gammel.close()
+  const forrige = lagUnokletDatabase(sti, [1, 2])
   const store = new SqliteAuditStore(sti, { migrerUnoklet: `2:${forrige}` })
   t.teardown(() => store.lukk())
   await store.skriv([hendelse(3)])

@@ -31,7 +31,7 @@ async function angrep(t: Tap.Test, miljo: (port: number) => Record<string, strin
   const dir = t.testdir()
   const tjeneste = await startTjeneste({
     ...DEV_VERDIER, ...sim.urls, ...miljo((server.address() as { port: number }).port),
-    NODE_ENV: 'production', PDL_BEHANDLINGSNUMMER: 'B123', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', AUDIT_CEF: 'av', AUDIT_NOKKEL: 'x'.repeat(32),
+    NODE_ENV: 'production', PDL_BEHANDLINGSNUMMER: 'B123', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', AUDIT_CEF: 'av', AUDIT_NOKKEL: 'minnetest-nokkel-med-mange-ulike-tegn',
     AUDIT_STORE: `sqlite:${dir}/audit.db`, OPPSLAG_START_PER_MINUTT: '1000', UPSTREAM_TIDSAVBRUDD_MS: '20000',
     OPPSLAG_FRIST_MS: '30000', NODE_OPTIONS: '--max-old-space-size=256',
   })
