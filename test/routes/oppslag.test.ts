@@ -28,7 +28,7 @@ t.test('dataset cases, one lookup each', async (t) => {
     const { oppslagId, alt } = await lesAlt(b, 'ugradert-to-kommuner')
     t.equal(alt.status, 200)
     t.same(status(alt.body.kilder), { ...begge('0301', 'OK'), ...begge('4601', 'OK') })
-    // Trondheim has not switched NKS access on: no kilde, no case, nothing that names it (modia filters them out too).
+    // Trondheim has not switched NKS access on: no kilde, no case, nothing that names it (KS's harNksTilgang; DESIGN §4).
     const trondheim = b.sim.datasett.digisosSaker.find((s) => s.tags.includes('sak-trondheim-uten-nks-tilgang'))!
     t.notMatch(alt.tekst, /"5001"/, 'the municipality without NKS access leaves no trace')
     t.notMatch(alt.tekst, trondheim.fiksDigisosId)
