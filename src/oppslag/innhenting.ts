@@ -300,9 +300,9 @@ async function hentKommune(
           info = fraListen
         }
       } catch (e) {
-        if (!erKildeFeil(e)) throw e
+        // Not a KildeFeil, or the 404 the list left unsettled (just above): handled by the caller.
+        if (!erKildeFeil(e) || e.arsak === 'AVVIST') throw e
         // Its own KommuneInfo could not be read: Fiks's list of all says the same, if it can.
-        if (e.arsak === 'AVVIST') throw e
         const fraListen = await kommuneInfoFraListen(kommunenummer, avh, ctx)
         if (fraListen === undefined) throw e
         info = fraListen
