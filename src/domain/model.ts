@@ -75,7 +75,10 @@ export type KildeStatus = z.infer<typeof KildeStatus>
 export const KildeSystem = z.enum(['DIGISOS', 'FAGSYSTEM'])
 export type KildeSystem = z.infer<typeof KildeSystem>
 export const Kilde = z.object({
-  kommunenummer: Sted,
+  kommunenummer: Sted.describe(
+    'kommunenummer; null when withheld (strengt fortrolig), or for data that may be missing from a municipality that cannot be named '
+      + '(the case list unknown or not complete, or NKS access unsettled: status UTILGJENGELIG)',
+  ),
   system: KildeSystem,
   status: KildeStatus,
   behandlingsansvarlig: z

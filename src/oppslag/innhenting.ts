@@ -5,7 +5,9 @@
 // breaker: one that fails never hides the other's data, nor another municipality's. A document
 // that cannot be read, or a malformed case or fagsystem item, degrades only itself: the rest is
 // shown and that source is UTILGJENGELIG (not complete), never a failed lookup. The NKS gate is
-// KommuneInfo, or Fiks's list of every municipality when that cannot be read.
+// KommuneInfo, or Fiks's list of every municipality when that cannot be read or answers 404. A
+// municipality the case list names whose NKS access cannot be settled is never named: its kilde is
+// unnumbered, as is the one that says the case list itself is not complete.
 import type { Tillatelse } from '../access/regler.js'
 import { aldersgrense, nyeOpphold, nyeProgrammer } from '../domain/alder.js'
 import { erForGammel, foldDigisosSak, tilhorerPerson } from '../domain/digisos/fold.js'
@@ -49,7 +51,7 @@ export interface InnhentingAvhengigheter {
   budsjett?: SvarBudsjett
   /** Fiks's list of every municipality's KommuneInfo (cached): the NKS gate when a municipality's
    *  own KommuneInfo cannot be read, or its Fiks breaker is open. */
-  kommuneliste?: Pick<KommunelisteCache, 'hent'>
+  kommuneliste?: Pick<KommunelisteCache, 'hent' | 'fersk'>
   na: () => number
   /** Counts only; never personal data. */
   statistikk?: (hendelse: Overhoppet, antall: number) => void
@@ -70,6 +72,11 @@ interface KommuneResultat {
 }
 
 const erKildeFeil = (e: unknown): e is KildeFeil => e instanceof KildeFeil
+
+/** Sources that may hold the person's data but cannot be named: a municipality the case list names
+ *  whose NKS access is unknown (naming it would disclose a municipality that may not have agreed to
+ *  share), or the case list itself, not complete. The agent must not read "no cases" into them. */
+const unummerert = (system: KildeSystem): Kilde => ({ kommunenummer: null, system, status: 'UTILGJENGELIG', behandlingsansvarlig: null })
 
 export class ManglendeKilder extends Error {
   override name = 'ManglendeKilder'
@@ -113,8 +120,11 @@ async function hentAlt(t: Tillatelse, avh: InnhentingAvhengigheter, kallCtx: Kal
   const utelatt = new Set<string>()
   const kommuner = new Set<string>()
   if (t.kommunenummer) kommuner.add(t.kommunenummer)
+  /** True when the person has cases Fiks would not list (one ident refused): Digisos not complete. */
+  let sakerUtelatt = false
   try {
-    const alle = await hentSakerForIdentene(t, avh, kallCtx)
+    const { saker: alle, avvist } = await hentSakerForIdentene(t, avh, kallCtx)
+    sakerUtelatt = avvist
     const personens = alle
       .filter((s) => tilhorerPerson(s, personensIdenter(t)) && !erForGammel(s.sistEndret, na, avh.sakMaksAlderManeder))
       .sort((a, b) => b.sistEndret - a.sistEndret)
@@ -134,11 +144,18 @@ async function hentAlt(t: Tillatelse, avh: InnhentingAvhengigheter, kallCtx: Kal
     ),
   )
 
-  // A municipality without NKS access leaves no trace (DESIGN §4; modia filters them out too).
+  // A municipality without NKS access leaves no trace (DESIGN §4, KS's KommuneInfo.harNksTilgang).
   const svar = resultater.filter((r) => r !== null)
+  const nummererte = svar.flatMap((r) => r.kilder).map((k) =>
+    k.system === 'DIGISOS' && k.kommunenummer !== null && utelatt.has(k.kommunenummer) ? { ...k, status: 'UTILGJENGELIG' as const } : k)
+  // The case list unknown or not complete: cases may exist anywhere, also where nothing is named.
+  // Each unnumbered kilde once: how many municipalities stand behind it is not disclosed either.
+  const unummererte = [...nummererte.filter((k) => k.kommunenummer === null), ...(saker === null || sakerUtelatt ? [unummerert('DIGISOS')] : [])]
   const data: Stonadsopplysninger = {
-    kilder: svar.flatMap((r) => r.kilder).map((k) =>
-      k.system === 'DIGISOS' && k.kommunenummer !== null && utelatt.has(k.kommunenummer) ? { ...k, status: 'UTILGJENGELIG' as const } : k),
+    kilder: [
+      ...nummererte.filter((k) => k.kommunenummer !== null),
+      ...(['DIGISOS', 'FAGSYSTEM'] as const).flatMap((system) => (unummererte.some((k) => k.system === system) ? [unummerert(system)] : [])),
+    ],
     konto: { kontoer: unikeKontoer(svar.flatMap((r) => r.kontoer)) },
     adresse: { adresser: svar.flatMap((r) => r.adresser) },
     'okonomisk-sosialhjelp': {
@@ -152,9 +169,9 @@ async function hentAlt(t: Tillatelse, avh: InnhentingAvhengigheter, kallCtx: Kal
   return { data: skjermet.data, tilbakeholdt: skjermet.tilbakeholdt, sporing }
 }
 
-/** What KommuneInfo says of the municipality's Digisos data (KS's Digisos API, KommuneInfo). Only
- *  harNksTilgang gates (as modia's FiksClientImpl filters); the two pause flags pause the
- *  citizen-facing flow, so what Fiks holds is shown but may be stale. */
+/** What KommuneInfo says of the municipality's Digisos data (KS's Digisos API, KommuneInfo; DESIGN
+ *  §5). Only harNksTilgang gates (DESIGN §4); the two pause flags pause the citizen-facing flow, so
+ *  what Fiks holds is shown but may be stale. */
 function digisosStatus(info: KommuneInfo): KildeStatus {
   return info.harMidlertidigDeaktivertOppdateringer || info.harMidlertidigDeaktivertMottak ? 'MIDLERTIDIG_DEAKTIVERT' : 'OK'
 }
@@ -171,14 +188,32 @@ function gjeldendeIdent(t: Tillatelse): string {
 }
 
 /** The person's cases under every ident of theirs (a case filed under an old D-nummer is theirs
- *  too), asked in parallel, each case once (by fiksDigisosId). One ident's list failing leaves the
- *  list unknown, as one list failing did before. */
-async function hentSakerForIdentene(t: Tillatelse, avh: InnhentingAvhengigheter, ctx: KallKontekst): Promise<DigisosSak[]> {
+ *  too), one Fiks call per ident, in parallel, each case once (by fiksDigisosId). An ident Fiks
+ *  refuses (a 4xx, AVVIST: e.g. an old D-nummer) is skipped and makes the list not complete; the
+ *  other idents' cases are still shown. Any other fault, or every ident refused, leaves the list
+ *  unknown. */
+async function hentSakerForIdentene(
+  t: Tillatelse,
+  avh: InnhentingAvhengigheter,
+  ctx: KallKontekst,
+): Promise<{ saker: DigisosSak[]; avvist: boolean }> {
   const identer = personensIdenter(t)
-  const lister = await Promise.all(identer.map((i) => avh.fiks.hentSaker(i, ctx)))
+  const lister = await Promise.all(identer.map(async (i) => {
+    try {
+      return await avh.fiks.hentSaker(i, ctx)
+    } catch (e) {
+      if (erKildeFeil(e) && e.arsak === 'AVVIST') return e
+      throw e
+    }
+  }))
+  const avviste = lister.filter((l) => l instanceof KildeFeil)
+  if (avviste.length === lister.length) throw avviste[0]
   const unike = new Map<string, DigisosSak>()
-  for (const s of lister.flat()) if (!unike.has(s.fiksDigisosId)) unike.set(s.fiksDigisosId, s)
-  return [...unike.values()]
+  for (const l of lister) {
+    if (l instanceof KildeFeil) continue
+    for (const s of l) if (!unike.has(s.fiksDigisosId)) unike.set(s.fiksDigisosId, s)
+  }
+  return { saker: [...unike.values()], avvist: avviste.length > 0 }
 }
 
 /** A breaker run that holds a partial result: the run counts as a failure, the result is kept. */
@@ -256,8 +291,17 @@ async function hentKommune(
       let infoFeil: Error | null = null
       try {
         info = await avh.fiks.hentKommuneInfo(kommunenummer, ctx)
+        if (info === null) {
+          // 404: not configured, or a gateway's or a Fiks deploy's 404 for one that is (KS's API
+          // says only "not found"). The list of every municipality settles which.
+          const fraListen = await kommuneInfoFraListen(kommunenummer, avh, ctx)
+          // Unsettled: not counted against the municipality (its Fiks answered), handled below.
+          if (fraListen === undefined) throw new KildeFeil('fiks', 'AVVIST', 'fiks kommuneinfo: 404, og kommunelisten kan ikke leses')
+          info = fraListen
+        }
       } catch (e) {
-        if (!erKildeFeil(e)) throw e
+        // Not a KildeFeil, or the 404 the list left unsettled (just above): handled by the caller.
+        if (!erKildeFeil(e) || e.arsak === 'AVVIST') throw e
         // Its own KommuneInfo could not be read: Fiks's list of all says the same, if it can.
         const fraListen = await kommuneInfoFraListen(kommunenummer, avh, ctx)
         if (fraListen === undefined) throw e
@@ -293,7 +337,13 @@ async function hentKommune(
     if (info === null || info?.harNksTilgang === false) return null
     if (info === undefined) {
       // Whether it shares anything is unknown: nothing is asked of it, both sources UTILGJENGELIG.
-      return { kilder: [utilgjengelig('DIGISOS'), utilgjengelig('FAGSYSTEM')], soknader: [], kontoer: [], adresser: [], programmer: [], opphold: [] }
+      // Named only as the person's home municipality (from PDL); one only the case list names is
+      // not named: it may not have agreed to share, and its number would tell that the person
+      // applied there.
+      const kilder = kommunenummer === t.kommunenummer
+        ? [utilgjengelig('DIGISOS'), utilgjengelig('FAGSYSTEM')]
+        : [unummerert('DIGISOS'), unummerert('FAGSYSTEM')]
+      return { kilder, soknader: [], kontoer: [], adresser: [], programmer: [], opphold: [] }
     }
     // NKS access confirmed by the list: Digisos is UTILGJENGELIG, the fagsystem is still asked.
     const fag = await hentFagsystem(kommunenummer, gjeldendeIdent(t), grenseMs, avh, ctx, bak)
@@ -304,12 +354,16 @@ async function hentKommune(
 }
 
 /** The municipality's KommuneInfo from Fiks's list of every municipality: null when it is not in
- *  it (not configured), undefined when the list cannot be had (fresh, within the lookup's time). */
+ *  it (not configured), undefined when the list cannot settle it. While Fiks is down the last good
+ *  list, up to a day old (KOMMUNELISTE_MAKS_FORELDET_MS), still drops a municipality that is not in
+ *  it or has no NKS access; only a fresh one confirms access, so that a municipality that has
+ *  switched NKS access off since is not asked for data on an old word. */
 async function kommuneInfoFraListen(kommunenummer: string, avh: InnhentingAvhengigheter, ctx: KallKontekst): Promise<KommuneInfo | null | undefined> {
   if (!avh.kommuneliste) return undefined
   try {
-    const liste = await avh.kommuneliste.hent(ctx.callId, ctx.signal ? { signal: ctx.signal } : {})
-    return liste.kommuner.find((k) => k.kommunenummer === kommunenummer) ?? null
+    const liste = await avh.kommuneliste.hent(ctx.callId, { ...(ctx.signal ? { signal: ctx.signal } : {}), foreldet: true })
+    const info = liste.kommuner.find((k) => k.kommunenummer === kommunenummer) ?? null
+    return avh.kommuneliste.fersk(liste) || info === null || !info.harNksTilgang ? info : undefined
   } catch {
     return undefined
   }

@@ -98,7 +98,13 @@ const Person = z.strictObject({
   /** Earlier idents of the person (PDL's hentIdenter, historisk: true), e.g. a D-nummer before the
    *  fnr. PDL finds the person by each; `skjermet` is what the pip answers for that ident alone. */
   historiskeIdenter: z
-    .array(z.strictObject({ personident: Personident, gruppe: z.enum(['FOLKEREGISTERIDENT', 'NPID']).default('FOLKEREGISTERIDENT'), skjermet: z.boolean().default(false) }))
+    .array(z.strictObject({
+      personident: Personident,
+      gruppe: z.enum(['FOLKEREGISTERIDENT', 'NPID']).default('FOLKEREGISTERIDENT'),
+      skjermet: z.boolean().default(false),
+      /** Fiks's case list refuses this ident (400): an old D-nummer Fiks will not search by. */
+      fiksAvviser: z.boolean().default(false),
+    }))
     .default([]),
   /** Per kommunenummer: the payload that municipality's fagsystem answers, in its dialect. */
   fagsystem: z.record(Kommunenummer, z.unknown()),

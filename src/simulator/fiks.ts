@@ -127,6 +127,9 @@ export function registrerFiks(app: FastifyInstance, ctx: SimulatorKontekst): voi
         if (await fiksInngang(request, reply, 'fiks-soknader')) return reply
         const tolket = z.object({ fnr: z.string().regex(/^\d{11}$/) }).safeParse(request.body)
         if (!tolket.success) return reply.code(400).send(fiksFeilkropp(request, 400, 'Forventet { fnr } med 11 sifre'))
+        if (indeks.fiksAvviser.has(tolket.data.fnr)) {
+          return reply.code(400).send(fiksFeilkropp(request, 400, 'Kan ikke søke på denne identen', 'UGYLDIG_IDENT'))
+        }
         const saker = indeks.sakerFor.get(tolket.data.fnr) ?? []
         return reply.code(200).send(saker.map((s) => somDigisosSak(s, indeks.kommune.get(s.kommunenummer)?.fiksOrgId ?? null)))
       })

@@ -31,6 +31,8 @@ export interface Indeks {
   barn: Map<string, { personident: string; rolle: string }[]>
   /** fnr → the cases Fiks returns for a query on that fnr. */
   sakerFor: Map<string, DatasettSak[]>
+  /** Idents Fiks's case list refuses with a 400 (historiskeIdenter[].fiksAvviser). */
+  fiksAvviser: Set<string>
   sak: Map<string, DatasettSak>
   kommune: Map<string, DatasettKommune>
   ansatt: Map<string, DatasettAnsatt>
@@ -65,6 +67,7 @@ export function lagIndeks(d: Datasett): Indeks {
     skjermet: new Map(d.personer.flatMap((p) => [[p.personident, p.skjermet] as const, ...p.historiskeIdenter.map((h) => [h.personident, h.skjermet] as const)])),
     barn,
     sakerFor,
+    fiksAvviser: new Set(d.personer.flatMap((p) => p.historiskeIdenter.filter((h) => h.fiksAvviser).map((h) => h.personident))),
     sak: new Map(d.digisosSaker.map((s) => [s.fiksDigisosId, s])),
     kommune: new Map(d.kommuner.map((k) => [k.kommunenummer, k])),
     ansatt: new Map(d.ansatte.map((a) => [a.navident, a])),

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { liste } from '../domain/liste.js'
+import { navnEllerNull } from '../domain/tekst.js'
 import { somKildeFeil, type HttpKlient, type HttpSvar, type Kall } from './http.js'
 import { KildeFeil, type DigisosSak, type FiksDigisos, type KallKontekst, type KommuneInfo, type TokenKilde } from './ports.js'
 
@@ -54,8 +55,13 @@ const KommuneInfoSkjema = z.object({
   harMidlertidigDeaktivertMottak: z.boolean(),
   harMidlertidigDeaktivertOppdateringer: z.boolean(),
   harNksTilgang: z.boolean(),
-  behandlingsansvarlig: z.string().nullish().transform((v) => v ?? null),
+  behandlingsansvarlig: z.string().nullish().transform(navnEllerNull),
 })
+
+/** A 4xx that refuses this one request (an ident Fiks will not search by, a document gone or not
+ *  ours): a fact about the request, not a sign that Fiks is down. 401 (our token or integration
+ *  refused), 408 and 429 are about every request alike, so they are faults of the source. */
+const erAvvisning = (status: number): boolean => status >= 400 && status < 500 && status !== 401 && status !== 408 && status !== 429
 
 export class FiksDigisosKlient implements FiksDigisos {
   constructor(
@@ -92,6 +98,8 @@ export class FiksDigisosKlient implements FiksDigisos {
 
   async hentSaker(personident: string, ctx: KallKontekst): Promise<DigisosSak[]> {
     const svar = await this.kall({ method: 'POST', path: 'digisos/api/v1/nav/soknader/soknader', body: { fnr: personident } }, ctx)
+    // Refused for this ident (e.g. an old D-nummer): the person's other idents are still searched.
+    if (erAvvisning(svar.status)) throw new KildeFeil('fiks', 'AVVIST', `fiks soknader: status ${svar.status}`)
     if (svar.status !== 200) throw new KildeFeil('fiks', 'UTILGJENGELIG', `fiks soknader: status ${svar.status}`)
     const tolket = liste(DigisosSakSkjema, MAKS_SAKER_I_SVAR).safeParse(svar.data)
     if (!tolket.success) throw new KildeFeil('fiks', 'UGYLDIG_SVAR', 'fiks soknader: uventet svarformat')
@@ -103,7 +111,7 @@ export class FiksDigisosKlient implements FiksDigisos {
     const svar = await this.kall({ method: 'GET', path: sti, maksBytes: MAKS_DOKUMENT_BYTES }, ctx)
     // A 4xx refuses this one document (gone, or not ours to read): it fails its own case only and
     // says nothing of whether the municipality's Fiks is up.
-    if (svar.status >= 400 && svar.status < 500) throw new KildeFeil('fiks', 'AVVIST', `fiks dokument: status ${svar.status}`)
+    if (erAvvisning(svar.status)) throw new KildeFeil('fiks', 'AVVIST', `fiks dokument: status ${svar.status}`)
     if (svar.status !== 200 || svar.data === undefined) {
       throw new KildeFeil('fiks', 'UTILGJENGELIG', `fiks dokument: status ${svar.status}`)
     }

@@ -80,7 +80,7 @@ export class HttpFeil extends Error {
 
 export interface HttpSvar {
   status: number
-  /** Parsed JSON, or undefined for an empty body. */
+  /** Parsed JSON; undefined for an empty body, or for an error status's body that is not JSON. */
   data: unknown
 }
 
@@ -344,8 +344,14 @@ export class HttpKlient {
             const tekst = UTF8.decode(biter.length === 1 ? (biter[0] as Buffer) : Buffer.concat(biter))
             data = tekst.length === 0 ? undefined : (JSON.parse(tekst) as unknown)
           } catch {
-            giTilbake()
-            return feil(new HttpFeil('UGYLDIG_JSON', status, `${this.navn}: svaret var ikke gyldig JSON (status ${status})`))
+            // The status decides first: an error answer's body is often plain text or HTML (a
+            // gateway's page), and the status, not its body, says what happened (a 4xx stays a
+            // refusal for the adapter to judge, a 5xx a fault that may be retried).
+            if (status < 200 || status > 299) data = undefined
+            else {
+              giTilbake()
+              return feil(new HttpFeil('UGYLDIG_JSON', status, `${this.navn}: svaret var ikke gyldig JSON (status ${status})`))
+            }
           }
           // The bytes were held until parsed (the text and its parse are the peak); the parsed
           // answer is then charged to the work that keeps it, until that work is done.

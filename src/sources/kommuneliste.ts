@@ -47,6 +47,12 @@ export class KommunelisteCache {
     }
   }
 
+  /** Whether the list is within its TTL: a stale one, served while Fiks is down, may still say
+   *  that a municipality has no NKS access, but not confirm that one has. */
+  fersk(liste: Kommuneliste): boolean {
+    return this.valg.na() - liste.hentet < this.valg.ttlMs
+  }
+
   private async hentFraFiks(callId: string): Promise<Kommuneliste> {
     // Not a person lookup: no sporingsIds to audit, one deadline of its own.
     const ctx: KallKontekst = { callId, signal: AbortSignal.timeout(this.valg.tidsfristMs) }

@@ -108,17 +108,19 @@ const PdlSvar = z.object({
 
 type PdlIdent = { ident: string; gruppe: z.infer<typeof IdentGruppe>; historisk: boolean }
 
-/** The person's idents from PDL's hentIdenter, the typed one always among them. The current one is
- *  the non-historical folkeregisterident, else the non-historical NPID, else the typed. Idents are
- *  11 digits; anything else is a fault (fail closed), never silently dropped. */
+/** The person's idents from PDL's hentIdenter. PDL lists the ident it was asked by among them: a
+ *  list without the typed one is about someone else or cut short, a fault (fail closed), as is an
+ *  ident that is not 11 digits. The current one is the non-historical folkeregisterident, else the
+ *  non-historical NPID, else the typed. */
 export function personensIdenter(typet: string, fraPdl: readonly PdlIdent[]): { gjeldendeIdent: string; identer: string[] } {
   const brukbare = fraPdl.filter((i) => i.gruppe !== 'AKTORID')
   if (brukbare.some((i) => !/^\d{11}$/.test(i.ident))) throw new RegisterFeil('pdl', 'UGYLDIG_SVAR', 'pdl: ugyldig ident i hentIdenter')
+  if (!brukbare.some((i) => i.ident === typet)) throw new RegisterFeil('pdl', 'UGYLDIG_SVAR', 'pdl: hentIdenter uten identen det ble spurt om')
   const gjeldende =
     brukbare.find((i) => i.gruppe === 'FOLKEREGISTERIDENT' && !i.historisk) ??
     brukbare.find((i) => i.gruppe === 'NPID' && !i.historisk)
   const gjeldendeIdent = gjeldende?.ident ?? typet
-  return { gjeldendeIdent, identer: [...new Set([gjeldendeIdent, typet, ...brukbare.map((i) => i.ident)])] }
+  return { gjeldendeIdent, identer: [...new Set([gjeldendeIdent, ...brukbare.map((i) => i.ident)])] }
 }
 
 /** Strengt fortrolig before strengt fortrolig utland before fortrolig (DESIGN §4). */

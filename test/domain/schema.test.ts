@@ -59,6 +59,7 @@ t.test('deliberately schema-invalid fixtures are rejected by the schema', async 
   t.notOk(validerSoker(lesFixture('soker-ukjent-hendelsestype.json')), 'unknown event types are outside the schema')
   t.notOk(validerSoker(lesFixture('soker-ugyldige-hendelser.json')), 'malformed known events')
   t.notOk(validerSoker(lesFixture('soker-tolerant.json')), 'a short kontonummer and a vedtak without saksreferanse')
+  t.notOk(validerSoker(lesFixture('soker-eksplisitte-null.json')), 'explicit nulls where the schema has no null')
   t.notOk(validerSoknad(lesFixture('soknad-ugyldig.json')), 'personalia is not an object')
   t.notOk(validerSoknad(lesFixture('soknad-delvis-ugyldig.json')), 'broken addresses')
 })
@@ -91,6 +92,7 @@ t.test('every fixture in the folder is accounted for', async (t) => {
     'soker-ukjent-hendelsestype.json',
     'soker-ugyldige-hendelser.json',
     'soker-tolerant.json',
+    'soker-eksplisitte-null.json',
     'soknad-ugyldig.json',
     'soknad-delvis-ugyldig.json',
   ].sort()

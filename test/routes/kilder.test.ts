@@ -1,8 +1,8 @@
 // KommuneInfo as KS means it, and one kilde per municipality and source (issue 17, items 2–4),
 // end to end over HTTP against the simulator. KS's KommuneInfo: ks-no/ks-no.github.io
-// static/api/digisos-api-v1.json; only harNksTilgang gates, as navikt/sosialhjelp-modia-api's
-// FiksClientImpl filters (kommuneHasActivatedInnsynNKS); no digisos-soker.json when
-// kanOppdatereStatus is false, as navikt/sosialhjelp-innsyn-api's InnsynService.hentJsonDigisosSoker.
+// static/api/digisos-api-v1.json; only harNksTilgang gates, the one flag KS defines for NKS's access
+// (DESIGN §4); no digisos-soker.json when kanOppdatereStatus is false, as
+// navikt/sosialhjelp-innsyn-api's InnsynService.hentJsonDigisosSoker.
 import t from 'tap'
 import { build, type Bygget } from '../helper.js'
 

@@ -303,3 +303,13 @@ t.test('DATASET.md lists every person with the right ident', async (t) => {
   }
   for (const a of d.ansatte) t.ok(dok.includes(`| \`${a.navident}\` |`), `${a.navident} is documented`)
 })
+
+t.test('DATASET.md lists every case, with its owner and municipality', async (t) => {
+  const dok = readFileSync(new URL('../../src/simulator/DATASET.md', import.meta.url), 'utf8')
+  const rader = dok.split('\n').filter((l) => l.startsWith('| `'))
+  const eier = new Map(d.personer.flatMap((p) => [p.personident, ...p.historiskeIdenter.map((h) => h.personident)].map((i) => [i, p.tags[0]] as const)))
+  for (const s of d.digisosSaker) {
+    const rad = rader.find((r) => r.startsWith(`| \`${s.fiksDigisosId}\` |`))
+    t.ok(rad?.includes(`\`${eier.get(s.sokerFnr)}`) && rad.includes(`| ${s.kommunenummer} `), `${s.fiksDigisosId} is documented`)
+  }
+})

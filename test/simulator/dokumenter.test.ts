@@ -1,5 +1,6 @@
 // Every document the simulator serves must be what a real municipality would publish: valid
-// against NAV's Digisos schemas (draft-06), except the one deliberately unknown event type and the
+// against NAV's Digisos schemas (draft-06; ../shared/reference/digisos-filformat, checked below to be
+// the same files as the copy validated against), except the one deliberately unknown event type and the
 // two deviations modia tolerates (sak-toleranse), each checked to be the only flaw of its document.
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
@@ -12,13 +13,15 @@ import { sakMedTag, standardDatasett } from '../../src/simulator/dataset.js'
 const ROT = fileURLToPath(new URL('../fixtures/schemas-simulator/json/', import.meta.url))
 const BASE = 'https://schemas.stonadsoppslag.test/'
 
+/** Every file under a directory, as full paths. */
+const alle = (d: string): string[] =>
+  readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? alle(join(d, f)) : [join(d, f)]))
+
 function lagAjv() {
   const ajv = new Ajv({ strict: false, allErrors: true })
   ajv.addMetaSchema(draft6)
-  const filer = (d: string): string[] =>
-    readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? filer(join(d, f)) : [join(d, f)]))
   // Each schema gets an id from its path, so relative $refs resolve as in the repository.
-  for (const fil of filer(ROT)) ajv.addSchema(JSON.parse(readFileSync(fil, 'utf8')) as object, BASE + relative(ROT, fil))
+  for (const fil of alle(ROT)) ajv.addSchema(JSON.parse(readFileSync(fil, 'utf8')) as object, BASE + relative(ROT, fil))
   const hent = (sti: string) => {
     const v = ajv.getSchema(BASE + sti)
     if (!v) throw new Error(`fant ikke skjema ${sti}`)
@@ -28,6 +31,16 @@ function lagAjv() {
 }
 
 const { soknad, soker } = lagAjv()
+
+t.test("the schemas are NAV's reference, unchanged: ../shared/reference/digisos-filformat/json", async (t) => {
+  // The copy lets the repository stand alone; this keeps it the reference the review named.
+  const REFERANSE = fileURLToPath(new URL('../../../shared/reference/digisos-filformat/json/', import.meta.url))
+  const filer = (rot: string) => alle(rot).map((f) => relative(rot, f)).sort()
+  const kopi = filer(ROT)
+  t.ok(kopi.length > 10)
+  t.same(kopi, filer(REFERANSE), 'the same files')
+  for (const f of kopi) t.equal(readFileSync(join(ROT, f), 'utf8'), readFileSync(join(REFERANSE, f), 'utf8'), f)
+})
 const datasett = standardDatasett()
 const ukjent = sakMedTag(datasett, 'sak-ukjent-hendelse')
 const toleranse = sakMedTag(datasett, 'sak-toleranse')

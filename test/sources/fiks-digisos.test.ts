@@ -88,3 +88,39 @@ t.test('a document: a 4xx refuses that one document (not counted by a breaker); 
   t.ok(feil instanceof KildeFeil && feil.arsak === 'UTILGJENGELIG')
   t.equal(erKildesFeil(feil as Error), true, "a 5xx is the source's fault")
 })
+
+t.test("the case list: a 4xx refuses that ident only (AVVIST, not counted by a breaker); 401, 429 and 5xx are Fiks's fault", async (t) => {
+  const { pool, fiks, ctx } = oppsett(t)
+  const sti = '/digisos/api/v1/nav/soknader/soknader'
+  const svar = (status: number, kropp: string | object) =>
+    pool.intercept({ path: (p) => p.startsWith(`${sti}?`), method: 'POST' }).reply(status, kropp, typeof kropp === 'string' ? { headers: { 'content-type': 'text/plain' } } : {})
+  // KS's ErrorMessage, and a plain-text body from a gateway in front of Fiks: the status decides.
+  for (const [status, kropp] of [[400, feilkropp(400, sti)], [404, 'Not Found'], [403, feilkropp(403, sti)]] as const) {
+    svar(status, kropp)
+    const feil = await fiks.hentSaker('01818700050', ctx).catch((e: unknown) => e)
+    t.ok(feil instanceof KildeFeil && feil.arsak === 'AVVIST', `${status}: AVVIST`)
+    t.equal(erKildesFeil(feil as Error), false, `${status}: not counted against Fiks`)
+  }
+  for (const status of [401, 429]) {
+    svar(status, feilkropp(status, sti))
+    t.equal(await arsak(fiks.hentSaker('01818700050', ctx)), 'UTILGJENGELIG', `${status}: about every call, so Fiks's fault`)
+  }
+  svar(502, '<html>Bad Gateway</html>').times(3)
+  t.equal(await arsak(fiks.hentSaker('01818700050', ctx)), 'UTILGJENGELIG', 'a 5xx in HTML: down, not a parse error')
+})
+
+t.test('a document refused with a plain-text body is AVVIST, not a parse error', async (t) => {
+  const { pool, fiks, ctx } = oppsett(t)
+  const sti = '/digisos/api/v1/nav/soknader/0f9d2b1e-3c4d-4e5f-8a9b-1c2d3e4f5a6b/dokumenter/5a0c4a56-8a49-4c51-9d4c-0a4e8c7e0b11'
+  pool.intercept({ path: (p) => p.startsWith(`${sti}?`) }).reply(404, 'Not Found', { headers: { 'content-type': 'text/plain' } })
+  t.equal(await arsak(fiks.hentDokument('0f9d2b1e-3c4d-4e5f-8a9b-1c2d3e4f5a6b', '5a0c4a56-8a49-4c51-9d4c-0a4e8c7e0b11', ctx)), 'AVVIST')
+})
+
+t.test('behandlingsansvarlig "null" or empty is no name', async (t) => {
+  const { pool, fiks, ctx } = oppsett(t)
+  const info = opptak('kommuneinfo.json') as Record<string, unknown>
+  for (const verdi of ['null', '', '  ', null]) {
+    pool.intercept({ path: (p) => p.startsWith('/digisos/api/v1/nav/kommuner/4223?') }).reply(200, { ...info, behandlingsansvarlig: verdi })
+    t.equal((await fiks.hentKommuneInfo('4223', ctx))?.behandlingsansvarlig, null, JSON.stringify(verdi))
+  }
+})

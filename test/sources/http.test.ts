@@ -309,3 +309,16 @@ t.test("the Agent the service imports by its file is undici's own Agent class", 
   const undici = await import('undici')
   t.equal(AgentFil, undici.Agent)
 })
+
+t.test('the status decides before the body is parsed: an error answer in plain text is its status, a 200 in plain text a fault', async (t) => {
+  const { pool, http, utfall } = oppsett(t)
+  // A gateway's or a servlet container's error page: text, not the upstream's JSON error body.
+  pool.intercept({ path: '/avvist', method: 'GET' }).reply(400, 'Bad Request', { headers: { 'content-type': 'text/plain' } })
+  t.same(await http.kall({ method: 'GET', path: 'avvist', idempotent: true }), { status: 400, data: undefined }, 'a 4xx, never a parse error')
+  pool.intercept({ path: '/nede', method: 'GET' }).reply(503, '<html>Service Unavailable</html>', { headers: { 'content-type': 'text/html' } })
+  pool.intercept({ path: '/nede', method: 'GET' }).reply(200, { ok: true })
+  t.same((await http.kall({ method: 'GET', path: 'nede', idempotent: true })).data, { ok: true }, 'a 5xx in HTML is retried as any 5xx')
+  pool.intercept({ path: '/tekst', method: 'GET' }).reply(200, 'ok', { headers: { 'content-type': 'text/plain' } })
+  t.equal(await feilArsak(http.kall({ method: 'GET', path: 'tekst', idempotent: true })), 'UGYLDIG_JSON', 'a 200 that is not JSON is a fault')
+  t.same(utfall, ['400', '503', '200', 'UGYLDIG_JSON'])
+})

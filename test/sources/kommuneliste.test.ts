@@ -48,6 +48,16 @@ t.test('Fiks failing: the last list only with foreldet, and not past a day', asy
   await t.rejects(o.cache.hent('c', { foreldet: true }), KommunelisteUtilgjengelig, 'not one older than a day')
 })
 
+t.test('fersk: whether a list served is within its TTL (a stale one may drop a municipality, not confirm one)', async (t) => {
+  const o = oppsett()
+  const liste = await o.cache.hent('c')
+  t.equal(o.cache.fersk(liste), true)
+  o.flytt(999)
+  t.equal(o.cache.fersk(liste), true)
+  o.flytt(1)
+  t.equal(o.cache.fersk(liste), false, 'at the TTL it is stale, as hent judges it')
+})
+
 t.test("a caller's signal ends its own wait; the shared call goes on for the others", async (t) => {
   const o = oppsett()
   let svar!: (v: KommuneInfo[]) => void

@@ -149,13 +149,17 @@ t.test('PDL: a person is all their idents; the current is the non-historical fol
   t.equal(npid?.gjeldendeIdent, NPID)
   t.same(npid?.identer, [NPID])
 
-  // The typed ident is always in the set, even when PDL's list leaves it out.
+  // Fail closed: idents missing, or not what PDL's schema promises. PDL's hentIdenter lists the
+  // ident it was asked by; a list without it is about someone else, or cut short.
   pool.intercept({ path: '/graphql', method: 'POST' }).reply(200, medIdenter([{ ident: IDENT, gruppe: 'FOLKEREGISTERIDENT', historisk: false }]))
-  t.same([...((await pdl.hentPerson(DNR, ctx))?.identer ?? [])].sort(), [DNR, IDENT].sort())
-
-  // Fail closed: idents missing, or not what PDL's schema promises.
+  t.equal(await arsak(pdl.hentPerson(DNR, ctx)), 'UGYLDIG_SVAR', 'the typed ident not among the idents')
+  pool.intercept({ path: '/graphql', method: 'POST' }).reply(200, medIdenter([
+    { ident: IDENT, gruppe: 'FOLKEREGISTERIDENT', historisk: false }, { ident: DNR, gruppe: 'AKTORID', historisk: false },
+  ]))
+  t.equal(await arsak(pdl.hentPerson(DNR, ctx)), 'UGYLDIG_SVAR', 'the typed ident only as an aktør-id')
   const feilsaker: [string, unknown][] = [
     ['no hentIdenter', { data: { ...person().data, hentIdenter: null } }],
+    ['empty identer', medIdenter([])],
     ['unknown group', medIdenter([{ ident: IDENT, gruppe: 'ORGNR', historisk: false }])],
     ['ident not 11 digits', medIdenter([{ ident: '1234', gruppe: 'FOLKEREGISTERIDENT', historisk: true }])],
     ['historisk missing', medIdenter([{ ident: IDENT, gruppe: 'FOLKEREGISTERIDENT' }])],

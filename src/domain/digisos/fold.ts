@@ -2,6 +2,7 @@
 // canonical Soknad. Pure: the documents are fetched elsewhere and handed in already parsed as JSON.
 import { z } from 'zod'
 import { aldersgrense, erEldreEnn } from '../alder.js'
+import { navnEllerNull } from '../tekst.js'
 import type { Dokumentasjonkrav, EtterspurtDokument as EtterspurtDokumentUt, Sak, Soknad, Utbetaling, Vilkar } from '../model.js'
 import type { DigisosSak } from '../../sources/ports.js'
 import {
@@ -70,8 +71,8 @@ function navnFraSoknad(soknadJson: unknown, navEnhet: string | null, kommunenumm
   const navn = m.success ? m.data.mottaker.navEnhetsnavn?.trim() : undefined
   if (!m.success || !navn) return { navEnhetNavn: null, kommunenavn: null }
   const skille = navn.indexOf(', ')
-  const kontor = (skille < 0 ? navn : navn.slice(0, skille)).trim() || null
-  const kommune = skille < 0 ? null : navn.slice(skille + 2).trim() || null
+  const kontor = navnEllerNull(skille < 0 ? navn : navn.slice(0, skille))
+  const kommune = skille < 0 ? null : navnEllerNull(navn.slice(skille + 2))
   const mottaker = m.data.mottaker
   return {
     navEnhetNavn: mottaker.enhetsnummer !== undefined && mottaker.enhetsnummer === navEnhet ? kontor : null,
@@ -80,8 +81,8 @@ function navnFraSoknad(soknadJson: unknown, navEnhet: string | null, kommunenumm
 }
 
 /** An event's ISO time (already checked by the schema) in the one form the model shows. */
-function tilIsoTekst(tid: string | undefined): string | null {
-  if (tid === undefined) return null
+function tilIsoTekst(tid: string | null | undefined): string | null {
+  if (tid == null) return null
   const ms = Date.parse(tid)
   return Number.isFinite(ms) ? new Date(ms).toISOString() : null
 }
@@ -178,8 +179,8 @@ export function foldDigisosSak(sak: DigisosSak, digisosSoker: unknown, soknadJso
       case 'saksStatus': {
         const s = hentSak(h.referanse)
         // A status update without a title keeps the title it had.
-        if (h.tittel !== undefined) s.tittel = h.tittel
-        if (h.status !== undefined) s.status = h.status
+        if (h.tittel != null) s.tittel = h.tittel
+        if (h.status != null) s.status = h.status
         break
       }
       case 'vedtakFattet':
@@ -216,7 +217,7 @@ export function foldDigisosSak(sak: DigisosSak, digisosSoker: unknown, soknadJso
       status: s.status === 'FEILREGISTRERT' ? null : s.status,
       vedtak: s.vedtak,
     }))
-  const paFeilregistrertSak = (saksreferanse: string | undefined) => saksreferanse !== undefined && feilregistrert.has(saksreferanse)
+  const paFeilregistrertSak = (saksreferanse: string | null | undefined) => saksreferanse != null && feilregistrert.has(saksreferanse)
   const nyNok = (...datoer: (string | number | null | undefined)[]) => grenseMs === undefined || !erEldreEnn(grenseMs, ...datoer)
   const synligeUtbetalinger: Utbetaling[] = [...utbetalinger.values()]
     .filter(
@@ -224,10 +225,11 @@ export function foldDigisosSak(sak: DigisosSak, digisosSoker: unknown, soknadJso
         u.status !== 'ANNULLERT' &&
         !paFeilregistrertSak(u.saksreferanse) &&
         // Neither date: not yet a payout anyone can tell the person about (modia leaves it out too).
-        (u.utbetalingsdato !== undefined || u.forfallsdato !== undefined) &&
+        (u.utbetalingsdato != null || u.forfallsdato != null) &&
         nyNok(ms, u.utbetalingsdato, u.forfallsdato, u.fom, u.tom),
     )
     .map(({ u }) => {
+      // annenMottaker null is the field not set: unstated, as when it is absent.
       const tilAnnenMottaker = u.annenMottaker === true
       return {
         referanse: u.utbetalingsreferanse,
@@ -247,7 +249,7 @@ export function foldDigisosSak(sak: DigisosSak, digisosSoker: unknown, soknadJso
       }
     })
   const viste = new Set(synligeUtbetalinger.map((u) => u.referanse))
-  const tilViste = (referanser: string[] | undefined) => [...new Set(referanser ?? [])].filter((r) => viste.has(r))
+  const tilViste = (referanser: string[] | null | undefined) => [...new Set(referanser ?? [])].filter((r) => viste.has(r))
 
   // ANNULLERT is the sender taking it back; on a FEILREGISTRERT sak it was never real. Each by its
   // own latest date (DESIGN §4).

@@ -1,7 +1,9 @@
 // Lenient zod schemas for the events of digisos-soker.json (NAV's Digisos file format, schema in
 // reference/digisos-filformat/json/digisos/soker/). Only the fields the fold uses are checked;
 // everything else (files, vedlegg, mottaker, …) is ignored so that a sender adding or botching a
-// field we never show does not cost the person their case.
+// field we never show does not cost the person their case. Every optional field is nullish: the
+// format's Java classes serialize an unset field as an explicit null, and NAV's own readers
+// (modia's and innsyn-api's Kotlin models) take every such field as nullable.
 import { z } from 'zod'
 import { liste } from '../liste.js'
 
@@ -32,31 +34,31 @@ export const TildeltNavKontorHendelse = z.object({
 export const SaksStatusHendelse = z.object({
   type: z.literal('saksStatus'),
   referanse: z.string().min(1),
-  tittel: z.string().optional(),
-  status: z.enum(['UNDER_BEHANDLING', 'IKKE_INNSYN', 'BEHANDLES_IKKE', 'FEILREGISTRERT']).optional(),
+  tittel: z.string().nullish(),
+  status: z.enum(['UNDER_BEHANDLING', 'IKKE_INNSYN', 'BEHANDLES_IKKE', 'FEILREGISTRERT']).nullish(),
 })
 
 export const VedtakFattetHendelse = z.object({
   type: z.literal('vedtakFattet'),
   // Required by the schema, yet modia files a vedtak without one under a default sak: so do we.
-  saksreferanse: z.string().optional(),
-  utfall: z.enum(['INNVILGET', 'DELVIS_INNVILGET', 'AVSLATT', 'AVVIST']).optional(),
+  saksreferanse: z.string().nullish(),
+  utfall: z.enum(['INNVILGET', 'DELVIS_INNVILGET', 'AVSLATT', 'AVVIST']).nullish(),
 })
 
 export const UtbetalingHendelse = z.object({
   type: z.literal('utbetaling'),
   utbetalingsreferanse: z.string().min(1),
-  saksreferanse: z.string().optional(),
-  status: z.enum(['PLANLAGT_UTBETALING', 'UTBETALT', 'STOPPET', 'ANNULLERT']).optional(),
-  belop: z.number().optional(),
-  beskrivelse: z.string().optional(),
-  forfallsdato: Dato.optional(),
-  utbetalingsdato: Dato.optional(),
-  fom: Dato.optional(),
-  tom: Dato.optional(),
-  annenMottaker: z.boolean().optional(),
+  saksreferanse: z.string().nullish(),
+  status: z.enum(['PLANLAGT_UTBETALING', 'UTBETALT', 'STOPPET', 'ANNULLERT']).nullish(),
+  belop: z.number().nullish(),
+  beskrivelse: z.string().nullish(),
+  forfallsdato: Dato.nullish(),
+  utbetalingsdato: Dato.nullish(),
+  fom: Dato.nullish(),
+  tom: Dato.nullish(),
+  annenMottaker: z.boolean().nullish(),
   // Checked where it is shown: a bad account number costs the number, never the payout (modia).
-  kontonummer: z.unknown().optional(),
+  kontonummer: z.unknown().nullish(),
 })
 
 export const DokumentasjonEtterspurtHendelse = z.object({
@@ -70,8 +72,8 @@ export const DokumentasjonEtterspurtHendelse = z.object({
  *  required); without a readable type it says nothing and is skipped. */
 export const EtterspurtDokument = z.object({
   dokumenttype: z.string().min(1),
-  tilleggsinformasjon: z.string().optional(),
-  innsendelsesfrist: Tidspunkt.optional(),
+  tilleggsinformasjon: z.string().nullish(),
+  innsendelsesfrist: Tidspunkt.nullish(),
 })
 
 export const ForelopigSvarHendelse = z.object({ type: z.literal('forelopigSvar') })
@@ -80,22 +82,22 @@ export const ForelopigSvarHendelse = z.object({ type: z.literal('forelopigSvar')
 export const VilkarHendelse = z.object({
   type: z.literal('vilkar'),
   vilkarreferanse: z.string().min(1),
-  saksreferanse: z.string().optional(),
-  utbetalingsreferanse: liste(z.string(), 1000).optional(),
-  tittel: z.string().optional(),
-  beskrivelse: z.string().optional(),
-  status: z.enum(['RELEVANT', 'ANNULLERT', 'OPPFYLT', 'IKKE_OPPFYLT']).optional(),
+  saksreferanse: z.string().nullish(),
+  utbetalingsreferanse: liste(z.string(), 1000).nullish(),
+  tittel: z.string().nullish(),
+  beskrivelse: z.string().nullish(),
+  status: z.enum(['RELEVANT', 'ANNULLERT', 'OPPFYLT', 'IKKE_OPPFYLT']).nullish(),
 })
 
 /** dokumentasjonkrav.json: only the reference is required. */
 export const DokumentasjonkravHendelse = z.object({
   type: z.literal('dokumentasjonkrav'),
   dokumentasjonkravreferanse: z.string().min(1),
-  saksreferanse: z.string().optional(),
-  utbetalingsreferanse: liste(z.string(), 1000).optional(),
-  tittel: z.string().optional(),
-  frist: Tidspunkt.optional(),
-  status: z.enum(['RELEVANT', 'LEVERT_TIDLIGERE', 'ANNULLERT', 'OPPFYLT', 'IKKE_OPPFYLT']).optional(),
+  saksreferanse: z.string().nullish(),
+  utbetalingsreferanse: liste(z.string(), 1000).nullish(),
+  tittel: z.string().nullish(),
+  frist: Tidspunkt.nullish(),
+  status: z.enum(['RELEVANT', 'LEVERT_TIDLIGERE', 'ANNULLERT', 'OPPFYLT', 'IKKE_OPPFYLT']).nullish(),
 })
 
 /** Known events that carry nothing we show (NAV-loven § 16 limits what may be disclosed). */

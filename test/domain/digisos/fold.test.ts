@@ -467,3 +467,31 @@ tap.test('a paper application: Fiks has no originalSoknadNAV or no timestampSend
   t.equal(fold(t, null, lagDigisosSak({ originalSoknadNAV: { navEksternRefId: null, timestampSendt: null, metadata: null } })).soknad.papirsoknad, true)
   t.equal(fold(t, null, lagDigisosSak()).soknad.papirsoknad, false)
 })
+
+tap.test('explicit nulls, as the format\'s Java model writes an unset field, are absent fields: no event is lost to them', async (t) => {
+  // test/fixtures/digisos/README.md: soker-eksplisitte-null.json, and its sources.
+  const { soknad, statistikk } = fold(t, lesFixture('soker-eksplisitte-null.json'))
+  t.equal(statistikk.ugyldige, 0, 'every event applied')
+  t.equal(statistikk.anvendt, 10)
+  t.same(soknad.saker, [
+    { referanse: 'sak-n', tittel: 'Livsopphold juni', status: 'UNDER_BEHANDLING', vedtak: [] },
+    { referanse: 'default', tittel: null, status: null, vedtak: [{ utfall: null, dato: '2024-06-03T09:00:00.000Z' }] },
+  ], 'null tittel and status keep what the sak had; a null saksreferanse is the default sak')
+  t.same(soknad.utbetalinger.map((u) => [u.referanse, u.status, u.tilAnnenMottaker, u.kontonummer, u.beskrivelse, u.utbetalingsdato]), [
+    ['utb-n1', 'PLANLAGT_UTBETALING', false, null, null, null],
+    ['utb-n2', 'UTBETALT', false, KONTO.egen2, 'Strøm', '2024-06-05'],
+  ], 'annenMottaker null is unstated: the account is not shown as the person\'s; neither date: not shown')
+  t.match(soknad.vilkar, [{ referanse: 'vilkar-n', saksreferanse: null, tittel: 'Møte hos NAV-kontoret', status: null, utbetalingsreferanser: [] }])
+  t.match(soknad.dokumentasjonkrav, [{ referanse: 'krav-n', frist: null, utbetalingsreferanser: ['utb-n1'] }])
+  t.same(soknad.etterspurtDokumentasjon, [{ dokumenttype: 'Kontoutskrift', tilleggsinformasjon: null, innsendelsesfrist: null }])
+})
+
+tap.test('a municipality\'s name written as "null" or left empty by the sender is no name', async (t) => {
+  // sosialhjelp-soknad-api joins office and municipality into navEnhetsnavn even when one is null.
+  for (const navEnhetsnavn of ['NAV Grünerløkka, null', 'NAV Grünerløkka, ', 'NAV Grünerløkka, NULL']) {
+    const soknadJson = { mottaker: { enhetsnummer: '0315', kommunenummer: '0301', navEnhetsnavn } }
+    t.match(fold(t, null, lagDigisosSak(), soknadJson).soknad, { navEnhetNavn: 'NAV Grünerløkka', kommunenavn: null }, navEnhetsnavn)
+  }
+  const utenKontor = { mottaker: { enhetsnummer: '0315', kommunenummer: '0301', navEnhetsnavn: 'null, Oslo kommune' } }
+  t.match(fold(t, null, lagDigisosSak(), utenKontor).soknad, { navEnhetNavn: null, kommunenavn: 'Oslo kommune' })
+})
