@@ -2,11 +2,12 @@
 // when things go wrong.
 import { readFileSync } from 'node:fs'
 import { Writable } from 'node:stream'
+import fc from 'fast-check'
 import t from 'tap'
 import { buildApp } from '../src/app.js'
 import { SqliteAuditStore } from '../src/audit/sqlite.js'
 import { byggKonfig, DEV_VERDIER, lesMiljo } from '../src/config.js'
-import { utviklingsStrom } from '../src/plugins/loggformat.js'
+import { isoTid, utviklingsStrom } from '../src/plugins/loggformat.js'
 import { standardDatasett } from '../src/simulator/index.js'
 import { request } from 'undici'
 import { devSimulator } from './helper.js'
@@ -127,4 +128,13 @@ t.test('pino-pretty only in development at a terminal, and only as a devDependen
   const pakke = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> }
   t.ok(pakke.devDependencies['pino-pretty'], 'a devDependency')
   t.notOk(pakke.dependencies['pino-pretty'], 'not a dependency: the production image (npm prune --omit=dev) has none')
+})
+
+t.test('@timestamp is exactly what toISOString writes, whatever order the times come in', async (t) => {
+  // Years 1970-2199: toISOString's four-digit form (the cached prefix is cut at a fixed length).
+  fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 7_258_118_399_999 }), { minLength: 1, maxLength: 20 }), (tider) => {
+    for (const ms of tider) if (isoTid(ms) !== new Date(ms).toISOString()) return false
+    return true
+  }), { numRuns: 2000 })
+  for (const ms of [0, 999, 1000, 1_764_979_199_999, 1_764_979_200_000, 1_764_979_200_001]) t.equal(isoTid(ms), new Date(ms).toISOString(), String(ms))
 })

@@ -22,17 +22,34 @@ export function stackTrace(feil: Error): string {
   return tekst
 }
 
+let sekund = Number.NaN
+let prefiks = ''
+
+/** `ms` as toISOString writes it. The date and time up to the second are made once a second:
+ *  toISOString on every line cost more than the rest of the line. */
+export function isoTid(ms: number): string {
+  const s = Math.floor(ms / 1000)
+  if (s !== sekund) {
+    sekund = s
+    prefiks = new Date(s * 1000).toISOString().slice(0, 20)
+  }
+  const rest = ms - s * 1000
+  return `${prefiks}${rest < 10 ? '00' : rest < 100 ? '0' : ''}${rest}Z`
+}
+
 /** pino's options for the shape: no pid or hostname (the pod is a label of every line in NAIS). */
 export const LOGGFORMAT = {
   messageKey: 'message',
   base: null,
-  timestamp: () => `,"@timestamp":"${new Date().toISOString()}"`,
+  timestamp: () => `,"@timestamp":"${isoTid(Date.now())}"`,
   formatters: {
     level: (etikett: string) => ({ level: etikett.toUpperCase() }),
-    // `{ err }` as logged by us and by Fastify: the trace as one string field, as logstash's.
+    // `{ err }` as logged by us and by Fastify: the trace as one string field, as logstash's. A
+    // line without one passes untouched (a copy per line cost more than the rest of the line).
     log: (objekt: Record<string, unknown>) => {
-      const { err, ...resten } = objekt
-      return err instanceof Error ? { ...resten, error_type: err.name, stack_trace: stackTrace(err) } : objekt
+      if (!(objekt.err instanceof Error)) return objekt
+      const { err, ...resten } = objekt as { err: Error }
+      return { ...resten, error_type: err.name, stack_trace: stackTrace(err) }
     },
   },
 } satisfies LoggerOptions
