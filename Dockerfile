@@ -18,17 +18,17 @@ RUN npm run build \
  && npm prune --omit=dev
 
 FROM ${NODE_IMAGE} AS runtime
+# No AUDIT_STORE here: on NAIS the database URL NAIS injects (DB_URL) is its default, and an image
+# default would shadow it (the root filesystem is read-only there in any case).
 ENV NODE_ENV=production \
     PORT=8080 \
-    HOST=0.0.0.0 \
-    AUDIT_STORE=sqlite:/data/audit.db
+    HOST=0.0.0.0
 WORKDIR /app
 # Code owned by root, read-only to the service's user: the bundle and its code cache (which V8 runs
 # as compiled code) cannot be rewritten by the process that runs them.
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
-RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 8080
 # Liveness for plain Docker; NAIS uses /health/live and /health/ready.

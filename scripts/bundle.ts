@@ -48,7 +48,7 @@ export async function bundle(ut: string): Promise<void> {
     ...felles,
     format: 'cjs',
     // Native, or optional and never installed, or development only: from node_modules at run time.
-    external: ['better-sqlite3', 'pg-native', '@fastify/swagger', '@fastify/swagger-ui'],
+    external: ['better-sqlite3', 'pg-native', '@fastify/swagger', '@fastify/swagger-ui', 'pino-pretty'],
     // import() becomes require(): see the top of this file.
     supported: { 'dynamic-import': false },
     // The SQLite store resolves better-sqlite3's path for its writer thread from its own URL. The

@@ -13,6 +13,7 @@ import { OppslagSesjoner } from './oppslag/sesjoner.js'
 import { lagStartGrense } from './oppslag/startgrense.js'
 import auth from './plugins/auth.js'
 import { latBarnelogger } from './plugins/barnelogger.js'
+import { CALL_ID_FELT, LOGGFORMAT } from './plugins/loggformat.js'
 import callId, { callIdFra } from './plugins/call-id.js'
 import openapi from './plugins/openapi.js'
 import metrics, { lagMalinger } from './plugins/metrics.js'
@@ -55,13 +56,14 @@ export const LOGG_SKJULT = [
 export async function buildApp(config: Config, deps: Avhengigheter = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
+      ...LOGGFORMAT,
       level: config.logLevel,
       ...(deps.logStrom ? { stream: deps.logStrom } : {}),
       redact: { paths: LOGG_SKJULT, censor: '[skjult]' },
       // Method and route template only (`/api/v1/oppslag/:oppslagId`): our URLs carry no personal
       // data, but a client can put anything in a path or query string — a personident included.
       // An unmatched path is not logged at all: hiding digits missed a percent-encoded ident.
-      // (callId comes from the LogController label.)
+      // (x_call_id comes from the LogController label.)
       serializers: {
         req: (req: FastifyRequest) => ({
           method: req.method,
@@ -71,7 +73,7 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
     },
     genReqId: callIdFra,
     childLoggerFactory: latBarnelogger,
-    logController: new LogController({ requestIdLogLabel: 'callId', disableRequestLogging: !config.loggForesporsler }),
+    logController: new LogController({ requestIdLogLabel: CALL_ID_FELT, disableRequestLogging: !config.loggForesporsler }),
     bodyLimit: 16 * 1024,
     // A HEAD on a read would fetch, audit a Permit and send nothing: no route answers HEAD.
     exposeHeadRoutes: false,

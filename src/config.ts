@@ -69,10 +69,14 @@ export const MiljoSkjema = z
      *  two lines cost more than the rest of a cached read. Errors are logged either way. */
     LOGG_FORESPORSLER: z.enum(['ja', 'nei']).default('nei'),
 
+    /** Default: DB_URL when NAIS injects it, else STANDARD_AUDIT_STORE (byggKonfig). */
     AUDIT_STORE: z
       .string()
       .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'sqlite:<sti> eller postgres://…')
-      .default('sqlite:./data/audit.db'),
+      .optional(),
+    /** The Cloud SQL database's URL as NAIS injects it (.nais/app.yaml, envVarPrefix DB): the
+     *  default of AUDIT_STORE and SESJON_STORE, so no hand-made secret repeats its credentials. */
+    DB_URL: z.string().regex(/^postgres(ql)?:\/\/.+/, 'postgres://…').optional(),
 
     /** No default: production must name it (superRefine); development and test default to stdout. */
     AUDIT_CEF: z
@@ -138,8 +142,9 @@ export const MiljoSkjema = z
     OPPSLAG_MAKS_SAMTIDIGE_DOKUMENTER: heltall(8),
     BRYTER_FEIL_PA_RAD: heltall(5),
     BRYTER_APEN_MS: heltall(10_000),
-    /** Shared lookup sessions (metadata only) for several replicas: a postgres:// URL, or empty. */
-    SESJON_STORE: z.union([z.literal(''), z.string().regex(/^postgres(ql)?:\/\//, 'postgres://… eller tom')]).default(''),
+    /** Shared lookup sessions (metadata only) for several replicas: a postgres:// URL, or empty
+     *  (this process only). Default: DB_URL when NAIS injects it, else empty. */
+    SESJON_STORE: z.union([z.literal(''), z.string().regex(/^postgres(ql)?:\/\//, 'postgres://… eller tom')]).optional(),
     RATE_LIMIT_PER_MINUTT: heltall(300),
     OPPSLAG_START_PER_MINUTT: heltall(30),
     UPSTREAM_MAKS_MB_UNDERVEIS: heltall(48),
@@ -285,6 +290,7 @@ export function byggKonfig(m: Miljo, fyll: Partial<Record<keyof Miljo, string>> 
     if (verdi === undefined) throw new KonfigFeil(`Ugyldig konfigurasjon:\n  ${String(navn)}: mangler`)
     return verdi
   }
+  const nais = m.DB_URL === undefined ? null : fraNaisDatabase(m.DB_URL)
   return {
     nodeEnv: m.NODE_ENV,
     port: m.PORT,
@@ -309,7 +315,7 @@ export function byggKonfig(m: Miljo, fyll: Partial<Record<keyof Miljo, string>> 
     skjerming: { url: v('SKJERMING_URL'), scope: m.SKJERMING_SCOPE },
     nom: { url: v('NOM_URL'), scope: m.NOM_SCOPE },
     tokenEndpoint: v('NAIS_TOKEN_ENDPOINT'),
-    auditStore: m.AUDIT_STORE,
+    auditStore: m.AUDIT_STORE ?? nais ?? STANDARD_AUDIT_STORE,
     audit: {
       cef: m.AUDIT_CEF ?? 'stdout',
       retensjonDager: m.AUDIT_RETENSJON_DAGER,
@@ -346,12 +352,24 @@ export function byggKonfig(m: Miljo, fyll: Partial<Record<keyof Miljo, string>> 
     maksSaker: m.OPPSLAG_MAKS_SAKER,
     maksSamtidigeDokumenter: m.OPPSLAG_MAKS_SAMTIDIGE_DOKUMENTER,
     bryter: { feilPaRad: m.BRYTER_FEIL_PA_RAD, apenMs: m.BRYTER_APEN_MS },
-    sesjonStore: m.SESJON_STORE === '' ? null : m.SESJON_STORE,
+    sesjonStore: m.SESJON_STORE === undefined ? nais : m.SESJON_STORE === '' ? null : m.SESJON_STORE,
     rateLimitPerMinutt: m.RATE_LIMIT_PER_MINUTT,
     oppslagStartPerMinutt: m.OPPSLAG_START_PER_MINUTT,
     upstreamMaksMbUnderveis: m.UPSTREAM_MAKS_MB_UNDERVEIS,
     belastningMaksEventLoopMs: m.BELASTNING_MAKS_EVENT_LOOP_MS,
   }
+}
+
+export const STANDARD_AUDIT_STORE = 'sqlite:./data/audit.db'
+
+/** NAIS's database URL for node-postgres. It carries libpq's `sslmode=verify-ca` with the
+ *  instance's own CA (`sslrootcert`), since the server's certificate names the Cloud SQL instance,
+ *  not the private IP connected to. node-postgres reads verify-ca as verify-full (the hostname
+ *  checked: every connection refused) unless told to read the modes as libpq does. */
+export function fraNaisDatabase(url: string): string {
+  const u = new URL(url)
+  if (u.searchParams.has('sslmode') && !u.searchParams.has('uselibpqcompat')) u.searchParams.set('uselibpqcompat', 'true')
+  return u.toString()
 }
 
 /** Development and test only (production must name its own): what the simulator accepts. */

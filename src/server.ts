@@ -4,6 +4,7 @@
 import { getHeapStatistics } from 'node:v8'
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
+import { utviklingsStrom } from './plugins/loggformat.js'
 import { byggKonfig, DEV_VERDIER, KonfigFeil, lesMiljo, trengerSimulator, type Miljo } from './config.js'
 
 async function main(): Promise<void> {
@@ -42,7 +43,8 @@ async function main(): Promise<void> {
     process.stderr.write(`Ugyldig konfigurasjon:\n  OPPSLAG_MAKS_MB: mer enn halve heapen (${heapMiB} MiB); senk den eller øk --max-old-space-size\n`)
     process.exit(1)
   }
-  const app = await buildApp(config, { dokumentasjon: miljo.NODE_ENV !== 'production' })
+  const pen = await utviklingsStrom(miljo.NODE_ENV, process.stdout.isTTY === true)
+  const app = await buildApp(config, { dokumentasjon: miljo.NODE_ENV !== 'production', ...(pen ? { logStrom: pen } : {}) })
 
   // SIGTERM: stop accepting, let in-flight requests finish, flush the audit queue, purge the cache,
   // close agents and pools (all in app.close), within AVSLUTNING_MAKS_MS.

@@ -4,8 +4,10 @@
 // on, redacts) the bindings when the child is made, which was a visible share of a cached read
 // that logs nothing at the production level. No library offers a lazy child; this is a small
 // adapter over pino's own child and level check, so every line that is written is pino's own.
+import type { IncomingMessage } from 'node:http'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Bindings, ChildLoggerOptions, Logger } from 'pino'
+import { medSporing } from './loggformat.js'
 
 type Niva = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'
 
@@ -16,11 +18,12 @@ class LatBarnelogger {
     private readonly forelder: Logger,
     private readonly bindinger: Bindings,
     private readonly valg: ChildLoggerOptions,
+    private readonly req?: IncomingMessage,
   ) {}
 
   /** The pino child, made on first use. */
   private barn(): Logger {
-    this.ekte ??= this.forelder.child(this.bindinger, this.valg)
+    this.ekte ??= this.forelder.child(medSporing(this.bindinger, this.req), this.valg)
     return this.ekte
   }
 
@@ -54,7 +57,8 @@ class LatBarnelogger {
   }
 }
 
-/** Fastify's childLoggerFactory (the parent is Fastify's own pino logger). */
-export function latBarnelogger(forelder: FastifyBaseLogger, bindinger: Bindings, valg: ChildLoggerOptions): FastifyBaseLogger {
-  return new LatBarnelogger(forelder as Logger, bindinger, valg) as unknown as FastifyBaseLogger
+/** Fastify's childLoggerFactory (the parent is Fastify's own pino logger). The caller's trace id
+ *  is read from the request only when the child is made. */
+export function latBarnelogger(forelder: FastifyBaseLogger, bindinger: Bindings, valg: ChildLoggerOptions, req?: IncomingMessage): FastifyBaseLogger {
+  return new LatBarnelogger(forelder as Logger, bindinger, valg, req) as unknown as FastifyBaseLogger
 }

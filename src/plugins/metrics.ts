@@ -1,5 +1,8 @@
 // Prometheus metrics on /metrics (prom-client). Labels are route templates, status codes, upstream
-// names, outcomes and rule codes only: never a personident, a NAVident or an oppslagId.
+// names, outcomes and rule codes only: never a personident, a NAVident or an oppslagId. Names follow
+// Prometheus's conventions (base units: `_seconds`, `_bytes`; English names and labels), and the
+// request histogram is the one NAV's dashboards already chart for JVM services
+// (http_server_requests_seconds), so one query serves both.
 import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
@@ -21,34 +24,35 @@ export function lagMalinger(): Malinger {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
   const upstream = new Histogram({
-    name: 'stonadsoppslag_upstream_sekunder', help: 'Kall til upstreams', labelNames: ['upstream', 'utfall'],
+    name: 'stonadsoppslag_upstream_request_duration_seconds', help: 'Calls to the upstreams, by upstream and outcome (status code or fault)',
+    labelNames: ['upstream', 'outcome'],
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry],
   })
-  const beslutninger = new Counter({ name: 'stonadsoppslag_tilgangsbeslutninger_total', help: 'Tilgangsbeslutninger per regel', labelNames: ['kode'], registers: [registry] })
-  const cache = new Counter({ name: 'stonadsoppslag_cache_total', help: 'Lesinger fra mellomlageret', labelNames: ['utfall'], registers: [registry] })
-  const utkastet = new Counter({ name: 'stonadsoppslag_cache_utkastet_total', help: 'Oppslag fjernet for å holde grensene', registers: [registry] })
+  const beslutninger = new Counter({ name: 'stonadsoppslag_access_decisions_total', help: 'Access decisions, by rule code', labelNames: ['code'], registers: [registry] })
+  const cache = new Counter({ name: 'stonadsoppslag_cache_reads_total', help: 'Reads from the lookup cache, hit or miss', labelNames: ['result'], registers: [registry] })
+  const utkastet = new Counter({ name: 'stonadsoppslag_cache_evictions_total', help: 'Lookups evicted to keep the cache within its bounds', registers: [registry] })
   const bryter = new Gauge({
-    name: 'stonadsoppslag_bryter_tilstand', help: 'Kretsbryter per upstream og kommune: 0 lukket, 1 halvåpen, 2 åpen',
-    labelNames: ['upstream', 'kommunenummer'], registers: [registry],
+    name: 'stonadsoppslag_circuit_breaker_state', help: 'Circuit breaker per upstream and municipality: 0 closed, 1 half-open, 2 open',
+    labelNames: ['upstream', 'municipality'], registers: [registry],
   })
   const delt = new Counter({
-    name: 'stonadsoppslag_upstream_delte_kall_total', help: 'Kall som fikk svaret fra et likt kall underveis', labelNames: ['upstream'], registers: [registry],
+    name: 'stonadsoppslag_upstream_shared_calls_total', help: 'Calls answered by an identical call already in flight', labelNames: ['upstream'], registers: [registry],
   })
   const auditCommit = new Histogram({
-    name: 'stonadsoppslag_audit_skriv_sekunder', help: 'Tid til audit-hendelser er lagret varig',
+    name: 'stonadsoppslag_audit_write_duration_seconds', help: 'Time until audit events are durably stored',
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [registry],
   })
   // A counter, not a histogram of events per write: that number follows from the route (one per
   // category read), and a second histogram per request was a visible part of a cached read.
-  const auditHendelser = new Counter({ name: 'stonadsoppslag_audit_hendelser_total', help: 'Audit-hendelser lagret', registers: [registry] })
+  const auditHendelser = new Counter({ name: 'stonadsoppslag_audit_events_total', help: 'Audit events stored', registers: [registry] })
   return {
     registry,
-    upstream: (navn, utfall, s) => upstream.observe({ upstream: navn, utfall }, s),
+    upstream: (navn, utfall, s) => upstream.observe({ upstream: navn, outcome: utfall }, s),
     // A municipality number is public, not personal data.
-    bryter: (navn, kommunenummer, tilstand) => bryter.set({ upstream: navn, kommunenummer: kommunenummer ?? '' }, BRYTER_VERDI[tilstand]),
+    bryter: (navn, kommunenummer, tilstand) => bryter.set({ upstream: navn, municipality: kommunenummer ?? '' }, BRYTER_VERDI[tilstand]),
     delt: (navn) => delt.inc({ upstream: navn }),
-    beslutning: (kode) => beslutninger.inc({ kode }),
-    cache: (utfall) => cache.inc({ utfall }),
+    beslutning: (kode) => beslutninger.inc({ code: kode }),
+    cache: (utfall) => cache.inc({ result: utfall === 'treff' ? 'hit' : 'miss' }),
     utkastet: () => utkastet.inc(),
     auditCommit: (s, n) => {
       auditCommit.observe(s)
@@ -61,24 +65,24 @@ export default fp<{ malinger: Malinger; sesjoner: OppslagSesjoner }>(
   async (app, { malinger, sesjoner }) => {
     const { registry } = malinger
     const http = new Histogram({
-      name: 'stonadsoppslag_http_sekunder', help: 'HTTP-forespørsler per rute og status', labelNames: ['metode', 'rute', 'status'],
+      name: 'http_server_requests_seconds', help: 'HTTP requests, by method, route template and status', labelNames: ['method', 'route', 'status'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 3], registers: [registry],
     })
-    new Gauge({ name: 'stonadsoppslag_oppslag_aktive', help: 'Levende oppslag', registers: [registry], collect() { this.set(sesjoner.antall) } })
-    new Gauge({ name: 'stonadsoppslag_cache_bytes', help: 'Mellomlagrede data, bytes', registers: [registry], collect() { this.set(sesjoner.bytes) } })
+    new Gauge({ name: 'stonadsoppslag_lookups_active', help: 'Live lookups', registers: [registry], collect() { this.set(sesjoner.antall) } })
+    new Gauge({ name: 'stonadsoppslag_cache_bytes', help: 'Cached lookup data', registers: [registry], collect() { this.set(sesjoner.bytes) } })
 
     // The route template (`/api/v1/oppslag/:oppslagId`), never the URL with its ids. Each route
     // gets a hook with its template bound when it is registered: request.routeOptions builds a
     // new object on every access, which showed on the hot path.
     const maling = (rute: string) => (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
-      http.observe({ metode: request.method, rute, status: String(reply.statusCode) }, reply.elapsedTime / 1000)
+      http.observe({ method: request.method, route: rute, status: String(reply.statusCode) }, reply.elapsedTime / 1000)
       done()
     }
     app.addHook('onRoute', (rute) => {
       const hooks = rute.onResponse
       rute.onResponse = [...(hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks]), maling(rute.url)]
     })
-    const ukjent = maling('ukjent')
+    const ukjent = maling('unknown')
     app.addHook('onResponse', (request, reply, done) => {
       if (request.is404) ukjent(request, reply, done)
       else done()

@@ -112,13 +112,13 @@ interface Resultat {
   grunnlag?: Resultat | null
 }
 
-/** The service's histogram of audit write waits (stonadsoppslag_audit_skriv_sekunder), cumulative
+/** The service's histogram of audit write waits (stonadsoppslag_audit_write_duration_seconds), cumulative
  *  count per bucket bound; null where there is none (the floor). */
 async function auditVentetid(url: string): Promise<Map<string, number> | null> {
   const svar = await fetch(`${url}/metrics`)
   if (svar.status !== 200) return null
   const ut = new Map<string, number>()
-  for (const m of (await svar.text()).matchAll(/^stonadsoppslag_audit_skriv_sekunder_bucket\{le="([^"]+)"\} (\d+)/gm)) ut.set(m[1] as string, Number(m[2]))
+  for (const m of (await svar.text()).matchAll(/^stonadsoppslag_audit_write_duration_seconds_bucket\{le="([^"]+)"\} (\d+)/gm)) ut.set(m[1] as string, Number(m[2]))
   return ut
 }
 

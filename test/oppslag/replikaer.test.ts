@@ -40,7 +40,7 @@ if (await krevPostgres(t)) {
     }
     const aktive = async (url: string) => {
       const m = await request(`${url}/metrics`)
-      return Number(/^stonadsoppslag_oppslag_aktive (\d+)/m.exec(await m.body.text())?.[1])
+      return Number(/^stonadsoppslag_lookups_active (\d+)/m.exec(await m.body.text())?.[1])
     }
 
     const personident = personMedTag(sim.datasett, 'ugradert-to-kommuner').personident

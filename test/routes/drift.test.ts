@@ -14,25 +14,40 @@ t.test('/metrics: requests, upstream calls, decisions, cache and audit, never pe
   t.equal(m.status, 200)
   t.match(m.headers['content-type'], /text\/plain/)
   for (const linje of [
-    /stonadsoppslag_http_sekunder_count\{metode="GET",rute="\/api\/v1\/oppslag\/:oppslagId\/:kategori",status="200"\} 1/,
-    /stonadsoppslag_http_sekunder_count\{metode="GET",rute="\/api\/v1\/oppslag\/:oppslagId",status="200"\} 1/,
-    /stonadsoppslag_http_sekunder_count\{metode="POST",rute="\/api\/v1\/oppslag",status="201"\} 1/,
-    /stonadsoppslag_http_sekunder_count\{metode="POST",rute="\/api\/v1\/oppslag",status="403"\} 1/,
-    /stonadsoppslag_http_sekunder_count\{metode="GET",rute="ukjent",status="404"\} 1/,
-    /stonadsoppslag_upstream_sekunder_count\{upstream="pdl",utfall="200"\} \d+/,
-    /stonadsoppslag_upstream_sekunder_count\{upstream="fiks",utfall="200"\} \d+/,
-    /stonadsoppslag_tilgangsbeslutninger_total\{kode="Permit"\} 1/,
-    /stonadsoppslag_tilgangsbeslutninger_total\{kode="AVVIST_STRENGT_FORTROLIG_ADRESSE"\} 1/,
-    /stonadsoppslag_cache_total\{utfall="bom"\} 1/,
-    /stonadsoppslag_cache_total\{utfall="treff"\} 1/,
-    /stonadsoppslag_oppslag_aktive 1/,
+    /http_server_requests_seconds_count\{method="GET",route="\/api\/v1\/oppslag\/:oppslagId\/:kategori",status="200"\} 1/,
+    /http_server_requests_seconds_count\{method="GET",route="\/api\/v1\/oppslag\/:oppslagId",status="200"\} 1/,
+    /http_server_requests_seconds_count\{method="POST",route="\/api\/v1\/oppslag",status="201"\} 1/,
+    /http_server_requests_seconds_count\{method="POST",route="\/api\/v1\/oppslag",status="403"\} 1/,
+    /http_server_requests_seconds_count\{method="GET",route="unknown",status="404"\} 1/,
+    /stonadsoppslag_upstream_request_duration_seconds_count\{upstream="pdl",outcome="200"\} \d+/,
+    /stonadsoppslag_upstream_request_duration_seconds_count\{upstream="fiks",outcome="200"\} \d+/,
+    /stonadsoppslag_access_decisions_total\{code="Permit"\} 1/,
+    /stonadsoppslag_access_decisions_total\{code="AVVIST_STRENGT_FORTROLIG_ADRESSE"\} 1/,
+    /stonadsoppslag_cache_reads_total\{result="miss"\} 1/,
+    /stonadsoppslag_cache_reads_total\{result="hit"\} 1/,
+    /stonadsoppslag_lookups_active 1/,
     /stonadsoppslag_cache_bytes [1-9]\d*/,
-    /stonadsoppslag_audit_skriv_sekunder_count \d+/,
-    /stonadsoppslag_audit_hendelser_total [1-9]\d*/,
+    /stonadsoppslag_audit_write_duration_seconds_count \d+/,
+    /stonadsoppslag_audit_events_total [1-9]\d*/,
   ]) t.match(m.tekst, linje)
   t.notMatch(m.tekst, /="[^"]*\d{11}[^"]*"/, 'no personident or account number in any label')
   t.notMatch(m.tekst, /Z99\d{4}/, 'no NAVident')
   t.notMatch(m.tekst, start.body.oppslagId, 'no oppslagId')
+
+  // Prometheus's naming practice (prometheus.io/docs/practices/naming): base units as suffixes
+  // (`_seconds`, `_bytes`), counters end in `_total`; English label names; and the request
+  // histogram under Micrometer's name (http_server_requests_seconds), which NAV's JVM dashboards chart.
+  const vare = [...m.tekst.matchAll(/^# TYPE ((?:stonadsoppslag|http_server)_\w+) (\w+)$/gm)].map((x) => ({ navn: x[1] as string, type: x[2] as string }))
+  t.ok(vare.length >= 10, 'our metrics are there')
+  t.ok(vare.some((v) => v.navn === 'http_server_requests_seconds' && v.type === 'histogram'), 'http_server_requests_seconds')
+  for (const { navn, type } of vare) {
+    if (type === 'histogram') t.match(navn, /_(seconds|bytes)$/, `${navn}: a base unit`)
+    if (type === 'counter') t.match(navn, /_total$/, `${navn}: a counter ends in _total`)
+    t.notMatch(navn.replace(/^stonadsoppslag_/, ''), /sekund|antall|tilstand|bryter|oppslag_|beslutning|hendelse|utkast|skriv|delte/, `${navn}: English`)
+  }
+  const etiketter = new Set([...m.tekst.matchAll(/^(?:stonadsoppslag|http_server)_\w+\{([^}]*)\}/gm)].flatMap((x) => [...(x[1] as string).matchAll(/(\w+)="/g)].map((y) => y[1] as string)))
+  t.same([...etiketter].sort(), ['code', 'le', 'method', 'municipality', 'outcome', 'result', 'route', 'status', 'upstream'].filter((e) => etiketter.has(e)), 'only English label names')
+  t.ok(['method', 'route', 'status', 'upstream', 'outcome', 'code', 'result'].every((e) => etiketter.has(e)), 'and these among them')
 })
 
 t.test('rate limit per employee: 429 problem+json with Retry-After; others unaffected', async (t) => {

@@ -19,7 +19,7 @@ const sak = (b: Bygget, tag: string) => b.sim.datasett.digisosSaker.find((s) => 
 
 async function bryterMaling(b: Bygget, upstream: string, kommunenummer: string): Promise<number | null> {
   const m = await b.kall('GET', '/metrics', { token: null })
-  const linje = new RegExp(`stonadsoppslag_bryter_tilstand\\{upstream="${upstream}",kommunenummer="${kommunenummer}"\\} (\\d)`).exec(m.tekst)
+  const linje = new RegExp(`stonadsoppslag_circuit_breaker_state\\{upstream="${upstream}",municipality="${kommunenummer}"\\} (\\d)`).exec(m.tekst)
   return linje ? Number(linje[1]) : null
 }
 

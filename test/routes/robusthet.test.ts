@@ -17,7 +17,7 @@ async function lesAlt(b: Bygget, tag: string) {
 
 async function bryterMaling(b: Bygget, upstream: string, kommunenummer = ''): Promise<number | null> {
   const m = await b.kall('GET', '/metrics', { token: null })
-  const linje = new RegExp(`stonadsoppslag_bryter_tilstand\\{upstream="${upstream}",kommunenummer="${kommunenummer}"\\} (\\d)`).exec(m.tekst)
+  const linje = new RegExp(`stonadsoppslag_circuit_breaker_state\\{upstream="${upstream}",municipality="${kommunenummer}"\\} (\\d)`).exec(m.tekst)
   return linje ? Number(linje[1]) : null
 }
 
@@ -127,7 +127,7 @@ t.test('coalescing across lookups: a burst of lookups shares identical calls in 
   t.equal(k.perKommune['0301']?.['fiks-io'], 1)
   t.equal(k.perKommune['0301']?.['fiks-kommuneinfo'], 1)
   const metrics = await b.kall('GET', '/metrics', { token: null })
-  t.match(metrics.tekst, new RegExp(`stonadsoppslag_upstream_delte_kall_total\\{upstream="fiks"\\} \\d+`))
+  t.match(metrics.tekst, new RegExp(`stonadsoppslag_upstream_shared_calls_total\\{upstream="fiks"\\} \\d+`))
   // Each lookup's audit event names the sporingsIds of the shared calls.
   const lesinger = (await b.hendelser()).filter((h) => h.handling === 'LES' && h.kilde === 'upstream')
   t.equal(lesinger.length, N * 5)
