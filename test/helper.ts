@@ -117,3 +117,10 @@ export async function build(t: Test, valg: BuildValg = {}): Promise<Bygget> {
   const hendelser = () => audit.kjede(0, 1_000_000)
   return { url, config, sim, audit, token, kall, startOppslag, ident, hendelser }
 }
+
+/** How many of an upstream's circuit breakers /metrics shows open (it never says whose). */
+export async function apneBrytere(b: Bygget, upstream: string): Promise<number | null> {
+  const m = await b.kall('GET', '/metrics', { token: null })
+  const linje = new RegExp(`stonadsoppslag_circuit_breakers\\{upstream="${upstream}",state="open"\\} (\\d+)`).exec(m.tekst)
+  return linje ? Number(linje[1]) : null
+}

@@ -10,7 +10,7 @@ import type { OppslagSesjoner } from '../oppslag/sesjoner.js'
 import type { KildeMalinger } from '../sources/index.js'
 import type { BryterTilstand } from '../sources/vern.js'
 
-const BRYTER_VERDI: Record<BryterTilstand, number> = { lukket: 0, halvapen: 1, apen: 2 }
+const BRYTER_NAVN: Record<Exclude<BryterTilstand, 'lukket'>, string> = { halvapen: 'half_open', apen: 'open' }
 
 export interface Malinger extends KildeMalinger {
   registry: Registry
@@ -31,9 +31,19 @@ export function lagMalinger(): Malinger {
   const beslutninger = new Counter({ name: 'stonadsoppslag_access_decisions_total', help: 'Access decisions, by rule code', labelNames: ['code'], registers: [registry] })
   const cache = new Counter({ name: 'stonadsoppslag_cache_reads_total', help: 'Reads from the lookup cache, hit or miss', labelNames: ['result'], registers: [registry] })
   const utkastet = new Counter({ name: 'stonadsoppslag_cache_evictions_total', help: 'Lookups evicted to keep the cache within its bounds', registers: [registry] })
-  const bryter = new Gauge({
-    name: 'stonadsoppslag_circuit_breaker_state', help: 'Circuit breaker per upstream and municipality: 0 closed, 1 half-open, 2 open',
-    labelNames: ['upstream', 'municipality'], registers: [registry],
+  // How many breakers per upstream are half-open or open, never which municipality's: a series per
+  // municipality appeared with the first lookup that touched it, and so told anyone reading
+  // /metrics where a kode 6 person has cases (DESIGN §4). The answer's kilder say which is down.
+  const brytere = new Map<string, { upstream: string; tilstand: BryterTilstand }>()
+  const upstreams = new Set<string>()
+  new Gauge({
+    name: 'stonadsoppslag_circuit_breakers', help: 'Circuit breakers not closed, by upstream and state (half_open, open)',
+    labelNames: ['upstream', 'state'], registers: [registry],
+    collect() {
+      this.reset()
+      for (const upstream of upstreams) for (const state of Object.values(BRYTER_NAVN)) this.set({ upstream, state }, 0)
+      for (const { upstream, tilstand } of brytere.values()) if (tilstand !== 'lukket') this.inc({ upstream, state: BRYTER_NAVN[tilstand] })
+    },
   })
   const delt = new Counter({
     name: 'stonadsoppslag_upstream_shared_calls_total', help: 'Calls answered by an identical call already in flight', labelNames: ['upstream'], registers: [registry],
@@ -48,8 +58,12 @@ export function lagMalinger(): Malinger {
   return {
     registry,
     upstream: (navn, utfall, s) => upstream.observe({ upstream: navn, outcome: utfall }, s),
-    // A municipality number is public, not personal data.
-    bryter: (navn, kommunenummer, tilstand) => bryter.set({ upstream: navn, municipality: kommunenummer ?? '' }, BRYTER_VERDI[tilstand]),
+    bryter: (navn, kommunenummer, tilstand) => {
+      upstreams.add(navn)
+      const nokkel = `${navn}:${kommunenummer ?? ''}`
+      if (tilstand === 'lukket') brytere.delete(nokkel)
+      else brytere.set(nokkel, { upstream: navn, tilstand })
+    },
     delt: (navn) => delt.inc({ upstream: navn }),
     beslutning: (kode) => beslutninger.inc({ code: kode }),
     cache: (utfall) => cache.inc({ result: utfall === 'treff' ? 'hit' : 'miss' }),

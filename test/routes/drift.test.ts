@@ -46,7 +46,7 @@ t.test('/metrics: requests, upstream calls, decisions, cache and audit, never pe
     t.notMatch(navn.replace(/^stonadsoppslag_/, ''), /sekund|antall|tilstand|bryter|oppslag_|beslutning|hendelse|utkast|skriv|delte/, `${navn}: English`)
   }
   const etiketter = new Set([...m.tekst.matchAll(/^(?:stonadsoppslag|http_server)_\w+\{([^}]*)\}/gm)].flatMap((x) => [...(x[1] as string).matchAll(/(\w+)="/g)].map((y) => y[1] as string)))
-  t.same([...etiketter].sort(), ['code', 'le', 'method', 'municipality', 'outcome', 'result', 'route', 'status', 'upstream'].filter((e) => etiketter.has(e)), 'only English label names')
+  t.same([...etiketter].sort(), ['code', 'le', 'method', 'outcome', 'result', 'route', 'state', 'status', 'upstream'].filter((e) => etiketter.has(e)), 'only English label names')
   t.ok(['method', 'route', 'status', 'upstream', 'outcome', 'code', 'result'].every((e) => etiketter.has(e)), 'and these among them')
 })
 
