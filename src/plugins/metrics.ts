@@ -86,7 +86,7 @@ export default fp<{ malinger: Malinger; sesjoner: OppslagSesjoner }>(
     })
     app.get('/metrics', {
       schema: {
-        operationId: 'metrics', summary: 'Prometheus-målinger', tags: ['drift'], security: [],
+        operationId: 'metrics', summary: 'Prometheus-målinger', description: 'Etiketter er rutemaler, statuser og kilder, aldri personidenter.', tags: ['drift'], security: [],
         produces: ['text/plain; version=0.0.4'],
         response: { 200: z.string().describe('Prometheus text format') },
       },

@@ -108,7 +108,11 @@ function operasjon(op: Json, koder: readonly Feilkode[]): Feilkode[] {
     const fra = responses[status]
     // /health/ready's own 503 (DOWN) shares its status with the problems any route can give.
     responses[status] = fra
-      ? { ...fra, description: `${String(fra.description)}; ${String(problem.description)}`, content: { ...(fra.content as Json), ...(problem.content as Json) } }
+      ? {
+          description: `${String(fra.description)}; ${String(problem.description)}`,
+          headers: { ...(fra.headers as Json), ...(problem.headers as Json) },
+          content: { ...(fra.content as Json), ...(problem.content as Json) },
+        }
       : problem
   }
   op.responses = Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)))

@@ -191,7 +191,8 @@ export const auditRoutes: FastifyPluginAsyncZod<AuditRuteValg> = async (app, val
   app.post('/audit/sok', {
     config: { handling: 'AUDIT_SOK' },
     schema: {
-      operationId: 'sokIRevisjonslogg', summary: 'Søk i revisjonsloggen', tags: ['revisjon'], body: SokBody,
+      operationId: 'sokIRevisjonslogg', summary: 'Søk i revisjonsloggen',
+      description: 'Hendelser etter person, NAV-ident og tidsrom, side for side. Søket revisjonslogges selv.', tags: ['revisjon'], body: SokBody,
       response: { 200: SokSvar, ...problemer(...REVISJON) },
     },
   }, async (request) => {
@@ -215,6 +216,7 @@ export const auditRoutes: FastifyPluginAsyncZod<AuditRuteValg> = async (app, val
     config: { handling: 'AUDIT_INNSYN' },
     schema: {
       operationId: 'lagInnsynsrapport',
+      description: 'Alle personens identer (fra PDL) tas med. Rapporten revisjonslogges selv.',
       summary: 'Innsynsrapport: hvem har sett hva om én person, når og under hvilken henvendelse',
       tags: ['revisjon'], body: InnsynBody, response: { 200: InnsynSvar, ...problemer(...REVISJON, 'REGISTER_UTILGJENGELIG') },
     },
@@ -253,6 +255,7 @@ export const auditRoutes: FastifyPluginAsyncZod<AuditRuteValg> = async (app, val
     config: { handling: 'AUDIT_VERIFISER' },
     schema: {
       operationId: 'verifiserRevisjonslogg',
+      description: 'Går gjennom hele kjeden og sier hvor den første gang er brutt.',
       summary: 'Verifiser revisjonsloggens hash-kjede, eventuelt mot et kjedehode sendt ut tidligere (CEF audit:kjedehode)',
       tags: ['revisjon'], querystring: VerifiserQuery, response: { 200: Verifisering, ...problemer(...REVISJON, 'UGYLDIG_FORESPORSEL') },
     },
@@ -267,6 +270,7 @@ export const auditRoutes: FastifyPluginAsyncZod<AuditRuteValg> = async (app, val
     config: { handling: 'AUDIT_AVVIK' },
     schema: {
       operationId: 'finnAvvik',
+      description: 'Høyt volum, oppslag av kolleger, gjentatte avslag og oppslag uten lesing, per NAV-ident.',
       summary: `Mistenkelige tilgangsmønstre i et tidsrom (høyst ${AVVIK_MAKS_DAGER} døgn)`, tags: ['revisjon'], querystring: AvvikQuery,
       response: { 200: AvvikSvar, ...problemer(...REVISJON, 'UGYLDIG_FORESPORSEL', 'UGYLDIG_TIDSROM') },
     },

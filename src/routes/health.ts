@@ -16,11 +16,12 @@ export const healthRoutes: FastifyPluginAsyncZod<{
   }
   // No token: the platform's probes have none.
   app.get('/health/live', {
-    schema: { operationId: 'live', summary: 'Prosessen lever', tags: ['drift'], security: [], response: { 200: Status } },
+    schema: { operationId: 'live', summary: 'Prosessen lever', description: 'Livenessprobe: svarer så lenge prosessen kan svare.', tags: ['drift'], security: [], response: { 200: Status } },
   }, async () => ({ status: 'UP' as const }))
   app.get('/health/ready', {
     schema: {
-      operationId: 'ready', summary: 'Klar for trafikk: revisjonslogg, delte lagre og personregisteret svarer', tags: ['drift'], security: [],
+      operationId: 'ready', summary: 'Klar for trafikk',
+      description: 'Readinessprobe: revisjonsloggen, de delte lagrene og personregisteret svarer.', tags: ['drift'], security: [],
       response: { 200: Status, 503: Status.describe('Ikke klar') },
     },
   }, async (_req, reply) => {

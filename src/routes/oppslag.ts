@@ -73,6 +73,7 @@ export const oppslagRoutes: FastifyPluginAsyncZod<{ oppslag: OppslagService; rat
     schema: {
       operationId: 'hentOppslag',
       summary: 'Alle kategorier i oppslaget',
+      description: 'Henter fra kommunene ved første lesing og mellomlagrer; hver lesing revisjonslogges per kategori og sjekker tilgangen på nytt.',
       tags: ['oppslag'],
       params: OppslagParams,
       response: { 200: Oppslag, ...problemer(...LES) },
@@ -88,6 +89,7 @@ export const oppslagRoutes: FastifyPluginAsyncZod<{ oppslag: OppslagService; rat
     schema: {
       operationId: 'hentKategori',
       summary: 'Én kategori i oppslaget',
+      description: 'Som hele oppslaget, men bare én kategori i svaret og i revisjonsloggen.',
       tags: ['oppslag'],
       params: KategoriParams,
       response: { 200: KategoriSvar, ...problemer(...LES, 'UKJENT_KATEGORI') },
@@ -102,6 +104,7 @@ export const oppslagRoutes: FastifyPluginAsyncZod<{ oppslag: OppslagService; rat
     schema: {
       operationId: 'avsluttOppslag',
       summary: 'Avslutt oppslaget; mellomlagrede data slettes straks',
+      description: 'Etterpå svarer oppslaget 404 OPPSLAG_UTLOPT, på alle instanser.',
       tags: ['oppslag'],
       params: OppslagParams,
       response: { 204: z.null().describe('Avsluttet'), ...problemer(...FELLES, 'UGYLDIG_OPPSLAG_ID', 'OPPSLAG_UTLOPT') },
