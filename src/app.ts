@@ -206,6 +206,8 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
 
   await app.register(problem)
   await app.register(callId)
+  // Before every route (/metrics included): swagger collects them as they are added.
+  await app.register(openapi, { ui: deps.dokumentasjon ?? false, dokument: config.nodeEnv !== 'production' })
   await app.register(metrics, { malinger, sesjoner })
   await app.register(underPressure, {
     maxEventLoopDelay: config.belastningMaksEventLoopMs,
@@ -215,7 +217,6 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
       void sendProblem(reply.header('Retry-After', '5'), 'OVERBELASTET')
     },
   })
-  await app.register(openapi, { ui: deps.dokumentasjon ?? false, dokument: config.nodeEnv !== 'production' })
   await app.register(auth, {
     issuer: config.auth.issuer,
     jwksUri: config.auth.jwksUri,

@@ -35,6 +35,8 @@ export interface BuildValg {
   simulator?: KjorendeSimulator
   /** Where the service's log lines go (set LOG_LEVEL in miljo: the default is silent). */
   logStrom?: Avhengigheter['logStrom']
+  /** Serve Swagger UI on /docs, as `npm run dev` does. */
+  dokumentasjon?: boolean
 }
 
 export interface Bygget {
@@ -80,7 +82,7 @@ export async function build(t: Test, valg: BuildValg = {}): Promise<Bygget> {
     { ...DEV_VERDIER, ...sim.urls, ...urler },
   )
   const audit = valg.audit ?? new SqliteAuditStore(`${dir}/audit.db`, { nokkel: config.audit.nokkel, skrivefristMs: config.audit.skrivefristMs })
-  const app = await buildApp(config, { audit, ...(valg.na ? { na: valg.na } : {}), ...(valg.logStrom ? { logStrom: valg.logStrom } : {}) })
+  const app = await buildApp(config, { audit, ...(valg.na ? { na: valg.na } : {}), ...(valg.logStrom ? { logStrom: valg.logStrom } : {}), ...(valg.dokumentasjon ? { dokumentasjon: true } : {}) })
   await app.listen({ host: '127.0.0.1', port: 0 })
   t.teardown(() => app.close())
   const adr = app.server.address()

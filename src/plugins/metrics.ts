@@ -6,6 +6,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { z } from 'zod'
 import type { OppslagSesjoner } from '../oppslag/sesjoner.js'
 import type { KildeMalinger } from '../sources/index.js'
 import type { BryterTilstand } from '../sources/vern.js'
@@ -101,7 +102,13 @@ export default fp<{ malinger: Malinger; sesjoner: OppslagSesjoner }>(
       if (request.is404) ukjent(request, reply, done)
       else done()
     })
-    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    app.get('/metrics', {
+      schema: {
+        operationId: 'metrics', summary: 'Prometheus-målinger', description: 'Etiketter er rutemaler, statuser og kilder, aldri personidenter.', tags: ['drift'], security: [],
+        produces: ['text/plain; version=0.0.4'],
+        response: { 200: z.string().describe('Prometheus text format') },
+      },
+    }, async (_request, reply) => {
       return reply.type(registry.contentType).send(await registry.metrics())
     })
   },

@@ -138,6 +138,8 @@ const AvvikSvar = z
   .meta({ id: 'AuditAvvik' })
 
 const INNSYN_MAKS = 10_000
+/** Every use is audited, a refusal included. */
+const REVISJON = ['UAUTENTISERT', 'AVVIST_IKKE_REVISOR', 'AUDIT_UTILGJENGELIG'] as const
 
 /** An audit query's event's detaljer: the filters used, and how many events and persons the
  *  answer named (DESIGN §6: a search of the log is itself an access to personal data). */
@@ -188,7 +190,11 @@ export const auditRoutes: FastifyPluginAsyncZod<AuditRuteValg> = async (app, val
 
   app.post('/audit/sok', {
     config: { handling: 'AUDIT_SOK' },
-    schema: { summary: 'Søk i revisjonsloggen', tags: ['revisjon'], body: SokBody, response: { 200: SokSvar, ...problemer(400, 401, 403, 503) } },
+    schema: {
+      operationId: 'sokIRevisjonslogg', summary: 'Søk i revisjonsloggen',
+      description: 'Hendelser etter person, NAV-ident og tidsrom, side for side. Søket revisjonslogges selv.', tags: ['revisjon'], body: SokBody,
+      response: { 200: SokSvar, ...problemer(...REVISJON) },
+    },
   }, async (request) => {
     const { cursor, grense, personident, ...filter } = request.body
     // The ident as typed or as the current one: an event typed by an old ident names the current too.
@@ -209,8 +215,10 @@ export const auditRoutes: FastifyPluginAsyncZod<AuditRuteValg> = async (app, val
   app.post('/audit/innsyn', {
     config: { handling: 'AUDIT_INNSYN' },
     schema: {
+      operationId: 'lagInnsynsrapport',
+      description: 'Alle personens identer (fra PDL) tas med. Rapporten revisjonslogges selv.',
       summary: 'Innsynsrapport: hvem har sett hva om én person, når og under hvilken henvendelse',
-      tags: ['revisjon'], body: InnsynBody, response: { 200: InnsynSvar, ...problemer(400, 401, 403, 503) },
+      tags: ['revisjon'], body: InnsynBody, response: { 200: InnsynSvar, ...problemer(...REVISJON, 'REGISTER_UTILGJENGELIG') },
     },
   }, async (request) => {
     const { personident, fra, til } = request.body
@@ -246,8 +254,10 @@ export const auditRoutes: FastifyPluginAsyncZod<AuditRuteValg> = async (app, val
   app.get('/audit/verifiser', {
     config: { handling: 'AUDIT_VERIFISER' },
     schema: {
+      operationId: 'verifiserRevisjonslogg',
+      description: 'Går gjennom hele kjeden og sier hvor den første gang er brutt.',
       summary: 'Verifiser revisjonsloggens hash-kjede, eventuelt mot et kjedehode sendt ut tidligere (CEF audit:kjedehode)',
-      tags: ['revisjon'], querystring: VerifiserQuery, response: { 200: Verifisering, ...problemer(400, 401, 403, 503) },
+      tags: ['revisjon'], querystring: VerifiserQuery, response: { 200: Verifisering, ...problemer(...REVISJON, 'UGYLDIG_FORESPORSEL') },
     },
   }, async (request) => {
     const { id, hash } = request.query
@@ -259,8 +269,10 @@ export const auditRoutes: FastifyPluginAsyncZod<AuditRuteValg> = async (app, val
   app.get('/audit/avvik', {
     config: { handling: 'AUDIT_AVVIK' },
     schema: {
+      operationId: 'finnAvvik',
+      description: 'Høyt volum, oppslag av kolleger, gjentatte avslag og oppslag uten lesing, per NAV-ident.',
       summary: `Mistenkelige tilgangsmønstre i et tidsrom (høyst ${AVVIK_MAKS_DAGER} døgn)`, tags: ['revisjon'], querystring: AvvikQuery,
-      response: { 200: AvvikSvar, ...problemer(400, 401, 403, 503) },
+      response: { 200: AvvikSvar, ...problemer(...REVISJON, 'UGYLDIG_FORESPORSEL', 'UGYLDIG_TIDSROM') },
     },
   }, async (request) => {
     const { fra, til } = request.query

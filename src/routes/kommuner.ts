@@ -39,10 +39,11 @@ export const kommunerRoutes: FastifyPluginAsyncZod<{ kommuneliste: KommunelisteC
 
   app.get('/kommuner', {
     schema: {
+      operationId: 'hentKommuner',
       summary: 'Kommunenes NKS-status',
       description: 'Hver kommunes oppsett i Fiks Digisos, uten personopplysninger: hvor innbyggeren kan henvises.',
       tags: ['kommuner'],
-      response: { 200: Kommuner, ...problemer(401, 403, 503) },
+      response: { 200: Kommuner, ...problemer('UAUTENTISERT', 'AVVIST_MANGLER_ROLLE', 'KOMMUNELISTE_UTILGJENGELIG') },
     },
   }, async (request) => {
     try {

@@ -4,6 +4,7 @@ import {
   AdresseData, HenvendelseId, Kategori, Kilde, KontoData, KvalifiseringsprogramData, MidlertidigBoligData,
   OkonomiskSosialhjelpData, Tilbakeholdt,
 } from '../domain/model.js'
+import { FEILKATALOG, type Feilkode } from '../feil.js'
 import { OPPSLAG_ID_MONSTER } from '../oppslag/sesjoner.js'
 
 export const StartOppslag = z
@@ -51,16 +52,33 @@ export const KategoriSvar = z
   })
   .meta({ id: 'KategoriSvar' })
 
+const FEILKODER = Object.keys(FEILKATALOG) as [Feilkode, ...Feilkode[]]
+
 export const ProblemSkjema = z
   .object({
-    type: z.string(),
+    type: z.string().describe('urn:stonadsoppslag:problem: og koden med små bokstaver og bindestrek'),
     title: z.string(),
     status: z.number().int(),
-    detail: z.string(),
-    code: z.string(),
-    callId: z.string(),
+    detail: z.string().describe('Fast tekst per kode; aldri noe fra forespørselen'),
+    code: z.enum(FEILKODER).describe('Feilkatalogens kode: det klienten handler etter'),
+    callId: z.string().describe('Samme som svarets Nav-Call-Id'),
   })
-  .meta({ id: 'Problem' })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details, alltid application/problem+json' })
 
-export const problemer = (...statuser: number[]) =>
-  Object.fromEntries(statuser.map((s) => [s, ProblemSkjema])) as Record<number, typeof ProblemSkjema>
+/** The codes each of a route's problem answers can carry, for the OpenAPI document (one schema
+ *  object per status, so the document can tell them apart; all validate as Problem). */
+const KODER = new WeakMap<object, readonly Feilkode[]>()
+export const problemkoder = (skjema: unknown): readonly Feilkode[] | undefined =>
+  typeof skjema === 'object' && skjema !== null ? KODER.get(skjema) : undefined
+
+/** The problems a route answers with of its own (those every route can give are added to the
+ *  document by plugins/openapi.ts): their statuses, and in the document each code as an example. */
+export function problemer(...koder: Feilkode[]): Record<number, typeof ProblemSkjema> {
+  const perStatus = new Map<number, Feilkode[]>()
+  for (const k of koder) perStatus.set(FEILKATALOG[k].status, [...(perStatus.get(FEILKATALOG[k].status) ?? []), k])
+  return Object.fromEntries([...perStatus].map(([status, k]) => {
+    const skjema = ProblemSkjema.clone()
+    KODER.set(skjema, k)
+    return [status, skjema]
+  }))
+}
