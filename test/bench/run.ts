@@ -495,8 +495,8 @@ async function main() {
   if (skal('5')) {
     // With BENCH_SAMMENLIGN the other builds' bundles start in turn with this one's, so that
     // start-up is compared under the same spells of the host.
-    // A build from before the code cache starts with its ESM bundle, stonadsoppslag.js.
-    const startfil = (d: string) => [basename(NPM_START.fil), 'stonadsoppslag.js'].map((f) => join(d, f)).find((f) => existsSync(f)) ?? join(d, basename(NPM_START.fil))
+    // Older builds start with what their npm start ran: the code-cache launcher, or the first ESM bundle.
+    const startfil = (d: string) => [basename(NPM_START.fil), 'start.mjs', 'stonadsoppslag.js'].map((f) => join(d, f)).find((f) => existsSync(f)) ?? join(d, basename(NPM_START.fil))
     const bygg = [NPM_START.fil, ...ANDRE_BYGG.map(startfil)].map((fil) => ({ fil, tider: [] as number[] }))
     let nr = 0
     for (let i = 0; i < STARTER; i++) {
