@@ -69,10 +69,12 @@ export const MiljoSkjema = z
      *  two lines cost more than the rest of a cached read. Errors are logged either way. */
     LOGG_FORESPORSLER: z.enum(['ja', 'nei']).default('nei'),
 
+    /** No default in production (superRefine): a SQLite file there would sit on the container's
+     *  read-only root, one per replica. Development and test default to AUDIT_STORE_UTVIKLING. */
     AUDIT_STORE: z
       .string()
       .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'sqlite:<sti> eller postgres://…')
-      .default('sqlite:./data/audit.db'),
+      .optional(),
 
     /** No default: production must name it (superRefine); development and test default to stdout. */
     AUDIT_CEF: z
@@ -162,6 +164,7 @@ export const MiljoSkjema = z
     if (env.NODE_ENV === 'production') {
       // Each CEF line names the person (duid): in the application log stream it would reach
       // everyone who reads logs. Production names where the audit copy goes.
+      if (env.AUDIT_STORE === undefined) ctx.addIssue({ code: 'custom', path: ['AUDIT_STORE'], message: 'mangler (postgres://…, delt av replikaene; eller sqlite:<sti> på et volum)' })
       if (env.PDL_BEHANDLINGSNUMMER === undefined) ctx.addIssue({ code: 'custom', path: ['PDL_BEHANDLINGSNUMMER'], message: 'mangler (på formen B123)' })
       if (env.AUDIT_CEF === undefined) ctx.addIssue({ code: 'custom', path: ['AUDIT_CEF'], message: 'mangler (syslog://vert:port eller av)' })
       else if (env.AUDIT_CEF === 'stdout') ctx.addIssue({ code: 'custom', path: ['AUDIT_CEF'], message: 'stdout er bare for utvikling (syslog://vert:port eller av)' })
@@ -307,7 +310,7 @@ export function byggKonfig(m: Miljo, fyll: Partial<Record<keyof Miljo, string>> 
     skjerming: { url: v('SKJERMING_URL'), scope: m.SKJERMING_SCOPE },
     nom: { url: v('NOM_URL'), scope: m.NOM_SCOPE },
     tokenEndpoint: v('NAIS_TOKEN_ENDPOINT'),
-    auditStore: m.AUDIT_STORE,
+    auditStore: m.AUDIT_STORE ?? AUDIT_STORE_UTVIKLING,
     audit: {
       cef: m.AUDIT_CEF ?? 'stdout',
       retensjonDager: m.AUDIT_RETENSJON_DAGER,
@@ -351,6 +354,9 @@ export function byggKonfig(m: Miljo, fyll: Partial<Record<keyof Miljo, string>> 
     belastningMaksEventLoopMs: m.BELASTNING_MAKS_EVENT_LOOP_MS,
   }
 }
+
+/** The audit store outside production when none is named. */
+export const AUDIT_STORE_UTVIKLING = 'sqlite:./data/audit.db'
 
 /** Development and test only (production must name its own): what the simulator accepts. */
 export const DEV_BEHANDLINGSNUMMER = 'B123'

@@ -9,6 +9,13 @@ import { utenDekning } from './prosess.js'
 // As npm start in production: no coverage hooks, no NODE_OPTIONS.
 const { NODE_OPTIONS: _utelatt, ...env } = utenDekning(process.env)
 
+t.test('the tests run on the Node that engines asks for', async (t) => {
+  t.comment(`Node ${process.version}`)
+  const krav = (JSON.parse(readFileSync('package.json', 'utf8')) as { engines: { node: string } }).engines.node
+  t.equal(krav, '>=24')
+  t.ok(Number(process.versions.node.split('.')[0]) >= 24, `${process.version} satisfies ${krav}`)
+})
+
 t.test('npm start and the Dockerfile start the same file with the same V8 flags', async (t) => {
   const { flagg, fil } = npmStart()
   const cmd = /^CMD (\[.*\])$/m.exec(readFileSync('Dockerfile', 'utf8'))?.[1]
