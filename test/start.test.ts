@@ -16,12 +16,8 @@ t.test('the tests run on the Node that engines asks for', async (t) => {
   t.ok(Number(process.versions.node.split('.')[0]) >= 24, `${process.version} satisfies ${krav}`)
 })
 
-t.test('npm start and the Dockerfile start the same file with the same V8 flags', async (t) => {
-  const { flagg, fil } = npmStart()
-  const cmd = /^CMD (\[.*\])$/m.exec(readFileSync('Dockerfile', 'utf8'))?.[1]
-  t.ok(cmd, 'the Dockerfile has a CMD in exec form')
-  t.strictSame(JSON.parse(cmd as string), ['node', ...flagg, fil])
-  t.equal(fil, `dist/${BUNDLE_FIL}`, 'npm start runs the bundle')
+t.test('npm start runs the bundle', async (t) => {
+  t.equal(npmStart().fil, `dist/${BUNDLE_FIL}`)
 })
 
 t.test('the built bundle starts with npm start flags, and carries no simulator', async (t) => {

@@ -258,6 +258,8 @@ function tjenesteMiljo(sim: Simulator, auditStore: string, ekstra: Record<string
     // Production refuses stdout for the CEF copy, so that run starts in development mode.
     NODE_ENV: process.env['BENCH_AUDIT_CEF'] === 'stdout' ? 'development' : 'production',
     PDL_BEHANDLINGSNUMMER: 'B123',
+    // Production requires a chain key of its own (not the published development key).
+    AUDIT_NOKKEL: 'benchmark-nokkel-'.padEnd(40, 'x'),
     LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'info', AUDIT_CEF: process.env['BENCH_AUDIT_CEF'] ?? 'av', AUDIT_STORE: auditStore,
     // One synthetic employee makes all the load: the per-employee limit would otherwise decide.
     OPPSLAG_MAKS_ANTALL: '50000', RATE_LIMIT_PER_MINUTT: '100000000', OPPSLAG_START_PER_MINUTT: '100000000', ...ekstra,
