@@ -1,45 +1,57 @@
 # syntax=docker/dockerfile:1
-# Build: compile TypeScript and the native SQLite binding; run: only what production needs.
-# One image for both stages: the code cache made in the build is valid only for the same Node.
-ARG NODE_IMAGE=node:22-bookworm-slim
-FROM ${NODE_IMAGE} AS build
+# The production image is the service only: its bundle, the SQLite writer thread's three files and
+# the production dependencies, on distroless Node 24 (no shell, no package manager, no compiler).
+# The simulator and the mock token issuer are development dependencies and stay out; the
+# `simulator` stage, for docker/compose.yml, is built only when asked for.
+#
+# Pinned: the build on the exact Node that package.json pins (devDependency node); the runtime by
+# digest. The digest is distroless's nodejs24-debian12:nonroot as published in a public Dockerfile
+# (no registry is reachable from this repository's CI): refresh it with
+# `crane digest gcr.io/distroless/nodejs24-debian12:nonroot`.
+FROM node:24.21.0-bookworm-slim AS build
 WORKDIR /app
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY scripts ./scripts
-# The build ends by starting the bundle once (development mode, the simulator bundle answering on
-# loopback) to make V8's code cache with this image's Node and npm start's flags (scripts/bundle.ts).
-RUN npm run build \
- && npm prune --omit=dev
+RUN npm run build
 
-FROM ${NODE_IMAGE} AS runtime
-# No AUDIT_STORE here: on NAIS the database URL NAIS injects (DB_URL) is its default, and an image
-# default would shadow it (the root filesystem is read-only there in any case).
+# Production dependencies only: the bundle carries the rest; these are what it loads from
+# node_modules (the documentation plugins, outside production).
+FROM node:24.21.0-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
+# Every upstream for docker/compose.yml's local trials: synthetic persons and dev tokens. Never
+# deployed.
+FROM build AS simulator
+USER node
+CMD ["node", "dist/simulator/main.js"]
+
+FROM gcr.io/distroless/nodejs24-debian12:nonroot@sha256:14d42e2511532589a7c7e01a753667a74fcc96266e137e8125006b87b0c32d0a AS runtime
+# No AUDIT_STORE: production names its own (PostgreSQL, shared by the replicas), on NAIS the
+# database URL NAIS injects (DB_URL); an image default would shadow it, and the root filesystem is
+# read-only there.
 ENV NODE_ENV=production \
     PORT=8080 \
     HOST=0.0.0.0
 WORKDIR /app
-# Code owned by root, read-only to the service's user: the bundle and its code cache (which V8 runs
-# as compiled code) cannot be rewritten by the process that runs them.
-COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/dist ./dist
-COPY package.json ./
-USER node
+# Code owned by root, read-only to the service's user.
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist/stonadsoppslag.mjs /app/dist/sqlite-skriver.cjs /app/dist/kjedeformel.cjs /app/dist/sqlite-transaksjon.cjs ./dist/
+# distroless's nonroot user, by number (a runtime that checks runAsNonRoot needs a number).
+USER 65532:65532
 EXPOSE 8080
 # Liveness for plain Docker; NAIS uses /health/live and /health/ready.
-HEALTHCHECK --interval=15s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+HEALTHCHECK --interval=15s --timeout=3s CMD ["/nodejs/bin/node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Heap flags as in `npm start`: with a cap V8 sizes the heap to the live data rather than to the
 # allocation rate (10 000 live lookups: ~225 MiB RSS instead of ~470). The young generation's
 # semispaces at 16 MiB: at 4 MiB, lookups in flight (parsed documents) outlived the scavenges and
 # were promoted, and GC took a quarter of a lookup's CPU; 16 MiB costs ~15 MiB of RSS.
-# OPPSLAG_MAKS_MB must stay well below the cap.
-# dist/start.mjs runs dist/stonadsoppslag.cjs (the service bundled into one file) from the V8 code
-# cache the build made (src/start.mts): one file to read instead of hundreds of modules to resolve,
-# and compiled code instead of source, which were most of the start-up time. The flags must stay
-# npm start's: V8 refuses a cache made under other flags (a test compares this CMD with npm start).
-CMD ["node", "--max-old-space-size=256", "--max-semi-space-size=16", "dist/start.mjs"]
+# OPPSLAG_MAKS_MB must stay well below the cap. dist/stonadsoppslag.mjs is the service bundled
+# into one file (scripts/bundle.ts). distroless's entrypoint is node itself: cleared, so that this
+# CMD is npm start's whole command (a test compares them).
+ENTRYPOINT []
+CMD ["/nodejs/bin/node", "--max-old-space-size=256", "--max-semi-space-size=16", "dist/stonadsoppslag.mjs"]

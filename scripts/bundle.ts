@@ -1,14 +1,8 @@
 // The production build's last step (`npm run build`): server.ts and everything it imports bundled
-// into one CommonJS file, the launcher beside it (src/start.mts), and V8's code cache for the
-// bundle, made by starting it once with `npm start`'s V8 flags (V8 refuses a cache made under
-// other flags). One file to read instead of hundreds of modules to resolve, and compiled code
-// instead of source: most of start-up was both (README, Benchmarks).
-//
-// CommonJS because Node 20 caches code only for scripts. No dynamic import() is left in the bundle:
-// a vm.Script can import() only through its experimental importModuleDynamically option, and on
-// Node 20 a script from a code cache lost that callback (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING).
-// The simulator, for development starts only, is a CommonJS bundle of its own beside it, and the
-// documentation plugins are CommonJS packages, both required when used.
+// into one ES module, dist/stonadsoppslag.mjs, which `npm start` runs: one file to read instead of
+// hundreds of modules to resolve, which was most of the start-up time (README, Benchmarks).
+// The simulator, for development starts only, is a bundle of its own beside it, which the
+// production image leaves out (Dockerfile).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { copyFileSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -16,13 +10,12 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { build, type BuildOptions, type Plugin } from 'esbuild'
-import { BUNDLE_FIL, KODECACHE_FIL, KODECACHE_STATUS, SKRIV_KODECACHE } from '../src/kodecache.js'
 
 const ROT = fileURLToPath(new URL('..', import.meta.url))
-export const START_FIL = 'start.mjs'
-export const SIMULATOR_FIL = 'simulator.cjs'
+export const BUNDLE_FIL = 'stonadsoppslag.mjs'
+export const SIMULATOR_FIL = 'simulator.mjs'
 /** Plain CommonJS files a worker thread loads by path (src/audit/sqlite.ts). */
-export const TRAD_FILER = ['sqlite-skriver.cjs', 'kjedeformel.cjs']
+export const TRAD_FILER = ['sqlite-skriver.cjs', 'kjedeformel.cjs', 'sqlite-transaksjon.cjs']
 
 /** server.ts's import of the simulator, to the simulator's own bundle: production code does not
  *  carry the simulator (and its dev token issuer), and a production start does not load it. */
@@ -33,7 +26,7 @@ const simulatorForSeg: Plugin = {
   },
 }
 
-/** `npm start`: `node <V8 flags> dist/start.mjs`, as the Dockerfile's CMD. */
+/** `npm start`: `node <V8 flags> dist/<file>`, as the Dockerfile's CMD. */
 export function npmStart(): { flagg: string[]; fil: string } {
   const start = (JSON.parse(readFileSync(join(ROT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
   const m = /^node((?: --[^ ]+)*) (dist\/\S+\.m?js)$/.exec(start)
@@ -41,30 +34,21 @@ export function npmStart(): { flagg: string[]; fil: string } {
   return { flagg: (m[1] as string).split(' ').filter(Boolean), fil: m[2] as string }
 }
 
-/** The bundle and the launcher into `ut`. */
+/** The service's bundle and the simulator's into `ut`, with the files the SQLite writer thread
+ *  loads beside them. */
 export async function bundle(ut: string): Promise<void> {
-  const felles: BuildOptions = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', absWorkingDir: ROT }
-  const commonJs: BuildOptions = {
-    ...felles,
-    format: 'cjs',
-    // Native, or optional and never installed, or development only: from node_modules at run time.
-    external: ['better-sqlite3', 'pg-native', '@fastify/swagger', '@fastify/swagger-ui', 'pino-pretty'],
-    // import() becomes require(): see the top of this file.
-    supported: { 'dynamic-import': false },
-    // The SQLite store resolves better-sqlite3's path for its writer thread from its own URL. The
-    // banner goes before esbuild's "use strict", so it brings its own: strict mode, as the ES
-    // modules the bundle is made of (a write to a frozen permit must throw, not be ignored).
-    define: { 'import.meta.url': 'importMetaUrl' },
-    banner: { js: `"use strict";\nconst importMetaUrl = require('node:url').pathToFileURL(__filename).href;` },
+  const felles: BuildOptions = {
+    bundle: true, platform: 'node', target: 'node24', format: 'esm', logLevel: 'warning', absWorkingDir: ROT,
+    // Optional and never installed, or development only: from node_modules at run time.
+    external: ['pg-native', '@fastify/swagger', '@fastify/swagger-ui', 'pino-pretty'],
+    // CommonJS dependencies bundled into an ES module still call require().
+    banner: { js: `import { createRequire as lagRequire } from 'node:module';\nconst require = lagRequire(import.meta.url);` },
   }
-  const { metafile } = await build({ ...commonJs, entryPoints: ['src/server.ts'], outfile: join(ut, BUNDLE_FIL), plugins: [simulatorForSeg], metafile: true })
-  const dynamiske = Object.values(metafile.outputs).flatMap((o) => o.imports).filter((i) => i.kind === 'dynamic-import')
-  if (dynamiske.length > 0) throw new Error(`dynamisk import() i bundlen: ${dynamiske.map((i) => i.path).join(', ')}`)
-  await build({ ...commonJs, entryPoints: ['src/simulator/index.ts'], outfile: join(ut, SIMULATOR_FIL) })
+  await build({ ...felles, entryPoints: ['src/server.ts'], outfile: join(ut, BUNDLE_FIL), plugins: [simulatorForSeg] })
+  await build({ ...felles, entryPoints: ['src/simulator/index.ts'], outfile: join(ut, SIMULATOR_FIL) })
   // The SQLite store's writer thread runs a file of its own, found beside the bundle (sqlite.ts),
-  // and requires the chain's formula from the file beside it.
+  // and requires the others from beside it.
   for (const fil of TRAD_FILER) copyFileSync(join(ROT, 'src', 'audit', fil), join(ut, fil))
-  await build({ ...felles, entryPoints: ['src/start.mts'], outfile: join(ut, START_FIL), format: 'esm' })
 }
 
 /** The URL a started service listens on, from its log's `Server listening at` line (LOG_LEVEL info
@@ -86,7 +70,7 @@ export function lytterPa(barn: ChildProcess, maksMs: number): Promise<string> {
   })
 }
 
-/** A start of the launcher in a folder, ready. */
+/** A start of the bundle in a folder, ready. */
 export interface StartetBundle {
   url: string
   /** What it wrote to stderr so far (Node's warnings among it). */
@@ -95,11 +79,11 @@ export interface StartetBundle {
   stopp: () => Promise<number | null>
 }
 
-/** Starts the launcher in `mappe` with `flagg` in development mode (the simulator bundle answers
+/** Starts the bundle in `mappe` with `flagg` in development mode (the simulator bundle answers
  *  for every upstream) and waits until /health/ready answers 200. */
-export async function startBundle(mappe: string, flagg: string[], argumenter: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<StartetBundle> {
+export async function startBundle(mappe: string, flagg: string[], env: NodeJS.ProcessEnv = process.env): Promise<StartetBundle> {
   const tmp = mkdtempSync(join(tmpdir(), 'stonadsoppslag-start-'))
-  const barn = spawn(process.execPath, [...flagg, join(mappe, START_FIL), ...argumenter], {
+  const barn = spawn(process.execPath, [...flagg, join(mappe, BUNDLE_FIL)], {
     env: { ...env, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: '0', SIMULATOR_PORT: '0', LOG_LEVEL: 'info', AUDIT_STORE: `sqlite:${join(tmp, 'audit.db')}` },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -129,24 +113,9 @@ export async function startBundle(mappe: string, flagg: string[], argumenter: st
   }
 }
 
-/** Starts the launcher in `mappe` once with `flagg`, waits until it is ready, and stops it: the
- *  launcher writes the code cache as it exits. Then starts it again and fails unless that start
- *  ran from the cache (so a missing, empty or refused cache fails the build). NODE_OPTIONS is left out: V8 flags in it would make a cache that a start
- *  with `flagg` alone refuses. */
-export async function lagKodecache(mappe: string, flagg: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const { NODE_OPTIONS: _utelatt, ...utenValg } = env
-  const lag = await startBundle(mappe, flagg, [SKRIV_KODECACHE], utenValg)
-  const kode = await lag.stopp()
-  if (kode !== 0) throw new Error(`bundlen avsluttet med ${kode}: ${lag.stderr()}`)
-  const sjekk = await startBundle(mappe, flagg, [KODECACHE_STATUS], utenValg)
-  await sjekk.stopp()
-  if (!sjekk.stderr().includes(`${KODECACHE_STATUS}: brukt`)) throw new Error(`kodecachen ble ikke brukt: ${sjekk.stderr()}`)
-}
-
 // Compared as real paths: in a checkout under a symlink, argv[1] is not resolved and import.meta is.
 if (process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.argv[1])) {
   const dist = join(ROT, 'dist')
   await bundle(dist)
-  await lagKodecache(dist, npmStart().flagg)
-  process.stdout.write(`${BUNDLE_FIL}, ${START_FIL} og ${KODECACHE_FIL} i ${dist}\n`)
+  process.stdout.write(`${BUNDLE_FIL} og ${SIMULATOR_FIL} i ${dist}\n`)
 }

@@ -69,7 +69,9 @@ export const MiljoSkjema = z
      *  two lines cost more than the rest of a cached read. Errors are logged either way. */
     LOGG_FORESPORSLER: z.enum(['ja', 'nei']).default('nei'),
 
-    /** Default: DB_URL when NAIS injects it, else STANDARD_AUDIT_STORE (byggKonfig). */
+    /** Default: DB_URL when NAIS injects it. Otherwise none in production (superRefine): a SQLite
+     *  file there would sit on the container's read-only root, one per replica. Development and
+     *  test default to AUDIT_STORE_UTVIKLING. */
     AUDIT_STORE: z
       .string()
       .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'sqlite:<sti> eller postgres://…')
@@ -167,6 +169,7 @@ export const MiljoSkjema = z
     if (env.NODE_ENV === 'production') {
       // Each CEF line names the person (duid): in the application log stream it would reach
       // everyone who reads logs. Production names where the audit copy goes.
+      if (env.AUDIT_STORE === undefined && env.DB_URL === undefined) ctx.addIssue({ code: 'custom', path: ['AUDIT_STORE'], message: 'mangler (postgres://…, delt av replikaene; eller sqlite:<sti> på et volum)' })
       if (env.PDL_BEHANDLINGSNUMMER === undefined) ctx.addIssue({ code: 'custom', path: ['PDL_BEHANDLINGSNUMMER'], message: 'mangler (på formen B123)' })
       if (env.AUDIT_CEF === undefined) ctx.addIssue({ code: 'custom', path: ['AUDIT_CEF'], message: 'mangler (syslog://vert:port eller av)' })
       else if (env.AUDIT_CEF === 'stdout') ctx.addIssue({ code: 'custom', path: ['AUDIT_CEF'], message: 'stdout er bare for utvikling (syslog://vert:port eller av)' })
@@ -315,7 +318,7 @@ export function byggKonfig(m: Miljo, fyll: Partial<Record<keyof Miljo, string>> 
     skjerming: { url: v('SKJERMING_URL'), scope: m.SKJERMING_SCOPE },
     nom: { url: v('NOM_URL'), scope: m.NOM_SCOPE },
     tokenEndpoint: v('NAIS_TOKEN_ENDPOINT'),
-    auditStore: m.AUDIT_STORE ?? nais ?? STANDARD_AUDIT_STORE,
+    auditStore: m.AUDIT_STORE ?? nais ?? AUDIT_STORE_UTVIKLING,
     audit: {
       cef: m.AUDIT_CEF ?? 'stdout',
       retensjonDager: m.AUDIT_RETENSJON_DAGER,
@@ -360,7 +363,8 @@ export function byggKonfig(m: Miljo, fyll: Partial<Record<keyof Miljo, string>> 
   }
 }
 
-export const STANDARD_AUDIT_STORE = 'sqlite:./data/audit.db'
+/** The audit store outside production when none is named. */
+export const AUDIT_STORE_UTVIKLING = 'sqlite:./data/audit.db'
 
 /** NAIS's database URL for node-postgres. It carries libpq's `sslmode=verify-ca` with the
  *  instance's own CA (`sslrootcert`), since the server's certificate names the Cloud SQL instance,

@@ -64,11 +64,6 @@ async function main(): Promise<void> {
   }
 }
 
-// Not a top-level await: the production bundle is CommonJS (scripts/bundle.ts). A failure is
-// thrown as uncaught, as a rejected top-level await was: close-with-grace closes what is open if
-// it is installed by then, else Node prints it and exits with 1.
-main().catch((e: unknown) => {
-  process.nextTick(() => {
-    throw e
-  })
-})
+// A rejection is thrown as uncaught: close-with-grace closes what is open if it is installed by
+// then, else Node prints it and exits with 1.
+await main()

@@ -24,20 +24,29 @@ const fullt = {
   PDL_BEHANDLINGSNUMMER: 'B999',
   AUDIT_CEF: 'syslog://audit.example:6514',
   AUDIT_NOKKEL: 'en-hemmelig-nokkel-paa-minst-32-tegn',
+  AUDIT_STORE: 'postgres://stonadsoppslag@db.example/stonadsoppslag',
 }
 
 t.test('a complete production environment parses with the documented defaults', async (t) => {
   const c = byggKonfig(lesMiljo(fullt))
   t.equal(c.port, 8080)
   t.equal(c.host, '0.0.0.0')
-  t.equal(c.auditStore, 'sqlite:./data/audit.db')
+  t.equal(c.auditStore, 'postgres://stonadsoppslag@db.example/stonadsoppslag')
   t.equal(c.oppslag.idleTtlS, 900)
   t.equal(c.oppslag.maxTtlS, 3600)
   t.equal(c.grupper.nks, 'g-nks')
 })
 
+t.test('the SQLite audit file is a default outside production only', async (t) => {
+  for (const NODE_ENV of ['development', 'test']) {
+    t.equal(byggKonfig(lesMiljo({ ...fullt, NODE_ENV, AUDIT_STORE: undefined })).auditStore, 'sqlite:./data/audit.db', NODE_ENV)
+  }
+  // Named explicitly (a file on a declared volume), production takes it.
+  t.equal(byggKonfig(lesMiljo({ ...fullt, AUDIT_STORE: 'sqlite:/data/audit.db' })).auditStore, 'sqlite:/data/audit.db')
+})
+
 t.test('production refuses to start with a missing upstream or secret, naming it but not values', async (t) => {
-  for (const v of [...UPSTREAM_VARIABLER, 'FIKS_INTEGRASJON_PASSORD', 'GRUPPE_NKS']) {
+  for (const v of [...UPSTREAM_VARIABLER, 'FIKS_INTEGRASJON_PASSORD', 'GRUPPE_NKS', 'AUDIT_STORE']) {
     const env: Record<string, string | undefined> = { ...fullt, [v]: undefined }
     t.throws(() => lesMiljo(env), new RegExp(`${v}: mangler`), v)
   }
@@ -80,7 +89,9 @@ t.test('timeouts per upstream: defaults for all, overrides per upstream, bad spe
 t.test('start-up refuses a session byte bound the capped heap could not hold', async (t) => {
   const { spawnSync } = await import('node:child_process')
   const { utenDekning } = await import('./prosess.js')
-  const kjor = spawnSync(process.execPath, ['--max-old-space-size=256', '--import', 'tsx', 'src/server.ts'], {
+  const { npmStart } = await import('../scripts/bundle.js')
+  // npm start's heap flags: the young generation's size is part of the heap's limit.
+  const kjor = spawnSync(process.execPath, [...npmStart().flagg, '--import', 'tsx', 'src/server.ts'], {
     env: { ...utenDekning(process.env), ...fullt, OPPSLAG_MAKS_MB: '200' },
     encoding: 'utf8',
     timeout: 30_000,

@@ -25,7 +25,7 @@ import t from 'tap'
 import { parse } from 'yaml'
 import { buildApp } from '../src/app.js'
 import { SqliteAuditStore } from '../src/audit/sqlite.js'
-import { byggKonfig, DEV_VERDIER, fraNaisDatabase, lesMiljo, STANDARD_AUDIT_STORE, UPSTREAM_VARIABLER } from '../src/config.js'
+import { byggKonfig, DEV_VERDIER, fraNaisDatabase, lesMiljo, AUDIT_STORE_UTVIKLING, UPSTREAM_VARIABLER } from '../src/config.js'
 import { FIKS_SCOPE } from '../src/sources/fiks-digisos.js'
 import { devSimulator } from './helper.js'
 
@@ -252,9 +252,7 @@ t.test('the check fails for a manifest that drops what the configuration needs',
 
   const utenDatabase = structuredClone(app)
   delete utenDatabase.spec.gcp
-  const c = byggKonfig(lesMiljo(containerMiljo(utenDatabase)))
-  t.equal(c.auditStore, STANDARD_AUDIT_STORE, 'without Cloud SQL the audit log falls back to a file')
-  t.equal(c.sesjonStore, null, 'and sessions to this process')
+  t.throws(() => lesMiljo(containerMiljo(utenDatabase)), /AUDIT_STORE: mangler/, 'without Cloud SQL production has no audit store')
 
   const utenGruppe = structuredClone(app)
   utenGruppe.spec.env = utenGruppe.spec.env.filter((e) => e.name !== 'GRUPPE_REVISJON')
@@ -302,7 +300,7 @@ t.test('DB_URL is the default of both stores, never over an explicit value', asy
   t.equal(egne.auditStore, 'sqlite:/tmp/a.db', 'an explicit AUDIT_STORE wins')
   t.equal(egne.sesjonStore, null, 'an empty SESJON_STORE keeps sessions in this process')
   const ingen = byggKonfig(lesMiljo(grunn), fyll)
-  t.equal(ingen.auditStore, STANDARD_AUDIT_STORE)
+  t.equal(ingen.auditStore, AUDIT_STORE_UTVIKLING)
   t.equal(ingen.sesjonStore, null)
   t.throws(() => lesMiljo({ ...grunn, DB_URL: 'mysql://x' }), /DB_URL/)
 })

@@ -4,7 +4,8 @@
 //
 // Plain CommonJS, not TypeScript: a thread does not inherit the TypeScript loader the service may
 // run under (tsx, tests). The chain's formula comes from kjedeformel.cjs, the module port.ts uses,
-// so writer and verifier cannot drift apart. The bundle copies both files beside it.
+// so writer and verifier cannot drift apart; the transaction from sqlite-transaksjon.cjs, as the
+// store's. The bundle copies these files beside it.
 //
 // The main thread sends only each event's canonical encoding (port.ts kanoniskForm: the fields as
 // a JSON array in the column order of the INSERT, trailing nulls left out): the row is read back
@@ -13,8 +14,9 @@
 // transaction.
 'use strict'
 const { parentPort, workerData } = require('node:worker_threads')
+const { DatabaseSync } = require('node:sqlite')
 const { kjedeHashAvForm, signatur } = require('./kjedeformel.cjs')
-const Database = require(workerData.betterSqlite3)
+const { iTransaksjon } = require('./sqlite-transaksjon.cjs')
 
 const { nokkel, kolonner } = workerData
 /** Position of sporings_ider: stored as its JSON text. */
@@ -23,12 +25,12 @@ const SPORING = kolonner.indexOf('sporings_ider')
 // for nobody) or another process's may hold the write lock right now. It is the write deadline
 // (AUDIT_SKRIVEFRIST_MS): the main thread gives up on the commit then too. WAL is already set, and
 // persists in the file.
-const db = new Database(workerData.sti, { timeout: workerData.fristMs })
-db.pragma('synchronous = FULL')
+const db = new DatabaseSync(workerData.sti, { timeout: workerData.fristMs })
+db.exec('PRAGMA synchronous = FULL')
 const sql = workerData.sql
 const settInn = db.prepare(sql.settInn)
 const sisteHash = db.prepare(sql.sisteHash)
-const leggTil = db.transaction((former) => {
+const leggTil = (former) => iTransaksjon(db, () => {
   let hash = sisteHash.get().hash ?? workerData.genesis
   for (const kanonisk of former) {
     const f = JSON.parse(kanonisk)
@@ -46,12 +48,12 @@ const sisteSignatur = db.prepare(sql.sisteSignatur)
 const settInnSjekkpunkt = db.prepare(sql.settInnSjekkpunkt)
 // One slice of retention: the oldest events up to grense, at most bit, and the checkpoint that
 // continues the chain from the last of them.
-const slettSkive = db.transaction(({ grense, bit }) => {
+const slettSkive = ({ grense, bit }) => iTransaksjon(db, () => {
   const siste = skiveSlutt.get(grense, bit)
   if (!siste) return 0
   // The deletion trigger lets rows go only while this marker exists, i.e. inside this transaction.
   tillat.run()
-  const antall = slett.run(siste.id).changes
+  const antall = Number(slett.run(siste.id).changes)
   forby.run()
   const forrige = sisteSignatur.get()?.signatur ?? null
   const tid = new Date().toISOString()
@@ -64,12 +66,14 @@ const slettSkive = db.transaction(({ grense, bit }) => {
 parentPort.on('message', (melding) => {
   try {
     if (Array.isArray(melding)) {
-      leggTil.immediate(melding)
+      leggTil(melding)
       parentPort.postMessage({ ok: true })
     } else {
-      parentPort.postMessage({ ok: true, slettet: slettSkive.immediate(melding) })
+      parentPort.postMessage({ ok: true, slettet: slettSkive(melding) })
     }
   } catch (e) {
     parentPort.postMessage({ ok: false, melding: e.message })
   }
 })
+// Up: the store reports ready only from here (a thread that failed to open the file never says so).
+parentPort.postMessage({ oppe: true })

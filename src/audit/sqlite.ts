@@ -3,10 +3,9 @@
 // transaction (one fsync), and each request's promise resolves only after that commit.
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import Database from 'better-sqlite3'
+import { DatabaseSync, type StatementSync } from 'node:sqlite'
 import { avvikSql, type AvvikGrunnlag, type AvvikSporring } from './avvik.js'
 import {
   fraRad, fraSjekkpunktRad, HENDELSE_KOLONNER, identVilkar, nokkelOvergang, sidestorrelse, sjekkpunktVerdier, skivestorrelse, taBatch,
@@ -16,6 +15,7 @@ import {
   AuditFeil, DEV_NOKKEL, GENESIS_HASH, kanoniskForm, ulagringsbar,
   type AuditFilter, type AuditHendelse, type AuditStore, type Kjedehode, type LagretHendelse, type Sjekkpunkt,
 } from './port.js'
+import { iTransaksjon } from './sqlite-transaksjon.cjs'
 
 export interface SqliteValg {
   /** The chain's key (AUDIT_NOKKEL); development's fixed key when not given. */
@@ -130,8 +130,11 @@ const SKRIVER_SQL = {
     VALUES (?, ?, ?, ?, ?, ?)`,
 }
 
-/** The writer's answer: a commit's, or a slice's with the number of events it deleted. */
-interface Svar { ok: boolean; melding?: string; slettet?: number }
+const SQLITE_BUSY = 5
+
+/** The writer's answer: a commit's, or a slice's with the number of events it deleted; or, once,
+ *  that it is up (its connection open, its statements prepared). */
+type Svar = { ok: boolean; melding?: string; slettet?: number } | { oppe: true }
 
 interface VentendeSkive { ok: (slettet: number) => void; feil: (e: AuditFeil) => void }
 /** A job of the writer thread's. */
@@ -139,7 +142,7 @@ type Jobb = { batch: Ventende[] } | { skive: VentendeSkive }
 
 
 export class SqliteAuditStore implements AuditStore {
-  private readonly db: Database.Database
+  private readonly db: DatabaseSync
   private ko: Ventende[] = []
   private planlagt = false
   private lukket = false
@@ -151,6 +154,9 @@ export class SqliteAuditStore implements AuditStore {
    *  transaction and reads the last hash there, so a failed commit leaves nothing stale and
    *  another connection cannot append in between. */
   private readonly skriver: Worker
+  /** Resolves true once the writer thread is up, false if it died before: readiness waits for it. */
+  private readonly skriverOppe: Promise<boolean>
+  private meldOppe: (oppe: boolean) => void = () => {}
   /** What the writer is doing: a group commit, or a retention slice. */
   private iFlukt: Jobb | null = null
   private tomt: (() => void)[] = []
@@ -160,7 +166,7 @@ export class SqliteAuditStore implements AuditStore {
   /** One retention at a time. */
   private sletting: Promise<unknown> = Promise.resolve()
   private skriverFeil: string | null = null
-  private readonly sokSetninger = new Map<string, Database.Statement>()
+  private readonly sokSetninger = new Map<string, StatementSync>()
   private readonly nokkel: string
   private readonly fristMs: number
 
@@ -170,11 +176,12 @@ export class SqliteAuditStore implements AuditStore {
     this.nokkel = valg.nokkel ?? DEV_NOKKEL
     this.fristMs = valg.skrivefristMs ?? 5000
     mkdirSync(dirname(sti), { recursive: true })
-    this.db = new Database(sti)
+    this.skriverOppe = new Promise((ok) => { this.meldOppe = ok })
+    this.db = new DatabaseSync(sti)
     try {
-      this.db.pragma('journal_mode = WAL')
-      this.db.pragma('synchronous = FULL')
-      this.db.pragma(`busy_timeout = ${Math.trunc(this.fristMs)}`)
+      this.db.exec('PRAGMA journal_mode = WAL')
+      this.db.exec('PRAGMA synchronous = FULL')
+      this.db.exec(`PRAGMA busy_timeout = ${Math.trunc(this.fristMs)}`)
       this.migrer()
       this.innforNokkel(valg)
       this.skriver = this.startSkriver(sti)
@@ -188,7 +195,7 @@ export class SqliteAuditStore implements AuditStore {
    *  when the operator asked for it (rad.ts nokkelOvergang). Before the writer thread starts, in
    *  one IMMEDIATE transaction: another process appending meanwhile waits. */
   private innforNokkel(valg: SqliteValg): void {
-    this.db.transaction(() => {
+    iTransaksjon(this.db, () => {
       const rad = this.db.prepare('SELECT * FROM audit_hendelse ORDER BY id DESC LIMIT 1').get() as HendelseRad | undefined
       const sp = this.db.prepare('SELECT * FROM audit_sjekkpunkt ORDER BY id DESC LIMIT 1').get() as SjekkpunktRad | undefined
       const overgang = nokkelOvergang(rad ? fraRad(rad) : null, sp ? fraSjekkpunktRad(sp) : null, this.nokkel, {
@@ -198,21 +205,23 @@ export class SqliteAuditStore implements AuditStore {
         this.db.prepare(SKRIVER_SQL.settInnSjekkpunkt).run(...sjekkpunktVerdier(overgang.sjekkpunkt))
       }
       if (overgang.anker) {
-        const f = JSON.parse(overgang.anker.kanonisk) as unknown[]
+        const f = JSON.parse(overgang.anker.kanonisk) as (string | number | null)[]
         // As the writer thread reads a row from the canonical encoding.
         const verdier = HENDELSE_KOLONNER.map((k, i) => (k === 'sporings_ider' ? JSON.stringify(f[i]) : (f[i] ?? null)))
         this.db.prepare(SKRIVER_SQL.settInn).run(...verdier, overgang.anker.forrigeHash, overgang.anker.hash)
       }
-    }).immediate()
+    })
   }
 
   private startSkriver(sti: string): Worker {
     // A real file beside this module (src/audit in development, dist/ in the bundle, which
     // copies it there: scripts/bundle.ts).
     const w = new Worker(fileURLToPath(new URL('./sqlite-skriver.cjs', import.meta.url)), {
+      // Plain CommonJS needs none of the parent's loaders (tsx, a test runner's hooks): inherited,
+      // they made each thread's start take seconds under the tests.
+      execArgv: [],
       workerData: {
         sti,
-        betterSqlite3: createRequire(import.meta.url).resolve('better-sqlite3'),
         sql: SKRIVER_SQL,
         genesis: GENESIS_HASH,
         nokkel: this.nokkel,
@@ -221,9 +230,13 @@ export class SqliteAuditStore implements AuditStore {
       },
     })
     w.unref()
-    w.on('message', (svar: Svar) => this.besvart(svar))
+    w.on('message', (svar: Svar) => {
+      if ('oppe' in svar) this.meldOppe(true)
+      else this.besvart(svar)
+    })
     const dod = (melding: string) => {
       this.skriverFeil = melding
+      this.meldOppe(false)
       this.besvart({ ok: false, melding })
       this.avvisSkive(new AuditFeil(melding))
       this.avvis(this.ko.splice(0), melding)
@@ -241,7 +254,7 @@ export class SqliteAuditStore implements AuditStore {
 
   private migrer(): void {
     this.db.exec('CREATE TABLE IF NOT EXISTS schema_versjon (versjon INTEGER PRIMARY KEY, tid TEXT NOT NULL)')
-    this.db.transaction(() => {
+    iTransaksjon(this.db, () => {
       const naVersjon = (this.db.prepare('SELECT MAX(versjon) AS v FROM schema_versjon').get() as { v: number | null }).v ?? 0
       MIGRERINGER.forEach((sql, i) => {
         const versjon = i + 1
@@ -249,7 +262,7 @@ export class SqliteAuditStore implements AuditStore {
         this.db.exec(sql)
         this.db.prepare('INSERT INTO schema_versjon (versjon, tid) VALUES (?, ?)').run(versjon, new Date().toISOString())
       })
-    }).immediate()
+    })
   }
 
   skriv(hendelser: AuditHendelse[]): Promise<void> {
@@ -304,7 +317,7 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   /** The writer thread answered the commit or slice in flight. */
-  private besvart(svar: Svar): void {
+  private besvart(svar: Exclude<Svar, { oppe: true }>): void {
     const flukt = this.iFlukt
     this.iFlukt = null
     this.skriver.unref()
@@ -333,11 +346,13 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   async klar(): Promise<boolean> {
-    if (this.avvisning() || !this.db.open || this.db.readonly) return false
+    if (this.avvisning() || !this.db.isOpen) return false
+    // Not before the writer thread is up: every commit goes through it.
+    if (!(await this.skriverOppe) || this.avvisning()) return false
     // Takes the write lock and writes a row, then throws it away: proves a commit could happen.
     // Never waits for the lock on the event loop: the writer thread holding it (a commit in
     // progress) is itself a sign the store is working.
-    this.db.pragma('busy_timeout = 0')
+    this.db.exec('PRAGMA busy_timeout = 0')
     try {
       this.db.exec('BEGIN IMMEDIATE')
       try {
@@ -347,9 +362,10 @@ export class SqliteAuditStore implements AuditStore {
       }
       return true
     } catch (e) {
-      return (e as { code?: string }).code === 'SQLITE_BUSY'
+      // SQLITE_BUSY, or one of its extended codes (the low byte is the primary code).
+      return (((e as { errcode?: number }).errcode ?? 0) & 0xff) === SQLITE_BUSY
     } finally {
-      this.db.pragma(`busy_timeout = ${Math.trunc(this.fristMs)}`)
+      this.db.exec(`PRAGMA busy_timeout = ${Math.trunc(this.fristMs)}`)
     }
   }
 
@@ -374,14 +390,14 @@ export class SqliteAuditStore implements AuditStore {
         setning = this.db.prepare(sql)
         this.sokSetninger.set(sql, setning)
       }
-      return (setning.all(...verdier) as HendelseRad[]).map(fraRad)
+      return (setning.all(...verdier) as unknown as HendelseRad[]).map(fraRad)
     })
   }
 
   async kjede(etterId: number, grense: number): Promise<LagretHendelse[]> {
     return this.les(() => {
       if (grense < 1) return []
-      const rader = this.db.prepare('SELECT * FROM audit_hendelse WHERE id > ? ORDER BY id LIMIT ?').all(etterId, Math.trunc(grense)) as HendelseRad[]
+      const rader = this.db.prepare('SELECT * FROM audit_hendelse WHERE id > ? ORDER BY id LIMIT ?').all(etterId, Math.trunc(grense)) as unknown as HendelseRad[]
       return rader.map(fraRad)
     })
   }
@@ -403,7 +419,7 @@ export class SqliteAuditStore implements AuditStore {
 
   async avvik(sporring: AvvikSporring): Promise<AvvikGrunnlag> {
     return this.les(() => {
-      // Named (better-sqlite3 binds ?NNN only as many values as placeholders, not by number).
+      // Named, bound from an object: a parameter may appear more than once in a query.
       const q = avvikSql('audit_hendelse', { p: (n) => `@p${n}` }, sporring)
       const kjor = <R>(k: keyof AvvikGrunnlag): R[] =>
         this.db.prepare(q[k].sql).all(Object.fromEntries(q[k].verdier.map((v, i) => [`p${i + 1}`, v]))) as R[]
@@ -461,8 +477,9 @@ export class SqliteAuditStore implements AuditStore {
       })
     }
     this.lukket = true
+    this.meldOppe(false)
     await this.skriver.terminate()
-    if (this.db.open) this.db.close()
+    if (this.db.isOpen) this.db.close()
   }
 
   private les<T>(f: () => T): T {

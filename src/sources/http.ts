@@ -2,11 +2,7 @@
 // body and status, or an HttpFeil that says what kind of fault it was (never the upstream's body:
 // an error text from an upstream may carry personal data and must not reach a client or a log).
 import { setTimeout as vent } from 'node:timers/promises'
-import type { Dispatcher } from 'undici'
-// Only the Agent, from the file the package index itself exports it from: the index also loads
-// fetch, WebSocket, EventSource, cookies and the HTTP cache, none of which the service uses.
-// Leaving them out made start-up to ready 6-16 % shorter on one core (README, Benchmarks).
-import Agent from 'undici/lib/dispatcher/agent.js'
+import { Agent, type Dispatcher } from 'undici'
 import type { Tidsavbrudd } from '../config.js'
 import { KildeFeil, RegisterFeil } from './ports.js'
 
@@ -155,10 +151,7 @@ export class HttpKlient {
   private readonly baseSti: string
   /** The base URL's own path and query, for an empty request path. */
   private readonly eksaktSti: string
-  /** Only dispatch and close: the bundle's Agent lacks the request/stream/pipeline methods that
-   *  undici's package index adds (see the import), so the type allows no call that would work in
-   *  the tests, which load the index, and fail in production. */
-  private readonly dispatcher: Pick<Dispatcher, 'dispatch' | 'close'>
+  private readonly dispatcher: Dispatcher
   private readonly eierDispatcher: boolean
   /** One attempt's hard cap: headers, then body. */
   private readonly forsokMs: number

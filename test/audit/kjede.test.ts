@@ -5,7 +5,7 @@
 // records about itself.
 import { createHash } from 'node:crypto'
 import { createServer, type AddressInfo } from 'node:net'
-import Database from 'better-sqlite3'
+import { DatabaseSync } from 'node:sqlite'
 import t, { type Test } from 'tap'
 import type { AuditStore, LagretHendelse } from '../../src/audit/port.js'
 import { PostgresAuditStore } from '../../src/audit/postgres.js'
@@ -55,9 +55,9 @@ interface Lager {
 const sqlite: Lager = {
   navn: 'sqlite',
   apne: async (t) => {
-    let db: Database.Database | null = null
+    let db: DatabaseSync | null = null
     const ra = (b: Bygget) => {
-      db ??= new Database(b.config.auditStore.slice('sqlite:'.length))
+      db ??= new DatabaseSync(b.config.auditStore.slice('sqlite:'.length))
       return db
     }
     t.teardown(() => db?.close())
@@ -70,7 +70,7 @@ const sqlite: Lager = {
       },
       // Another process holding the write lock (a long transaction, a stuck backup).
       holdSkrivelas: async (b) => {
-        const annen = new Database(b.config.auditStore.slice('sqlite:'.length))
+        const annen = new DatabaseSync(b.config.auditStore.slice('sqlite:'.length))
         annen.exec('BEGIN IMMEDIATE')
         return async () => { annen.exec('ROLLBACK'); annen.close() }
       },
@@ -179,7 +179,7 @@ for (const lager of lagre) {
 t.test('sqlite: a commit that fails while the store itself looks fine (a full disk) takes readiness down', async (t) => {
   const b = await build(t)
   t.equal((await b.startOppslag('ugradert-to-kommuner')).status, 201)
-  const db = new Database(b.config.auditStore.slice('sqlite:'.length))
+  const db = new DatabaseSync(b.config.auditStore.slice('sqlite:'.length))
   t.teardown(() => db.close())
   // Every append fails; a write to another table, rolled back (the store's own probe), does not.
   db.exec(`CREATE TRIGGER test_full BEFORE INSERT ON audit_hendelse BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`)
@@ -212,7 +212,7 @@ t.test('an audit search records its filters and how many persons the answer name
   t.strictSame(JSON.parse(rad.detaljer ?? 'null'), { filter: {}, antallHendelser: innsyn.body.tilganger.length, antallPersoner: 1 })
   // In the chain's hash: the record of the search cannot be changed either.
   t.match((await b.kall('GET', '/api/v1/audit/verifiser', { token: revisor })).body, { gyldig: true })
-  const ra = new Database(b.config.auditStore.slice('sqlite:'.length))
+  const ra = new DatabaseSync(b.config.auditStore.slice('sqlite:'.length))
   ra.exec('DROP TRIGGER IF EXISTS audit_hendelse_ingen_endring')
   ra.prepare('UPDATE audit_hendelse SET detaljer = ? WHERE id = ?').run(JSON.stringify({ filter: {}, antallHendelser: 0, antallPersoner: 0 }), sok.id)
   ra.close()

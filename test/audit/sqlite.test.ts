@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap'
-import Database from 'better-sqlite3'
+import { DatabaseSync } from 'node:sqlite'
 import { DEV_NOKKEL, GENESIS_HASH, kjedeHash } from '../../src/audit/port.js'
 import { SqliteAuditStore } from '../../src/audit/sqlite.js'
 import { apneAuditStore } from '../../src/audit/index.js'
@@ -18,8 +18,8 @@ kontraktTester(t, 'sqlite', async (t): Promise<KontraktOppsett> => {
   }
   const store = ny()
   // The database's own client, past the store.
-  const ra = new Database(sti)
-  ra.pragma('busy_timeout = 5000')
+  const ra = new DatabaseSync(sti)
+  ra.exec('PRAGMA busy_timeout = 5000')
   t.teardown(async () => {
     for (const s of apne) await s.lukk()
     ra.close()
@@ -68,7 +68,7 @@ t.test('the table is append-only', async (t) => {
   const store = new SqliteAuditStore(sti)
   await store.skriv([hendelse(1)])
   await store.lukk()
-  const db = new Database(sti)
+  const db = new DatabaseSync(sti)
   t.throws(() => db.prepare("UPDATE audit_hendelse SET navident = 'Z999999'").run(), /kun for tillegg/)
   t.throws(() => db.prepare('DELETE FROM audit_hendelse').run(), /kun for tillegg/)
   // The marker that lets slettFor delete is only ever present inside its own transaction.
@@ -87,12 +87,12 @@ t.test('WAL, synchronous=FULL and the schema version', async (t) => {
   const sti = `${t.testdir()}/audit.db`
   const store = new SqliteAuditStore(sti)
   await store.lukk()
-  const db = new Database(sti)
-  t.equal(db.pragma('journal_mode', { simple: true }), 'wal')
+  const db = new DatabaseSync(sti)
+  t.equal(db.prepare('PRAGMA journal_mode').get()?.journal_mode, 'wal')
   t.strictSame((db.prepare('SELECT versjon FROM schema_versjon ORDER BY versjon').all() as { versjon: number }[]).map((r) => r.versjon), [1, 2, 3, 4])
   db.close()
   const igjen = new SqliteAuditStore(sti)
-  t.equal(igjen['db'].pragma('synchronous', { simple: true }), 2, 'FULL')
+  t.equal(igjen['db'].prepare('PRAGMA synchronous').get()?.synchronous, 2, 'FULL')
   await igjen.lukk()
 })
 
@@ -138,13 +138,13 @@ t.test('apneAuditStore chooses by the specification', async (t) => {
 })
 
 /** A store on a fresh file with `antall` events in it, and the file's own connection past it. */
-async function medHendelser(t: Test, antall: number): Promise<{ store: SqliteAuditStore; ra: Database.Database }> {
+async function medHendelser(t: Test, antall: number): Promise<{ store: SqliteAuditStore; ra: DatabaseSync }> {
   const sti = `${t.testdir()}/audit.db`
   const store = new SqliteAuditStore(sti)
   t.teardown(() => store.lukk())
   await store.skriv(Array.from({ length: antall }, (_, n) => hendelse(n)))
-  const ra = new Database(sti)
-  t.teardown(() => { if (ra.inTransaction) ra.exec('ROLLBACK'); ra.close() })
+  const ra = new DatabaseSync(sti)
+  t.teardown(() => { if (ra.isTransaction) ra.exec('ROLLBACK'); ra.close() })
   return { store, ra }
 }
 

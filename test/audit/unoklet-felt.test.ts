@@ -6,7 +6,7 @@
 // Expected: a row verified by the unkeyed hash carries neither column (they were NULL when it was
 // written), else the chain is broken at that row.
 import t from 'tap'
-import Database from 'better-sqlite3'
+import { DatabaseSync as Database } from 'node:sqlite'
 import { DEV_NOKKEL } from '../../src/audit/port.js'
 import { SqliteAuditStore } from '../../src/audit/sqlite.js'
 import { verifiserKjede } from '../../src/audit/verifiser.js'

@@ -1,7 +1,7 @@
 // A SQLite audit database as the first schema version shipped it, with events chained as it chained
 // them (plain SHA-256 over the twelve fields, before AUDIT_NOKKEL): what a migration starts from.
 import { createHash } from 'node:crypto'
-import Database from 'better-sqlite3'
+import { DatabaseSync as Database } from 'node:sqlite'
 import { GENESIS_HASH } from '../../src/audit/port.js'
 import { hendelse } from './kontrakt.js'
 

@@ -258,6 +258,8 @@ function tjenesteMiljo(sim: Simulator, auditStore: string, ekstra: Record<string
     // Production refuses stdout for the CEF copy, so that run starts in development mode.
     NODE_ENV: process.env['BENCH_AUDIT_CEF'] === 'stdout' ? 'development' : 'production',
     PDL_BEHANDLINGSNUMMER: 'B123',
+    // Production requires a chain key of its own (not the published development key).
+    AUDIT_NOKKEL: 'benchmark-nokkel-'.padEnd(40, 'x'),
     LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'info', AUDIT_CEF: process.env['BENCH_AUDIT_CEF'] ?? 'av', AUDIT_STORE: auditStore,
     // One synthetic employee makes all the load: the per-employee limit would otherwise decide.
     OPPSLAG_MAKS_ANTALL: '50000', RATE_LIMIT_PER_MINUTT: '100000000', OPPSLAG_START_PER_MINUTT: '100000000', ...ekstra,
@@ -495,8 +497,8 @@ async function main() {
   if (skal('5')) {
     // With BENCH_SAMMENLIGN the other builds' bundles start in turn with this one's, so that
     // start-up is compared under the same spells of the host.
-    // A build from before the code cache starts with its ESM bundle, stonadsoppslag.js.
-    const startfil = (d: string) => [basename(NPM_START.fil), 'stonadsoppslag.js'].map((f) => join(d, f)).find((f) => existsSync(f)) ?? join(d, basename(NPM_START.fil))
+    // Older builds start with what their npm start ran: the code-cache launcher, or the first ESM bundle.
+    const startfil = (d: string) => [basename(NPM_START.fil), 'start.mjs', 'stonadsoppslag.js'].map((f) => join(d, f)).find((f) => existsSync(f)) ?? join(d, basename(NPM_START.fil))
     const bygg = [NPM_START.fil, ...ANDRE_BYGG.map(startfil)].map((fil) => ({ fil, tider: [] as number[] }))
     let nr = 0
     for (let i = 0; i < STARTER; i++) {

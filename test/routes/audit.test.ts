@@ -1,7 +1,7 @@
 // The audit readers' endpoints over real HTTP: only for the audit group, each use audited, and
 // what they report: search with cursor paging, the citizen's access report, chain verification
 // and suspicious patterns.
-import Database from 'better-sqlite3'
+import { DatabaseSync } from 'node:sqlite'
 import t from 'tap'
 import { build, GRUPPER } from '../helper.js'
 
@@ -105,10 +105,11 @@ t.test('audit endpoints', async (t) => {
     t.equal(ok.body.gyldig, true)
     t.ok(ok.body.antall > 10)
     // An attacker with file access changes one event (dropping the append-only trigger first).
-    const db = new Database(b.config.auditStore.slice('sqlite:'.length))
+    const db = new DatabaseSync(b.config.auditStore.slice('sqlite:'.length))
     const offer = (await b.hendelser())[3]
+    if (!offer) throw new Error('for få hendelser')
     db.exec('DROP TRIGGER IF EXISTS audit_hendelse_ingen_endring')
-    db.prepare("UPDATE audit_hendelse SET navident = 'Z000000' WHERE id = ?").run(offer?.id)
+    db.prepare("UPDATE audit_hendelse SET navident = 'Z000000' WHERE id = ?").run(offer.id)
     db.close()
     const brudd = await b.kall('GET', '/api/v1/audit/verifiser', { token: revisor })
     t.equal(brudd.body.gyldig, false)

@@ -303,13 +303,6 @@ t.test('the readiness probe: any answer counts, as soon as its head arrives; no 
   t.equal(await ingen.nar(), false, 'nobody listening')
 })
 
-t.test("the Agent the service imports by its file is undici's own Agent class", async (t) => {
-  // Guards the import in src/sources/http.ts against a release of undici that moves the file.
-  const { default: AgentFil } = await import('undici/lib/dispatcher/agent.js')
-  const undici = await import('undici')
-  t.equal(AgentFil, undici.Agent)
-})
-
 t.test('the status decides before the body is parsed: an error answer in plain text is its status, a 200 in plain text a fault', async (t) => {
   const { pool, http, utfall } = oppsett(t)
   // A gateway's or a servlet container's error page: text, not the upstream's JSON error body.
