@@ -110,7 +110,10 @@ t.test('deadline: a slow municipality is UTILGJENGELIG when the lookup\'s time i
   const ms = Date.now() - t0
   t.equal(svar.status, 200)
   t.same(Object.fromEntries(svar.body.kilder.map((k: { kommunenummer: string; system: string; status: string }) => [`${k.kommunenummer}/${k.system}`, k.status])),
-    { '0301/DIGISOS': 'OK', '0301/FAGSYSTEM': 'OK', '4601/DIGISOS': 'UTILGJENGELIG', '4601/FAGSYSTEM': 'UTILGJENGELIG' })
+    // Bergen's KommuneInfo is as slow as the rest of Bergen: whether it shares with NKS is not
+    // settled in time, so its kilder are unnumbered (DESIGN §4: never name a municipality that
+    // may not have agreed to share).
+    { '0301/DIGISOS': 'OK', '0301/FAGSYSTEM': 'OK', 'null/DIGISOS': 'UTILGJENGELIG', 'null/FAGSYSTEM': 'UTILGJENGELIG' })
   t.ok(ms < 1500, `answered in ${ms} ms, within the deadline plus margin`)
   b.sim.styring.fjernAlleFeil()
 })

@@ -72,7 +72,7 @@ t.test('a Nav-Call-Id that looks like a personident: 400 under a fresh call id; 
   }
   t.same((await b.hendelser()).slice(hendelserFor), [], 'no lookup started, nothing on record')
   t.notMatch(logg(), ident.slice(6), 'the digits are in no log line')
-  t.match(logg(), /"callId":"[0-9a-f-]{36}"/, 'the requests were logged, under their fresh ids')
+  t.match(logg(), /"x_call_id":"[0-9a-f-]{36}"/, 'the requests were logged, under their fresh ids')
 
   // A sane one is still taken and echoed.
   const sann = await b.kall('GET', '/health/live', { headers: { 'nav-call-id': 'nks-2024-03-14.123456' } })
