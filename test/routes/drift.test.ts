@@ -109,8 +109,11 @@ t.test('deadline: a slow municipality is UTILGJENGELIG when the lookup\'s time i
   const svar = await b.kall('GET', `/api/v1/oppslag/${start.body.oppslagId}`)
   const ms = Date.now() - t0
   t.equal(svar.status, 200)
-  t.same(Object.fromEntries(svar.body.kilder.map((k: { kommunenummer: string; system: string; status: string }) => [`${k.kommunenummer}/${k.system}`, k.status])),
-    { '0301/DIGISOS': 'OK', '0301/FAGSYSTEM': 'OK', '4601/DIGISOS': 'UTILGJENGELIG', '4601/FAGSYSTEM': 'UTILGJENGELIG' })
+  // Bergen's KommuneInfo never came: its NKS access is unknown, and only the case list names it, so
+  // its kilder are unnumbered (review of issue 17, item 3).
+  t.same(Object.fromEntries(svar.body.kilder.map((k: { kommunenummer: string | null; system: string; status: string }) => [`${k.kommunenummer}/${k.system}`, k.status])),
+    { '0301/DIGISOS': 'OK', '0301/FAGSYSTEM': 'OK', 'null/DIGISOS': 'UTILGJENGELIG', 'null/FAGSYSTEM': 'UTILGJENGELIG' })
+  t.notMatch(svar.tekst, /4601/)
   t.ok(ms < 1500, `answered in ${ms} ms, within the deadline plus margin`)
   b.sim.styring.fjernAlleFeil()
 })
