@@ -124,7 +124,8 @@ export class Samkjoring {
     else {
       const avbryt = new AbortController()
       const sporing: string[] = []
-      const lofte = kall({ callId: ctx.callId, sporing, signal: avbryt.signal }).finally(() => {
+      // The first caller's account holds the answer: it is parsed once, for everyone who shares it.
+      const lofte = kall({ callId: ctx.callId, sporing, signal: avbryt.signal, ...(ctx.konto ? { konto: ctx.konto } : {}) }).finally(() => {
         if (this.underveis.get(full) === ny) this.underveis.delete(full)
       })
       const ny: Flyvning<T> = { lofte, sporing, deltakere: 0, avbryt }

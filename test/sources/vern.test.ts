@@ -168,3 +168,16 @@ t.test('no token is not a fault of the register or source that needed it', async
   for (let i = 0; i < 2; i++) await t.rejects(vernet2.hentPerson('14839010150', { callId: `p${i}` }))
   t.equal(v.brytere.tilstand('pdl'), 'apen', "PDL's own faults still open it")
 })
+
+t.test("a shared Fiks call holds its answer on the first caller's account (the lookup's memory budget)", async (t) => {
+  // Found in review: the sharing dropped the account, so the budget never counted what a lookup keeps.
+  const v = { brytere: new Brytere({ feilPaRad: 2, apenMs: 10_000 }), samkjoring: new Samkjoring() }
+  const sett: unknown[] = []
+  const fiks = vernetFiks({
+    hentSaker: async (_ident: string, ctx: { konto?: unknown }) => { sett.push(ctx.konto); return [] },
+  } as unknown as FiksDigisos, v)
+  const konto = { hold: () => true }
+  await fiks.hentSaker('14839010150', { callId: 'k1', konto })
+  await fiks.hentSaker('14839010150', { callId: 'k2' })
+  t.same(sett, [konto, undefined], 'passed on to the call; a call without one has none')
+})
