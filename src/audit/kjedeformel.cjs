@@ -16,4 +16,9 @@ function signatur(nokkel, innhold) {
   return createHmac('sha256', nokkel).update(innhold).digest('hex')
 }
 
-module.exports = { kjedeHashAvForm, signatur }
+/** What a checkpoint's signature covers, in this order (port.ts sjekkpunktInnhold, the writer thread). */
+function sjekkpunktInnhold(sisteSlettedeId, sisteSlettedeHash, antallSlettet, tid, forrigeSignatur) {
+  return JSON.stringify([sisteSlettedeId, sisteSlettedeHash, antallSlettet, tid, forrigeSignatur])
+}
+
+module.exports = { kjedeHashAvForm, signatur, sjekkpunktInnhold }

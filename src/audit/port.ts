@@ -5,7 +5,7 @@ import type { Kategori } from '../domain/model.js'
 import type { AvvikGrunnlag, AvvikSporring } from './avvik.js'
 // The formula itself lives in kjedeformel.cjs, a module of no imports that the SQLite writer
 // thread requires too: one formula for the writer and the verifier.
-import { kjedeHashAvForm, signatur } from './kjedeformel.cjs'
+import { kjedeHashAvForm, signatur, sjekkpunktInnhold as innholdAv } from './kjedeformel.cjs'
 
 export type AuditHandling =
   | 'OPPSLAG_START'
@@ -241,7 +241,7 @@ export function sjekkpunktSignatur(s: Omit<Sjekkpunkt, 'signatur'>, nokkel: stri
 
 /** What a checkpoint's signature covers. */
 export function sjekkpunktInnhold(s: Omit<Sjekkpunkt, 'signatur'>): string {
-  return JSON.stringify([s.sisteSlettedeId, s.sisteSlettedeHash, s.antallSlettet, s.tid, s.forrigeSignatur])
+  return innholdAv(s.sisteSlettedeId, s.sisteSlettedeHash, s.antallSlettet, s.tid, s.forrigeSignatur)
 }
 
 /** A checkpoint signed before AUDIT_NOKKEL (plain SHA-256), for migration only. */

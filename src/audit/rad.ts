@@ -177,14 +177,9 @@ export function nokkelOvergang(
   nokkel: string,
   valg: { migrer: string | null; instans: string; tid: string },
 ): NokkelOvergang {
-  const spOk = (s: Sjekkpunkt) => {
-    const { signatur, ...felt } = s
-    return sjekkpunktSignatur(felt, nokkel) === signatur
-  }
-  const spUnoklet = (s: Sjekkpunkt) => {
-    const { signatur, ...felt } = s
-    return sjekkpunktSignaturUnoklet(felt) === signatur
-  }
+  const innhold = ({ signatur: _, ...felt }: Sjekkpunkt) => felt
+  const spOk = (s: Sjekkpunkt) => sjekkpunktSignatur(innhold(s), nokkel) === s.signatur
+  const spUnoklet = (s: Sjekkpunkt) => sjekkpunktSignaturUnoklet(innhold(s)) === s.signatur
   const hodeOk = siste ? kjedeHash(nokkel, siste.forrigeHash, siste) === siste.hash : sp === null || spOk(sp)
   if (hodeOk) return { sjekkpunkt: null, anker: null }
   const unoklet = siste ? holderUnoklet(siste.forrigeHash, siste, siste.hash) : sp !== null && spUnoklet(sp)

@@ -15,7 +15,7 @@
 'use strict'
 const { parentPort, workerData } = require('node:worker_threads')
 const { DatabaseSync } = require('node:sqlite')
-const { kjedeHashAvForm, signatur } = require('./kjedeformel.cjs')
+const { kjedeHashAvForm, signatur, sjekkpunktInnhold } = require('./kjedeformel.cjs')
 const { iTransaksjon } = require('./sqlite-transaksjon.cjs')
 
 const { nokkel, kolonner } = workerData
@@ -58,9 +58,7 @@ const slettSkive = ({ grense, bit }) => iTransaksjon(db, () => {
   const forrige = sisteSignatur.get()?.signatur ?? null
   const tid = new Date().toISOString()
   const id = Number(siste.id)
-  // As port.ts sjekkpunktInnhold.
-  const innhold = JSON.stringify([id, siste.hash, antall, tid, forrige])
-  settInnSjekkpunkt.run(id, siste.hash, antall, tid, forrige, signatur(nokkel, innhold))
+  settInnSjekkpunkt.run(id, siste.hash, antall, tid, forrige, signatur(nokkel, sjekkpunktInnhold(id, siste.hash, antall, tid, forrige)))
   return antall
 })
 parentPort.on('message', (melding) => {

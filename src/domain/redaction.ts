@@ -153,7 +153,7 @@ function stedfrieIder(): (id: string) => string {
  *  telling as its number: only a handful are MIDLERTIDIG_DEAKTIVERT at a time, and which one is
  *  down is known. So the agent learns only whether each system's data is complete; a paused
  *  municipality's data (shown, may be stale) counts as not complete. */
-export function samletKilder(kilder: readonly Kilde[]): Kilde[] {
+function samletKilder(kilder: readonly Kilde[]): Kilde[] {
   return KildeSystem.options
     .filter((system) => kilder.some((k) => k.system === system))
     .map((system) => ({

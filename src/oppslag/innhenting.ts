@@ -9,8 +9,8 @@
 // municipality the case list names whose NKS access cannot be settled is never named: its kilde is
 // unnumbered, as is the one that says the case list itself is not complete.
 import type { Tillatelse } from '../access/regler.js'
-import { aldersgrense, nyeOpphold, nyeProgrammer } from '../domain/alder.js'
-import { erForGammel, foldDigisosSak, tilhorerPerson } from '../domain/digisos/fold.js'
+import { aldersgrense, erEldreEnn, nyeOpphold, nyeProgrammer } from '../domain/alder.js'
+import { foldDigisosSak, tilhorerPerson } from '../domain/digisos/fold.js'
 import {
   Adresse, Konto, Kvalifiseringsprogram, MidlertidigBolig, Soknad,
   type Kilde, type KildeStatus, type KildeSystem, type Stonadsopplysninger, type Tilbakeholdt,
@@ -125,8 +125,9 @@ async function hentAlt(t: Tillatelse, avh: InnhentingAvhengigheter, kallCtx: Kal
   try {
     const { saker: alle, avvist } = await hentSakerForIdentene(t, avh, kallCtx)
     sakerUtelatt = avvist
+    const identer = personensIdenter(t)
     const personens = alle
-      .filter((s) => tilhorerPerson(s, personensIdenter(t)) && !erForGammel(s.sistEndret, na, avh.sakMaksAlderManeder))
+      .filter((s) => tilhorerPerson(s, identer) && !erEldreEnn(grense, s.sistEndret))
       .sort((a, b) => b.sistEndret - a.sistEndret)
     for (const s of personens) kommuner.add(s.kommunenummer)
     for (const s of personens.slice(avh.maksSaker)) utelatt.add(s.kommunenummer)

@@ -147,7 +147,8 @@ function detaljer(filter: Record<string, unknown>, antallHendelser: number, pers
   return JSON.stringify({ filter, antallHendelser, antallPersoner: personer })
 }
 
-const antallPersoner = (hs: readonly LagretHendelse[]): number => new Set(hs.map((h) => h.personident).filter((p) => p !== null)).size
+// A person by their current ident where the event names it: one person under a D-nummer and an fnr is one.
+const antallPersoner = (hs: readonly LagretHendelse[]): number => new Set(hs.map((h) => h.gjeldendeIdent ?? h.personident).filter((p) => p !== null)).size
 const SIDE = 1000
 
 declare module 'fastify' {

@@ -84,5 +84,5 @@ export const EKSEMPLER: Record<string, Eksempel> = {
   },
   live: { svar: { status: 'UP' } },
   ready: { svar: { status: 'UP' } },
-  metrics: { svar: '# HELP stonadsoppslag_oppslag_aktive Levende oppslag\n# TYPE stonadsoppslag_oppslag_aktive gauge\nstonadsoppslag_oppslag_aktive 3\n' },
+  metrics: { svar: '# HELP stonadsoppslag_lookups_active Live lookups\n# TYPE stonadsoppslag_lookups_active gauge\nstonadsoppslag_lookups_active 3\n' },
 }

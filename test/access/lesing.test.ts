@@ -42,15 +42,7 @@ async function lofterKreves(t: Test, b: Bygget): Promise<void> {
   t.equal((await b.kall('GET', `/api/v1/oppslag/${vanlig.body.oppslagId}`, { token: await b.token('Z990009', [GRUPPER.nks]) })).status, 200)
 }
 
-t.test('a lifted lookup is readable only by a token that still carries the lifting group', async (t) => {
-  await lofterKreves(t, await build(t))
-})
-
-t.test('the same with the lookups in the shared store (several replicas)', async (t) => {
-  if (!(await krevPostgres(t))) return
-  const { skjema } = await medSkjema(t)
-  await lofterKreves(t, await build(t, { miljo: { SESJON_STORE: `${PG_URL}?schema=${skjema}` } }))
-})
+iBeggeLagre('a lifted lookup is readable only by a token that still carries the lifting group', lofterKreves)
 
 async function forsokAuditeres(t: Test, b: Bygget): Promise<void> {
   const start = await b.startOppslag('ugradert-to-kommuner')
@@ -82,12 +74,15 @@ async function forsokAuditeres(t: Test, b: Bygget): Promise<void> {
   t.match((await b.hendelser()).at(-1), { handling: 'LES', beslutning: 'Deny', regel: 'OPPSLAG_UTLOPT', navident: 'Z990009', personident: null })
 }
 
-t.test("an attempt at another employee's or an unknown lookup is audited", async (t) => {
-  await forsokAuditeres(t, await build(t))
-})
+iBeggeLagre("an attempt at another employee's or an unknown lookup is audited", forsokAuditeres)
 
-t.test("the same with the shared store", async (t) => {
-  if (!(await krevPostgres(t))) return
-  const { skjema } = await medSkjema(t)
-  await forsokAuditeres(t, await build(t, { miljo: { SESJON_STORE: `${PG_URL}?schema=${skjema}` } }))
-})
+/** `pruve` on a service holding its lookups in this process, and again in the shared store
+ *  (several replicas). */
+function iBeggeLagre(navn: string, pruve: (t: Test, b: Bygget) => Promise<void>): void {
+  t.test(navn, async (t) => pruve(t, await build(t)))
+  t.test(`${navn}, with the lookups in the shared store`, async (t) => {
+    if (!(await krevPostgres(t))) return
+    const { skjema } = await medSkjema(t)
+    await pruve(t, await build(t, { miljo: { SESJON_STORE: `${PG_URL}?schema=${skjema}` } }))
+  })
+}

@@ -62,6 +62,17 @@ function innhold(h: LagretHendelse): AuditHendelse {
 /** The fields the chain covered before AUDIT_NOKKEL, in its order. */
 const GAMLE_FELT = ['tid', 'navident', 'handling', 'kategori', 'personident', 'henvendelseId', 'beslutning', 'regel', 'kilde', 'sporingsIder', 'callId', 'instans'] as const
 
+/** Rewrites `hendelser` past the store into the unkeyed chain (plain SHA-256 over GAMLE_FELT, as
+ *  before AUDIT_NOKKEL), starting from `forrige`; returns the last hash. */
+async function skrivUnoklet(sql: (sporring: string) => Promise<void>, tabell: string, hendelser: LagretHendelse[], forrige: string): Promise<string> {
+  for (const x of hendelser) {
+    const hash = createHash('sha256').update(`${forrige}\n${JSON.stringify(GAMLE_FELT.map((f) => innhold(x)[f] ?? null))}`).digest('hex')
+    await sql(`UPDATE ${tabell} SET forrige_hash = ${lit(forrige)}, hash = ${lit(hash)} WHERE id = ${x.id}`)
+    forrige = hash
+  }
+  return forrige
+}
+
 const lit = (s: string): string => `'${s.replaceAll("'", "''")}'`
 
 async function skrivN(store: AuditStore, antall: number, start = 0): Promise<void> {
@@ -571,12 +582,7 @@ export function kontraktTester(t: Test, navn: string, lagStore: LagStore): void 
     const spFelt = [0, slettetHash, 5, '2026-01-01T00:00:00.000Z', null] as const
     await sql(`INSERT INTO ${tabell.sjekkpunkt} (siste_slettede_id, siste_slettede_hash, antall_slettet, tid, forrige_signatur, signatur)
       VALUES (0, ${lit(slettetHash)}, 5, ${lit(spFelt[3])}, NULL, ${lit(sha(JSON.stringify(spFelt)))})`)
-    let forrige = slettetHash
-    for (const x of await alle(store)) {
-      const hash = sha(`${forrige}\n${JSON.stringify(GAMLE_FELT.map((f) => innhold(x)[f] ?? null))}`)
-      await sql(`UPDATE ${tabell.hendelse} SET forrige_hash = ${lit(forrige)}, hash = ${lit(hash)} WHERE id = ${x.id}`)
-      forrige = hash
-    }
+    let forrige = await skrivUnoklet(sql, tabell.hendelse, await alle(store), slettetHash)
     const gamle = await alle(store)
     await store.lukk()
 
@@ -614,12 +620,7 @@ export function kontraktTester(t: Test, navn: string, lagStore: LagStore): void 
     await store.skriv(Array.from({ length: 3 }, (_, n) => hendelse(n)))
     await slaAvTriggere()
     const sha = (tekst: string) => createHash('sha256').update(tekst).digest('hex')
-    let forrige = GENESIS_HASH
-    for (const x of await alle(store)) {
-      const hash = sha(`${forrige}\n${JSON.stringify(GAMLE_FELT.map((f) => innhold(x)[f] ?? null))}`)
-      await sql(`UPDATE ${tabell.hendelse} SET forrige_hash = ${lit(forrige)}, hash = ${lit(hash)} WHERE id = ${x.id}`)
-      forrige = hash
-    }
+    const forrige = await skrivUnoklet(sql, tabell.hendelse, await alle(store), GENESIS_HASH)
     const unoklet = await alle(store)
     await store.lukk()
     const flagg = `${unoklet[2]?.id}:${forrige}`
@@ -643,12 +644,7 @@ export function kontraktTester(t: Test, navn: string, lagStore: LagStore): void 
     await sql(`DELETE FROM ${tabell.sjekkpunkt}`)
     const ny = await apneIgjen()
     await ny.skriv([hendelse(20), hendelse(21)])
-    let f2 = GENESIS_HASH
-    for (const x of await alle(ny)) {
-      const hash = sha(`${f2}\n${JSON.stringify(GAMLE_FELT.map((f) => innhold(x)[f] ?? null))}`)
-      await sql(`UPDATE ${tabell.hendelse} SET forrige_hash = ${lit(f2)}, hash = ${lit(hash)} WHERE id = ${x.id}`)
-      f2 = hash
-    }
+    const f2 = await skrivUnoklet(sql, tabell.hendelse, await alle(ny), GENESIS_HASH)
     const felt = { sisteSlettedeId: 0, sisteSlettedeHash: GENESIS_HASH, antallSlettet: 0, tid: '2026-01-02T00:00:00.000Z', forrigeSignatur: null }
     await sql(`INSERT INTO ${tabell.sjekkpunkt} (siste_slettede_id, siste_slettede_hash, antall_slettet, tid, forrige_signatur, signatur)
       VALUES (0, ${lit(GENESIS_HASH)}, 0, ${lit(felt.tid)}, NULL, ${lit(sjekkpunktSignatur(felt, NOKKEL))})`)
@@ -661,13 +657,7 @@ export function kontraktTester(t: Test, navn: string, lagStore: LagStore): void 
     const { store, sql, tabell, slaAvTriggere, apneIgjen } = await lagStore(t)
     await store.skriv(Array.from({ length: 2 }, (_, n) => hendelse(n)))
     await slaAvTriggere()
-    const sha = (tekst: string) => createHash('sha256').update(tekst).digest('hex')
-    let forrige = GENESIS_HASH
-    for (const x of await alle(store)) {
-      const hash = sha(`${forrige}\n${JSON.stringify(GAMLE_FELT.map((f) => innhold(x)[f] ?? null))}`)
-      await sql(`UPDATE ${tabell.hendelse} SET forrige_hash = ${lit(forrige)}, hash = ${lit(hash)} WHERE id = ${x.id}`)
-      forrige = hash
-    }
+    const forrige = await skrivUnoklet(sql, tabell.hendelse, await alle(store), GENESIS_HASH)
     const sisteUnoklede = (await alle(store))[1] as LagretHendelse
     await store.lukk()
     const flagg = `${sisteUnoklede.id}:${forrige}`

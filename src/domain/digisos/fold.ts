@@ -53,7 +53,7 @@ const SoknadJsonMottaker = z.object({
 })
 
 /** Where modia files a vedtak that names no sak (navikt/sosialhjelp-modia-api, VedtakFattet.kt). */
-export const STANDARD_SAK = 'default'
+const STANDARD_SAK = 'default'
 
 /** An account number as the format defines it (11 digits), or none: nothing is guessed at. */
 function kontonummer(verdi: unknown): string | null {
@@ -327,9 +327,7 @@ export function foldDigisosSak(sak: DigisosSak, digisosSoker: unknown, soknadJso
  * sistEndret that is not a time cannot be shown to be recent, so it counts as too old.
  */
 export function erForGammel(sistEndretMs: number, naMs: number, maneder = 15): boolean {
-  const grense = aldersgrense(naMs, maneder)
-  if (!Number.isFinite(sistEndretMs) || !Number.isFinite(naMs)) return true
-  return sistEndretMs < grense
+  return !Number.isFinite(naMs) || erEldreEnn(aldersgrense(naMs, maneder), sistEndretMs)
 }
 
 /** Fiks returns cases by the person's ident, but only a case the person owns may be shown: its
