@@ -1,6 +1,6 @@
 // The production build's last step (`npm run build`): server.ts and everything it imports bundled
 // into one ES module, dist/stonadsoppslag.mjs, which `npm start` runs: one file to read instead of
-// hundreds of modules to resolve, which was most of the start-up time (README, Benchmarks).
+// hundreds of modules to resolve, which was most of the start-up time (docs/performance.md).
 // The simulator, for development starts only, is a bundle of its own beside it, which the
 // production image leaves out (Dockerfile).
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -117,5 +117,7 @@ export async function startBundle(mappe: string, flagg: string[], env: NodeJS.Pr
 if (process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.argv[1])) {
   const dist = join(ROT, 'dist')
   await bundle(dist)
+  // tsc's module-by-module output (which the benchmark runs) imports them too; tsc copies no .cjs.
+  for (const fil of TRAD_FILER) copyFileSync(join(ROT, 'src', 'audit', fil), join(dist, 'audit', fil))
   process.stdout.write(`${BUNDLE_FIL} og ${SIMULATOR_FIL} i ${dist}\n`)
 }

@@ -93,7 +93,7 @@ export const MiljoSkjema = z
      *  that set it does not start with its checkpoints' key silently dropped. */
     AUDIT_SJEKKPUNKT_NOKKEL: z.string().optional(),
     /** `<id>:<hash>` of the unkeyed chain's head, set for one start to key a chain written before
-     *  AUDIT_NOKKEL (README, Revisjonslogg; rad.ts nokkelOvergang says why it names the head). */
+     *  AUDIT_NOKKEL (docs/audit.md; rad.ts nokkelOvergang says why it names the head). */
     AUDIT_MIGRER_UNOKLET: z.string().regex(/^\d+:[0-9a-f]{64}$/, '<id>:<hash> av kjedens hode uten nøkkel (skrives ut når lageret nekter å åpne)').optional(),
     /** How often the chain's head goes to the CEF stream (and on shutdown). */
     AUDIT_HODE_INTERVALL_S: heltall(300),

@@ -128,6 +128,7 @@ export class PostgresAuditStore implements AuditStore {
   /** BEGIN, the chain lock and the last hash read under it, in one round trip (see commit). */
   private readonly kjedestart: string
   private readonly settInn: { name: string; text: string }
+  private readonly settInnSjekkpunkt: string
   private readonly nokkel: string
 
   private constructor(private readonly pool: pg.Pool, skjema: string, laseFristMs: number, skrivefristMs: number, nokkel: string) {
@@ -145,6 +146,8 @@ export class PostgresAuditStore implements AuditStore {
       `SELECT COALESCE((SELECT hash FROM ${this.h} ORDER BY id DESC LIMIT 1),
         (SELECT siste_slettede_hash FROM ${this.s}.audit_sjekkpunkt ORDER BY id DESC LIMIT 1)) AS hash`
     this.settInn = { name: `stonadsoppslag-audit-sett-inn-${skjema}`, text: settInnSql(this.h) }
+    this.settInnSjekkpunkt = `INSERT INTO ${this.s}.audit_sjekkpunkt (siste_slettede_id, siste_slettede_hash, antall_slettet, tid, forrige_signatur, signatur)
+      VALUES ($1, $2, $3, $4, $5, $6)`
   }
 
   /** Connects and brings the schema up to date (under an advisory lock: replicas may start together). */
@@ -172,35 +175,21 @@ export class PostgresAuditStore implements AuditStore {
   /** Checks the chain's head against the key and migrates an unkeyed chain (rad.ts
    *  nokkelOvergang), under the chain lock: replicas starting together see one head. */
   private async innforNokkel(valg: PostgresValg): Promise<void> {
-    const klient = await this.pool.connect()
-    try {
-      await klient.query('BEGIN')
-      try {
-        await klient.query('SELECT pg_advisory_xact_lock($1::bigint)', [this.kjedelas])
-        const rad = (await klient.query<HendelseRad>(`SELECT * FROM ${this.h} ORDER BY id DESC LIMIT 1`)).rows[0]
-        const sp = (await klient.query<SjekkpunktRad>(`SELECT * FROM ${this.s}.audit_sjekkpunkt ORDER BY id DESC LIMIT 1`)).rows[0]
-        const overgang = nokkelOvergang(rad ? fraRad(rad) : null, sp ? fraSjekkpunktRad(sp) : null, this.nokkel, {
-          migrer: valg.migrerUnoklet ?? null, instans: valg.instans ?? 'postgres', tid: new Date().toISOString(),
-        })
-        if (overgang.sjekkpunkt) {
-          await klient.query(
-            `INSERT INTO ${this.s}.audit_sjekkpunkt (siste_slettede_id, siste_slettede_hash, antall_slettet, tid, forrige_signatur, signatur)
-             VALUES ($1, $2, $3, $4, $5, $6)`,
-            sjekkpunktVerdier(overgang.sjekkpunkt),
-          )
-        }
-        if (overgang.anker) {
-          const { kanonisk, forrigeHash, hash } = overgang.anker
-          await klient.query({ ...this.settInn, values: [`[[${JSON.stringify(forrigeHash)},"${hash}",${kanonisk.slice(1)}]`] })
-        }
-        await klient.query('COMMIT')
-      } catch (e) {
-        await klient.query('ROLLBACK').catch(() => {})
-        throw e
+    await this.iTransaksjon('BEGIN', async (klient) => {
+      await klient.query('SELECT pg_advisory_xact_lock($1::bigint)', [this.kjedelas])
+      const rad = (await klient.query<HendelseRad>(`SELECT * FROM ${this.h} ORDER BY id DESC LIMIT 1`)).rows[0]
+      const sp = (await klient.query<SjekkpunktRad>(`SELECT * FROM ${this.s}.audit_sjekkpunkt ORDER BY id DESC LIMIT 1`)).rows[0]
+      const overgang = nokkelOvergang(rad ? fraRad(rad) : null, sp ? fraSjekkpunktRad(sp) : null, this.nokkel, {
+        migrer: valg.migrerUnoklet ?? null, instans: valg.instans ?? 'postgres', tid: new Date().toISOString(),
+      })
+      if (overgang.sjekkpunkt) {
+        await klient.query(this.settInnSjekkpunkt, sjekkpunktVerdier(overgang.sjekkpunkt))
       }
-    } finally {
-      klient.release()
-    }
+      if (overgang.anker) {
+        const { kanonisk, forrigeHash, hash } = overgang.anker
+        await klient.query({ ...this.settInn, values: [`[[${JSON.stringify(forrigeHash)},"${hash}",${kanonisk.slice(1)}]`] })
+      }
+    })
   }
 
   /** Transactions committed so far by this instance (group commit is observable in tests). */
@@ -452,11 +441,7 @@ export class PostgresAuditStore implements AuditStore {
       const slettet = await klient.query(`DELETE FROM ${this.h} WHERE id <= $1`, [siste.id])
       const forrige = await klient.query<{ signatur: string }>(`SELECT signatur FROM ${this.s}.audit_sjekkpunkt ORDER BY id DESC LIMIT 1`)
       const sp = nyttSjekkpunkt(siste, slettet.rowCount ?? 0, forrige.rows[0]?.signatur ?? null, this.nokkel)
-      await klient.query(
-        `INSERT INTO ${this.s}.audit_sjekkpunkt (siste_slettede_id, siste_slettede_hash, antall_slettet, tid, forrige_signatur, signatur)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
-        sjekkpunktVerdier(sp),
-      )
+      await klient.query(this.settInnSjekkpunkt, sjekkpunktVerdier(sp))
       await klient.query('COMMIT')
       return sp.antallSlettet
     } catch (e) {

@@ -192,11 +192,11 @@ export function nokkelOvergang(
   if (!siste) {
     // A service that ran writes events: an unkeyed checkpoint with none after it is what anyone
     // holding the database can write, claiming whatever head they like.
-    throw new AuditFeil('revisjonsloggens kjede er et sjekkpunkt uten nøkkel og uten hendelser: det kan ikke skilles fra et forfalsket (README, Revisjonslogg)')
+    throw new AuditFeil('revisjonsloggens kjede er et sjekkpunkt uten nøkkel og uten hendelser: det kan ikke skilles fra et forfalsket (docs/audit.md)')
   }
   const hode = `${siste.id}:${siste.hash}`
   if (valg.migrer === null) {
-    throw new AuditFeil(`revisjonsloggens kjede er uten nøkkel: sett AUDIT_MIGRER_UNOKLET=${hode} for én oppstart for å innføre AUDIT_NOKKEL (README, Revisjonslogg)`)
+    throw new AuditFeil(`revisjonsloggens kjede er uten nøkkel: sett AUDIT_MIGRER_UNOKLET=${hode} for én oppstart for å innføre AUDIT_NOKKEL (docs/audit.md)`)
   }
   if (valg.migrer !== hode) {
     throw new AuditFeil(`AUDIT_MIGRER_UNOKLET nevner et annet hode enn kjedens (${hode}): kjeden er endret siden, eller flagget er glemt igjen`)
