@@ -10,11 +10,12 @@
 // employees making them), BENCH_RUNDER (3: rounds of the baseline and the read scenarios, taken in turn; medians reported),
 // BENCH_LOG_LEVEL (info), BENCH_AUDIT_CEF (av), BENCH_NODE_FLAGG (node flags for every service child, e.g. `--cpu-prof`), BENCH_KJERNER=av (no
 // core pinning), BENCH_SAMMENLIGN=<dir>[,<dir>…] (other builds' dist/ inside the repository, e.g. a
-// copy under bench-results/ made before a change: each read scenario also runs on each, and
+// copy under bench-results/ made before a change: each read scenario and scenario 3 also run on each, and
 // scenario 5 starts each in turn, as more rows of the same run), BENCH_STARTER (5: starts per
 // build in scenario 5), BENCH_SAMMENLIGN_FLAGG="<node flags>" (likewise, the same build with these flags
 // added), BENCH_UTEN_AV=ja (scenario 1 without its auditing-off row), BENCH_PRODUKSJONSFLAGG=av (without the V8 flags of `npm start`, which every
-// service child gets by default, so the figures are those of the production start).
+// service child gets by default, so the figures are those of the production start), BENCH_RATE (100:
+// lookups arriving per second in scenario 6, the open loop).
 //
 // With taskset and two or more cores, the service under test (and the baseline) run on the last
 // core and this process (load) and the simulator on the first, so load and service do not take
@@ -375,8 +376,8 @@ async function main() {
   // ── scenario 3: uncached lookup, POST + GET of all, 200 concurrent ─────────
   const SAMTIDIGE = Number(process.env['BENCH_SAMTIDIGE'] ?? 200)
   const navnPersoner = `${PERSONER} person${PERSONER === 1 ? '' : 's'}`
+  const upstreams = ['pdl', 'skjerming', 'nom', 'fiks-soknader', 'fiks-dokument', 'fiks-kommuneinfo', 'fiks-io'] as const
   const oppslagScenario = async (navn: string, forsinkelseMs: number) => {
-    const upstreams = ['pdl', 'skjerming', 'nom', 'fiks-soknader', 'fiks-dokument', 'fiks-kommuneinfo', 'fiks-io'] as const
     for (const u of upstreams) await sim.settFeil({ upstream: u }, forsinkelseMs > 0 ? { latencyMs: forsinkelseMs } : null)
     /** Closed-loop load: SAMTIDIGE lookups at once, each POST then GET, after a warm-up. */
     const last = async (s: Barn) => {
@@ -456,11 +457,89 @@ async function main() {
     resultater.push(gulvRad)
     const tjeneste = await last(await startBarn([...NODE_FLAGG, 'test/bench/tjeneste.mjs'], tjenesteMiljo(sim, `sqlite:${join(tmp, `s3-${forsinkelseMs}.db`)}`)))
     resultater.push({ ...rad(`${navn} (POST+GET per lookup)`, tjeneste, gulv), grunnlag: gulvRad })
+    // With BENCH_SAMMENLIGN, each other build after it, against the same floor.
+    for (const annen of ANDRE_BYGG) {
+      const barn = await startBarn([...NODE_FLAGG, 'test/bench/tjeneste.mjs'], { ...tjenesteMiljo(sim, `sqlite:${join(tmp, `s3-${forsinkelseMs}-${basename(annen)}-${ANDRE_BYGG.indexOf(annen)}.db`)}`), BENCH_DIST: resolve(annen) })
+      resultater.push({ ...rad(`${navn} (POST+GET per lookup), build ${annen}`, await last(barn), gulv), grunnlag: gulvRad })
+    }
     for (const u of upstreams) await sim.settFeil({ upstream: u }, null)
   }
   if (skal('3')) {
     await oppslagScenario(`3: uncached lookup, ${SAMTIDIGE} at once, ${navnPersoner}, upstreams 0 ms`, 0)
     await oppslagScenario(`3: uncached lookup, ${SAMTIDIGE} at once, ${navnPersoner}, upstreams 50 ms`, 50)
+  }
+
+  // ── scenario 6: open loop: lookups arriving at a fixed rate, 50 ms upstreams ─
+  // Closed loop (scenario 3) measures what the machine can push through; an NKS agent's lookup
+  // arrives whether or not the last one is done. At BENCH_RATE lookups/s (each a POST and a GET of
+  // everything, a new person each), what does the service add to the floor's latency?
+  if (skal('6')) {
+    const RATE = Number(process.env['BENCH_RATE'] ?? 100)
+    const FORSINKELSE_MS = 50
+    for (const u of upstreams) await sim.settFeil({ upstream: u }, { latencyMs: FORSINKELSE_MS })
+    const apenLast = async (s: Barn) => {
+      const pool = new Pool(s.url, { connections: 1024 })
+      const tider: number[] = []
+      let feil = 0
+      let nr = 0
+      const kjor = async (sekunder: number, mal: boolean) => {
+        const antall = Math.round(RATE * sekunder)
+        const t0 = performance.now()
+        const underveis: Promise<void>[] = []
+        for (let i = 0; i < antall; i++) {
+          // Pacing the arrivals (this is the load generator's clock, not a wait for a result).
+          const planlagt = t0 + (i * 1000) / RATE
+          const vent = planlagt - performance.now()
+          if (vent > 1) await new Promise((ok) => setTimeout(ok, vent))
+          const n = nr++
+          underveis.push((async () => {
+            const auth = ansattAuth[n % ansattAuth.length] as Record<string, string>
+            const hvem = JSON.stringify({ personident: kopier.identer[n % kopier.identer.length], henvendelseId: 'B' })
+            const a = await pool.request({ method: 'POST', path: '/api/v1/oppslag', headers: auth, body: hvem })
+            const { oppslagId } = (await a.body.json()) as { oppslagId?: string }
+            if (!oppslagId) { feil++; return }
+            const g = await pool.request({ method: 'GET', path: `/api/v1/oppslag/${oppslagId}`, headers: auth })
+            await g.body.text()
+            if (g.statusCode !== 200) feil++
+            // From the planned arrival: a lookup the generator started late still counts its wait.
+            if (mal) tider.push(performance.now() - planlagt)
+          })())
+        }
+        await Promise.all(underveis)
+      }
+      await kjor(OPPVARMING, false)
+      const pid = s.prosess.pid as number
+      const cpu0 = cpuSekunder(pid)
+      const start = performance.now()
+      await kjor(SEKUNDER, true)
+      const kjerne = (cpuSekunder(pid) - cpu0) / ((performance.now() - start) / 1000)
+      await pool.close()
+      await s.stopp()
+      return { tider, feil, kjerne }
+    }
+    const gulv = await apenLast(await startBarn([...NODE_FLAGG, 'test/bench/baseline-oppslag.mjs'], tjenesteMiljo(sim, `sqlite:${join(tmp, 's6-gulv.db')}`)))
+    const skjema = `bench6_${Date.now()}`
+    pgSkjemaer.push(skjema)
+    const mal: [string, string][] = [
+      ['SQLite audit', `sqlite:${join(tmp, 's6.db')}`],
+      ['PostgreSQL audit', `${POSTGRES}${POSTGRES.includes('?') ? '&' : '?'}schema=${skjema}`],
+    ]
+    const gulvRad: Resultat = {
+      navn: `6: open loop, ${RATE} lookups/s, upstreams ${FORSINKELSE_MS} ms: floor`, rps: RATE, p50: persentil(gulv.tider, 50), p99: persentil(gulv.tider, 99), toppMiB: null,
+      merknad: `${(100 * gulv.kjerne).toFixed(0)} % of a core${gulv.feil ? `; ${gulv.feil} feil` : ''}`,
+    }
+    gulvRad.grunnlag = gulvRad
+    resultater.push(gulvRad)
+    for (const [hva, store] of mal) {
+      const r = await apenLast(await startBarn([...NODE_FLAGG, 'test/bench/tjeneste.mjs'], tjenesteMiljo(sim, store)))
+      const p50 = persentil(r.tider, 50)
+      const p99 = persentil(r.tider, 99)
+      resultater.push({
+        navn: `6: open loop, ${RATE} lookups/s, upstreams ${FORSINKELSE_MS} ms: ${hva}`, rps: RATE, p50, p99, toppMiB: null, grunnlag: gulvRad,
+        merknad: `${(100 * r.kjerne).toFixed(0)} % of a core; added over the floor p50 ${(p50 - gulvRad.p50).toFixed(1)} ms, p99 ${(p99 - gulvRad.p99).toFixed(1)} ms${r.feil ? `; ${r.feil} feil` : ''}`,
+      })
+    }
+    for (const u of upstreams) await sim.settFeil({ upstream: u }, null)
   }
 
   // ── scenario 4: memory with 10 000 live lookups ─────────────────────────────

@@ -24,7 +24,7 @@ const ingenAudit = {
   lukk: async () => {},
 }
 
-// BENCH_ALLOKERING=<file>: a sampling profile of every allocation (collected ones included, unlike
+// BENCH_ALLOKERING=<file> (%p: the process id): a sampling profile of every allocation (collected ones included, unlike
 // --heap-prof, which keeps only what is still live at exit), written on SIGTERM: where the garbage
 // the collector spends its time on comes from.
 let allokering = null
@@ -36,7 +36,7 @@ if (process.env['BENCH_ALLOKERING']) {
   allokering = async () => {
     const { profile } = await okt.post('HeapProfiler.stopSampling')
     const { writeFileSync } = await import('node:fs')
-    writeFileSync(process.env['BENCH_ALLOKERING'], JSON.stringify(profile))
+    writeFileSync(process.env['BENCH_ALLOKERING'].replace('%p', String(process.pid)), JSON.stringify(profile))
   }
 }
 
