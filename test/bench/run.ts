@@ -113,6 +113,9 @@ interface Resultat {
   grunnlag?: Resultat | null
 }
 
+/** One budget of the performance issue, as measured in this run (BENCH_DOKUMENT writes them). */
+interface Budsjett { hva: string; grense: string; malt: string; holdt: boolean }
+
 /** The service's histogram of audit write waits (stonadsoppslag_audit_write_duration_seconds), cumulative
  *  count per bucket bound; null where there is none (the floor). */
 async function auditVentetid(url: string): Promise<Map<string, number> | null> {
@@ -270,6 +273,7 @@ function tjenesteMiljo(sim: Simulator, auditStore: string, ekstra: Record<string
 async function main() {
   const tmp = mkdtempSync(join(tmpdir(), 'stonadsoppslag-bench-'))
   const resultater: Resultat[] = []
+  const budsjett: Budsjett[] = []
   const pgSkjemaer: string[] = []
   const notater: string[] = []
   const kopier = datasettMedKopier(tmp, PERSONER)
@@ -345,13 +349,15 @@ async function main() {
     // target cannot. So the baseline also runs paced at each target's rate: the target's CPU per
     // request above that is what its own work costs. (Measured: about the same as saturated.)
     const vedSammeRate = new Map<(typeof mal)[number], string>()
+    const pacetCpu = new Map<(typeof mal)[number], number>()
     const grunn = mal[0]
     if (grunn) {
       for (const m of mal.slice(1)) {
         const pid = grunn.barn.prosess.pid as number
         const cpu0 = cpuSekunder(pid)
         const r = await autocannon({ url: grunn.url, connections: 50, duration: SEKUNDER, overallRate: Math.round(median(m.runder.map((x) => x.requests.average))) })
-        vedSammeRate.set(m, `; baseline paced at this rate: CPU ${perKall(cpuSekunder(pid) - cpu0, r).toFixed(0)} µs/request at ${r.requests.average.toFixed(0)} req/s`)
+        pacetCpu.set(m, perKall(cpuSekunder(pid) - cpu0, r))
+        vedSammeRate.set(m, `; baseline paced at this rate: CPU ${(pacetCpu.get(m) as number).toFixed(0)} µs/request at ${r.requests.average.toFixed(0)} req/s`)
       }
     }
     for (const m of mal) {
@@ -369,6 +375,13 @@ async function main() {
         // on a saturated core its inverse is the throughput.
         merknad: `CPU ${cpu.toFixed(0)} µs/request (${(baseCpu / cpu).toFixed(2)} × baseline's rate; event loop ${hoved.toFixed(0)}, other threads ${(cpu - hoved).toFixed(0)})${vedSammeRate.get(m) ?? ''}${RUNDER > 1 ? `; req/s per round ${rps.map((x) => x.toFixed(0)).join(' / ')}${m === mal[0] ? '' : `; × baseline per round ${forhold.map((x) => x.toFixed(2)).join(' / ')} (median ${median(forhold).toFixed(2)})`}` : ''}${feil ? `; ${feil} feil` : ''}`,
       })
+      // The budgets hold for this build (not BENCH_SAMMENLIGN's) with the audit store on.
+      const grense = m.navn === '1: cached read, SQLite audit' ? { rps: 0.5, cpu: 1.7 } : m.navn === '2: cached read, PostgreSQL audit' ? { rps: 0.35, cpu: 2 } : null
+      const paced = pacetCpu.get(m)
+      if (grense && paced) {
+        budsjett.push({ hva: `${m.navn}: req/s × baseline`, grense: `≥ ${grense.rps}`, malt: median(forhold).toFixed(2), holdt: median(forhold) >= grense.rps })
+        budsjett.push({ hva: `${m.navn}: CPU × the baseline paced at its rate`, grense: `≤ ${grense.cpu}`, malt: `${(cpu / paced).toFixed(2)} (${cpu.toFixed(0)} against ${paced.toFixed(0)} µs)`, holdt: cpu / paced <= grense.cpu })
+      }
       await m.barn.stopp()
     }
   }
@@ -457,6 +470,10 @@ async function main() {
     resultater.push(gulvRad)
     const tjeneste = await last(await startBarn([...NODE_FLAGG, 'test/bench/tjeneste.mjs'], tjenesteMiljo(sim, `sqlite:${join(tmp, `s3-${forsinkelseMs}.db`)}`)))
     resultater.push({ ...rad(`${navn} (POST+GET per lookup)`, tjeneste, gulv), grunnlag: gulvRad })
+    if (forsinkelseMs === 0) {
+      const x = tjeneste.cpuPerOppslag / gulv.cpuPerOppslag
+      budsjett.push({ hva: '3: uncached lookup: CPU × the floor', grense: '≤ 1.5', malt: `${x.toFixed(2)} (${tjeneste.cpuPerOppslag.toFixed(2)} against ${gulv.cpuPerOppslag.toFixed(2)} ms)`, holdt: x <= 1.5 })
+    }
     // With BENCH_SAMMENLIGN, each other build after it, against the same floor.
     for (const annen of ANDRE_BYGG) {
       const barn = await startBarn([...NODE_FLAGG, 'test/bench/tjeneste.mjs'], { ...tjenesteMiljo(sim, `sqlite:${join(tmp, `s3-${forsinkelseMs}-${basename(annen)}-${ANDRE_BYGG.indexOf(annen)}.db`)}`), BENCH_DIST: resolve(annen) })
@@ -534,6 +551,10 @@ async function main() {
       const r = await apenLast(await startBarn([...NODE_FLAGG, 'test/bench/tjeneste.mjs'], tjenesteMiljo(sim, store)))
       const p50 = persentil(r.tider, 50)
       const p99 = persentil(r.tider, 99)
+      budsjett.push({
+        hva: `6: open loop at ${RATE} lookups/s (floor at ${(100 * gulv.kjerne).toFixed(0)} % of a core), ${hva}: added p99`,
+        grense: '≤ 20 ms', malt: `${(p99 - gulvRad.p99).toFixed(1)} ms`, holdt: p99 - gulvRad.p99 <= 20,
+      })
       resultater.push({
         navn: `6: open loop, ${RATE} lookups/s, upstreams ${FORSINKELSE_MS} ms: ${hva}`, rps: RATE, p50, p99, toppMiB: null, grunnlag: gulvRad,
         merknad: `${(100 * r.kjerne).toFixed(0)} % of a core; added over the floor p50 ${(p50 - gulvRad.p50).toFixed(1)} ms, p99 ${(p99 - gulvRad.p99).toFixed(1)} ms${r.feil ? `; ${r.feil} feil` : ''}`,
@@ -567,6 +588,7 @@ async function main() {
       merknad: `RSS ${m.rss.toFixed(0)} MiB (after GC ${sesjoner.rssMiB.toFixed(0)}, live heap ${sesjoner.heapMiB.toFixed(0)} of ${sesjoner.heapTotalMiB.toFixed(0)}, external ${sesjoner.externalMiB.toFixed(0)}), ${sesjoner.antall} sessions, cache ${(sesjoner.bytes / 1024 / 1024).toFixed(1)} MiB${ufullstendige ? `, ${ufullstendige} incomplete reads` : ''}`,
       grunnlag: null,
     })
+    budsjett.push({ hva: '4: 10 000 live lookups: RSS', grense: '≤ 256 MiB', malt: `${m.rss.toFixed(0)} MiB`, holdt: m.rss <= 256 })
     notater.push(`Scenario 4: RSS now ${m.rss.toFixed(1)} MiB, peak ${m.topp.toFixed(1)} MiB; ${sesjoner.antall} sessions holding ${(sesjoner.bytes / 1048576).toFixed(1)} MiB by the cache's own size count.`)
     await pool.close()
     await s.stopp()
@@ -603,6 +625,8 @@ async function main() {
         await new Promise<void>((ok) => { prosess.once('exit', () => ok()); prosess.kill('SIGTERM') })
       }
     }
+    const egne = bygg[0]?.tider ?? []
+    budsjett.push({ hva: '5: start-up to ready (median; slowest)', grense: '≤ 1 000 ms', malt: `${persentil(egne, 50).toFixed(0)} ms; ${Math.max(...egne).toFixed(0)} ms`, holdt: persentil(egne, 50) <= 1000 })
     for (const { fil, tider } of bygg) {
       resultater.push({
         navn: `5: start-up to ready (npm start: ${fil}), ${tider.length} runs`, rps: Number.NaN,
@@ -640,6 +664,33 @@ async function main() {
   process.stdout.write(tabell)
   mkdirSync('bench-results', { recursive: true })
   writeFileSync(join('bench-results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.md`), tabell)
+  if (process.env['BENCH_DOKUMENT']) skrivDokument(process.env['BENCH_DOKUMENT'], linjer[2] as string, budsjett, tabell)
+}
+
+/** BENCH_DOKUMENT=docs/performance.md: the budgets and the whole table of this run replace the part
+ *  of that document between its two markers, with the command that made them. */
+function skrivDokument(fil: string, maskin: string, budsjett: Budsjett[], tabell: string): void {
+  const [start, slutt] = ['<!-- bench:start -->', '<!-- bench:end -->']
+  const dok = readFileSync(fil, 'utf8')
+  const a = dok.indexOf(start)
+  const b = dok.indexOf(slutt)
+  if (a < 0 || b < a) throw new Error(`${fil} mangler ${start} … ${slutt}`)
+  const miljo = Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_') && k !== 'BENCH_DOKUMENT').map(([k, v]) => `${k}=${v} `).join('')
+  const del = [
+    start,
+    `Made by \`${miljo}BENCH_DOKUMENT=${fil} npm run bench\`: ${maskin}`,
+    '',
+    '| budget | limit | measured | met |',
+    '|---|---|---|---|',
+    ...budsjett.map((x) => `| ${x.hva} | ${x.grense} | ${x.malt} | ${x.holdt ? 'yes' : '**no**'} |`),
+    '',
+    '<details><summary>The whole table of that run</summary>',
+    '',
+    ...tabell.split('\n').slice(4),
+    '</details>',
+    slutt,
+  ].join('\n')
+  writeFileSync(fil, dok.slice(0, a) + del + dok.slice(b + slutt.length))
 }
 
 await main()
