@@ -5,7 +5,8 @@
 // and a document that is not a soknad.json at all gives nothing. Nothing here throws on input.
 import { z } from 'zod'
 import { liste } from './liste.js'
-import { Tidspunkt, type Adresse, type Konto, type Opphav, type Utbetaling } from './model.js'
+import { somUtc } from './tidspunkt.js'
+import { type Adresse, type Konto, type Opphav, type Utbetaling } from './model.js'
 
 // `utdatert` means the fact is no longer relevant and, per the format, may not be shown.
 const Kilde = z.enum(['bruker', 'system', 'utdatert'])
@@ -128,12 +129,12 @@ function kontoer(p: Personalia, opphav: Opphav, sendt?: string | null): Konto[] 
   // Tolerate the spacing people write account numbers with; anything else is not shown.
   const kontonummer = konto.data.verdi?.replace(/[\s.]/g, '')
   if (kontonummer === undefined || !/^\d{11}$/.test(kontonummer)) return []
-  const innsendt = Tidspunkt.safeParse(p.innsendingstidspunkt)
   return [
     {
       kontonummer,
       kilde: 'SOKNAD',
-      sistBrukt: sendt ?? (innsendt.success ? innsendt.data : null),
+      // soknad-api has written it without an offset (Oslo time) as well as in the format's UTC.
+      sistBrukt: sendt ?? somUtc(p.innsendingstidspunkt, { utenOffset: 'oslo' }),
       opphav,
     },
   ]

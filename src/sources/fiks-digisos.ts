@@ -108,7 +108,12 @@ export class FiksDigisosKlient implements FiksDigisos {
 
   async hentDokument(fiksDigisosId: string, dokumentlagerId: string, ctx: KallKontekst): Promise<unknown> {
     const sti = `digisos/api/v1/nav/soknader/${encodeURIComponent(fiksDigisosId)}/dokumenter/${encodeURIComponent(dokumentlagerId)}`
-    const svar = await this.kall({ method: 'GET', path: sti, maksBytes: MAKS_DOKUMENT_BYTES }, ctx)
+    const svar = await this.kall({ method: 'GET', path: sti, maksBytes: MAKS_DOKUMENT_BYTES }, ctx).catch((e: unknown) => {
+      // A 200 whose body is not JSON, or over the bound: what the store holds for this one document
+      // (KS gives that answer no schema), the same on every lookup. Not a sign that Fiks is down.
+      if (e instanceof KildeFeil && e.arsak === 'UGYLDIG_SVAR') throw new KildeFeil('fiks', 'AVVIST', 'fiks dokument: ikke lesbart', e)
+      throw e
+    })
     // A 4xx refuses this one document (gone, or not ours to read): it fails its own case only and
     // says nothing of whether the municipality's Fiks is up.
     if (erAvvisning(svar.status)) throw new KildeFeil('fiks', 'AVVIST', `fiks dokument: status ${svar.status}`)

@@ -27,8 +27,9 @@ export class RegisterFeil extends Error {
 }
 
 /** A municipality's source (Fiks or fagsystem) could not answer: that kilde is UTILGJENGELIG.
- *  AVVIST: the source answered, but refused this one request (a 4xx on one document): a fact about
- *  that request, not a sign the source is down, so no breaker counts it (vern.ts erKildesFeil). */
+ *  AVVIST: the source answered, but this one request cannot be served (a 4xx, or one document that
+ *  is not readable JSON): a fact about that request, not a sign the source is down, so no breaker
+ *  counts it (vern.ts erKildesFeil). */
 export class KildeFeil extends Error {
   constructor(
     readonly kilde: 'fiks' | 'fagsystem',

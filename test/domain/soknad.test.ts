@@ -218,3 +218,27 @@ t.test('fraSoknad: account and addresses from one parse, only when the document 
   t.same(fraSoknad(dokument(ANNEN_PERSON), PERSON, opphav), { kontoer: [], adresser: [] }, 'someone else: nothing')
   t.same(fraSoknad(null, PERSON, opphav), { kontoer: [], adresser: [] })
 })
+
+// soknad.json's innsendingstidspunkt as NAV's soknad-api has written it over the years, not only as
+// the format's tidspunkt.json pattern says (UTC, "…Z"): navikt/sosialhjelp-soknad-api wrote it with
+// `innsendingstidspunkt?.format(DateTimeFormatter.ISO_LOCAL_DATE_TIME)` (JsonInternalSoknadMappers:
+// a LocalDateTime, Norwegian local time, no offset) and as `innsendingstidspunkt.toString()`
+// (LocalDateTime.toString leaves out zero seconds), and as `OffsetDateTime.now(UTC).toString()`
+// (nanosecond fraction); its TimestampFixer exists because such values reached Fiks. Each is the
+// time the application was sent and is shown as one UTC instant.
+t.test('innsendingstidspunkt as soknad-api wrote it: with or without offset, seconds or fraction', async (t) => {
+  const medTid = (tid: unknown) => ({ ...(lesFixture('soknad-full.json') as object), innsendingstidspunkt: tid })
+  const sistBrukt = (tid: unknown) => kontoer(medTid(tid))[0]?.sistBrukt
+  t.equal(sistBrukt('2024-02-29T09:15:00.000Z'), '2024-02-29T09:15:00.000Z', 'the format\'s own shape')
+  t.equal(sistBrukt('2024-02-29T10:15:00'), '2024-02-29T09:15:00.000Z', 'ISO_LOCAL_DATE_TIME, winter: Oslo is UTC+1')
+  t.equal(sistBrukt('2024-07-01T10:15:00.123'), '2024-07-01T08:15:00.123Z', 'ISO_LOCAL_DATE_TIME, summer: Oslo is UTC+2')
+  t.equal(sistBrukt('2024-02-29T10:15'), '2024-02-29T09:15:00.000Z', 'LocalDateTime.toString without seconds')
+  t.equal(sistBrukt('2024-09-05T21:34:37.123456789Z'), '2024-09-05T21:34:37.123Z', 'OffsetDateTime.toString, nanoseconds')
+  t.equal(sistBrukt('2024-09-05T21:34Z'), '2024-09-05T21:34:00.000Z', 'OffsetDateTime.toString without seconds')
+  t.equal(sistBrukt('2024-09-05T23:34:37+02:00'), '2024-09-05T21:34:37.000Z', 'an offset is kept to, and the time shown in UTC')
+  t.equal(sistBrukt('2024-03-31T02:30:00'), null, 'a local time Oslo skips (the spring change) is no time')
+  t.equal(sistBrukt('2024-02-30T10:15:00'), null, 'no such day')
+  t.equal(sistBrukt('i går'), null, 'not a time')
+  t.equal(sistBrukt(1709198100000), null, 'not a string')
+  t.equal(kontoer(medTid('2024-02-29T10:15:00'), '2024-03-01T00:00:00.000Z')[0]?.sistBrukt, '2024-03-01T00:00:00.000Z', 'sendt still goes first')
+})

@@ -112,6 +112,21 @@ t.test('a document Fiks refuses (404) degrades only its case, and does not count
   t.equal(await apneBrytere(b, 'kommune'), 1, 'two lookups with a 5xx: open')
 })
 
+// KS's getDokumentNav answers 200 with whatever the store holds for the document (no content schema
+// in ks-no.github.io static/api/digisos-api-v1.json): a body that is not JSON is that document's.
+t.test('a document Fiks serves as something other than JSON degrades its case, and does not count against the breaker', async (t) => {
+  const b = await build(t, { miljo: { BRYTER_FEIL_PA_RAD: '2', BRYTER_APEN_MS: '60000' } })
+  b.sim.styring.settFeil({ upstream: 'fiks-dokument' }, { malformed: true })
+  for (let i = 0; i < 3; i++) {
+    const svar = await lesAlt(b, 'kvp-generisk')
+    t.equal(svar.status, 200)
+    t.same(status(svar.body.kilder), { '0301/DIGISOS': 'UTILGJENGELIG', '0301/FAGSYSTEM': 'OK' }, `lookup ${i + 1}: Digisos not complete`)
+  }
+  t.equal(await apneBrytere(b, 'kommune'), 0, 'three lookups with an unreadable document each: the breaker stays closed')
+  b.sim.styring.fjernAlleFeil()
+  t.equal(status((await lesAlt(b, 'kvp-generisk')).body.kilder)['0301/DIGISOS'], 'OK', 'the next lookup reads Oslo as ever')
+})
+
 t.test("a municipality's Fiks breaker open never hides its fagsystem: Fiks's list of all gates in its place", async (t) => {
   const b = await build(t, { miljo: { BRYTER_FEIL_PA_RAD: '2', BRYTER_APEN_MS: '60000' } })
   b.sim.styring.settFeil({ upstream: 'fiks-dokument' }, { status: 500 })

@@ -124,3 +124,26 @@ t.test('behandlingsansvarlig "null" or empty is no name', async (t) => {
     t.equal((await fiks.hentKommuneInfo('4223', ctx))?.behandlingsansvarlig, null, JSON.stringify(verdi))
   }
 })
+
+// KS's Digisos API (ks-no.github.io static/api/digisos-api-v1.json, getDokumentNav) answers 200
+// "Henter dokument" with whatever the document store holds: no content schema. A stored document
+// that is not JSON, or larger than any soknad.json or digisos-soker.json, is a fact about that one
+// document and comes back the same on every lookup of the person: counted, it would open the
+// municipality's breaker for everyone by a few lookups of one person.
+t.test('a document that is not JSON, or too large, fails that document only (not counted by a breaker)', async (t) => {
+  const { pool, fiks, ctx } = oppsett(t)
+  const id = '0f9d2b1e-3c4d-4e5f-8a9b-1c2d3e4f5a6b'
+  const dok = '5a0c4a56-8a49-4c51-9d4c-0a4e8c7e0b11'
+  const sti = `/digisos/api/v1/nav/soknader/${id}/dokumenter/${dok}`
+  const svar: [string, string | object][] = [
+    ['a PDF where JSON was stored', '%PDF-1.7\n%âãÏÓ\n1 0 obj'],
+    ['over the 2 MiB bound', { hendelser: [{ type: 'forelopigSvar', tekst: 'x'.repeat(2 * 1024 * 1024 + 1) }] }],
+  ]
+  for (const [hva, kropp] of svar) {
+    pool.intercept({ path: (p) => p.startsWith(`${sti}?`) })
+      .reply(200, kropp, { headers: { 'content-type': typeof kropp === 'string' ? 'application/octet-stream' : 'application/json' } })
+    const feil = await fiks.hentDokument(id, dok, ctx).catch((e: unknown) => e)
+    t.ok(feil instanceof KildeFeil, `${hva}: a KildeFeil`)
+    t.equal(erKildesFeil(feil as Error), false, `${hva}: not the source's fault`)
+  }
+})

@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import { aldersgrense, erEldreEnn } from '../alder.js'
 import { navnEllerNull } from '../tekst.js'
+import { somUtc } from '../tidspunkt.js'
 import type { Dokumentasjonkrav, EtterspurtDokument as EtterspurtDokumentUt, Sak, Soknad, Utbetaling, Vilkar } from '../model.js'
 import type { DigisosSak } from '../../sources/ports.js'
 import {
@@ -78,13 +79,6 @@ function navnFraSoknad(soknadJson: unknown, navEnhet: string | null, kommunenumm
     navEnhetNavn: mottaker.enhetsnummer !== undefined && mottaker.enhetsnummer === navEnhet ? kontor : null,
     kommunenavn: mottaker.kommunenummer === undefined || mottaker.kommunenummer === kommunenummer ? kommune : null,
   }
-}
-
-/** An event's ISO time (already checked by the schema) in the one form the model shows. */
-function tilIsoTekst(tid: string | null | undefined): string | null {
-  if (tid == null) return null
-  const ms = Date.parse(tid)
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : null
 }
 
 function tilIso(ms: number | null | undefined): string | null {
@@ -271,7 +265,7 @@ export function foldDigisosSak(sak: DigisosSak, digisosSoker: unknown, soknadJso
       saksreferanse: k.saksreferanse ?? null,
       tittel: k.tittel ?? null,
       status: k.status === 'ANNULLERT' ? null : (k.status ?? null),
-      frist: tilIsoTekst(k.frist),
+      frist: somUtc(k.frist),
       utbetalingsreferanser: tilViste(k.utbetalingsreferanse),
       sistEndret: new Date(ms).toISOString(),
     }))
@@ -285,7 +279,7 @@ export function foldDigisosSak(sak: DigisosSak, digisosSoker: unknown, soknadJso
       etterspurtDokumentasjon.push({
         dokumenttype: dok.data.dokumenttype,
         tilleggsinformasjon: dok.data.tilleggsinformasjon ?? null,
-        innsendelsesfrist: tilIsoTekst(dok.data.innsendelsesfrist),
+        innsendelsesfrist: somUtc(dok.data.innsendelsesfrist),
       })
     }
   }

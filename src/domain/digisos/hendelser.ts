@@ -6,13 +6,10 @@
 // (modia's and innsyn-api's Kotlin models) take every such field as nullable.
 import { z } from 'zod'
 import { liste } from '../liste.js'
+import { TidspunktMedOffset } from '../tidspunkt.js'
 
-// Timestamps as the format defines them (ISO 8601, UTC, ms) but with the fraction and an offset
-// tolerated; anything Date.parse would have to guess at is rejected.
-const Tidspunkt = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/)
-  .refine((s) => Number.isFinite(Date.parse(s)))
+// Timestamps as the format defines them, with the fraction and an offset tolerated (../tidspunkt.ts).
+const Tidspunkt = TidspunktMedOffset
 const Dato = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
 
 /** The part every event shares. An event without it cannot be placed in time. */
