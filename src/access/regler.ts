@@ -1,7 +1,7 @@
 // The access rules of DESIGN §4 as pure code: ordered, first failure decides. Facts are gathered
 // by the caller before the rules run; the rules themselves never do I/O. The only way to obtain a
 // `Tillatelse` — which the oppslag flow demands before it fetches any case data — is a Permit here.
-import type { Gradering, Person } from '../sources/ports.js'
+import type { Gradering, Person } from '../domain/person.js'
 
 export type AvslagKode =
   | 'UAUTENTISERT'

@@ -10,7 +10,8 @@ import { Kategori } from '../domain/model.js'
 import { Personident } from '../domain/personident.js'
 import { Problem } from '../feil.js'
 import { innlogget } from '../plugins/auth.js'
-import { RegisterFeil, type Person, type PersonRegister } from '../sources/ports.js'
+import { RegisterFeil, type PersonRegister } from '../sources/ports.js'
+import type { Person } from '../domain/person.js'
 import { problemer } from './skjema.js'
 
 export interface AuditRuteValg {

@@ -2,7 +2,7 @@
 // every grading. Each row fails if its rule is removed or reordered.
 import t from 'tap'
 import { erInhabil, forhandsvurder, REGELLISTE, vurder, vurderLesing, type Fakta, type Grupper } from '../../src/access/regler.js'
-import type { Gradering, Person } from '../../src/sources/ports.js'
+import type { Gradering, Person } from '../../src/domain/person.js'
 
 const G: Grupper = { nks: 'nks', strengtFortrolig: 'k6', fortrolig: 'k7', egneAnsatte: 'ea', revisjon: 'rev' }
 const PERSON = '01918012345'

@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { aldersgrense, erEldreEnn } from '../alder.js'
 import { navnEllerNull } from '../tekst.js'
 import type { Dokumentasjonkrav, EtterspurtDokument as EtterspurtDokumentUt, Sak, Soknad, Utbetaling, Vilkar } from '../model.js'
-import type { DigisosSak } from '../../sources/ports.js'
+import type { DigisosSak } from './sak.js'
 import {
   DigisosSokerDokument,
   type DokumentasjonkravHendelse,
