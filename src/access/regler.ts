@@ -193,3 +193,9 @@ export function vurderLesing(s: Saksbehandler | null, t: Tillatelse, g: Grupper)
   }
   return null
 }
+
+/** The audit log's readers (DESIGN §3, §6): only the audit-reader group may search it, report on a
+ *  person, verify the chain or ask for avvik. null when the caller may. */
+export function vurderRevisor(s: Saksbehandler, g: Grupper): 'AVVIST_IKKE_REVISOR' | null {
+  return s.grupper.includes(g.revisjon) ? null : 'AVVIST_IKKE_REVISOR'
+}
