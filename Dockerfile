@@ -14,6 +14,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY simulator ./simulator
 COPY scripts ./scripts
 RUN npm run build
 
@@ -25,10 +26,10 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 
 # Every upstream for docker/compose.yml's local trials: synthetic persons and dev tokens. Never
-# deployed.
+# deployed. Its own entry, under tsx from the build stage's development dependencies.
 FROM build AS simulator
 USER node
-CMD ["node", "dist/simulator/main.js"]
+CMD ["node", "--import", "tsx", "simulator/main.ts"]
 
 FROM gcr.io/distroless/nodejs24-debian12:nonroot@sha256:14d42e2511532589a7c7e01a753667a74fcc96266e137e8125006b87b0c32d0a AS runtime
 # No AUDIT_STORE: production names its own (PostgreSQL, shared by the replicas), on NAIS the

@@ -1,8 +1,8 @@
-// The production build's last step (`npm run build`): server.ts and everything it imports bundled
-// into one ES module, dist/stonadsoppslag.mjs, which `npm start` runs: one file to read instead of
-// hundreds of modules to resolve, which was most of the start-up time (docs/performance.md).
-// The simulator, for development starts only, is a bundle of its own beside it, which the
-// production image leaves out (Dockerfile).
+// The production build's last step (`npm run build`): the service (simulator/tjeneste.ts's start of
+// src/start.ts) and everything it imports bundled into one ES module, dist/stonadsoppslag.mjs,
+// which `npm start` runs: one file to read instead of hundreds of modules to resolve, which was
+// most of the start-up time (docs/performance.md). The simulator, for development starts only, is a
+// bundle of its own beside it, which the production image leaves out (Dockerfile).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { copyFileSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -17,12 +17,14 @@ export const SIMULATOR_FIL = 'simulator.mjs'
 /** Plain CommonJS files a worker thread loads by path (src/audit/sqlite.ts). */
 export const TRAD_FILER = ['sqlite-skriver.cjs', 'kjedeformel.cjs', 'sqlite-transaksjon.cjs']
 
-/** server.ts's import of the simulator, to the simulator's own bundle: production code does not
+/** The entry's import of the simulator, to the simulator's own bundle: production code does not
  *  carry the simulator (and its dev token issuer), and a production start does not load it. */
+const SERVICE_INNGANG = 'simulator/tjeneste.ts'
 const simulatorForSeg: Plugin = {
   name: 'simulator-for-seg',
   setup(b) {
-    b.onResolve({ filter: /^\.\/simulator\/index\.js$/ }, () => ({ path: `./${SIMULATOR_FIL}`, external: true }))
+    b.onResolve({ filter: /^\.\/index\.js$/ }, (a) =>
+      a.importer === join(ROT, SERVICE_INNGANG) ? { path: `./${SIMULATOR_FIL}`, external: true } : undefined)
   },
 }
 
@@ -44,8 +46,8 @@ export async function bundle(ut: string): Promise<void> {
     // CommonJS dependencies bundled into an ES module still call require().
     banner: { js: `import { createRequire as lagRequire } from 'node:module';\nconst require = lagRequire(import.meta.url);` },
   }
-  await build({ ...felles, entryPoints: ['src/server.ts'], outfile: join(ut, BUNDLE_FIL), plugins: [simulatorForSeg] })
-  await build({ ...felles, entryPoints: ['src/simulator/index.ts'], outfile: join(ut, SIMULATOR_FIL) })
+  await build({ ...felles, entryPoints: [SERVICE_INNGANG], outfile: join(ut, BUNDLE_FIL), plugins: [simulatorForSeg] })
+  await build({ ...felles, entryPoints: ['simulator/index.ts'], outfile: join(ut, SIMULATOR_FIL) })
   // The SQLite store's writer thread runs a file of its own, found beside the bundle (sqlite.ts),
   // and requires the others from beside it.
   for (const fil of TRAD_FILER) copyFileSync(join(ROT, 'src', 'audit', fil), join(ut, fil))

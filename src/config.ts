@@ -1,5 +1,5 @@
-// The operator contract (DESIGN §7): one zod schema over the environment. Only server.ts calls
-// `lesMiljo(process.env)`; everything else receives the typed Config.
+// The operator contract (DESIGN §7): one zod schema over the environment. Only start.ts calls
+// `lesMiljo` (on the environment its entry gives it); everything else receives the typed Config.
 import { isIPv4 } from 'node:net'
 import { z } from 'zod'
 import { DEV_NOKKEL } from './audit/port.js'
@@ -156,7 +156,8 @@ export const MiljoSkjema = z
     SIMULATOR_PORT: heltall(8081, 0).pipe(z.number().max(65534)),
   })
   .superRefine((env, ctx) => {
-    // In development with no upstream set, server.ts starts the simulator and fills them all in.
+    // In development with no upstream set, the entry's stand-in (the simulator)
+    // is started and fills them all in (start.ts).
     if (!trengerSimulator(env)) {
       for (const v of UPSTREAM_VARIABLER) {
         if (env[v] === undefined) ctx.addIssue({ code: 'custom', path: [v], message: 'mangler' })

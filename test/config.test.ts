@@ -201,3 +201,16 @@ t.test('PDL_BEHANDLINGSNUMMER: production names its own; development keeps a def
   // A production Miljo not built by lesMiljo still fails closed.
   t.throws(() => byggKonfig({ ...lesMiljo(fullt), PDL_BEHANDLINGSNUMMER: undefined }), /PDL_BEHANDLINGSNUMMER: mangler/)
 })
+
+t.test('the service\'s own entry has no simulator: development with no upstream set is refused', async (t) => {
+  const { spawnSync } = await import('node:child_process')
+  const { utenDekning } = await import('./prosess.js')
+  const kjor = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { ...utenDekning(process.env), NODE_ENV: 'development', HOST: '127.0.0.1', PORT: '0', SIMULATOR_PORT: '0' },
+    encoding: 'utf8',
+    timeout: 30_000,
+  })
+  t.equal(kjor.status, 1)
+  t.match(kjor.stderr, /ingen upstream er satt, og ingen simulator står i for dem: npm run dev/)
+  t.notMatch(kjor.stdout, /Server listening/, 'it never listened')
+})

@@ -6,8 +6,8 @@ import { buildApp, type Avhengigheter } from '../src/app.js'
 import type { AuditStore, LagretHendelse } from '../src/audit/port.js'
 import { SqliteAuditStore } from '../src/audit/sqlite.js'
 import { byggKonfig, DEV_VERDIER, lesMiljo, UPSTREAM_VARIABLER, type Config } from '../src/config.js'
-import { personMedTag, standardDatasett, startSimulator, type KjorendeSimulator } from '../src/simulator/index.js'
-import type { Datasett } from '../src/simulator/dataset.js'
+import { personMedTag, standardDatasett, startSimulator, type KjorendeSimulator } from '../simulator/index.js'
+import type { Datasett } from '../simulator/dataset.js'
 
 export const GRUPPER = {
   nks: DEV_VERDIER.GRUPPE_NKS,

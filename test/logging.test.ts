@@ -8,7 +8,7 @@ import { buildApp } from '../src/app.js'
 import { SqliteAuditStore } from '../src/audit/sqlite.js'
 import { byggKonfig, DEV_VERDIER, lesMiljo } from '../src/config.js'
 import { isoTid, utviklingsStrom } from '../src/plugins/loggformat.js'
-import { standardDatasett } from '../src/simulator/index.js'
+import { standardDatasett } from '../simulator/index.js'
 import { request } from 'undici'
 import { devSimulator } from './helper.js'
 

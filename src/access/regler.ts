@@ -1,7 +1,7 @@
 // The access rules of DESIGN §4 as pure code: ordered, first failure decides. Facts are gathered
 // by the caller before the rules run; the rules themselves never do I/O. The only way to obtain a
 // `Tillatelse` — which the oppslag flow demands before it fetches any case data — is a Permit here.
-import type { Gradering, Person } from '../sources/ports.js'
+import type { Gradering, Person } from '../domain/person.js'
 
 export type AvslagKode =
   | 'UAUTENTISERT'
@@ -192,4 +192,10 @@ export function vurderLesing(s: Saksbehandler | null, t: Tillatelse, g: Grupper)
     if (regel?.loftesAv == null || !har(f, g, regel.loftesAv)) return regel ?? { nr: 0, kode, loftesAv: null }
   }
   return null
+}
+
+/** The audit log's readers (DESIGN §3, §6): only the audit-reader group may search it, report on a
+ *  person, verify the chain or ask for avvik. null when the caller may. */
+export function vurderRevisor(s: Saksbehandler, g: Grupper): 'AVVIST_IKKE_REVISOR' | null {
+  return s.grupper.includes(g.revisjon) ? null : 'AVVIST_IKKE_REVISOR'
 }

@@ -11,7 +11,7 @@
 // Every field of the canonical model is classified in FELTKLASSER; the property test
 // (test/domain/redaction.test.ts) derives the fields from the zod schemas and fails for one that is
 // not classified, and checks that each is treated as its class says.
-import type { Gradering } from '../sources/ports.js'
+import type { Gradering } from './person.js'
 import { KildeSystem, type Kilde, type Opphav, type Stonadsopplysninger, type Tilbakeholdt } from './model.js'
 
 /**

@@ -9,7 +9,7 @@ import { z } from 'zod'
 import { LOFTBARE_KODER, type Tillatelse } from '../access/regler.js'
 import { HenvendelseId, Kommunenummer, Navident } from '../domain/model.js'
 import { Personident } from '../domain/personident.js'
-import { Gradering } from '../sources/ports.js'
+import { Gradering } from '../domain/person.js'
 import { delSkjema, gyldigSkjema, lagPool, settOppSkjema } from '../postgres.js'
 import { oppslagHash } from './sesjoner.js'
 

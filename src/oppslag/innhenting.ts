@@ -23,7 +23,8 @@ import type { Fagsystem, FagsystemData } from '../sources/fagsystem/port.js'
 import type { SvarBudsjett } from '../sources/http.js'
 import type { KommunelisteCache } from '../sources/kommuneliste.js'
 import { BryterApen, erKildesFeil, type Brytere } from '../sources/vern.js'
-import { KildeFeil, type DigisosSak, type FiksDigisos, type KallKontekst, type KommuneInfo } from '../sources/ports.js'
+import { KildeFeil, type FiksDigisos, type KallKontekst } from '../sources/ports.js'
+import type { DigisosSak, KommuneInfo } from '../domain/digisos/sak.js'
 
 /** One lookup's data as fetched, before it is checked and serialized for the cache (./kompakt.ts). */
 export interface Innhentet {

@@ -1,35 +1,21 @@
 // The audit readers' endpoints (DESIGN §3, §6). Only the audit-reader group; every use is itself
 // an audit event, committed before the answer leaves. Personidents travel in bodies only.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type { FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import type { Grupper, Saksbehandler } from '../access/regler.js'
-import { AVVIK_MAKS_DAGER, AVVIK_MAKS_RADER, settSammen, type AvvikTerskler } from '../audit/avvik.js'
-import { nyHendelse, type AuditHandling, type AuditHendelse, type AuditStore, type LagretHendelse } from '../audit/port.js'
-import { verifiserKjede } from '../audit/verifiser.js'
-import { Kategori } from '../domain/model.js'
+import { AVVIK_MAKS_DAGER } from '../audit/avvik.js'
+import type { AuditHandling } from '../audit/port.js'
+import { Revisjon, type Leser, type RevisjonValg } from '../audit/revisjon.js'
+import { Kategori, Navident } from '../domain/model.js'
 import { Personident } from '../domain/personident.js'
-import { Problem } from '../feil.js'
 import { innlogget } from '../plugins/auth.js'
-import { RegisterFeil, type Person, type PersonRegister } from '../sources/ports.js'
 import { problemer } from './skjema.js'
 
-export interface AuditRuteValg {
-  audit: AuditStore
-  grupper: Grupper
-  instans: string
-  /** The chain's key (AUDIT_NOKKEL). */
-  nokkel: string
-  avvik: AvvikTerskler & { historikkDager: number }
-  na: () => number
-  /** Resolves the person of an innsyn to all their idents (DESIGN §4). */
-  personer: PersonRegister
-  /** PDL answers within this, retries included (as for an access decision). */
-  tilgangFristMs: number
-}
+/** What the audit reader service needs; the plugin makes its own (one per app). */
+export type AuditRuteValg = RevisjonValg
 
 // Stored times are UTC ISO strings, compared as text: normalise whatever offset the caller used.
 const Tid = z.iso.datetime({ offset: true }).transform((s) => new Date(s).toISOString())
-const Navident = z.string().regex(/^[A-Z]\d{6}$/)
 
 const Hendelse = z
   .object({
@@ -137,19 +123,8 @@ const AvvikSvar = z
   })
   .meta({ id: 'AuditAvvik' })
 
-const INNSYN_MAKS = 10_000
 /** Every use is audited, a refusal included. */
 const REVISJON = ['UAUTENTISERT', 'AVVIST_IKKE_REVISOR', 'AUDIT_UTILGJENGELIG'] as const
-
-/** An audit query's event's detaljer: the filters used, and how many events and persons the
- *  answer named (DESIGN §6: a search of the log is itself an access to personal data). */
-function detaljer(filter: Record<string, unknown>, antallHendelser: number, personer: number): string {
-  return JSON.stringify({ filter, antallHendelser, antallPersoner: personer })
-}
-
-// A person by their current ident where the event names it: one person under a D-nummer and an fnr is one.
-const antallPersoner = (hs: readonly LagretHendelse[]): number => new Set(hs.map((h) => h.gjeldendeIdent ?? h.personident).filter((p) => p !== null)).size
-const SIDE = 1000
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -158,36 +133,14 @@ declare module 'fastify' {
   }
 }
 
-export const auditRoutes: FastifyPluginAsyncZod<AuditRuteValg> = async (app, valg) => {
-  const { audit } = valg
-  const hendelse = (s: Saksbehandler, callId: string, handling: AuditHandling, felt: Partial<AuditHendelse> = {}): AuditHendelse =>
-    nyHendelse({ tid: valg.na(), navident: s.navident, callId, instans: valg.instans }, { handling, beslutning: 'Permit', ...felt })
+const leser = (request: FastifyRequest): Leser => ({ saksbehandler: innlogget(request), callId: request.id })
 
+export const auditRoutes: FastifyPluginAsyncZod<AuditRuteValg> = async (app, valg) => {
+  const revisjon = new Revisjon(valg)
   // onRequest: nobody unauthenticated gets as far as body parsing and validation.
   app.addHook('onRequest', app.autentiser)
-  app.addHook('onRequest', async (request) => {
-    const s = innlogget(request)
-    if (!s.grupper.includes(valg.grupper.revisjon)) {
-      // Each route names its own handling (route config), so the denial is recorded as what was tried.
-      const handling = request.routeOptions.config.handling ?? 'AUDIT_SOK'
-      await audit.skriv([hendelse(s, request.id, handling, { beslutning: 'Deny', regel: 'AVVIST_IKKE_REVISOR' })])
-      throw new Problem('AVVIST_IKKE_REVISOR')
-    }
-  })
-
-  /** Every event in [fra, til) matching the filter, page by page. */
-  async function alleI(filter: { personidenter?: readonly string[]; fra?: string; til?: string }, maks: number): Promise<LagretHendelse[]> {
-    const ut: LagretHendelse[] = []
-    let etterId = 0
-    for (;;) {
-      const side = await audit.sok({ ...filter, etterId, grense: SIDE })
-      ut.push(...side)
-      // Only an empty page ends it: a store may cap a page below SIDE while more events follow.
-      if (side.length === 0 || ut.length >= maks) break
-      etterId = (side.at(-1) as LagretHendelse).id
-    }
-    return ut.slice(0, maks)
-  }
+  // Each route names its own handling (route config), so a denial is recorded as what was tried.
+  app.addHook('onRequest', (request) => revisjon.krevRevisor(leser(request), request.routeOptions.config.handling ?? 'AUDIT_SOK'))
 
   app.post('/audit/sok', {
     config: { handling: 'AUDIT_SOK' },
@@ -197,19 +150,11 @@ export const auditRoutes: FastifyPluginAsyncZod<AuditRuteValg> = async (app, val
       response: { 200: SokSvar, ...problemer(...REVISJON) },
     },
   }, async (request) => {
-    const { cursor, grense, personident, ...filter } = request.body
-    // The ident as typed or as the current one: an event typed by an old ident names the current too.
-    const hendelser = await audit.sok({ ...filter, ...(personident ? { personidenter: [personident] } : {}), etterId: cursor ? Number(cursor) : 0, grense: grense + 1 })
-    const flere = hendelser.length > grense
-    const side = hendelser.slice(0, grense)
-    // Committed before the answer leaves, with what was asked and how many persons it names.
-    await audit.skriv([hendelse(innlogget(request), request.id, 'AUDIT_SOK', {
-      personident: personident ?? null,
-      detaljer: detaljer({ ...filter, ...(cursor ? { cursor } : {}), grense }, side.length, antallPersoner(side)),
-    })])
+    const { cursor, ...sok } = request.body
+    const { hendelser, nesteCursor } = await revisjon.sok(leser(request), { ...sok, etterId: cursor ? Number(cursor) : 0, ...(cursor ? { cursor } : {}) })
     return {
-      hendelser: side.map(({ forrigeHash: _f, hash: _h, ...h }) => ({ ...h, gjeldendeIdent: h.gjeldendeIdent ?? null })),
-      nesteCursor: flere ? String((side.at(-1) as LagretHendelse).id) : null,
+      hendelser: hendelser.map(({ forrigeHash: _f, hash: _h, ...h }) => ({ ...h, gjeldendeIdent: h.gjeldendeIdent ?? null })),
+      nesteCursor: nesteCursor === null ? null : String(nesteCursor),
     }
   })
 
@@ -222,33 +167,15 @@ export const auditRoutes: FastifyPluginAsyncZod<AuditRuteValg> = async (app, val
       tags: ['revisjon'], body: InnsynBody, response: { 200: InnsynSvar, ...problemer(...REVISJON, 'REGISTER_UTILGJENGELIG') },
     },
   }, async (request) => {
-    const { personident, fra, til } = request.body
-    // Every ident of the person (DESIGN §4): an access by an old D-nummer is theirs too. PDL down
-    // is a 503 (a report missing accesses is worse than none); a person PDL does not know (any
-    // more) is searched by the ident given.
-    let person: Person | null
-    try {
-      person = await valg.personer.hentPerson(personident, { callId: request.id, signal: AbortSignal.timeout(valg.tilgangFristMs) })
-    } catch (e) {
-      if (e instanceof RegisterFeil) {
-        await audit.skriv([hendelse(innlogget(request), request.id, 'AUDIT_INNSYN', { personident, beslutning: 'Deny', regel: 'REGISTER_UTILGJENGELIG' })])
-      }
-      throw e
-    }
-    const identer = person ? [...new Set([personident, ...person.identer])] : [personident]
-    const periode = { ...(fra ? { fra } : {}), ...(til ? { til } : {}) }
-    const alle = await alleI({ personidenter: identer, ...periode }, INNSYN_MAKS + 1)
-    const vist = alle.slice(0, INNSYN_MAKS)
-    await audit.skriv([hendelse(innlogget(request), request.id, 'AUDIT_INNSYN', {
-      personident, gjeldendeIdent: person?.gjeldendeIdent ?? null, detaljer: detaljer(periode, vist.length, antallPersoner(vist)),
-    })])
+    const { personident, ...periode } = request.body
+    const { tilganger, avkortet } = await revisjon.innsyn(leser(request), personident, periode)
     return {
       personident,
       generert: new Date(valg.na()).toISOString(),
-      tilganger: alle.slice(0, INNSYN_MAKS).map((h) => ({
+      tilganger: tilganger.map((h) => ({
         tid: h.tid, navident: h.navident, handling: h.handling, kategori: h.kategori, henvendelseId: h.henvendelseId, beslutning: h.beslutning,
       })),
-      avkortet: alle.length > INNSYN_MAKS,
+      avkortet,
     }
   })
 
@@ -262,9 +189,7 @@ export const auditRoutes: FastifyPluginAsyncZod<AuditRuteValg> = async (app, val
     },
   }, async (request) => {
     const { id, hash } = request.query
-    const hode = id !== undefined && hash !== undefined ? { id, hash } : undefined
-    await audit.skriv([hendelse(innlogget(request), request.id, 'AUDIT_VERIFISER', hode ? { detaljer: JSON.stringify({ hode }) } : {})])
-    return verifiserKjede(audit, { nokkel: valg.nokkel, ...(hode ? { hode } : {}) })
+    return revisjon.verifiser(leser(request), id !== undefined && hash !== undefined ? { id, hash } : undefined)
   })
 
   app.get('/audit/avvik', {
@@ -277,12 +202,6 @@ export const auditRoutes: FastifyPluginAsyncZod<AuditRuteValg> = async (app, val
     },
   }, async (request) => {
     const { fra, til } = request.query
-    // Bounded: the database aggregates, but a window of years still scans years of events.
-    const lengde = Date.parse(til) - Date.parse(fra)
-    if (!(lengde > 0 && lengde <= AVVIK_MAKS_DAGER * 86_400_000)) throw new Problem('UGYLDIG_TIDSROM')
-    await audit.skriv([hendelse(innlogget(request), request.id, 'AUDIT_AVVIK', { detaljer: JSON.stringify({ fra, til }) })])
-    const { historikkDager, ...terskler } = valg.avvik
-    const sporring = { fra, til, historikkDager, terskler, grense: AVVIK_MAKS_RADER }
-    return { fra, til, ...settSammen(await audit.avvik(sporring), sporring) }
+    return { fra, til, ...(await revisjon.avvik(leser(request), fra, til)) }
   })
 }

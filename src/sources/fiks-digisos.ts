@@ -6,7 +6,8 @@ import { z } from 'zod'
 import { liste } from '../domain/liste.js'
 import { navnEllerNull } from '../domain/tekst.js'
 import { somKildeFeil, type HttpKlient, type HttpSvar, type Kall } from './http.js'
-import { KildeFeil, type DigisosSak, type FiksDigisos, type KallKontekst, type KommuneInfo, type TokenKilde } from './ports.js'
+import { KildeFeil, type FiksDigisos, type KallKontekst, type TokenKilde } from './ports.js'
+import type { DigisosSak, KommuneInfo } from '../domain/digisos/sak.js'
 
 export const FIKS_SCOPE = 'ks:fiks'
 

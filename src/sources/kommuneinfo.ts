@@ -6,7 +6,8 @@
 // not a 404 ("not configured"), which a gateway or a Fiks deploy can also answer — kept, it would
 // hide the municipality's data for the whole TTL, and from each lookup in it for its life.
 import { LRUCache } from 'lru-cache'
-import type { FiksDigisos, KommuneInfo } from './ports.js'
+import type { FiksDigisos } from './ports.js'
+import type { KommuneInfo } from '../domain/digisos/sak.js'
 
 export interface KommuneInfoCacheValg {
   ttlMs: number

@@ -4,7 +4,8 @@
 // dropped by the adapter's schema. The list changes a few times a year, so it is kept for
 // KOMMUNELISTE_CACHE_S; concurrent misses share one call; while Fiks is down the last list is
 // served (its `hentet` says how old it is) for up to a day, and with none a 503.
-import type { FiksDigisos, KallKontekst, KommuneInfo } from './ports.js'
+import type { FiksDigisos, KallKontekst } from './ports.js'
+import type { KommuneInfo } from '../domain/digisos/sak.js'
 
 /** A list older than this is not served even while Fiks is down: a switch of NKS access that old
  *  should not go unseen. */

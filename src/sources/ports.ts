@@ -1,8 +1,10 @@
-// One port per upstream. The oppslag flow depends on these interfaces only; each has an HTTP
-// adapter beside it that speaks the real wire shape (DESIGN §5) and is pointed at the simulator
-// in development and tests.
+// One port per upstream, and their errors. The oppslag flow depends on these interfaces only; each
+// has an HTTP adapter beside it that speaks the real wire shape (DESIGN §5) and is pointed at the
+// simulator in development and tests. What they return is the domain's (domain/person.ts,
+// domain/digisos/sak.ts).
 
-import { z } from 'zod'
+import type { DigisosSak, KommuneInfo } from '../domain/digisos/sak.js'
+import type { Person } from '../domain/person.js'
 
 /** Per-call context carried to every upstream call. */
 export interface KallKontekst {
@@ -43,32 +45,6 @@ export class KildeFeil extends Error {
 }
 
 // ── PDL ──────────────────────────────────────────────────────────────────────
-/** PDL's adressebeskyttelse gradings: the register's wire values and the permit's field alike. */
-export const Gradering = z.enum(['STRENGT_FORTROLIG_UTLAND', 'STRENGT_FORTROLIG', 'FORTROLIG', 'UGRADERT'])
-export type Gradering = z.infer<typeof Gradering>
-
-export interface Person {
-  /** The ident the person was asked for by (as typed). */
-  personident: string
-  /** The person's current ident: the non-historical folkeregisterident, else NPID, else the typed. */
-  gjeldendeIdent: string
-  /** Every ident of the person, current and historical (fnr, D-nummer, NPID), the typed included
-   *  (DESIGN §4: a person is all their idents). */
-  identer: string[]
-  /** The strictest grading the person has; UGRADERT when none. */
-  gradering: Gradering
-  doed: boolean
-  foreldre: string[]
-  barn: string[]
-  /** Current (GIFT, REGISTRERT_PARTNER) and former partners. */
-  partnere: { personident: string; navarende: boolean }[]
-  geografiskTilknytning: {
-    gtType: 'KOMMUNE' | 'BYDEL' | 'UTLAND' | 'UDEFINERT'
-    /** The municipality (4 digits), also for BYDEL; null for UTLAND/UDEFINERT. */
-    kommunenummer: string | null
-  }
-}
-
 export interface PersonRegister {
   /** null when the register does not know the person. Throws RegisterFeil otherwise. */
   hentPerson(personident: string, ctx: KallKontekst): Promise<Person | null>
@@ -93,31 +69,6 @@ export interface TokenKilde {
 }
 
 // ── Fiks Digisos NAV API ─────────────────────────────────────────────────────
-export interface DigisosSak {
-  fiksDigisosId: string
-  sokerFnr: string
-  fiksOrgId: string | null
-  kommunenummer: string
-  sistEndret: number
-  originalSoknadNAV: {
-    navEksternRefId: string | null
-    timestampSendt: number | null
-    metadata: string | null
-  } | null
-  digisosSoker: { metadata: string | null; timestampSistOppdatert: number | null } | null
-  tilleggsinformasjon: { enhetsnummer: string | null } | null
-}
-
-export interface KommuneInfo {
-  kommunenummer: string
-  kanMottaSoknader: boolean
-  kanOppdatereStatus: boolean
-  harMidlertidigDeaktivertMottak: boolean
-  harMidlertidigDeaktivertOppdateringer: boolean
-  harNksTilgang: boolean
-  behandlingsansvarlig: string | null
-}
-
 export interface FiksDigisos {
   /** The person's Digisos cases, across all municipalities. Throws KildeFeil. */
   hentSaker(personident: string, ctx: KallKontekst): Promise<DigisosSak[]>

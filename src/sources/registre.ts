@@ -3,13 +3,12 @@
 // RegisterFeil so that the decision fails closed (503), never open.
 import { z } from 'zod'
 import { liste } from '../domain/liste.js'
+import { Gradering, type Person } from '../domain/person.js'
 import { somRegisterFeil, type HttpKlient, type HttpSvar } from './http.js'
 import {
   RegisterFeil,
   type AnsattRegister,
-  Gradering,
   type KallKontekst,
-  type Person,
   type PersonRegister,
   type SkjermingRegister,
   type TokenKilde,

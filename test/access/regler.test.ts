@@ -1,8 +1,8 @@
 // The rules of DESIGN §4 as a pure table: every rule, with and without its lifting group, over
 // every grading. Each row fails if its rule is removed or reordered.
 import t from 'tap'
-import { erInhabil, forhandsvurder, REGELLISTE, vurder, vurderLesing, type Fakta, type Grupper } from '../../src/access/regler.js'
-import type { Gradering, Person } from '../../src/sources/ports.js'
+import { erInhabil, forhandsvurder, REGELLISTE, vurder, vurderLesing, vurderRevisor, type Fakta, type Grupper } from '../../src/access/regler.js'
+import type { Gradering, Person } from '../../src/domain/person.js'
 
 const G: Grupper = { nks: 'nks', strengtFortrolig: 'k6', fortrolig: 'k7', egneAnsatte: 'ea', revisjon: 'rev' }
 const PERSON = '01918012345'
@@ -176,4 +176,12 @@ t.test('a read re-runs rules 1–3 and needs every lift again', async (t) => {
   // A permit that names a code the rules do not have (a stored row from elsewhere): denied.
   const ukjent = { ...b.tillatelse, loftet: ['AVVIST_HEMMELIG'] } as unknown as typeof b.tillatelse
   t.equal(vurderLesing(som(['nks', 'k7', 'ea']), ukjent, G)?.kode, 'AVVIST_HEMMELIG', 'unknown lift fails closed')
+})
+
+t.test('the audit log is read by the audit-reader group only, whatever else the caller has', async (t) => {
+  const leser = (grupper: string[]) => ({ navident: 'Z990001', grupper })
+  t.equal(vurderRevisor(leser(['rev']), G), null)
+  t.equal(vurderRevisor(leser(['nks', 'rev']), G), null)
+  t.equal(vurderRevisor(leser([]), G), 'AVVIST_IKKE_REVISOR')
+  t.equal(vurderRevisor(leser(['nks', 'k6', 'k7', 'ea']), G), 'AVVIST_IKKE_REVISOR', 'no other group stands in for it')
 })

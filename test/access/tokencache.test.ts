@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import t, { type Test } from 'tap'
 import auth from '../../src/plugins/auth.js'
 import problem from '../../src/plugins/problem.js'
-import { startOidc, type OidcUtsteder } from '../../src/simulator/oidc.js'
+import { startOidc, type OidcUtsteder } from '../../simulator/oidc.js'
 
 const AUD = 'tokencache-test'
 

@@ -5,7 +5,7 @@ import { request } from 'undici'
 import { SqliteAuditStore } from '../../src/audit/sqlite.js'
 import { verifiserKjede } from '../../src/audit/verifiser.js'
 import { DEV_VERDIER } from '../../src/config.js'
-import { personMedTag } from '../../src/simulator/index.js'
+import { personMedTag } from '../../simulator/index.js'
 import { startTjeneste } from '../prosess.js'
 import { devSimulator, TEST_AUDIT_NOKKEL } from '../helper.js'
 

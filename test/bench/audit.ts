@@ -14,7 +14,7 @@ import { PostgresAuditStore } from '../../src/audit/postgres.js'
 import { SqliteAuditStore } from '../../src/audit/sqlite.js'
 import { PG_URL, slettSkjemaer } from '../postgres.js'
 import { hovedtradSekunder, postgresSekunder } from './cpu.js'
-import { nesteSyntetiskeIdent } from '../../src/simulator/syntetisk.js'
+import { nesteSyntetiskeIdent } from '../../simulator/syntetisk.js'
 
 const SEKUNDER = Number(process.env['BENCH_SEKUNDER'] ?? 5)
 const POSTGRES = process.env['BENCH_POSTGRES'] ?? PG_URL

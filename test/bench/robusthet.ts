@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { request } from 'undici'
 import { buildApp } from '../../src/app.js'
 import { byggKonfig, DEV_VERDIER, lesMiljo } from '../../src/config.js'
-import { personMedTag, startSimulator, type KjorendeSimulator } from '../../src/simulator/index.js'
+import { personMedTag, startSimulator, type KjorendeSimulator } from '../../simulator/index.js'
 
 const FRIST = Number(process.env['BENCH_FRIST_MS'] ?? 3000)
 const ANTALL = Number(process.env['BENCH_ANTALL'] ?? 40)

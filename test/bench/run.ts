@@ -33,10 +33,10 @@ import { DEV_VERDIER } from '../../src/config.js'
 import { PG_URL, slettSkjemaer } from '../postgres.js'
 import { cpuSekunder, hovedtradSekunder } from './cpu.js'
 import { randomUUID } from 'node:crypto'
-import { personMedTag, standardDatasett, lastDatasett } from '../../src/simulator/index.js'
-import { nesteSyntetiskeIdent } from '../../src/simulator/syntetisk.js'
+import { personMedTag, standardDatasett, lastDatasett } from '../../simulator/index.js'
+import { nesteSyntetiskeIdent } from '../../simulator/syntetisk.js'
 import { npmStart } from '../../scripts/bundle.js'
-import standardJson from '../../src/simulator/dataset.json' with { type: 'json' }
+import standardJson from '../../simulator/dataset.json' with { type: 'json' }
 
 const SEKUNDER = Number(process.env['BENCH_SEKUNDER'] ?? 10)
 const OPPVARMING = Number(process.env['BENCH_OPPVARMING'] ?? 3)
@@ -221,7 +221,7 @@ function datasettMedKopier(dir: string, antall: number): { fil: string; identer:
 
 async function startSimulatorProsess(datasett?: string): Promise<Simulator> {
   const linjer: string[] = []
-  const prosess = node(['--import', 'tsx', 'src/simulator/main.ts'], KJERNER.last, {
+  const prosess = node(['--import', 'tsx', 'simulator/main.ts'], KJERNER.last, {
     env: {
       ...process.env, SIMULATOR_PORT: '0', SIMULATOR_GROUPS: DEV_VERDIER.GRUPPE_NKS, AZURE_APP_CLIENT_ID: DEV_VERDIER.AZURE_APP_CLIENT_ID,
       FIKS_INTEGRASJON_ID: DEV_VERDIER.FIKS_INTEGRASJON_ID, FIKS_INTEGRASJON_PASSORD: DEV_VERDIER.FIKS_INTEGRASJON_PASSORD,

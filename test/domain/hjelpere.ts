@@ -1,6 +1,6 @@
 // Shared by the domain tests: fixture loading and synthetic test data. Only synthetic persons.
 import { readFileSync } from 'node:fs'
-import type { DigisosSak } from '../../src/sources/ports.js'
+import type { DigisosSak } from '../../src/domain/digisos/sak.js'
 
 /** The person every fixture belongs to: Tenor-style (month +80), 14.03.1985. */
 export const PERSON = '14838512470'

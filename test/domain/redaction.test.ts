@@ -7,7 +7,7 @@ import t from 'tap'
 import { z } from 'zod'
 import { Stonadsopplysninger } from '../../src/domain/model.js'
 import { FELTKLASSER, skjermForGradering, type Feltklasse } from '../../src/domain/redaction.js'
-import type { Gradering } from '../../src/sources/ports.js'
+import type { Gradering } from '../../src/domain/person.js'
 
 // ── the schemas walked ─────────────────────────────────────────────────────────
 type Def = {

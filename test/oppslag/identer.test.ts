@@ -5,7 +5,7 @@
 // Shapes: PDL's hentIdenter(ident, historikk: true) { identer { ident gruppe historisk } } (as
 // navikt/populasjonstilgangskontroll's PDL client asks it), the pip's POST /skjermetBulk.
 import t from 'tap'
-import { personMedTag, sakMedTag, ukjentPersonMedTag } from '../../src/simulator/dataset.js'
+import { personMedTag, sakMedTag, ukjentPersonMedTag } from '../../simulator/dataset.js'
 import { build, GRUPPER, type Bygget } from '../helper.js'
 
 const OPPSLAG = '/api/v1/oppslag'

@@ -2,7 +2,7 @@
 // (DESIGN §4), what is older than SAK_MAKS_ALDER_MANEDER is left out from every source, and a
 // malformed case or fagsystem item costs only itself and its municipality's completeness.
 import t from 'tap'
-import type { DatasettPerson } from '../../src/simulator/dataset.js'
+import type { DatasettPerson } from '../../simulator/dataset.js'
 import { build, devSimulator, GRUPPER, type Bygget } from '../helper.js'
 
 const OPPSLAG = '/api/v1/oppslag'

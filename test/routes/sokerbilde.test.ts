@@ -4,7 +4,7 @@
 // behaviour is navikt/sosialhjelp-modia-api's (digisossak/event/*.kt) and soknad.json's mottaker
 // as navikt/sosialhjelp-soknad-api writes it ("<office>, <municipality>").
 import t from 'tap'
-import { sakMedTag } from '../../src/simulator/dataset.js'
+import { sakMedTag } from '../../simulator/dataset.js'
 import { build, GRUPPER, type Bygget } from '../helper.js'
 
 const OPPSLAG = '/api/v1/oppslag'

@@ -2,7 +2,7 @@
 // is refused with a message that names the field.
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import raa from '../../src/simulator/dataset.json' with { type: 'json' }
+import raa from '../../simulator/dataset.json' with { type: 'json' }
 import {
   DatasettFeil,
   lastDatasett,
@@ -11,8 +11,8 @@ import {
   standardDatasett,
   ukjentPersonMedTag,
   type Datasett,
-} from '../../src/simulator/dataset.js'
-import { erSyntetisk, gyldigKontonummer, gyldigeKontrollsifre, nesteSyntetiskeIdent, syntetiskIdent } from '../../src/simulator/syntetisk.js'
+} from '../../simulator/dataset.js'
+import { erSyntetisk, gyldigKontonummer, gyldigeKontrollsifre, nesteSyntetiskeIdent, syntetiskIdent } from '../../simulator/syntetisk.js'
 import { NAA } from './fixtures/hjelp.js'
 
 const d = standardDatasett({ naa: NAA })
@@ -295,7 +295,7 @@ t.test('a broken dataset fails with a message naming the field', async (t) => {
 })
 
 t.test('DATASET.md lists every person with the right ident', async (t) => {
-  const dok = readFileSync(new URL('../../src/simulator/DATASET.md', import.meta.url), 'utf8')
+  const dok = readFileSync(new URL('../../simulator/DATASET.md', import.meta.url), 'utf8')
   const rader = dok.split('\n').filter((l) => l.startsWith('| `'))
   for (const p of [...d.personer, ...d.ukjentePersoner]) {
     const rad = rader.find((r) => r.includes(`\`${p.tags[0]}\``) && r.includes(`\`${p.personident}\``))
@@ -305,7 +305,7 @@ t.test('DATASET.md lists every person with the right ident', async (t) => {
 })
 
 t.test('DATASET.md lists every case, with its owner and municipality', async (t) => {
-  const dok = readFileSync(new URL('../../src/simulator/DATASET.md', import.meta.url), 'utf8')
+  const dok = readFileSync(new URL('../../simulator/DATASET.md', import.meta.url), 'utf8')
   const rader = dok.split('\n').filter((l) => l.startsWith('| `'))
   const eier = new Map(d.personer.flatMap((p) => [p.personident, ...p.historiskeIdenter.map((h) => h.personident)].map((i) => [i, p.tags[0]] as const)))
   for (const s of d.digisosSaker) {

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { Ajv } from 'ajv'
 import draft6 from 'ajv/dist/refs/json-schema-draft-06.json' with { type: 'json' }
 import t from 'tap'
-import { sakMedTag, standardDatasett } from '../../src/simulator/dataset.js'
+import { sakMedTag, standardDatasett } from '../../simulator/dataset.js'
 
 const ROT = fileURLToPath(new URL('../fixtures/schemas-simulator/json/', import.meta.url))
 const BASE = 'https://schemas.stonadsoppslag.test/'

@@ -2,7 +2,7 @@
 // requires of a caller.
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
-import { personMedTag, sakMedTag, ukjentPersonMedTag } from '../../src/simulator/dataset.js'
+import { personMedTag, sakMedTag, ukjentPersonMedTag } from '../../simulator/dataset.js'
 import { Feilsvar, Foresporsel, GeneriskV1, MELDING_FORESPORSEL, SocioV1, Svar } from '../../src/sources/fagsystem/protocol.js'
 import { fiksHoder, kall, PDL_HODER, PDL_QUERY, sporing, startApp } from './fixtures/hjelp.js'
 

@@ -2,7 +2,7 @@
 // upstream, from the dataset and at run time.
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
-import { personMedTag, sakMedTag } from '../../src/simulator/dataset.js'
+import { personMedTag, sakMedTag } from '../../simulator/dataset.js'
 import { MELDING_FORESPORSEL } from '../../src/sources/fagsystem/protocol.js'
 import { fiksHoder, kall, PDL_HODER, PDL_QUERY, sporing, startApp } from './fixtures/hjelp.js'
 

@@ -3,12 +3,12 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { standardDatasett } from '../../src/simulator/dataset.js'
+import { standardDatasett } from '../../simulator/dataset.js'
 import { kall } from './fixtures/hjelp.js'
 
-t.test('tsx src/simulator/main.ts', async (t) => {
+t.test('tsx simulator/main.ts', async (t) => {
   const rot = fileURLToPath(new URL('../../', import.meta.url))
-  const barn = spawn(process.execPath, ['--import', 'tsx', 'src/simulator/main.ts'], {
+  const barn = spawn(process.execPath, ['--import', 'tsx', 'simulator/main.ts'], {
     cwd: rot,
     // No coverage from this child: another TypeScript loader's source maps would blur the gate.
     env: { ...process.env, _TAPJS_PROCESSINFO_COVERAGE_: '0', SIMULATOR_PORT: '0', SIMULATOR_HOST: '127.0.0.1' },

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto'
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose'
 import t from 'tap'
-import { personMedTag, standardDatasett, startSimulator } from '../../src/simulator/index.js'
+import { personMedTag, standardDatasett, startSimulator } from '../../simulator/index.js'
 import { FIKS_IO_STI, MELDING_FORESPORSEL } from '../../src/sources/fagsystem/protocol.js'
 import { INTEGRASJON, kall, NAA, PDL_HODER, PDL_QUERY, sporing } from './fixtures/hjelp.js'
 

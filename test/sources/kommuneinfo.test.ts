@@ -1,7 +1,8 @@
 import { setTimeout as vent } from 'node:timers/promises'
 import t from 'tap'
 import { medKommuneInfoCache } from '../../src/sources/kommuneinfo.js'
-import { KildeFeil, type FiksDigisos, type KommuneInfo } from '../../src/sources/ports.js'
+import { KildeFeil, type FiksDigisos } from '../../src/sources/ports.js'
+import type { KommuneInfo } from '../../src/domain/digisos/sak.js'
 import { build } from '../helper.js'
 
 const info = (kommunenummer: string, harNksTilgang = true): KommuneInfo => ({

@@ -3,7 +3,8 @@
 // signal that stops its wait without stopping the shared call.
 import t from 'tap'
 import { KOMMUNELISTE_MAKS_FORELDET_MS, KommunelisteCache, KommunelisteUtilgjengelig } from '../../src/sources/kommuneliste.js'
-import { KildeFeil, type KommuneInfo } from '../../src/sources/ports.js'
+import { KildeFeil } from '../../src/sources/ports.js'
+import type { KommuneInfo } from '../../src/domain/digisos/sak.js'
 
 const info = (kommunenummer: string): KommuneInfo => ({
   kommunenummer, kanMottaSoknader: true, kanOppdatereStatus: true, harMidlertidigDeaktivertMottak: false,

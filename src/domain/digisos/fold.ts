@@ -5,7 +5,7 @@ import { aldersgrense, erEldreEnn } from '../alder.js'
 import { navnEllerNull } from '../tekst.js'
 import { somUtc } from '../tidspunkt.js'
 import type { Dokumentasjonkrav, EtterspurtDokument as EtterspurtDokumentUt, Sak, Soknad, Utbetaling, Vilkar } from '../model.js'
-import type { DigisosSak } from '../../sources/ports.js'
+import type { DigisosSak } from './sak.js'
 import {
   DigisosSokerDokument,
   type DokumentasjonkravHendelse,

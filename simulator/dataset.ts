@@ -4,7 +4,7 @@
 // field, instead of surfacing later as a confusing answer. The format is documented in DATASET.md.
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
-import { GeneriskV1, SocioV1 } from '../sources/fagsystem/protocol.js'
+import { GeneriskV1, SocioV1 } from '../src/sources/fagsystem/protocol.js'
 import standardJson from './dataset.json' with { type: 'json' }
 import { erSyntetisk, gyldigeKontrollsifre } from './syntetisk.js'
 
@@ -333,7 +333,7 @@ export function lastDatasett(json: unknown, valg: LastValg = {}): Datasett {
   return { ...flyttet, referansedato: new Date(idag).toISOString().slice(0, 10) }
 }
 
-/** The bundled dataset (src/simulator/dataset.json); imported, so a build carries it along. */
+/** The bundled dataset (simulator/dataset.json); imported, so a build carries it along. */
 export function standardDatasett(valg: LastValg = {}): Datasett {
   return lastDatasett(standardJson, valg)
 }

@@ -1,4 +1,4 @@
-// Runs the simulator on its own: `tsx src/simulator/main.ts` (npm run simulator). Prints where each
+// Runs the simulator on its own: `tsx simulator/main.ts` (npm run simulator). Prints where each
 // upstream is, as environment lines to give the service — never a personident.
 import { lastDatasettFil, standardDatasett, startSimulator } from './index.js'
 

@@ -12,7 +12,7 @@ import {
   PROTOKOLL_VERSJON,
   type Feilsvar,
   type Svar,
-} from '../sources/fagsystem/protocol.js'
+} from '../src/sources/fagsystem/protocol.js'
 import type { DatasettSak } from './dataset.js'
 import { utforFeil, type Upstream } from './feil.js'
 import { gyldigToken, type SimulatorKontekst } from './kontekst.js'
