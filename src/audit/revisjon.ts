@@ -126,10 +126,13 @@ export class Revisjon {
     // Bounded: the database aggregates, but a window of years still scans years of events.
     const lengde = Date.parse(til) - Date.parse(fra)
     if (!(lengde > 0 && lengde <= AVVIK_MAKS_DAGER * 86_400_000)) throw new Problem('UGYLDIG_TIDSROM')
-    await this.valg.audit.skriv([this.hendelse(l, 'AUDIT_AVVIK', { detaljer: JSON.stringify({ fra, til }) })])
     const { historikkDager, ...terskler } = this.valg.avvik
     const sporring = { fra, til, historikkDager, terskler, grense: AVVIK_MAKS_RADER }
-    return settSammen(await this.valg.audit.avvik(sporring), sporring)
+    const svar = settSammen(await this.valg.audit.avvik(sporring), sporring)
+    // On record before it leaves, with how many persons the findings name (as for a search).
+    const personer = new Set(svar.avvik.flatMap((a) => ('personident' in a ? [a.personident] : []))).size
+    await this.valg.audit.skriv([this.hendelse(l, 'AUDIT_AVVIK', { detaljer: JSON.stringify({ fra, til, antallFunn: svar.avvik.length, antallPersoner: personer }) })])
+    return svar
   }
 
   /** Every event matching the filter, page by page, at most `maks`. */

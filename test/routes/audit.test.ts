@@ -96,6 +96,12 @@ t.test('audit endpoints', async (t) => {
     const ulest = av('OPPSLAG_UTEN_LESING').map((a: { personident: string }) => a.personident)
     t.ok(ulest.includes(b.ident('uten-saker')))
     t.notOk(ulest.includes(person), 'the lookup that was read is not flagged')
+    // The reader's own access is on record with how many persons the findings named (DESIGN §6).
+    const personer = new Set(svar.body.avvik.flatMap((a: { personident?: string }) => (a.personident ? [a.personident] : []))).size
+    t.ok(personer >= 2)
+    const egen = (await b.hendelser()).at(-1)
+    t.match(egen, { handling: 'AUDIT_AVVIK', navident: 'Z990050' })
+    t.same(JSON.parse(egen.detaljer), { fra, til, antallFunn: svar.body.avvik.length, antallPersoner: personer })
     t.equal((await b.kall('GET', '/api/v1/audit/avvik?fra=x&til=y', { token: revisor })).status, 400)
   })
 
