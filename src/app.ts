@@ -92,7 +92,7 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
 
   const na = deps.na ?? Date.now
   const malinger = lagMalinger()
-  const kilder = deps.kilder ?? byggKilder(config, malinger)
+  const kilder = deps.kilder ?? byggKilder(config, malinger, deps.na)
   const instans = `${hostname()}:${process.pid}`
   const audit = medCef(
     deps.audit ?? (await apneAuditStore(config.auditStore, {
@@ -221,6 +221,7 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
     issuer: config.auth.issuer,
     jwksUri: config.auth.jwksUri,
     audience: config.auth.audience,
+    ...(deps.na ? { na: deps.na } : {}),
   })
   await app.register(healthRoutes, {
     klar: [() => audit.klar(), ...(delte ? [() => delte.klar()] : [])],
