@@ -1,6 +1,5 @@
 // Closing: a request that arrives once closing has begun gets a problem+json from the catalogue,
 // with the headers of every answer, and its connection ends; the request in flight finishes.
-import { setTimeout as vent } from 'node:timers/promises'
 import t from 'tap'
 import { once } from 'node:events'
 import { connect } from 'node:net'
@@ -14,10 +13,20 @@ t.test('closing: in flight finishes; a request begun before closing and finished
   const sim = await devSimulator(t)
   const config = byggKonfig(lesMiljo({ NODE_ENV: 'test', LOG_LEVEL: 'silent', AUDIT_CEF: 'av' }), { ...DEV_VERDIER, ...sim.urls })
   const app = await buildApp(config, { audit: new SqliteAuditStore(`${t.testdir()}/a.db`) })
+  // The slow request is held by the test, not by a timer: it finishes when the test lets it.
+  let slipp = () => {}
+  const sluppet = new Promise<void>((ok) => { slipp = ok })
+  let iGang = () => {}
+  const startet = new Promise<void>((ok) => { iGang = ok })
   app.get('/treg', async () => {
-    await vent(300)
+    iGang()
+    await sluppet
     return { ferdig: true }
   })
+  // Added after buildApp's own: by the time it runs, the service has begun turning requests away.
+  let lukkerBegynt = () => {}
+  const lukkingBegynt = new Promise<void>((ok) => { lukkerBegynt = ok })
+  app.addHook('preClose', async () => lukkerBegynt())
   await app.listen({ host: '127.0.0.1', port: 0 })
   const port = (app.server.address() as { port: number }).port
   const klient = new Client(`http://127.0.0.1:${port}`)
@@ -31,14 +40,15 @@ t.test('closing: in flight finishes; a request begun before closing and finished
   const bSlutt = once(b, 'close')
   b.write('GET /health/live HTTP/1.1\r\nHost: x\r\n')
   const forst = klient.request({ method: 'GET', path: '/treg' })
-  await vent(50)
+  await startet
   const lukket = app.close()
-  await vent(20)
+  await lukkingBegynt
   b.write('\r\n')
+  await bSlutt
+  slipp()
   const a = await forst
   t.equal(a.statusCode, 200)
   t.same(await a.body.json(), { ferdig: true }, 'the request in flight finishes')
-  await bSlutt
   const [hode = '', kropp = ''] = svarB.split('\r\n\r\n')
   t.match(hode, /^HTTP\/1\.1 503 /)
   t.match(hode, /content-type: application\/problem\+json/i)

@@ -39,6 +39,8 @@ export interface AuthValg {
   /** Bounds of the verified-token cache: entries and bytes (token text and claims). */
   tokenCacheMaks?: number
   tokenCacheMaksBytes?: number
+  /** Clock for the cache and the token's exp and nbf; tests move it instead of waiting. */
+  na?: () => number
 }
 
 interface Verifisert {
@@ -67,6 +69,10 @@ const Krav = z.object({
 export default fp<AuthValg>(
   async (app, valg) => {
     const nokler = new Nokkelsett({ ...valg.jwks, jwksUri: valg.jwksUri })
+    const na = valg.na ?? Date.now
+    // fast-jwt reads the system clock unless given a time; passing one builds a verifier per call,
+    // so only an injected clock pays for that.
+    const jwtVerify = valg.na ? (r: FastifyRequest) => r.jwtVerify({ clockTimestamp: na() }) : (r: FastifyRequest) => r.jwtVerify()
 
     await app.register(fastifyJwt, {
       secret: (_request: FastifyRequest, token: unknown) => {
@@ -86,6 +92,7 @@ export default fp<AuthValg>(
 
     const verifiserte = new LRUCache<string, Verifisert>({
       max: valg.tokenCacheMaks ?? 10_000,
+      perf: { now: na },
       maxSize: valg.tokenCacheMaksBytes ?? 16 * 1024 * 1024,
       sizeCalculation: (v, token) => 2 * token.length + 128 + v.saksbehandler.grupper.reduce((n, g) => n + 2 * g.length + 16, 0),
     })
@@ -93,7 +100,7 @@ export default fp<AuthValg>(
     async function verifiser(request: FastifyRequest, token: string): Promise<void> {
       let payload: unknown
       try {
-        payload = await request.jwtVerify()
+        payload = await jwtVerify(request)
       } catch {
         throw new Problem('UAUTENTISERT')
       }
@@ -107,7 +114,7 @@ export default fp<AuthValg>(
       const utloperMs = krav.data.exp * 1000
       // No longer than a key is trusted without asking the JWKS again: a key taken out of the set
       // stops its tokens within that time, as it did before the cache.
-      const ttl = Math.min(Math.floor(utloperMs - Date.now()), JWKS_TTL_MS)
+      const ttl = Math.min(Math.floor(utloperMs - na()), JWKS_TTL_MS)
       if (ttl > 0) verifiserte.set(token, { saksbehandler, utloperMs }, { ttl })
     }
 
@@ -117,7 +124,7 @@ export default fp<AuthValg>(
       const token = bearerToken(request)
       if (token === undefined) return done(new Problem('UAUTENTISERT'))
       const kjent = verifiserte.get(token)
-      if (kjent !== undefined && Date.now() < kjent.utloperMs) {
+      if (kjent !== undefined && na() < kjent.utloperMs) {
         request.saksbehandler = kjent.saksbehandler
         return done()
       }

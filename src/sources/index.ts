@@ -58,7 +58,7 @@ const MAKS_SVAR: Record<UpstreamNavn, number> = {
   'fiks-io': 2 * MIB,
 }
 
-export function byggKilder(config: Config, maling?: KildeMalinger): Kilder {
+export function byggKilder(config: Config, maling?: KildeMalinger, na?: () => number): Kilder {
   const budsjett = new SvarBudsjett(config.upstreamMaksMbUnderveis * MIB)
   const klient = (navn: UpstreamNavn, baseUrl: string) =>
     new HttpKlient({
@@ -67,7 +67,7 @@ export function byggKilder(config: Config, maling?: KildeMalinger): Kilder {
       ...(maling ? { maling: maling.upstream } : {}),
     })
   const vern: Vern = {
-    brytere: new Brytere({ ...config.bryter, ...(maling ? { vedEndring: maling.bryter } : {}) }),
+    brytere: new Brytere({ ...config.bryter, ...(maling ? { vedEndring: maling.bryter } : {}), ...(na ? { na } : {}) }),
     samkjoring: new Samkjoring(maling?.delt),
   }
   const klienter = {
@@ -86,7 +86,7 @@ export function byggKilder(config: Config, maling?: KildeMalinger): Kilder {
     skjerming: vernetSkjerming(new SkjermingPip(klienter.skjerming, tokens, config.skjerming.scope), vern),
     ansatte: vernetAnsattRegister(new NomAnsattRegister(klienter.nom, tokens, config.nom.scope), vern),
     // The cache outside the sharing: a fresh KommuneInfo needs neither a call nor a shared one.
-    fiks: medKommuneInfoCache(vernetFiks(new FiksDigisosKlient(klienter.fiks, tokens, fiks), vern), { ttlMs: config.kommuneInfoCacheMs }),
+    fiks: medKommuneInfoCache(vernetFiks(new FiksDigisosKlient(klienter.fiks, tokens, fiks), vern), { ttlMs: config.kommuneInfoCacheMs, ...(na ? { na } : {}) }),
     fagsystem: vernetFagsystem(new FiksIoFagsystem(klienter.fiksIo, tokens, Math.ceil(config.tidsavbrudd['fiks-io'].hodeMs / 1000)), vern),
     brytere: vern.brytere,
     budsjett,

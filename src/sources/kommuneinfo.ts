@@ -13,12 +13,16 @@ export interface KommuneInfoCacheValg {
   ttlMs: number
   /** Municipality numbers are four digits: the bound is there for a misbehaving caller. */
   maks?: number
+  /** Clock for the TTL; tests move it instead of waiting. */
+  na?: () => number
 }
 
 /** Wraps a Fiks port so that KommuneInfo comes from the cache while fresh. `ttlMs` 0: no cache. */
 export function medKommuneInfoCache(fiks: FiksDigisos, valg: KommuneInfoCacheValg): FiksDigisos {
   if (valg.ttlMs <= 0) return fiks
-  const cache = new LRUCache<string, KommuneInfo>({ max: valg.maks ?? 10_000, ttl: valg.ttlMs })
+  const na = valg.na
+  // An injected clock is asked every time (no 'now' cached by a timer): tests move it.
+  const cache = new LRUCache<string, KommuneInfo>({ max: valg.maks ?? 10_000, ttl: valg.ttlMs, ...(na ? { perf: { now: na }, ttlResolution: 0 } : {}) })
   return {
     hentSaker: (ident, ctx) => fiks.hentSaker(ident, ctx),
     hentDokument: (id, dokument, ctx) => fiks.hentDokument(id, dokument, ctx),

@@ -35,6 +35,8 @@ export interface BryterValg {
   apenMs: number
   /** Told of every change (metrics). `kommunenummer` is null for a register. */
   vedEndring?: (upstream: string, kommunenummer: string | null, tilstand: BryterTilstand) => void
+  /** Clock for the open time; tests move it instead of waiting. */
+  na?: () => number
 }
 
 /** An error the caller's test says is not the upstream's fault: passed through the breaker
@@ -45,21 +47,33 @@ class IkkeTelt extends Error {
   }
 }
 
+const nokkelFor = (upstream: string, kommunenummer: string | null) => (kommunenummer === null ? upstream : `${upstream}:${kommunenummer}`)
+const apenMelding = (upstream: string, kommunenummer: string | null) => `${upstream}${kommunenummer ? ` ${kommunenummer}` : ''}: bryter åpen`
+
 /** One breaker per upstream (and per municipality), made on first use. The number of them is
  *  bounded by the upstreams and the four-digit municipality numbers. */
 export class Brytere {
   private readonly per = new Map<string, CircuitBreakerPolicy>()
+  /** When each open breaker may let its probe through, on our clock: cockatiel reads the system
+   *  clock, so it is told to probe at once and this gate holds the calls back until then. */
+  private readonly apenTil = new Map<string, number>()
+  private readonly na: () => number
 
-  constructor(private readonly valg: BryterValg) {}
+  constructor(private readonly valg: BryterValg) {
+    this.na = valg.na ?? Date.now
+  }
 
   private bryter(upstream: string, kommunenummer: string | null): CircuitBreakerPolicy {
-    const nokkel = kommunenummer === null ? upstream : `${upstream}:${kommunenummer}`
+    const nokkel = nokkelFor(upstream, kommunenummer)
     let b = this.per.get(nokkel)
     if (!b) {
       // What counts is decided per call (kjor's erFeil): a breaker made once must not keep the
       // test, and with it the state, of the first call that made it.
-      b = circuitBreaker(handleWhen((e) => !(e instanceof IkkeTelt)), { halfOpenAfter: this.valg.apenMs, breaker: new ConsecutiveBreaker(this.valg.feilPaRad) })
-      b.onStateChange((s) => this.valg.vedEndring?.(upstream, kommunenummer, TILSTAND[s]))
+      b = circuitBreaker(handleWhen((e) => !(e instanceof IkkeTelt)), { halfOpenAfter: 0, breaker: new ConsecutiveBreaker(this.valg.feilPaRad) })
+      b.onStateChange((s) => {
+        if (s === CircuitState.Open) this.apenTil.set(nokkel, this.na() + this.valg.apenMs)
+        this.valg.vedEndring?.(upstream, kommunenummer, TILSTAND[s])
+      })
       this.per.set(nokkel, b)
       this.valg.vedEndring?.(upstream, kommunenummer, 'lukket')
     }
@@ -69,8 +83,12 @@ export class Brytere {
   /** Runs `kall` through the breaker; errors for which `erFeil` holds count as failures. Throws
    *  BryterApen without calling while the breaker is open. */
   async kjor<T>(upstream: string, kommunenummer: string | null, erFeil: (e: Error) => boolean, kall: () => Promise<T>): Promise<T> {
+    const bryter = this.bryter(upstream, kommunenummer)
+    if (bryter.state === CircuitState.Open && this.na() < (this.apenTil.get(nokkelFor(upstream, kommunenummer)) ?? 0)) {
+      throw new BryterApen(apenMelding(upstream, kommunenummer))
+    }
     try {
-      return await this.bryter(upstream, kommunenummer).execute(async () => {
+      return await bryter.execute(async () => {
         try {
           return await kall()
         } catch (e) {
@@ -79,13 +97,13 @@ export class Brytere {
       })
     } catch (e) {
       if (e instanceof IkkeTelt) throw e.feil
-      if (e instanceof BrokenCircuitError) throw new BryterApen(`${upstream}${kommunenummer ? ` ${kommunenummer}` : ''}: bryter åpen`)
+      if (e instanceof BrokenCircuitError) throw new BryterApen(apenMelding(upstream, kommunenummer))
       throw e
     }
   }
 
   tilstand(upstream: string, kommunenummer: string | null = null): BryterTilstand {
-    const b = this.per.get(kommunenummer === null ? upstream : `${upstream}:${kommunenummer}`)
+    const b = this.per.get(nokkelFor(upstream, kommunenummer))
     return b ? TILSTAND[b.state] : 'lukket'
   }
 }

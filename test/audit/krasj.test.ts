@@ -9,6 +9,15 @@ import { personMedTag } from '../../simulator/index.js'
 import { startTjeneste } from '../prosess.js'
 import { devSimulator, TEST_AUDIT_NOKKEL } from '../helper.js'
 
+/** A list of answers and a promise kept once it holds `n`: the test acts on the load having run,
+ *  not on a guess of how long that takes. */
+function svarliste(n: number) {
+  const liste: string[] = []
+  let varsle = () => {}
+  const nadd = new Promise<void>((ok) => { varsle = ok })
+  return { liste, legg: (s: string) => { if (liste.push(s) === n) varsle() }, nadd }
+}
+
 /** A simulator, an audit file in the test's directory, and the service's environment. */
 async function oppsett(t: Test) {
   const sim = await devSimulator(t)
@@ -32,7 +41,8 @@ t.test('kill -9 under load loses no audited response', async (t) => {
   const { oppslagId } = (await start.body.json()) as { oppslagId: string }
 
   // 16 clients reading as fast as they can; each 200 is remembered by its Nav-Call-Id.
-  const mottatt: string[] = []
+  const last = svarliste(60)
+  const mottatt = last.liste
   let stopp = false
   let n = 0
   const klient = async (k: number) => {
@@ -41,14 +51,14 @@ t.test('kill -9 under load loses no audited response', async (t) => {
       try {
         const svar = await request(`${url}/api/v1/oppslag/${oppslagId}/konto`, { headers: { ...headers, 'nav-call-id': callId } })
         await svar.body.text()
-        if (svar.statusCode === 200) mottatt.push(callId)
+        if (svar.statusCode === 200) last.legg(callId)
       } catch {
         return // the server is gone
       }
     }
   }
   const klienter = Array.from({ length: 16 }, (_, k) => klient(k))
-  await new Promise((r) => setTimeout(r, 1500))
+  await last.nadd
   barn.kill('SIGKILL')
   stopp = true
   await Promise.all(klienter)
@@ -75,7 +85,8 @@ t.test('SIGTERM under load: in-flight requests finish, the process exits 0, no a
   const token = await sim.lagToken({ navident: 'Z990009', groups: [DEV_VERDIER.GRUPPE_NKS], aud: DEV_VERDIER.AZURE_APP_CLIENT_ID })
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
   const personident = personMedTag(sim.datasett, 'ugradert-to-kommuner').personident
-  const mottatt: string[] = []
+  const last = svarliste(30)
+  const mottatt = last.liste
   let n = 0
   const stopp = { na: false }
   const klient = async (k: number) => {
@@ -87,13 +98,13 @@ t.test('SIGTERM under load: in-flight requests finish, the process exits 0, no a
         const tekst = await start.body.text()
         let body: { oppslagId?: string; code?: string } = {}
         try { body = JSON.parse(tekst) as typeof body } catch { /* recorded below as it is */ }
-        if (start.statusCode === 201) mottatt.push(callId)
+        if (start.statusCode === 201) last.legg(callId)
         else avvist.push(`${start.statusCode} ${String(start.headers['content-type'])} ${body.code ?? tekst.slice(0, 80)}`)
         if (!body.oppslagId) continue
         const les = `${callId}-les`
-        const svar = await request(`${url}/api/v1/oppslag/${body.oppslagId}`, { headers: { ...headers, 'nav-call-id': les } })
-        await svar.body.text()
-        if (svar.statusCode === 200) mottatt.push(les)
+        const lest = await request(`${url}/api/v1/oppslag/${body.oppslagId}`, { headers: { ...headers, 'nav-call-id': les } })
+        await lest.body.text()
+        if (lest.statusCode === 200) last.legg(les)
       } catch {
         return
       }
@@ -101,7 +112,7 @@ t.test('SIGTERM under load: in-flight requests finish, the process exits 0, no a
   }
   const avvist: string[] = []
   const klienter = Array.from({ length: 8 }, (_, k) => klient(k))
-  await new Promise((r) => setTimeout(r, 1000))
+  await last.nadd
   const avsluttet = new Promise<number | null>((ok) => barn.once('exit', (kode) => ok(kode)))
   barn.kill('SIGTERM')
   const kode = await avsluttet

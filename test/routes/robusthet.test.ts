@@ -1,6 +1,5 @@
 // Resilience against the simulator's injected faults: circuit breakers per municipality and per
 // register, calls shared across lookups, and the access decision's own deadline.
-import { setTimeout as vent } from 'node:timers/promises'
 import t from 'tap'
 import { apneBrytere, build, type Bygget } from '../helper.js'
 
@@ -18,7 +17,9 @@ async function lesAlt(b: Bygget, tag: string) {
 
 t.test('a municipality that keeps failing: its breaker opens, it is not asked, then a probe closes it', async (t) => {
   // KommuneInfo asked on every lookup: each lookup then calls Bergen, as the counts below assume.
-  const b = await build(t, { miljo: { BRYTER_FEIL_PA_RAD: '3', BRYTER_APEN_MS: '700', KOMMUNEINFO_CACHE_S: '0' } })
+  // The service's clock stands still unless moved: the open time is not raced by real lookups.
+  let na = Date.now()
+  const b = await build(t, { na: () => na, miljo: { BRYTER_FEIL_PA_RAD: '3', BRYTER_APEN_MS: '700', KOMMUNEINFO_CACHE_S: '0' } })
   const bergen = () => b.sim.styring.kall().perKommune['4601'] ?? {}
   const kallTilBergen = () => Object.values(bergen()).reduce((a, n) => a + (n ?? 0), 0)
   b.sim.styring.settFeil({ kommunenummer: '4601' }, { status: 500 })
@@ -36,7 +37,10 @@ t.test('a municipality that keeps failing: its breaker opens, it is not asked, t
   b.sim.styring.settFeil({ kommunenummer: '4601' }, null)
   t.equal(kilder((await lesAlt(b, 'ugradert-to-kommuner')).body)['4601/DIGISOS'], 'UTILGJENGELIG')
   t.equal(kallTilBergen(), foer)
-  await vent(800)
+  na += 699
+  t.equal(kilder((await lesAlt(b, 'ugradert-to-kommuner')).body)['4601/DIGISOS'], 'UTILGJENGELIG', 'still open just before its open time ends')
+  t.equal(kallTilBergen(), foer)
+  na += 1
   t.same(kilder((await lesAlt(b, 'ugradert-to-kommuner')).body), { ...begge('0301', 'OK'), ...begge('4601', 'OK') }, 'the probe succeeds and closes the breaker')
   t.ok(kallTilBergen() > foer)
   t.equal(await apneBrytere(b, 'kommune'), 0, 'closed in /metrics')
@@ -44,7 +48,7 @@ t.test('a municipality that keeps failing: its breaker opens, it is not asked, t
   // A probe that fails opens it again at once.
   b.sim.styring.settFeil({ kommunenummer: '4601' }, { status: 500 })
   for (let i = 0; i < 3; i++) await lesAlt(b, 'ugradert-to-kommuner')
-  await vent(800)
+  na += 700
   const forProbe = kallTilBergen()
   t.equal(kilder((await lesAlt(b, 'ugradert-to-kommuner')).body)['4601/DIGISOS'], 'UTILGJENGELIG')
   t.ok(kallTilBergen() > forProbe, 'half-open: one probe is sent')
@@ -55,7 +59,8 @@ t.test('a municipality that keeps failing: its breaker opens, it is not asked, t
 })
 
 t.test('a register that keeps failing: 503 at once without calling it, audited; it closes again', async (t) => {
-  const b = await build(t, { miljo: { BRYTER_FEIL_PA_RAD: '2', BRYTER_APEN_MS: '600' } })
+  let na = Date.now()
+  const b = await build(t, { na: () => na, miljo: { BRYTER_FEIL_PA_RAD: '2', BRYTER_APEN_MS: '600' } })
   b.sim.styring.settFeil({ upstream: 'skjerming' }, { status: 500 })
   for (let i = 0; i < 2; i++) t.equal((await b.startOppslag('ugradert-to-kommuner')).status, 503)
   t.equal(await apneBrytere(b, 'skjerming'), 1)
@@ -66,7 +71,10 @@ t.test('a register that keeps failing: 503 at once without calling it, audited; 
   t.equal(b.sim.styring.kall().perUpstream.skjerming, foer, 'not called while open')
   t.match((await b.hendelser()).at(-1), { beslutning: 'Deny', regel: 'REGISTER_UTILGJENGELIG' }, 'still audited as a denial')
   b.sim.styring.fjernAlleFeil()
-  await vent(700)
+  na += 599
+  t.equal((await b.startOppslag('ugradert-to-kommuner')).status, 503, 'still open just before its open time ends')
+  t.equal(b.sim.styring.kall().perUpstream.skjerming, foer, 'and not called')
+  na += 1
   t.equal((await b.startOppslag('ugradert-to-kommuner')).status, 201, 'the probe closes it')
   t.equal(await apneBrytere(b, 'skjerming'), 0)
 })

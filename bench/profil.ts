@@ -1,13 +1,13 @@
 // Summarises a V8 CPU profile (`BENCH_NODE_FLAGG="--cpu-prof --cpu-prof-dir=…" npm run bench`):
 // the top frames by self time, and inclusive time per package or source file, so the note on
-// where the time goes can be written from numbers. Usage: tsx test/bench/profil.ts <file> [n]
+// where the time goes can be written from numbers. Usage: tsx bench/profil.ts <file> [n]
 import { readFileSync } from 'node:fs'
 
 interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
 interface Profil { nodes: Node[]; samples: number[]; timeDeltas: number[] }
 
 const [fil, antallArg] = process.argv.slice(2)
-if (!fil) throw new Error('bruk: tsx test/bench/profil.ts <fil.cpuprofile> [antall]')
+if (!fil) throw new Error('bruk: tsx bench/profil.ts <fil.cpuprofile> [antall]')
 const antall = Number(antallArg ?? 25)
 const p = JSON.parse(readFileSync(fil, 'utf8')) as Profil
 const noder = new Map(p.nodes.map((n) => [n.id, n]))

@@ -9,9 +9,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { request } from 'undici'
-import { buildApp } from '../../src/app.js'
-import { byggKonfig, DEV_VERDIER, lesMiljo } from '../../src/config.js'
-import { personMedTag, startSimulator, type KjorendeSimulator } from '../../simulator/index.js'
+import { buildApp } from '../src/app.js'
+import { byggKonfig, DEV_VERDIER, lesMiljo } from '../src/config.js'
+import { personMedTag, startSimulator, type KjorendeSimulator } from '../simulator/index.js'
 
 const FRIST = Number(process.env['BENCH_FRIST_MS'] ?? 3000)
 const ANTALL = Number(process.env['BENCH_ANTALL'] ?? 40)

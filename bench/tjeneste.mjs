@@ -1,6 +1,6 @@
 // The service as the benchmark runs it: a child process, configured through its environment like
 // the real one, with one bench-only switch: BENCH_AUDIT=av swaps the audit store for a no-op, to
-// measure what auditing costs. Never used outside test/bench.
+// measure what auditing costs. Never used outside bench.
 //
 // Plain JavaScript over the built service (dist/, which `npm run bench` builds first): measured as
 // production runs it, without a TypeScript loader's thread and memory in the figures.
@@ -9,11 +9,11 @@ import { pathToFileURL } from 'node:url'
 // BENCH_DIST: another build's dist/ (absolute path; BENCH_SAMMENLIGN in run.ts), so a change can be
 // measured against the build before it in the same run. It must lie inside the repository, where
 // its imports find node_modules.
-const dist = process.env['BENCH_DIST'] ? pathToFileURL(`${process.env['BENCH_DIST']}/`).href : new URL('../../dist/', import.meta.url).href
+const dist = process.env['BENCH_DIST'] ? pathToFileURL(`${process.env['BENCH_DIST']}/`).href : new URL('../dist/', import.meta.url).href
 const { buildApp } = await import(`${dist}app.js`)
 const { byggKonfig, lesMiljo } = await import(`${dist}config.js`)
 
-/** @type {import('../../src/audit/port.js').AuditStore} */
+/** @type {import('../src/audit/port.js').AuditStore} */
 const ingenAudit = {
   skriv: async () => {},
   klar: async () => true,

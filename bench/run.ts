@@ -29,14 +29,14 @@ import { createInterface } from 'node:readline'
 import { performance } from 'node:perf_hooks'
 import autocannon from 'autocannon'
 import { Pool } from 'undici'
-import { DEV_VERDIER } from '../../src/config.js'
-import { PG_URL, slettSkjemaer } from '../postgres.js'
+import { DEV_VERDIER } from '../src/config.js'
+import { PG_URL, slettSkjemaer } from '../test/postgres.js'
 import { cpuSekunder, hovedtradSekunder } from './cpu.js'
 import { randomUUID } from 'node:crypto'
-import { personMedTag, standardDatasett, lastDatasett } from '../../simulator/index.js'
-import { nesteSyntetiskeIdent } from '../../simulator/syntetisk.js'
-import { npmStart } from '../../scripts/bundle.js'
-import standardJson from '../../simulator/dataset.json' with { type: 'json' }
+import { personMedTag, standardDatasett, lastDatasett } from '../simulator/index.js'
+import { nesteSyntetiskeIdent } from '../simulator/syntetisk.js'
+import { npmStart } from '../scripts/bundle.js'
+import standardJson from '../simulator/dataset.json' with { type: 'json' }
 
 const SEKUNDER = Number(process.env['BENCH_SEKUNDER'] ?? 10)
 const OPPVARMING = Number(process.env['BENCH_OPPVARMING'] ?? 3)
@@ -293,14 +293,14 @@ async function main() {
   // ── baseline and scenario 1/2: cached category read ─────────────────────────
   // Only with a read scenario: the other scenarios are not compared with it.
   if (skal('1') || skal('2')) {
-    const forste = await startBarn([...NODE_FLAGG, 'test/bench/tjeneste.mjs'], tjenesteMiljo(sim, `sqlite:${join(tmp, 'payload.db')}`))
+    const forste = await startBarn([...NODE_FLAGG, 'bench/tjeneste.mjs'], tjenesteMiljo(sim, `sqlite:${join(tmp, 'payload.db')}`))
     const { konto: payload } = await nyttOppslag(forste.url)
     await forste.stopp()
 
     // The baseline and every read scenario run side by side, in alternating rounds, so that a slow
     // spell of the machine hits them alike; each figure is the median over the rounds.
     const mal: { navn: string; url: string; barn: Barn; opts: Partial<autocannon.Options>; runder: autocannon.Result[]; cpuPerKall: number[]; hovedPerKall: number[]; tider: { p50: number; p99: number }[] }[] = []
-    const baseline = await startBarn(['test/bench/baseline.mjs'], { BENCH_PAYLOAD: payload })
+    const baseline = await startBarn(['bench/baseline.mjs'], { BENCH_PAYLOAD: payload })
     mal.push({ navn: 'baseline: bare Fastify, same JSON', url: `${baseline.url}/payload`, barn: baseline, opts: {}, runder: [], cpuPerKall: [], hovedPerKall: [], tider: [] })
     const lesMal = async (navn: string, auditStore: (variant: string) => string, env: Record<string, string> = {}) => {
       // With BENCH_SAMMENLIGN each read scenario also runs on each other build, on a store of its own.
@@ -309,7 +309,7 @@ async function main() {
       for (const annen of ANDRE_BYGG) bygg.push([`, build ${annen}`, { BENCH_DIST: resolve(annen) }, []])
       if (ANDRE_FLAGG.length) bygg.push([`, with ${ANDRE_FLAGG.join(' ')}`, {}, ANDRE_FLAGG])
       for (const [i, [variant, ekstra, flagg]] of bygg.entries()) {
-        const s = await startBarn([...NODE_FLAGG, ...flagg, 'test/bench/tjeneste.mjs'], tjenesteMiljo(sim, auditStore(i ? `_${i}` : ''), { ...env, ...ekstra }))
+        const s = await startBarn([...NODE_FLAGG, ...flagg, 'bench/tjeneste.mjs'], tjenesteMiljo(sim, auditStore(i ? `_${i}` : ''), { ...env, ...ekstra }))
         const { id } = await nyttOppslag(s.url)
         mal.push({ navn: `${navn}${variant}`, url: `${s.url}/api/v1/oppslag/${id}/konto`, barn: s, opts: { headers: auth }, runder: [], cpuPerKall: [], hovedPerKall: [], tider: [] })
       }
@@ -464,11 +464,11 @@ async function main() {
       }
     }
     // The floor first, then the service, against the same simulator and persons.
-    const gulv = await last(await startBarn([...NODE_FLAGG, 'test/bench/baseline-oppslag.mjs'], tjenesteMiljo(sim, `sqlite:${join(tmp, `s3-gulv-${forsinkelseMs}.db`)}`)))
+    const gulv = await last(await startBarn([...NODE_FLAGG, 'bench/baseline-oppslag.mjs'], tjenesteMiljo(sim, `sqlite:${join(tmp, `s3-gulv-${forsinkelseMs}.db`)}`)))
     const gulvRad = rad(`${navn}: floor, bare Fastify making the same calls`, gulv)
     gulvRad.grunnlag = gulvRad
     resultater.push(gulvRad)
-    const tjeneste = await last(await startBarn([...NODE_FLAGG, 'test/bench/tjeneste.mjs'], tjenesteMiljo(sim, `sqlite:${join(tmp, `s3-${forsinkelseMs}.db`)}`)))
+    const tjeneste = await last(await startBarn([...NODE_FLAGG, 'bench/tjeneste.mjs'], tjenesteMiljo(sim, `sqlite:${join(tmp, `s3-${forsinkelseMs}.db`)}`)))
     resultater.push({ ...rad(`${navn} (POST+GET per lookup)`, tjeneste, gulv), grunnlag: gulvRad })
     if (forsinkelseMs === 0) {
       const x = tjeneste.cpuPerOppslag / gulv.cpuPerOppslag
@@ -476,7 +476,7 @@ async function main() {
     }
     // With BENCH_SAMMENLIGN, each other build after it, against the same floor.
     for (const annen of ANDRE_BYGG) {
-      const barn = await startBarn([...NODE_FLAGG, 'test/bench/tjeneste.mjs'], { ...tjenesteMiljo(sim, `sqlite:${join(tmp, `s3-${forsinkelseMs}-${basename(annen)}-${ANDRE_BYGG.indexOf(annen)}.db`)}`), BENCH_DIST: resolve(annen) })
+      const barn = await startBarn([...NODE_FLAGG, 'bench/tjeneste.mjs'], { ...tjenesteMiljo(sim, `sqlite:${join(tmp, `s3-${forsinkelseMs}-${basename(annen)}-${ANDRE_BYGG.indexOf(annen)}.db`)}`), BENCH_DIST: resolve(annen) })
       resultater.push({ ...rad(`${navn} (POST+GET per lookup), build ${annen}`, await last(barn), gulv), grunnlag: gulvRad })
     }
     for (const u of upstreams) await sim.settFeil({ upstream: u }, null)
@@ -534,7 +534,7 @@ async function main() {
       await s.stopp()
       return { tider, feil, kjerne }
     }
-    const gulv = await apenLast(await startBarn([...NODE_FLAGG, 'test/bench/baseline-oppslag.mjs'], tjenesteMiljo(sim, `sqlite:${join(tmp, 's6-gulv.db')}`)))
+    const gulv = await apenLast(await startBarn([...NODE_FLAGG, 'bench/baseline-oppslag.mjs'], tjenesteMiljo(sim, `sqlite:${join(tmp, 's6-gulv.db')}`)))
     const skjema = `bench6_${Date.now()}`
     pgSkjemaer.push(skjema)
     const mal: [string, string][] = [
@@ -548,7 +548,7 @@ async function main() {
     gulvRad.grunnlag = gulvRad
     resultater.push(gulvRad)
     for (const [hva, store] of mal) {
-      const r = await apenLast(await startBarn([...NODE_FLAGG, 'test/bench/tjeneste.mjs'], tjenesteMiljo(sim, store)))
+      const r = await apenLast(await startBarn([...NODE_FLAGG, 'bench/tjeneste.mjs'], tjenesteMiljo(sim, store)))
       const p50 = persentil(r.tider, 50)
       const p99 = persentil(r.tider, 99)
       budsjett.push({
@@ -565,7 +565,7 @@ async function main() {
 
   // ── scenario 4: memory with 10 000 live lookups ─────────────────────────────
   if (skal('4')) {
-    const s = await startBarn(['--expose-gc', ...NODE_FLAGG, 'test/bench/tjeneste.mjs'], tjenesteMiljo(sim, `sqlite:${join(tmp, 's4.db')}`, { BENCH_SESJONER: 'ja' }))
+    const s = await startBarn(['--expose-gc', ...NODE_FLAGG, 'bench/tjeneste.mjs'], tjenesteMiljo(sim, `sqlite:${join(tmp, 's4.db')}`, { BENCH_SESJONER: 'ja' }))
     const pool = new Pool(s.url, { connections: 50 })
     let nr = 0
     let ufullstendige = 0

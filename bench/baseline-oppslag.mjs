@@ -8,10 +8,10 @@
 // safeguards cost; what this costs is the machine's price for the calls themselves.
 import { randomUUID } from 'node:crypto'
 import Fastify from 'fastify'
-import { byggKonfig, lesMiljo } from '../../dist/config.js'
-import { HttpKlient } from '../../dist/sources/http.js'
-import { NOM_QUERY, PDL_QUERY } from '../../dist/sources/registre.js'
-import { FIKS_IO_STI, MELDING_FORESPORSEL, PROTOKOLL_VERSJON } from '../../dist/sources/fagsystem/protocol.js'
+import { byggKonfig, lesMiljo } from '../dist/config.js'
+import { HttpKlient } from '../dist/sources/http.js'
+import { NOM_QUERY, PDL_QUERY } from '../dist/sources/registre.js'
+import { FIKS_IO_STI, MELDING_FORESPORSEL, PROTOKOLL_VERSJON } from '../dist/sources/fagsystem/protocol.js'
 
 const config = byggKonfig(lesMiljo(process.env))
 // The service's own HTTP client, one per upstream as the service has (the simulator is one origin

@@ -9,12 +9,12 @@ import { mkdtempSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
-import type { AuditHendelse, AuditStore } from '../../src/audit/port.js'
-import { PostgresAuditStore } from '../../src/audit/postgres.js'
-import { SqliteAuditStore } from '../../src/audit/sqlite.js'
-import { PG_URL, slettSkjemaer } from '../postgres.js'
+import type { AuditHendelse, AuditStore } from '../src/audit/port.js'
+import { PostgresAuditStore } from '../src/audit/postgres.js'
+import { SqliteAuditStore } from '../src/audit/sqlite.js'
+import { PG_URL, slettSkjemaer } from '../test/postgres.js'
 import { hovedtradSekunder, postgresSekunder } from './cpu.js'
-import { nesteSyntetiskeIdent } from '../../simulator/syntetisk.js'
+import { nesteSyntetiskeIdent } from '../simulator/syntetisk.js'
 
 const SEKUNDER = Number(process.env['BENCH_SEKUNDER'] ?? 5)
 const POSTGRES = process.env['BENCH_POSTGRES'] ?? PG_URL
