@@ -36,7 +36,7 @@ interface App {
     image: string
     port: number
     ingresses: string[]
-    replicas: { min: number; max: number }
+    replicas: { min: number; max: number; scalingStrategy?: { cpu?: { thresholdPercentage: number } } }
     resources: { requests: { cpu: string; memory: string }; limits: { memory: string; cpu?: string } }
     liveness: { path: string }
     readiness: { path: string }
@@ -94,11 +94,12 @@ function injisert(app: App, sertifikater = SERT): Record<string, string> {
     for (const db of instans.databases) {
       const prefiks = db.envVarPrefix ?? `NAIS_DATABASE_${instans.name ?? app.metadata.name}_${db.name}`.toUpperCase().replaceAll('-', '_')
       const [vert, port, bruker, passord] = ['10.11.12.13', '5432', instans.name ?? app.metadata.name, 'tilfeldig-passord']
-      const q = new URLSearchParams({ sslmode: 'verify-ca', sslcert: `${sertifikater}/cert.pem`, sslkey: `${sertifikater}/key.pem`, sslrootcert: `${sertifikater}/root-cert.pem` })
+      // The documented form: scheme postgresql, the certificate parameters in alphabetical order.
+      const q = new URLSearchParams({ sslcert: `${sertifikater}/cert.pem`, sslkey: `${sertifikater}/key.pem`, sslmode: 'verify-ca', sslrootcert: `${sertifikater}/root-cert.pem` })
       Object.assign(env, {
         [`${prefiks}_HOST`]: vert, [`${prefiks}_PORT`]: port, [`${prefiks}_DATABASE`]: db.name,
         [`${prefiks}_USERNAME`]: bruker, [`${prefiks}_PASSWORD`]: passord,
-        [`${prefiks}_URL`]: `postgres://${bruker}:${passord}@${vert}:${port}/${db.name}?${q}`,
+        [`${prefiks}_URL`]: `postgresql://${bruker}:${passord}@${vert}:${port}/${db.name}?${q}`,
         [`${prefiks}_SSLMODE`]: 'verify-ca', [`${prefiks}_SSLROOTCERT`]: `${sertifikater}/root-cert.pem`,
         [`${prefiks}_SSLCERT`]: `${sertifikater}/cert.pem`, [`${prefiks}_SSLKEY`]: `${sertifikater}/key.pem`,
       })
@@ -173,6 +174,10 @@ for (const miljo of MILJOER) {
 
     // Replicas share lookups through that database.
     t.ok(app.spec.replicas.min >= 2, 'at least two replicas')
+    // replicas.cpuThresholdPercentage is deprecated in the Application reference (kept only for
+    // backwards compatibility); its replacement is scalingStrategy.cpu.thresholdPercentage.
+    t.notOk('cpuThresholdPercentage' in app.spec.replicas, 'no deprecated autoscaling field')
+    t.ok((app.spec.replicas.scalingStrategy?.cpu?.thresholdPercentage ?? 0) > 0, 'CPU scaling threshold set')
     t.ok(app.spec.replicas.max >= app.spec.replicas.min)
     t.not(config.sesjonStore, null, 'several replicas need the shared session store')
 
@@ -267,7 +272,7 @@ t.test("NAIS's database URL reaches node-postgres with the instance's CA checked
   mkdirSync(join(dir, 'sql'))
   for (const [fil, tekst] of [['root-cert.pem', 'ROT'], ['cert.pem', 'KLIENT'], ['key.pem', 'NOKKEL']]) writeFileSync(join(dir, 'sql', fil as string), tekst as string)
   const naisUrl = injisert(gjengi('prod').app, join(dir, 'sql')).DB_URL as string
-  t.match(naisUrl, /^postgres:\/\/.+\?sslmode=verify-ca&sslcert=/, 'in the documented form')
+  t.match(naisUrl, /^postgresql:\/\/.+\?sslcert=.+&sslmode=verify-ca&sslrootcert=/, 'in the documented form')
 
   type Parametre = { connectionParameters: { ssl: { ca?: string; cert?: string; checkServerIdentity?: unknown } | boolean; host: string; database: string } }
   const som = (url: string) => (new pg.Client({ connectionString: url }) as unknown as Parametre).connectionParameters
