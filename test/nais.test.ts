@@ -17,7 +17,7 @@
 // - a workload reaches nothing it does not list, ingresses included (workloads/explanations/zero-trust.md);
 // - audit logs: syslog to audit.nais:6514, on to ArcSight (navikt/naudit, per observability/logging/how-to/audit-logs.md);
 // - the NKS front end is Salesforce through teamcrm's saas-proxy (navikt/saas-proxy's README).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Handlebars from 'handlebars'
 import pg from 'pg'
@@ -246,6 +246,48 @@ for (const miljo of MILJOER) {
     // Read-only root filesystem, /tmp only writable: no override, no other writable mount.
     t.notOk(app.metadata.annotations?.['nais.io/read-only-file-system'], 'read-only root filesystem kept')
     t.same((app.spec.filesFrom ?? []).map((f) => f.mountPath).filter((p) => !p.startsWith('/tmp')), [])
+  })
+}
+
+/** Every PostgreSQL connection one replica may hold, read from the code: each pool's `maks` (or
+ *  lagPool's default) and each client held open on its own (the sessions' LISTEN). */
+function forbindelserPerReplika(): { antall: number; kilder: string[] } {
+  const standard = Number(/max: valg\.maks \?\? (\d+)/.exec(readFileSync('src/postgres.ts', 'utf8'))?.[1])
+  const kilder: string[] = []
+  let antall = 0
+  for (const fil of readdirSync('src', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'))) {
+    const tekst = readFileSync(join('src', fil), 'utf8')
+    for (const m of tekst.matchAll(/lagPool\(url, \{([^\n]*)\}\)/g)) {
+      const maks = Number(/\bmaks: (\d+)/.exec(m[1] as string)?.[1] ?? standard)
+      antall += maks
+      kilder.push(`${fil}: pool ${maks}`)
+    }
+    for (const _ of tekst.matchAll(/new pg\.Client\(/g)) {
+      antall += 1
+      kilder.push(`${fil}: client 1`)
+    }
+  }
+  return { antall, kilder }
+}
+
+/** Cloud SQL's default max_connections by tier: 25 on the smallest (NAIS's Postgres reference,
+ *  "Database max connections"), the rest by memory from Google's flags page that it links. */
+const MAKS_FORBINDELSER: Record<string, number> = { 'db-f1-micro': 25, 'db-g1-small': 50, 'db-custom-1-3840': 100 }
+/** PostgreSQL's superuser_reserved_connections default: not the application's to use. */
+const RESERVERT = 3
+
+for (const miljo of MILJOER) {
+  t.test(`${miljo}: the database takes every connection the replicas open, during a rollout too`, async (t) => {
+    const { app, vars } = gjengi(miljo)
+    const { antall, kilder } = forbindelserPerReplika()
+    t.ok(Number.isInteger(antall) && antall > 0, `per replica: ${kilder.join(', ')}`)
+    const tier = (vars.database as { tier: string }).tier
+    const grense = MAKS_FORBINDELSER[tier]
+    t.ok(grense, `${tier}: a tier whose max_connections is known here`)
+    // A rolling update starts new pods (maxSurge, Kubernetes' default 25 %, rounded up) before
+    // it stops old ones, each opening its pools.
+    const pods = app.spec.replicas.max + Math.ceil(app.spec.replicas.max * 0.25)
+    t.ok(pods * antall <= (grense ?? 0) - RESERVERT, `${pods} pods × ${antall} ≤ ${tier}'s ${grense} − ${RESERVERT} reserved`)
   })
 }
 
