@@ -42,7 +42,8 @@ export function fjernResten(dir, beholdt) {
   for (const navn of readdirSync(rot)) {
     if (navn.startsWith('.')) continue
     const navnene = navn.startsWith('@') ? readdirSync(join(rot, navn)).map((n) => `${navn}/${n}`) : [navn]
-    for (const n of navnene) if (!beholdt.has(`node_modules/${n}`)) rmSync(join(rot, n), { recursive: true, force: true })
+    for (const n of navnene)
+      if (!beholdt.has(`node_modules/${n}`)) rmSync(join(rot, n), { recursive: true, force: true })
     if (navn.startsWith('@') && readdirSync(join(rot, navn)).length === 0) rmSync(join(rot, navn), { recursive: true })
   }
 }

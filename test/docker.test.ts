@@ -86,10 +86,7 @@ t.test("the image's node_modules holds only what the bundle loads at run time", 
   // The bundle carries every dependency except its externals (scripts/bundle.ts); a full
   // `npm ci --omit=dev` put ~54 MB of packages in the image that no code path loads (and that image
   // scanners report on all the same). The deps stage keeps the externals and their dependencies.
-  const { lukning, fjernResten } = (await import('../docker/behold-eksterne.mjs')) as {
-    lukning(lock: unknown, navn: string[]): Set<string>
-    fjernResten(dir: string, beholdt: Set<string>): void
-  }
+  const { lukning, fjernResten } = await import('../docker/behold-eksterne.mjs')
   const eksterne = JSON.parse((/external: (\[[^\]]*\])/.exec(readFileSync('scripts/bundle.ts', 'utf8'))?.[1] ?? '[]').replaceAll("'", '"')) as string[]
   const installerte = eksterne.filter((n) => n in pakke.dependencies)
   t.ok(installerte.length > 0, 'the bundle has externals among the production dependencies')
