@@ -18,12 +18,15 @@ COPY simulator ./simulator
 COPY scripts ./scripts
 RUN npm run build
 
-# Production dependencies only: the bundle carries the rest; these are what it loads from
-# node_modules (the documentation plugins, outside production).
+# What the bundle loads from node_modules, nothing more: its externals that are production
+# dependencies (the documentation plugins, used outside production, e.g. docker/compose.yml) and
+# what they depend on. The bundle carries every other dependency, so a full install would put
+# packages in the image that no code path loads.
 FROM node:24.21.0-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+COPY docker/behold-eksterne.mjs ./
+RUN npm ci --omit=dev --no-audit --no-fund && node behold-eksterne.mjs /app @fastify/swagger @fastify/swagger-ui
 
 # Every upstream for docker/compose.yml's local trials: synthetic persons and dev tokens. Never
 # deployed. Its own entry, under tsx from the build stage's development dependencies.

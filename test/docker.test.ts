@@ -2,8 +2,8 @@
 // is the service only, on a pinned base NAIS recommends (distroless or Chainguard Node 24), runs
 // npm start's command as a non-root user, and compose runs it as NAIS runs a pod.
 import t from 'tap'
-import { readFileSync } from 'node:fs'
-import { basename } from 'node:path'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
 import { npmStart } from '../scripts/bundle.js'
 
 interface Stage { navn: string; fra: string; linjer: string[] }
@@ -80,4 +80,39 @@ t.test('docker/compose.yml runs the replicas as NAIS runs a pod', async (t) => {
   t.match(compose, /^ {2}simulator:\n {4}build: \{.*target: simulator \}$/m, 'the simulator from its own stage')
   t.match(compose, /^ {2}replika-1: \*tjeneste$/m)
   t.match(compose, /^ {2}replika-2: \*tjeneste$/m)
+})
+
+t.test("the image's node_modules holds only what the bundle loads at run time", async (t) => {
+  // The bundle carries every dependency except its externals (scripts/bundle.ts); a full
+  // `npm ci --omit=dev` put ~54 MB of packages in the image that no code path loads (and that image
+  // scanners report on all the same). The deps stage keeps the externals and their dependencies.
+  const { lukning, fjernResten } = await import('../docker/behold-eksterne.mjs')
+  const eksterne = JSON.parse((/external: (\[[^\]]*\])/.exec(readFileSync('scripts/bundle.ts', 'utf8'))?.[1] ?? '[]').replaceAll("'", '"')) as string[]
+  const installerte = eksterne.filter((n) => n in pakke.dependencies)
+  t.ok(installerte.length > 0, 'the bundle has externals among the production dependencies')
+  const deps = alle.find((s) => s.navn === 'deps') as Stage
+  const kall = deps.linjer.map((l) => /node behold-eksterne\.mjs \S+ (.+)$/.exec(l)?.[1]).find(Boolean)
+  t.ok(kall, 'the deps stage prunes node_modules after installing')
+  t.same(new Set(kall?.split(/\s+/)), new Set(installerte), 'to exactly the externals the bundle loads from node_modules')
+  t.ok(deps.linjer.some((l) => /^COPY docker\/behold-eksterne\.mjs /.test(l)), 'the script is copied into that stage')
+
+  // The pruning on the real lockfile, over a node_modules laid out as npm ci --omit=dev lays it.
+  const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as { packages: Record<string, { dev?: boolean; dependencies?: Record<string, string> }> }
+  const dir = t.testdir()
+  const installert = Object.entries(lock.packages).filter(([sti, p]) => sti.startsWith('node_modules/') && !p.dev).map(([sti]) => sti)
+  for (const sti of installert) mkdirSync(join(dir, sti), { recursive: true })
+  const beholdt = lukning(lock, installerte)
+  fjernResten(dir, beholdt)
+  const igjen = installert.filter((sti) => !sti.includes('/node_modules/') && existsSync(join(dir, sti)))
+  t.same(new Set(igjen), new Set([...beholdt].filter((s) => !s.includes('/node_modules/'))), 'the closure stays, nothing else')
+  for (const n of installerte) t.ok(igjen.includes(`node_modules/${n}`), `${n} kept`)
+  for (const n of ['fastify', 'pino', 'undici', 'zod', 'pg']) t.notOk(igjen.includes(`node_modules/${n}`), `${n}: in the bundle, not in node_modules`)
+  // Every dependency of a kept package resolves inside what is kept.
+  for (const sti of beholdt) {
+    for (const a of Object.keys(lock.packages[sti]?.dependencies ?? {})) {
+      const under = `${sti}/node_modules/${a}`
+      t.ok(beholdt.has(under) || beholdt.has(`node_modules/${a}`), `${sti} → ${a}`)
+    }
+  }
+  t.ok(igjen.length < installert.length / 3, `${igjen.length} of ${installert.length} packages kept`)
 })

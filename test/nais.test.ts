@@ -17,7 +17,7 @@
 // - a workload reaches nothing it does not list, ingresses included (workloads/explanations/zero-trust.md);
 // - audit logs: syslog to audit.nais:6514, on to ArcSight (navikt/naudit, per observability/logging/how-to/audit-logs.md);
 // - the NKS front end is Salesforce through teamcrm's saas-proxy (navikt/saas-proxy's README).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Handlebars from 'handlebars'
 import pg from 'pg'
@@ -36,7 +36,7 @@ interface App {
     image: string
     port: number
     ingresses: string[]
-    replicas: { min: number; max: number }
+    replicas: { min: number; max: number; scalingStrategy?: { cpu?: { thresholdPercentage: number } } }
     resources: { requests: { cpu: string; memory: string }; limits: { memory: string; cpu?: string } }
     liveness: { path: string }
     readiness: { path: string }
@@ -94,11 +94,12 @@ function injisert(app: App, sertifikater = SERT): Record<string, string> {
     for (const db of instans.databases) {
       const prefiks = db.envVarPrefix ?? `NAIS_DATABASE_${instans.name ?? app.metadata.name}_${db.name}`.toUpperCase().replaceAll('-', '_')
       const [vert, port, bruker, passord] = ['10.11.12.13', '5432', instans.name ?? app.metadata.name, 'tilfeldig-passord']
-      const q = new URLSearchParams({ sslmode: 'verify-ca', sslcert: `${sertifikater}/cert.pem`, sslkey: `${sertifikater}/key.pem`, sslrootcert: `${sertifikater}/root-cert.pem` })
+      // The documented form: scheme postgresql, the certificate parameters in alphabetical order.
+      const q = new URLSearchParams({ sslcert: `${sertifikater}/cert.pem`, sslkey: `${sertifikater}/key.pem`, sslmode: 'verify-ca', sslrootcert: `${sertifikater}/root-cert.pem` })
       Object.assign(env, {
         [`${prefiks}_HOST`]: vert, [`${prefiks}_PORT`]: port, [`${prefiks}_DATABASE`]: db.name,
         [`${prefiks}_USERNAME`]: bruker, [`${prefiks}_PASSWORD`]: passord,
-        [`${prefiks}_URL`]: `postgres://${bruker}:${passord}@${vert}:${port}/${db.name}?${q}`,
+        [`${prefiks}_URL`]: `postgresql://${bruker}:${passord}@${vert}:${port}/${db.name}?${q}`,
         [`${prefiks}_SSLMODE`]: 'verify-ca', [`${prefiks}_SSLROOTCERT`]: `${sertifikater}/root-cert.pem`,
         [`${prefiks}_SSLCERT`]: `${sertifikater}/cert.pem`, [`${prefiks}_SSLKEY`]: `${sertifikater}/key.pem`,
       })
@@ -173,6 +174,10 @@ for (const miljo of MILJOER) {
 
     // Replicas share lookups through that database.
     t.ok(app.spec.replicas.min >= 2, 'at least two replicas')
+    // replicas.cpuThresholdPercentage is deprecated in the Application reference (kept only for
+    // backwards compatibility); its replacement is scalingStrategy.cpu.thresholdPercentage.
+    t.notOk('cpuThresholdPercentage' in app.spec.replicas, 'no deprecated autoscaling field')
+    t.ok((app.spec.replicas.scalingStrategy?.cpu?.thresholdPercentage ?? 0) > 0, 'CPU scaling threshold set')
     t.ok(app.spec.replicas.max >= app.spec.replicas.min)
     t.not(config.sesjonStore, null, 'several replicas need the shared session store')
 
@@ -244,6 +249,48 @@ for (const miljo of MILJOER) {
   })
 }
 
+/** Every PostgreSQL connection one replica may hold, read from the code: each pool's `maks` (or
+ *  lagPool's default) and each client held open on its own (the sessions' LISTEN). */
+function forbindelserPerReplika(): { antall: number; kilder: string[] } {
+  const standard = Number(/max: valg\.maks \?\? (\d+)/.exec(readFileSync('src/postgres.ts', 'utf8'))?.[1])
+  const kilder: string[] = []
+  let antall = 0
+  for (const fil of readdirSync('src', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'))) {
+    const tekst = readFileSync(join('src', fil), 'utf8')
+    for (const m of tekst.matchAll(/lagPool\(url, \{([^\n]*)\}\)/g)) {
+      const maks = Number(/\bmaks: (\d+)/.exec(m[1] as string)?.[1] ?? standard)
+      antall += maks
+      kilder.push(`${fil}: pool ${maks}`)
+    }
+    for (const _ of tekst.matchAll(/new pg\.Client\(/g)) {
+      antall += 1
+      kilder.push(`${fil}: client 1`)
+    }
+  }
+  return { antall, kilder }
+}
+
+/** Cloud SQL's default max_connections by tier: 25 on the smallest (NAIS's Postgres reference,
+ *  "Database max connections"), the rest by memory from Google's flags page that it links. */
+const MAKS_FORBINDELSER: Record<string, number> = { 'db-f1-micro': 25, 'db-g1-small': 50, 'db-custom-1-3840': 100 }
+/** PostgreSQL's superuser_reserved_connections default: not the application's to use. */
+const RESERVERT = 3
+
+for (const miljo of MILJOER) {
+  t.test(`${miljo}: the database takes every connection the replicas open, during a rollout too`, async (t) => {
+    const { app, vars } = gjengi(miljo)
+    const { antall, kilder } = forbindelserPerReplika()
+    t.ok(Number.isInteger(antall) && antall > 0, `per replica: ${kilder.join(', ')}`)
+    const tier = (vars.database as { tier: string }).tier
+    const grense = MAKS_FORBINDELSER[tier]
+    t.ok(grense, `${tier}: a tier whose max_connections is known here`)
+    // A rolling update starts new pods (maxSurge, Kubernetes' default 25 %, rounded up) before
+    // it stops old ones, each opening its pools.
+    const pods = app.spec.replicas.max + Math.ceil(app.spec.replicas.max * 0.25)
+    t.ok(pods * antall <= (grense ?? 0) - RESERVERT, `${pods} pods × ${antall} ≤ ${tier}'s ${grense} − ${RESERVERT} reserved`)
+  })
+}
+
 t.test('the check fails for a manifest that drops what the configuration needs', async (t) => {
   const { app } = gjengi('prod')
   const utenAzure = structuredClone(app)
@@ -267,7 +314,7 @@ t.test("NAIS's database URL reaches node-postgres with the instance's CA checked
   mkdirSync(join(dir, 'sql'))
   for (const [fil, tekst] of [['root-cert.pem', 'ROT'], ['cert.pem', 'KLIENT'], ['key.pem', 'NOKKEL']]) writeFileSync(join(dir, 'sql', fil as string), tekst as string)
   const naisUrl = injisert(gjengi('prod').app, join(dir, 'sql')).DB_URL as string
-  t.match(naisUrl, /^postgres:\/\/.+\?sslmode=verify-ca&sslcert=/, 'in the documented form')
+  t.match(naisUrl, /^postgresql:\/\/.+\?sslcert=.+&sslmode=verify-ca&sslrootcert=/, 'in the documented form')
 
   type Parametre = { connectionParameters: { ssl: { ca?: string; cert?: string; checkServerIdentity?: unknown } | boolean; host: string; database: string } }
   const som = (url: string) => (new pg.Client({ connectionString: url }) as unknown as Parametre).connectionParameters

@@ -1,8 +1,9 @@
 // Prometheus metrics on /metrics (prom-client). Labels are route templates, status codes, upstream
 // names, outcomes and rule codes only: never a personident, a NAVident or an oppslagId. Names follow
-// Prometheus's conventions (base units: `_seconds`, `_bytes`; English names and labels), and the
-// request histogram is the one NAV's dashboards already chart for JVM services
-// (http_server_requests_seconds), so one query serves both.
+// Prometheus's conventions (base units: `_seconds`, `_bytes`; English names and labels). The
+// request histogram has Micrometer's name (http_server_requests_seconds), but its template label
+// is `route` where Micrometer's is `uri` (and it has no `outcome`): a JVM dashboard's query finds
+// the series, and one grouping by `uri` must group by `route` here.
 import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
