@@ -42,7 +42,7 @@ export async function lagOpenApi(): Promise<string> {
   }
   const app = await buildApp(config, { kilder, audit })
   await app.ready()
-  const dokument = JSON.stringify(app.swagger(), null, 2) + '\n'
+  const dokument = `${JSON.stringify(app.swagger(), null, 2)}\n`
   await app.close()
   return dokument
 }

@@ -240,7 +240,9 @@ function kryssjekk(d: Datasett): string[] {
   d.personer.forEach((p, i) => {
     const f = `personer[${i}]`
     ident(p.personident, `${f}.personident`, false)
-    p.historiskeIdenter.forEach((h, j) => ident(h.personident, `${f}.historiskeIdenter[${j}].personident`, false))
+    p.historiskeIdenter.forEach((h, j) => {
+      ident(h.personident, `${f}.historiskeIdenter[${j}].personident`, false)
+    })
     p.foreldre.forEach((r, j) => {
       ident(r.personident, `${f}.foreldre[${j}].personident`, true)
       if (r.personident === p.personident) feil.push(`${f}.foreldre[${j}].personident: en person kan ikke være sin egen forelder`)
@@ -275,7 +277,9 @@ function kryssjekk(d: Datasett): string[] {
   d.digisosSaker.forEach((s, i) => {
     const f = `digisosSaker[${i}]`
     ident(s.sokerFnr, `${f}.sokerFnr`, true)
-    s.ogsaReturnertFor.forEach((r, j) => ident(r, `${f}.ogsaReturnertFor[${j}]`, true))
+    s.ogsaReturnertFor.forEach((r, j) => {
+      ident(r, `${f}.ogsaReturnertFor[${j}]`, true)
+    })
     if (!kommuner.has(s.kommunenummer)) feil.push(`${f}.kommunenummer: kommunen finnes ikke i kommuner`)
     if (s.soknad && s.soknad.dokument.data.personalia.personIdentifikator.verdi !== s.sokerFnr) {
       feil.push(`${f}.soknad.dokument.data.personalia.personIdentifikator.verdi: skal være sokerFnr`)

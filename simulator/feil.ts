@@ -106,7 +106,10 @@ export class SimulatorTilstand {
     for (const [nokkel, antall] of this.teller) {
       const [upstream, kommune] = nokkel.split('|') as [Upstream, string]
       perUpstream[upstream] = (perUpstream[upstream] ?? 0) + antall
-      if (kommune) (perKommune[kommune] ??= {})[upstream] = antall
+      if (kommune) {
+        perKommune[kommune] ??= {}
+        perKommune[kommune][upstream] = antall
+      }
     }
     const tokens = [...this.tokenTeller].map(([n, antall]) => {
       const [identityProvider, target] = n.split('\u0000') as [string, string]

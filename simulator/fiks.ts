@@ -21,7 +21,7 @@ export const FIKS_PREFIKS = '/fiks'
 
 /** KS's error body. `path` is the path as Fiks sees it (without the simulator's prefix). */
 function fiksFeilkropp(request: FastifyRequest, status: number, message: string, errorCode: string | null = null) {
-  const path = request.url.split('?')[0]!.replace(FIKS_PREFIKS, '')
+  const path = (request.url.split('?')[0] ?? '').replace(FIKS_PREFIKS, '')
   return {
     timestamp: Date.now(),
     status,

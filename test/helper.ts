@@ -102,7 +102,7 @@ export async function build(t: Test, valg: BuildValg = {}): Promise<Bygget> {
     }
     const svar = await request(`${url}${sti}`, { method: method as 'GET', headers, body: body ?? null })
     const tekst = await svar.body.text()
-    let parsed: unknown = undefined
+    let parsed: unknown 
     try {
       parsed = tekst ? JSON.parse(tekst) : undefined
     } catch {

@@ -259,7 +259,7 @@ export class PostgresAuditStore implements AuditStore {
       // The last statement's answer, and only that: a chain must never restart from genesis
       // because the query's shape changed.
       const siste = Array.isArray(start) && start.length === 5 ? start[4] : undefined
-      if (!siste || siste.rows.length !== 1) throw new AuditFeil('uventet svar på start av kjedeskriving')
+      if (siste?.rows.length !== 1) throw new AuditFeil('uventet svar på start av kjedeskriving')
       let hash = siste.rows[0]?.hash ?? GENESIS_HASH
       const rader: string[] = []
       for (const h of hendelser) {

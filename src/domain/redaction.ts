@@ -144,7 +144,10 @@ function stedfrieIder(): (id: string) => string {
   return (id) => {
     if (UUID.test(id)) return id
     let s = stand.get(id)
-    if (s === undefined) stand.set(id, (s = `ref-${stand.size + 1}`))
+    if (s === undefined) {
+      s = `ref-${stand.size + 1}`
+      stand.set(id, s)
+    }
     return s
   }
 }

@@ -6,7 +6,7 @@
 import { z } from 'zod'
 import { liste } from './liste.js'
 import { somUtc } from './tidspunkt.js'
-import { type Adresse, type Konto, type Opphav, type Utbetaling } from './model.js'
+import type { Adresse, Konto, Opphav, Utbetaling } from './model.js'
 
 // `utdatert` means the fact is no longer relevant and, per the format, may not be shown.
 const Kilde = z.enum(['bruker', 'system', 'utdatert'])

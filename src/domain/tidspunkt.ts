@@ -22,7 +22,8 @@ const oslo = new Intl.DateTimeFormat('en-GB', {
 function osloVeggur(ms: number): number {
   const d: Record<string, number> = {}
   for (const p of oslo.formatToParts(ms)) if (p.type !== 'literal') d[p.type] = Number(p.value)
-  return Date.UTC(d.year!, d.month! - 1, d.day!, d.hour!, d.minute!, d.second!) + (((ms % 1000) + 1000) % 1000)
+  const del = (navn: string) => d[navn] ?? Number.NaN
+  return Date.UTC(del('year'), del('month') - 1, del('day'), del('hour'), del('minute'), del('second')) + (((ms % 1000) + 1000) % 1000)
 }
 
 /** A time with no offset read as Norwegian local time: soknad-api wrote innsendingstidspunkt from a

@@ -9,7 +9,7 @@ import { Problem, type Feilkode } from '../feil.js'
 import { RegisterFeil, type AnsattRegister, type KallKontekst, type PersonRegister, type SkjermingRegister } from '../sources/ports.js'
 import type { Person } from '../domain/person.js'
 import { hentStonadsopplysninger, ManglendeKilder, type InnhentingAvhengigheter } from './innhenting.js'
-import type { DeltSesjonLager } from './delte.js'
+import type { DeltSesjonLager, SesjonMetadata } from './delte.js'
 import { komprimer, type Kompakt } from './kompakt.js'
 import { kilderKomplette, type OppslagSesjon, type OppslagSesjoner } from './sesjoner.js'
 
@@ -164,7 +164,7 @@ export class OppslagService {
       if (!lokal) return this.ukjentOppslag(s, handling, callId, this.avh.sesjoner.annensTillatelse(oppslagId, s.navident))
       return lokal
     }
-    let meta
+    let meta: SesjonMetadata | null
     try {
       meta = await delte.hent(oppslagId, s.navident)
     } catch (e) {

@@ -145,7 +145,8 @@ export class Nokkelsett {
       this.neste = null
       this.pagar = true
       const nr = ++this.startet
-      const startMs = (this.sisteForsokMs = this.na())
+      const startMs = this.na()
+      this.sisteForsokMs = startMs
       try {
         const sett = lesSett(await this.hent(this.valg.jwksUri, this.tidsavbruddMs))
         this.sett = sett

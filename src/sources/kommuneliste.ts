@@ -37,9 +37,10 @@ export class KommunelisteCache {
     const na = this.valg.na()
     if (siste && na - siste.hentet < this.valg.ttlMs) return siste
     try {
-      const felles = (this.underveis ??= this.hentFraFiks(callId).finally(() => {
+      this.underveis ??= this.hentFraFiks(callId).finally(() => {
         this.underveis = null
-      }))
+      })
+      const felles = this.underveis
       return await (valg.signal ? medAvbrudd(felles, valg.signal) : felles)
     } catch (e) {
       const reserve = this.siste

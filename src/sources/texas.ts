@@ -1,7 +1,7 @@
 // Upstream tokens from NAIS's token service (Texas). Cached per (identity provider, target) until
 // shortly before expiry; concurrent callers share one fetch through the protection layer (./vern.ts).
 import { z } from 'zod'
-import { somRegisterFeil, type HttpKlient } from './http.js'
+import { somRegisterFeil, type HttpKlient, type HttpSvar } from './http.js'
 import { vernetKall, type Vern } from './vern.js'
 import { RegisterFeil, type KallKontekst, type TokenKilde } from './ports.js'
 
@@ -39,7 +39,7 @@ export class TexasTokenKilde implements TokenKilde {
   }
 
   private async hent(nokkel: string, identityProvider: string, target: string, ctx: KallKontekst): Promise<string> {
-    let svar
+    let svar: HttpSvar
     try {
       svar = await this.http.kall({
         method: 'POST',

@@ -71,7 +71,7 @@ t.test('the dataset covers every case the service must handle', async (t) => {
   const k6 = personMedTag(d, 'kode6')
   t.same(k6.adressebeskyttelse, ['STRENGT_FORTROLIG'])
   const k6sak = sakerFor(k6.personident)[0]!
-  t.ok((k6sak.soknad?.dokument.data.personalia as Record<string, unknown>)['folkeregistrertAdresse'], 'an address in the application')
+  t.ok((k6sak.soknad?.dokument.data.personalia as Record<string, unknown> | undefined)?.['folkeregistrertAdresse'], 'an address in the application')
 
   t.same(personMedTag(d, 'kode6-utland').adressebeskyttelse, ['STRENGT_FORTROLIG_UTLAND'])
   t.ok(sakerFor(personMedTag(d, 'kode6-utland').personident).length > 0)

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
 import { personMedTag, sakMedTag, ukjentPersonMedTag } from '../../simulator/dataset.js'
-import { Feilsvar, Foresporsel, GeneriskV1, MELDING_FORESPORSEL, SocioV1, Svar } from '../../src/sources/fagsystem/protocol.js'
+import { Feilsvar, type Foresporsel, GeneriskV1, MELDING_FORESPORSEL, SocioV1, Svar } from '../../src/sources/fagsystem/protocol.js'
 import { fiksHoder, kall, PDL_HODER, PDL_QUERY, sporing, startApp } from './fixtures/hjelp.js'
 
 const FIKS = '/fiks/digisos/api/v1/nav'

@@ -82,7 +82,7 @@ t.test('a municipality: a hostile fagsystem answer just under the bounds (2 MiB)
 t.test('a municipality: every list under its cap, every element of the inner lists bad (2 MiB)', async (t) => {
   // 500 KVPs (the cap), each with 240 payouts of the wrong shape: no list is too long, so only
   // stopping at the first bad element keeps the issues few.
-  const utbetalinger = EL.repeat(239) + '{}'
+  const utbetalinger = `${EL.repeat(239)}{}`
   const kvp = `{"status":"AKTIV","vedtaksdato":null,"fom":null,"tom":null,"sistEndret":"2026-11-01","stonad":{"belopPerManed":null,"utbetalinger":[${utbetalinger}]}}`
   const liste = Array.from({ length: 500 }, () => kvp).join(',')
   await angrep(t, (port) => ({ FIKS_IO_URL: `http://127.0.0.1:${port}` }), (req, tekst) => {

@@ -1,6 +1,6 @@
 // The fagsystem port over our FIKS request/response protocol (./protocol.ts).
 import { randomUUID } from 'node:crypto'
-import { somKildeFeil, type HttpKlient } from '../http.js'
+import { somKildeFeil, type HttpKlient, type HttpSvar } from '../http.js'
 import { FIKS_SCOPE } from '../fiks-digisos.js'
 import { KildeFeil, type KallKontekst, type TokenKilde } from '../ports.js'
 import { DIALEKTER } from './dialekter/index.js'
@@ -26,7 +26,7 @@ export class FiksIoFagsystem implements Fagsystem {
       data: { personident },
     }
     ctx.sporing?.push(foresporsel.sporingsId)
-    let svar
+    let svar: HttpSvar
     try {
       const token = await this.tokens.token('maskinporten', FIKS_SCOPE, ctx)
       svar = await this.http.kall({
