@@ -3,8 +3,16 @@
 // where the time goes can be written from numbers. Usage: tsx bench/profil.ts <file> [n]
 import { readFileSync } from 'node:fs'
 
-interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
-interface Profil { nodes: Node[]; samples: number[]; timeDeltas: number[] }
+interface Node {
+  id: number
+  callFrame: { functionName: string; url: string; lineNumber: number }
+  children?: number[]
+}
+interface Profil {
+  nodes: Node[]
+  samples: number[]
+  timeDeltas: number[]
+}
 
 const [fil, antallArg] = process.argv.slice(2)
 if (!fil) throw new Error('bruk: tsx bench/profil.ts <fil.cpuprofile> [antall]')
@@ -17,7 +25,9 @@ for (const n of p.nodes) for (const c of n.children ?? []) forelder.set(c, n.id)
 const selv = new Map<number, number>()
 p.samples.forEach((id, i) => selv.set(id, (selv.get(id) ?? 0) + (p.timeDeltas[i] ?? 0)))
 // Shares are of busy time: a service idle between load rounds would otherwise dilute them.
-const tomgang = [...selv].filter(([id]) => (noder.get(id) as Node).callFrame.functionName === '(idle)').reduce((a, [, t]) => a + t, 0)
+const tomgang = [...selv]
+  .filter(([id]) => (noder.get(id) as Node).callFrame.functionName === '(idle)')
+  .reduce((a, [, t]) => a + t, 0)
 for (const [id] of selv) if ((noder.get(id) as Node).callFrame.functionName === '(idle)') selv.delete(id)
 const total = [...selv.values()].reduce((a, b) => a + b, 0)
 const pst = (x: number) => `${((100 * x) / total).toFixed(1)} %`
@@ -57,7 +67,9 @@ for (const [id, t] of selv) {
 }
 
 const topp = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, antall)
-process.stdout.write(`${(total / 1e6).toFixed(1)} s busy (${(tomgang / 1e6).toFixed(1)} s idle left out); shares are of busy time\n\nself time, top ${antall}:\n`)
+process.stdout.write(
+  `${(total / 1e6).toFixed(1)} s busy (${(tomgang / 1e6).toFixed(1)} s idle left out); shares are of busy time\n\nself time, top ${antall}:\n`,
+)
 for (const [k, t] of topp(perRamme)) process.stdout.write(`${pst(t).padStart(7)}  ${k}\n`)
 process.stdout.write(`\nself time, by package or file:\n`)
 for (const [k, t] of topp(selvPerGruppe)) process.stdout.write(`${pst(t).padStart(7)}  ${k}\n`)

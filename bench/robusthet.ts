@@ -20,8 +20,15 @@ async function tjeneste(sim: KjorendeSimulator, miljo: Record<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), 'robusthet-'))
   const config = byggKonfig(
     lesMiljo({
-      NODE_ENV: 'test', LOG_LEVEL: 'silent', AUDIT_CEF: 'av', AUDIT_STORE: `sqlite:${dir}/audit.db`,
-      RATE_LIMIT_PER_MINUTT: '1000000', OPPSLAG_START_PER_MINUTT: '1000000', OPPSLAG_FRIST_MS: String(FRIST), UPSTREAM_TIDSAVBRUDD_MS: String(FRIST * 2), ...miljo,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      AUDIT_CEF: 'av',
+      AUDIT_STORE: `sqlite:${dir}/audit.db`,
+      RATE_LIMIT_PER_MINUTT: '1000000',
+      OPPSLAG_START_PER_MINUTT: '1000000',
+      OPPSLAG_FRIST_MS: String(FRIST),
+      UPSTREAM_TIDSAVBRUDD_MS: String(FRIST * 2),
+      ...miljo,
     }),
     { ...DEV_VERDIER, ...sim.urls },
   )
@@ -57,7 +64,8 @@ async function oppslag(url: string, token: string, personident: string, samtidig
         const alt = await kall(url, 'GET', `/api/v1/oppslag/${String(start.body['oppslagId'])}`, token)
         tider.push(performance.now() - t0)
         const kilder = (alt.body['kilder'] as { kommunenummer: string; system: string; status: string }[])
-          .map((k) => `${k.kommunenummer}/${k.system} ${k.status}`).join(', ')
+          .map((k) => `${k.kommunenummer}/${k.system} ${k.status}`)
+          .join(', ')
         statuser.set(kilder, (statuser.get(kilder) ?? 0) + 1)
       }
     }),
@@ -71,7 +79,8 @@ async function main() {
     audience: DEV_VERDIER.AZURE_APP_CLIENT_ID,
     groups: [DEV_VERDIER.GRUPPE_NKS],
   })
-  const token = (navident: string) => sim.lagToken({ navident, groups: [DEV_VERDIER.GRUPPE_NKS], aud: DEV_VERDIER.AZURE_APP_CLIENT_ID })
+  const token = (navident: string) =>
+    sim.lagToken({ navident, groups: [DEV_VERDIER.GRUPPE_NKS], aud: DEV_VERDIER.AZURE_APP_CLIENT_ID })
   const ident = (tag: string) => personMedTag(sim.datasett, tag).personident
   const linjer: string[] = [
     `# Resilience measurements`,
@@ -87,7 +96,9 @@ async function main() {
     const kilder = [...r.statuser].map(([k, n]) => `${n}× ${k}`).join('; ')
     const vedFristen = r.tider.filter((ms) => ms >= FRIST).length
     const p = (n: number) => persentil(r.tider, n).toFixed(0)
-    linjer.push(`| ${navn} | ${p(50)} | ${p(90)} | ${p(99)} | ${Math.max(...r.tider).toFixed(0)} | ${vedFristen} of ${r.tider.length} | ${kilder} |`)
+    linjer.push(
+      `| ${navn} | ${p(50)} | ${p(90)} | ${p(99)} | ${Math.max(...r.tider).toFixed(0)} | ${vedFristen} of ${r.tider.length} | ${kilder} |`,
+    )
     console.error(linjer.at(-1))
   }
   const person = ident('ugradert-to-kommuner')
@@ -116,27 +127,53 @@ async function main() {
     `| case | calls in all | per upstream |`,
     `|---|---:|---|`,
   )
-  for (const u of ['pdl', 'skjerming', 'nom', 'fiks-soknader', 'fiks-dokument', 'fiks-kommuneinfo', 'fiks-io', 'texas'] as const) {
+  for (const u of [
+    'pdl',
+    'skjerming',
+    'nom',
+    'fiks-soknader',
+    'fiks-dokument',
+    'fiks-kommuneinfo',
+    'fiks-io',
+    'texas',
+  ] as const) {
     sim.styring.settFeil({ upstream: u }, { latencyMs: 50 })
   }
   const telling = (navn: string) => {
     const per = sim.styring.kall().perUpstream
     const sum = Object.values(per).reduce((a, n) => a + (n ?? 0), 0)
-    linjer.push(`| ${navn} | ${sum} | ${Object.entries(per).map(([k, n]) => `${k} ${n}`).join(', ')} |`)
+    linjer.push(
+      `| ${navn} | ${sum} | ${Object.entries(per)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')} |`,
+    )
     console.error(linjer.at(-1))
     sim.styring.nullstillKall()
   }
   const s = await tjeneste(sim, {})
   const ansatte = await Promise.all(Array.from({ length: ANTALL }, (_, i) => token(`Z99${String(5000 + i)}`)))
   const start = (tokens: string[], personer: string[]) =>
-    Promise.all(tokens.map(async (tk, i) => ({ tk, id: String((await kall(s.url, 'POST', '/api/v1/oppslag', tk, { personident: personer[i % personer.length], henvendelseId: 'B' })).body['oppslagId']) })))
+    Promise.all(
+      tokens.map(async (tk, i) => ({
+        tk,
+        id: String(
+          (
+            await kall(s.url, 'POST', '/api/v1/oppslag', tk, {
+              personident: personer[i % personer.length],
+              henvendelseId: 'B',
+            })
+          ).body['oppslagId'],
+        ),
+      })),
+    )
   const les = (o: { tk: string; id: string }) => kall(s.url, 'GET', `/api/v1/oppslag/${o.id}`, o.tk)
 
   // A warm-up lookup so that both rows start with the token service's tokens cached.
   await les((await start([ansatte[0] as string], [person]))[0] as { tk: string; id: string })
   sim.styring.nullstillKall()
   const enOmGangen = async (personer: string[]) => {
-    for (const [i, tk] of ansatte.entries()) await les((await start([tk], [personer[i % personer.length] as string]))[0] as { tk: string; id: string })
+    for (const [i, tk] of ansatte.entries())
+      await les((await start([tk], [personer[i % personer.length] as string]))[0] as { tk: string; id: string })
   }
   await enOmGangen([person])
   telling(`same person, ${ANTALL} employees, one lookup at a time (nothing to share)`)
@@ -144,7 +181,13 @@ async function main() {
   telling(`same person: the ${ANTALL} starts at once`)
   await Promise.all(burst.map(les))
   telling(`same person: the ${ANTALL} reads at once`)
-  const oslo = ['kvp-generisk', 'utbetaling-annen-mottaker', 'gammel-sak', 'feilregistrert-sak', 'ukjent-hendelsestype'].map(ident)
+  const oslo = [
+    'kvp-generisk',
+    'utbetaling-annen-mottaker',
+    'gammel-sak',
+    'feilregistrert-sak',
+    'ukjent-hendelsestype',
+  ].map(ident)
   await enOmGangen(oslo)
   telling(`5 persons in Oslo, ${ANTALL} lookups one at a time`)
   await Promise.all((await start(ansatte, oslo)).map(les))

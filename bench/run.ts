@@ -49,7 +49,14 @@ const skal = (navn: string) => !VALGTE || VALGTE.includes(navn)
  *  file, and every service child gets those flags. */
 const NPM_START = npmStart()
 /** BENCH_SAMMENLIGN: other builds' dist/ to run beside this one (read scenarios and scenario 5). */
-const ANDRE_BYGG = [...new Set(process.env['BENCH_SAMMENLIGN']?.split(',').map((d) => d.trim()).filter(Boolean))]
+const ANDRE_BYGG = [
+  ...new Set(
+    process.env['BENCH_SAMMENLIGN']
+      ?.split(',')
+      .map((d) => d.trim())
+      .filter(Boolean),
+  ),
+]
 /** BENCH_SAMMENLIGN_FLAGG: the read scenarios also on this build with these node flags added. */
 const ANDRE_FLAGG = process.env['BENCH_SAMMENLIGN_FLAGG']?.split(' ').filter(Boolean) ?? []
 /** Starts per build in scenario 5. */
@@ -70,20 +77,37 @@ function kjerner(): { tjeneste: string[]; last: string[]; beskrivelse: string } 
   }
   const last = n > 2 ? `0-${n - 2}` : '0'
   if (n > 2) execFileSync('taskset', ['-cp', last, String(process.pid)], { stdio: 'ignore' })
-  return { tjeneste: ['-c', String(n - 1)], last: ['-c', last], beskrivelse: `service on core ${n - 1}, load and simulator on ${last}` }
+  return {
+    tjeneste: ['-c', String(n - 1)],
+    last: ['-c', last],
+    beskrivelse: `service on core ${n - 1}, load and simulator on ${last}`,
+  }
 }
 const KJERNER = kjerner()
 
 /** Spawns node, under taskset when pinning. */
 function node(args: string[], pinning: string[], valg: Parameters<typeof spawn>[2]): ChildProcess {
-  return pinning.length ? spawn('taskset', [...pinning, process.execPath, ...args], valg) : spawn(process.execPath, args, valg)
+  return pinning.length
+    ? spawn('taskset', [...pinning, process.execPath, ...args], valg)
+    : spawn(process.execPath, args, valg)
 }
 
-interface Barn { url: string; prosess: ChildProcess; stopp(): Promise<void> }
+interface Barn {
+  url: string
+  prosess: ChildProcess
+  stopp(): Promise<void>
+}
 
-async function startBarn(args: string[], env: Record<string, string>, klarMonster = /^KLAR (\S+)/): Promise<Barn & { startMs: number }> {
+async function startBarn(
+  args: string[],
+  env: Record<string, string>,
+  klarMonster = /^KLAR (\S+)/,
+): Promise<Barn & { startMs: number }> {
   const t0 = performance.now()
-  const prosess = node(args, KJERNER.tjeneste, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+  const prosess = node(args, KJERNER.tjeneste, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   const url = await new Promise<string>((ok, feil) => {
     createInterface({ input: prosess.stdout as NodeJS.ReadableStream }).on('line', (l) => {
       const m = klarMonster.exec(l)
@@ -95,7 +119,11 @@ async function startBarn(args: string[], env: Record<string, string>, klarMonste
     url,
     prosess,
     startMs: performance.now() - t0,
-    stopp: () => new Promise<void>((ok) => { prosess.once('exit', () => ok()); prosess.kill('SIGTERM') }),
+    stopp: () =>
+      new Promise<void>((ok) => {
+        prosess.once('exit', () => ok())
+        prosess.kill('SIGTERM')
+      }),
   }
 }
 
@@ -107,14 +135,24 @@ function minne(pid: number): { rss: number; topp: number } {
 }
 
 interface Resultat {
-  navn: string; rps: number; p50: number; p99: number; toppMiB: number | null; merknad?: string
+  navn: string
+  rps: number
+  p50: number
+  p99: number
+  toppMiB: number | null
+  merknad?: string
   /** What the ratios are against: the bare-Fastify baseline (default), scenario 3's floor, or
    *  nothing (scenarios 4 and 5, which have no counterpart). */
   grunnlag?: Resultat | null
 }
 
 /** One budget of the performance issue, as measured in this run (BENCH_DOKUMENT writes them). */
-interface Budsjett { hva: string; grense: string; malt: string; holdt: boolean }
+interface Budsjett {
+  hva: string
+  grense: string
+  malt: string
+  holdt: boolean
+}
 
 /** The service's histogram of audit write waits (stonadsoppslag_audit_write_duration_seconds), cumulative
  *  count per bucket bound; null where there is none (the floor). */
@@ -122,7 +160,10 @@ async function auditVentetid(url: string): Promise<Map<string, number> | null> {
   const svar = await fetch(`${url}/metrics`)
   if (svar.status !== 200) return null
   const ut = new Map<string, number>()
-  for (const m of (await svar.text()).matchAll(/^stonadsoppslag_audit_write_duration_seconds_bucket\{le="([^"]+)"\} (\d+)/gm)) ut.set(m[1] as string, Number(m[2]))
+  for (const m of (await svar.text()).matchAll(
+    /^stonadsoppslag_audit_write_duration_seconds_bucket\{le="([^"]+)"\} (\d+)/gm,
+  ))
+    ut.set(m[1] as string, Number(m[2]))
   return ut
 }
 
@@ -198,8 +239,15 @@ function datasettMedKopier(dir: string, antall: number): { fil: string; identer:
     // The person's ident everywhere it appears (fagsystem records, søknad personalia), and every
     // id (fiksDigisosId, dokumentlagerId) new for this copy.
     const nyeIder = new Map<string, string>()
-    const kopi = (x: unknown) => JSON.parse(JSON.stringify(x).replaceAll(forbilde.personident, ident)
-      .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, (u) => nyeIder.get(u) ?? (nyeIder.set(u, randomUUID()), nyeIder.get(u) as string)))
+    const kopi = (x: unknown) =>
+      JSON.parse(
+        JSON.stringify(x)
+          .replaceAll(forbilde.personident, ident)
+          .replace(
+            /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g,
+            (u) => nyeIder.get(u) ?? (nyeIder.set(u, randomUUID()), nyeIder.get(u) as string),
+          ),
+      )
     d.personer.push({ ...kopi(forbilde), tags: [`bench-${i}`] })
     for (const sak of saker) d.digisosSaker.push({ ...kopi(sak), tags: sak.tags.map((t) => `${t}-bench-${i}`) })
   }
@@ -223,8 +271,12 @@ async function startSimulatorProsess(datasett?: string): Promise<Simulator> {
   const linjer: string[] = []
   const prosess = node(['--import', 'tsx', 'simulator/main.ts'], KJERNER.last, {
     env: {
-      ...process.env, SIMULATOR_PORT: '0', SIMULATOR_GROUPS: DEV_VERDIER.GRUPPE_NKS, AZURE_APP_CLIENT_ID: DEV_VERDIER.AZURE_APP_CLIENT_ID,
-      FIKS_INTEGRASJON_ID: DEV_VERDIER.FIKS_INTEGRASJON_ID, FIKS_INTEGRASJON_PASSORD: DEV_VERDIER.FIKS_INTEGRASJON_PASSORD,
+      ...process.env,
+      SIMULATOR_PORT: '0',
+      SIMULATOR_GROUPS: DEV_VERDIER.GRUPPE_NKS,
+      AZURE_APP_CLIENT_ID: DEV_VERDIER.AZURE_APP_CLIENT_ID,
+      FIKS_INTEGRASJON_ID: DEV_VERDIER.FIKS_INTEGRASJON_ID,
+      FIKS_INTEGRASJON_PASSORD: DEV_VERDIER.FIKS_INTEGRASJON_PASSORD,
       ...(datasett ? { SIMULATOR_DATASET: datasett } : {}),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -236,27 +288,44 @@ async function startSimulatorProsess(datasett?: string): Promise<Simulator> {
     })
     prosess.once('exit', (k) => feil(new Error(`simulatoren avsluttet (${k})`)))
   })
-  const urls = Object.fromEntries(linjer.filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split('=', 2) as [string, string]))
+  const urls = Object.fromEntries(
+    linjer.filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split('=', 2) as [string, string]),
+  )
   const baseUrl = new URL(urls['PDL_URL'] as string).origin
   return {
     pid: prosess.pid as number,
     urls,
     baseUrl,
     settFeil: async (mal, feil) => {
-      await fetch(`${baseUrl}/simulator/feil`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mal, feil }) })
+      await fetch(`${baseUrl}/simulator/feil`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ mal, feil }),
+      })
     },
     token: async (navident = 'Z990009') => {
-      const r = await fetch(`${baseUrl}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ navident }) })
+      const r = await fetch(`${baseUrl}/dev/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ navident }),
+      })
       return ((await r.json()) as { access_token: string }).access_token
     },
-    kall: async () => ((await (await fetch(`${baseUrl}/simulator/kall`)).json()) as { perUpstream: Record<string, number> }).perUpstream,
-    stopp: () => new Promise<void>((ok) => { prosess.once('exit', () => ok()); prosess.kill('SIGTERM') }),
+    kall: async () =>
+      ((await (await fetch(`${baseUrl}/simulator/kall`)).json()) as { perUpstream: Record<string, number> })
+        .perUpstream,
+    stopp: () =>
+      new Promise<void>((ok) => {
+        prosess.once('exit', () => ok())
+        prosess.kill('SIGTERM')
+      }),
   }
 }
 
 function tjenesteMiljo(sim: Simulator, auditStore: string, ekstra: Record<string, string> = {}) {
   return {
-    ...DEV_VERDIER, ...sim.urls,
+    ...DEV_VERDIER,
+    ...sim.urls,
     // The production defaults (level info, no request lines), except the CEF copy of each audit
     // event on stdout (BENCH_AUDIT_CEF=stdout measures it: where it goes is the platform's cost).
     // Production refuses stdout for the CEF copy, so that run starts in development mode.
@@ -264,9 +333,14 @@ function tjenesteMiljo(sim: Simulator, auditStore: string, ekstra: Record<string
     PDL_BEHANDLINGSNUMMER: 'B123',
     // Production requires a chain key of its own (not the published development key).
     AUDIT_NOKKEL: 'benchmark-nokkel-'.padEnd(40, 'x'),
-    LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'info', AUDIT_CEF: process.env['BENCH_AUDIT_CEF'] ?? 'av', AUDIT_STORE: auditStore,
+    LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'info',
+    AUDIT_CEF: process.env['BENCH_AUDIT_CEF'] ?? 'av',
+    AUDIT_STORE: auditStore,
     // One synthetic employee makes all the load: the per-employee limit would otherwise decide.
-    OPPSLAG_MAKS_ANTALL: '50000', RATE_LIMIT_PER_MINUTT: '100000000', OPPSLAG_START_PER_MINUTT: '100000000', ...ekstra,
+    OPPSLAG_MAKS_ANTALL: '50000',
+    RATE_LIMIT_PER_MINUTT: '100000000',
+    OPPSLAG_START_PER_MINUTT: '100000000',
+    ...ekstra,
   }
 }
 
@@ -280,11 +354,20 @@ async function main() {
   const sim = await startSimulatorProsess(kopier.fil)
   const token = await sim.token()
   const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
-  const ansattAuth = await Promise.all(kopier.navidenter.map(async (n) => ({ authorization: `Bearer ${await sim.token(n)}`, 'content-type': 'application/json' })))
+  const ansattAuth = await Promise.all(
+    kopier.navidenter.map(async (n) => ({
+      authorization: `Bearer ${await sim.token(n)}`,
+      'content-type': 'application/json',
+    })),
+  )
   const person = personMedTag(standardDatasett(), 'ugradert-to-kommuner').personident
 
   async function nyttOppslag(url: string): Promise<{ id: string; konto: string }> {
-    const start = await fetch(`${url}/api/v1/oppslag`, { method: 'POST', headers: auth, body: JSON.stringify({ personident: person, henvendelseId: 'BENCH' }) })
+    const start = await fetch(`${url}/api/v1/oppslag`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ personident: person, henvendelseId: 'BENCH' }),
+    })
     const { oppslagId } = (await start.json()) as { oppslagId: string }
     const konto = await (await fetch(`${url}/api/v1/oppslag/${oppslagId}/konto`, { headers: auth })).text()
     return { id: oppslagId, konto }
@@ -293,15 +376,36 @@ async function main() {
   // ── baseline and scenario 1/2: cached category read ─────────────────────────
   // Only with a read scenario: the other scenarios are not compared with it.
   if (skal('1') || skal('2')) {
-    const forste = await startBarn([...NODE_FLAGG, 'bench/tjeneste.mjs'], tjenesteMiljo(sim, `sqlite:${join(tmp, 'payload.db')}`))
+    const forste = await startBarn(
+      [...NODE_FLAGG, 'bench/tjeneste.mjs'],
+      tjenesteMiljo(sim, `sqlite:${join(tmp, 'payload.db')}`),
+    )
     const { konto: payload } = await nyttOppslag(forste.url)
     await forste.stopp()
 
     // The baseline and every read scenario run side by side, in alternating rounds, so that a slow
     // spell of the machine hits them alike; each figure is the median over the rounds.
-    const mal: { navn: string; url: string; barn: Barn; opts: Partial<autocannon.Options>; runder: autocannon.Result[]; cpuPerKall: number[]; hovedPerKall: number[]; tider: { p50: number; p99: number }[] }[] = []
+    const mal: {
+      navn: string
+      url: string
+      barn: Barn
+      opts: Partial<autocannon.Options>
+      runder: autocannon.Result[]
+      cpuPerKall: number[]
+      hovedPerKall: number[]
+      tider: { p50: number; p99: number }[]
+    }[] = []
     const baseline = await startBarn(['bench/baseline.mjs'], { BENCH_PAYLOAD: payload })
-    mal.push({ navn: 'baseline: bare Fastify, same JSON', url: `${baseline.url}/payload`, barn: baseline, opts: {}, runder: [], cpuPerKall: [], hovedPerKall: [], tider: [] })
+    mal.push({
+      navn: 'baseline: bare Fastify, same JSON',
+      url: `${baseline.url}/payload`,
+      barn: baseline,
+      opts: {},
+      runder: [],
+      cpuPerKall: [],
+      hovedPerKall: [],
+      tider: [],
+    })
     const lesMal = async (navn: string, auditStore: (variant: string) => string, env: Record<string, string> = {}) => {
       // With BENCH_SAMMENLIGN each read scenario also runs on each other build, on a store of its own.
       // With BENCH_SAMMENLIGN_FLAGG, also with those node flags added.
@@ -309,14 +413,29 @@ async function main() {
       for (const annen of ANDRE_BYGG) bygg.push([`, build ${annen}`, { BENCH_DIST: resolve(annen) }, []])
       if (ANDRE_FLAGG.length) bygg.push([`, with ${ANDRE_FLAGG.join(' ')}`, {}, ANDRE_FLAGG])
       for (const [i, [variant, ekstra, flagg]] of bygg.entries()) {
-        const s = await startBarn([...NODE_FLAGG, ...flagg, 'bench/tjeneste.mjs'], tjenesteMiljo(sim, auditStore(i ? `_${i}` : ''), { ...env, ...ekstra }))
+        const s = await startBarn(
+          [...NODE_FLAGG, ...flagg, 'bench/tjeneste.mjs'],
+          tjenesteMiljo(sim, auditStore(i ? `_${i}` : ''), { ...env, ...ekstra }),
+        )
         const { id } = await nyttOppslag(s.url)
-        mal.push({ navn: `${navn}${variant}`, url: `${s.url}/api/v1/oppslag/${id}/konto`, barn: s, opts: { headers: auth }, runder: [], cpuPerKall: [], hovedPerKall: [], tider: [] })
+        mal.push({
+          navn: `${navn}${variant}`,
+          url: `${s.url}/api/v1/oppslag/${id}/konto`,
+          barn: s,
+          opts: { headers: auth },
+          runder: [],
+          cpuPerKall: [],
+          hovedPerKall: [],
+          tider: [],
+        })
       }
     }
     if (skal('1')) {
       await lesMal('1: cached read, SQLite audit', (v) => `sqlite:${join(tmp, `s1${v}.db`)}`)
-      if (process.env['BENCH_UTEN_AV'] !== 'ja') await lesMal('1: cached read, auditing off', (v) => `sqlite:${join(tmp, `s1-av${v}.db`)}`, { BENCH_AUDIT: 'av' })
+      if (process.env['BENCH_UTEN_AV'] !== 'ja')
+        await lesMal('1: cached read, auditing off', (v) => `sqlite:${join(tmp, `s1-av${v}.db`)}`, {
+          BENCH_AUDIT: 'av',
+        })
     }
     if (skal('2')) {
       const skjema = `bench_${Date.now()}`
@@ -335,8 +454,15 @@ async function main() {
         // the baseline's p50 0 ms and no ratio possible: each 2xx response's time is kept here.
         const tider: number[] = []
         // The promise autocannon returns is also its event emitter (its types say only the former).
-        const last = autocannon({ url: m.url, connections: 50, duration: SEKUNDER, ...m.opts }) as unknown as Promise<autocannon.Result> & EventEmitter
-        last.on('response', (_klient: unknown, status: number, _bytes: number, ms: number) => { if (status >= 200 && status < 300) tider.push(ms) })
+        const last = autocannon({
+          url: m.url,
+          connections: 50,
+          duration: SEKUNDER,
+          ...m.opts,
+        }) as unknown as Promise<autocannon.Result> & EventEmitter
+        last.on('response', (_klient: unknown, status: number, _bytes: number, ms: number) => {
+          if (status >= 200 && status < 300) tider.push(ms)
+        })
         const r = await last
         m.runder.push(r)
         m.tider.push({ p50: persentil(tider, 50), p99: persentil(tider, 99) })
@@ -355,9 +481,17 @@ async function main() {
       for (const m of mal.slice(1)) {
         const pid = grunn.barn.prosess.pid as number
         const cpu0 = cpuSekunder(pid)
-        const r = await autocannon({ url: grunn.url, connections: 50, duration: SEKUNDER, overallRate: Math.round(median(m.runder.map((x) => x.requests.average))) })
+        const r = await autocannon({
+          url: grunn.url,
+          connections: 50,
+          duration: SEKUNDER,
+          overallRate: Math.round(median(m.runder.map((x) => x.requests.average))),
+        })
         pacetCpu.set(m, perKall(cpuSekunder(pid) - cpu0, r))
-        vedSammeRate.set(m, `; baseline paced at this rate: CPU ${(pacetCpu.get(m) as number).toFixed(0)} µs/request at ${r.requests.average.toFixed(0)} req/s`)
+        vedSammeRate.set(
+          m,
+          `; baseline paced at this rate: CPU ${(pacetCpu.get(m) as number).toFixed(0)} µs/request at ${r.requests.average.toFixed(0)} req/s`,
+        )
       }
     }
     for (const m of mal) {
@@ -369,18 +503,36 @@ async function main() {
       const feil = m.runder.reduce((n, r) => n + r.non2xx + r.errors, 0)
       const rps = m.runder.map((r) => r.requests.average)
       resultater.push({
-        navn: m.navn, rps: median(rps), p50: median(m.tider.map((x) => x.p50)), p99: median(m.tider.map((x) => x.p99)),
+        navn: m.navn,
+        rps: median(rps),
+        p50: median(m.tider.map((x) => x.p50)),
+        p99: median(m.tider.map((x) => x.p99)),
         toppMiB: minne(m.barn.prosess.pid as number).topp,
         // CPU per request (every thread of the process) is steadier than req/s on a noisy machine:
         // on a saturated core its inverse is the throughput.
         merknad: `CPU ${cpu.toFixed(0)} µs/request (${(baseCpu / cpu).toFixed(2)} × baseline's rate; event loop ${hoved.toFixed(0)}, other threads ${(cpu - hoved).toFixed(0)})${vedSammeRate.get(m) ?? ''}${RUNDER > 1 ? `; req/s per round ${rps.map((x) => x.toFixed(0)).join(' / ')}${m === mal[0] ? '' : `; × baseline per round ${forhold.map((x) => x.toFixed(2)).join(' / ')} (median ${median(forhold).toFixed(2)})`}` : ''}${feil ? `; ${feil} feil` : ''}`,
       })
       // The budgets hold for this build (not BENCH_SAMMENLIGN's) with the audit store on.
-      const grense = m.navn === '1: cached read, SQLite audit' ? { rps: 0.5, cpu: 1.7 } : m.navn === '2: cached read, PostgreSQL audit' ? { rps: 0.35, cpu: 2 } : null
+      const grense =
+        m.navn === '1: cached read, SQLite audit'
+          ? { rps: 0.5, cpu: 1.7 }
+          : m.navn === '2: cached read, PostgreSQL audit'
+            ? { rps: 0.35, cpu: 2 }
+            : null
       const paced = pacetCpu.get(m)
       if (grense && paced) {
-        budsjett.push({ hva: `${m.navn}: req/s × baseline`, grense: `≥ ${grense.rps}`, malt: median(forhold).toFixed(2), holdt: median(forhold) >= grense.rps })
-        budsjett.push({ hva: `${m.navn}: CPU × the baseline paced at its rate`, grense: `≤ ${grense.cpu}`, malt: `${(cpu / paced).toFixed(2)} (${cpu.toFixed(0)} against ${paced.toFixed(0)} µs)`, holdt: cpu / paced <= grense.cpu })
+        budsjett.push({
+          hva: `${m.navn}: req/s × baseline`,
+          grense: `≥ ${grense.rps}`,
+          malt: median(forhold).toFixed(2),
+          holdt: median(forhold) >= grense.rps,
+        })
+        budsjett.push({
+          hva: `${m.navn}: CPU × the baseline paced at its rate`,
+          grense: `≤ ${grense.cpu}`,
+          malt: `${(cpu / paced).toFixed(2)} (${cpu.toFixed(0)} against ${paced.toFixed(0)} µs)`,
+          holdt: cpu / paced <= grense.cpu,
+        })
       }
       await m.barn.stopp()
     }
@@ -389,9 +541,18 @@ async function main() {
   // ── scenario 3: uncached lookup, POST + GET of all, 200 concurrent ─────────
   const SAMTIDIGE = Number(process.env['BENCH_SAMTIDIGE'] ?? 200)
   const navnPersoner = `${PERSONER} person${PERSONER === 1 ? '' : 's'}`
-  const upstreams = ['pdl', 'skjerming', 'nom', 'fiks-soknader', 'fiks-dokument', 'fiks-kommuneinfo', 'fiks-io'] as const
+  const upstreams = [
+    'pdl',
+    'skjerming',
+    'nom',
+    'fiks-soknader',
+    'fiks-dokument',
+    'fiks-kommuneinfo',
+    'fiks-io',
+  ] as const
   const oppslagScenario = async (navn: string, forsinkelseMs: number) => {
-    for (const u of upstreams) await sim.settFeil({ upstream: u }, forsinkelseMs > 0 ? { latencyMs: forsinkelseMs } : null)
+    for (const u of upstreams)
+      await sim.settFeil({ upstream: u }, forsinkelseMs > 0 ? { latencyMs: forsinkelseMs } : null)
     /** Closed-loop load: SAMTIDIGE lookups at once, each POST then GET, after a warm-up. */
     const last = async (s: Barn) => {
       const pool = new Pool(s.url, { connections: 256 })
@@ -409,22 +570,32 @@ async function main() {
           const a = await pool.request({ method: 'POST', path: '/api/v1/oppslag', headers: auth, body: hvem })
           const { oppslagId } = (await a.body.json()) as { oppslagId?: string }
           const t1 = performance.now()
-          if (!oppslagId) { feil++; continue }
+          if (!oppslagId) {
+            feil++
+            continue
+          }
           const g = await pool.request({ method: 'GET', path: `/api/v1/oppslag/${oppslagId}`, headers: auth })
           await g.body.text()
           if (g.statusCode !== 200) feil++
           const t2 = performance.now()
-          if (mal) { post.push(t1 - t0); get.push(t2 - t1) }
+          if (mal) {
+            post.push(t1 - t0)
+            get.push(t2 - t1)
+          }
         }
       }
-      await Promise.all(Array.from({ length: SAMTIDIGE }, (_, nr) => kjor(nr, performance.now() + OPPVARMING * 1000, false)))
+      await Promise.all(
+        Array.from({ length: SAMTIDIGE }, (_, nr) => kjor(nr, performance.now() + OPPVARMING * 1000, false)),
+      )
       const kallFor = await sim.kall()
       const auditFor = await auditVentetid(s.url)
       const start = performance.now()
       const cpu0 = cpuSekunder(s.prosess.pid as number)
       const simCpu0 = cpuSekunder(sim.pid)
       const lastCpu0 = process.cpuUsage()
-      await Promise.all(Array.from({ length: SAMTIDIGE }, (_, nr) => kjor(nr, performance.now() + SEKUNDER * 1000, true)))
+      await Promise.all(
+        Array.from({ length: SAMTIDIGE }, (_, nr) => kjor(nr, performance.now() + SEKUNDER * 1000, true)),
+      )
       const cpuPerOppslag = (1e3 * (cpuSekunder(s.prosess.pid as number) - cpu0)) / Math.max(1, post.length)
       const varighet = (performance.now() - start) / 1000
       // The simulator and the load share the other core: if that core is full, their queueing is
@@ -433,7 +604,9 @@ async function main() {
       const andreKjerne = (cpuSekunder(sim.pid) - simCpu0 + (lastCpu.user + lastCpu.system) / 1e6) / varighet
       // Upstream calls per lookup (lookups still in flight at the end make this a slight overcount).
       const kallEtter = await sim.kall()
-      const perOppslag = Object.entries(kallEtter).map(([u, n]) => [u, (n - (kallFor[u] ?? 0)) / Math.max(1, post.length)] as const).filter(([, n]) => n > 0)
+      const perOppslag = Object.entries(kallEtter)
+        .map(([u, n]) => [u, (n - (kallFor[u] ?? 0)) / Math.max(1, post.length)] as const)
+        .filter(([, n]) => n > 0)
       const toppMiB = minne(s.prosess.pid as number).topp
       const audit = auditAndeler(auditFor, await auditVentetid(s.url))
       await pool.close()
@@ -446,11 +619,17 @@ async function main() {
     // keeps it too).
     const postHopp = 2
     const getHopp = 2
-    const rad = (hva: string, r: Awaited<ReturnType<typeof last>>, gulv?: Awaited<ReturnType<typeof last>>): Resultat => {
+    const rad = (
+      hva: string,
+      r: Awaited<ReturnType<typeof last>>,
+      gulv?: Awaited<ReturnType<typeof last>>,
+    ): Resultat => {
       const egen = (xs: number[], hopp: number, p: number) => persentil(xs, p) - hopp * forsinkelseMs
       const rate = r.post.length / r.varighet
       const tjenesteKjerne = (r.cpuPerOppslag * r.post.length) / 1e3 / r.varighet
-      notater.push(`Scenario 3, ${hva}: upstream calls per lookup ${r.perOppslag.map(([u, n]) => `${u} ${n.toFixed(2)}`).join(', ')} (in all ${r.perOppslag.reduce((a, [, n]) => a + n, 0).toFixed(1)}).`)
+      notater.push(
+        `Scenario 3, ${hva}: upstream calls per lookup ${r.perOppslag.map(([u, n]) => `${u} ${n.toFixed(2)}`).join(', ')} (in all ${r.perOppslag.reduce((a, [, n]) => a + n, 0).toFixed(1)}).`,
+      )
       // Lookups/s and latency against the floor are the table's ratio columns; CPU is here.
       const motGulv = gulv ? `; CPU/lookup × floor ${(r.cpuPerOppslag / gulv.cpuPerOppslag).toFixed(1)}` : ''
       const hele = r.post.map((p, i) => p + (r.get[i] ?? 0))
@@ -464,20 +643,44 @@ async function main() {
       }
     }
     // The floor first, then the service, against the same simulator and persons.
-    const gulv = await last(await startBarn([...NODE_FLAGG, 'bench/baseline-oppslag.mjs'], tjenesteMiljo(sim, `sqlite:${join(tmp, `s3-gulv-${forsinkelseMs}.db`)}`)))
+    const gulv = await last(
+      await startBarn(
+        [...NODE_FLAGG, 'bench/baseline-oppslag.mjs'],
+        tjenesteMiljo(sim, `sqlite:${join(tmp, `s3-gulv-${forsinkelseMs}.db`)}`),
+      ),
+    )
     const gulvRad = rad(`${navn}: floor, bare Fastify making the same calls`, gulv)
     gulvRad.grunnlag = gulvRad
     resultater.push(gulvRad)
-    const tjeneste = await last(await startBarn([...NODE_FLAGG, 'bench/tjeneste.mjs'], tjenesteMiljo(sim, `sqlite:${join(tmp, `s3-${forsinkelseMs}.db`)}`)))
+    const tjeneste = await last(
+      await startBarn(
+        [...NODE_FLAGG, 'bench/tjeneste.mjs'],
+        tjenesteMiljo(sim, `sqlite:${join(tmp, `s3-${forsinkelseMs}.db`)}`),
+      ),
+    )
     resultater.push({ ...rad(`${navn} (POST+GET per lookup)`, tjeneste, gulv), grunnlag: gulvRad })
     if (forsinkelseMs === 0) {
       const x = tjeneste.cpuPerOppslag / gulv.cpuPerOppslag
-      budsjett.push({ hva: '3: uncached lookup: CPU × the floor', grense: '≤ 1.5', malt: `${x.toFixed(2)} (${tjeneste.cpuPerOppslag.toFixed(2)} against ${gulv.cpuPerOppslag.toFixed(2)} ms)`, holdt: x <= 1.5 })
+      budsjett.push({
+        hva: '3: uncached lookup: CPU × the floor',
+        grense: '≤ 1.5',
+        malt: `${x.toFixed(2)} (${tjeneste.cpuPerOppslag.toFixed(2)} against ${gulv.cpuPerOppslag.toFixed(2)} ms)`,
+        holdt: x <= 1.5,
+      })
     }
     // With BENCH_SAMMENLIGN, each other build after it, against the same floor.
     for (const annen of ANDRE_BYGG) {
-      const barn = await startBarn([...NODE_FLAGG, 'bench/tjeneste.mjs'], { ...tjenesteMiljo(sim, `sqlite:${join(tmp, `s3-${forsinkelseMs}-${basename(annen)}-${ANDRE_BYGG.indexOf(annen)}.db`)}`), BENCH_DIST: resolve(annen) })
-      resultater.push({ ...rad(`${navn} (POST+GET per lookup), build ${annen}`, await last(barn), gulv), grunnlag: gulvRad })
+      const barn = await startBarn([...NODE_FLAGG, 'bench/tjeneste.mjs'], {
+        ...tjenesteMiljo(
+          sim,
+          `sqlite:${join(tmp, `s3-${forsinkelseMs}-${basename(annen)}-${ANDRE_BYGG.indexOf(annen)}.db`)}`,
+        ),
+        BENCH_DIST: resolve(annen),
+      })
+      resultater.push({
+        ...rad(`${navn} (POST+GET per lookup), build ${annen}`, await last(barn), gulv),
+        grunnlag: gulvRad,
+      })
     }
     for (const u of upstreams) await sim.settFeil({ upstream: u }, null)
   }
@@ -509,18 +712,26 @@ async function main() {
           const vent = planlagt - performance.now()
           if (vent > 1) await new Promise((ok) => setTimeout(ok, vent))
           const n = nr++
-          underveis.push((async () => {
-            const auth = ansattAuth[n % ansattAuth.length] as Record<string, string>
-            const hvem = JSON.stringify({ personident: kopier.identer[n % kopier.identer.length], henvendelseId: 'B' })
-            const a = await pool.request({ method: 'POST', path: '/api/v1/oppslag', headers: auth, body: hvem })
-            const { oppslagId } = (await a.body.json()) as { oppslagId?: string }
-            if (!oppslagId) { feil++; return }
-            const g = await pool.request({ method: 'GET', path: `/api/v1/oppslag/${oppslagId}`, headers: auth })
-            await g.body.text()
-            if (g.statusCode !== 200) feil++
-            // From the planned arrival: a lookup the generator started late still counts its wait.
-            if (mal) tider.push(performance.now() - planlagt)
-          })())
+          underveis.push(
+            (async () => {
+              const auth = ansattAuth[n % ansattAuth.length] as Record<string, string>
+              const hvem = JSON.stringify({
+                personident: kopier.identer[n % kopier.identer.length],
+                henvendelseId: 'B',
+              })
+              const a = await pool.request({ method: 'POST', path: '/api/v1/oppslag', headers: auth, body: hvem })
+              const { oppslagId } = (await a.body.json()) as { oppslagId?: string }
+              if (!oppslagId) {
+                feil++
+                return
+              }
+              const g = await pool.request({ method: 'GET', path: `/api/v1/oppslag/${oppslagId}`, headers: auth })
+              await g.body.text()
+              if (g.statusCode !== 200) feil++
+              // From the planned arrival: a lookup the generator started late still counts its wait.
+              if (mal) tider.push(performance.now() - planlagt)
+            })(),
+          )
         }
         await Promise.all(underveis)
       }
@@ -534,7 +745,12 @@ async function main() {
       await s.stopp()
       return { tider, feil, kjerne }
     }
-    const gulv = await apenLast(await startBarn([...NODE_FLAGG, 'bench/baseline-oppslag.mjs'], tjenesteMiljo(sim, `sqlite:${join(tmp, 's6-gulv.db')}`)))
+    const gulv = await apenLast(
+      await startBarn(
+        [...NODE_FLAGG, 'bench/baseline-oppslag.mjs'],
+        tjenesteMiljo(sim, `sqlite:${join(tmp, 's6-gulv.db')}`),
+      ),
+    )
     const skjema = `bench6_${Date.now()}`
     pgSkjemaer.push(skjema)
     const mal: [string, string][] = [
@@ -542,7 +758,11 @@ async function main() {
       ['PostgreSQL audit', `${POSTGRES}${POSTGRES.includes('?') ? '&' : '?'}schema=${skjema}`],
     ]
     const gulvRad: Resultat = {
-      navn: `6: open loop, ${RATE} lookups/s, upstreams ${FORSINKELSE_MS} ms: floor`, rps: RATE, p50: persentil(gulv.tider, 50), p99: persentil(gulv.tider, 99), toppMiB: null,
+      navn: `6: open loop, ${RATE} lookups/s, upstreams ${FORSINKELSE_MS} ms: floor`,
+      rps: RATE,
+      p50: persentil(gulv.tider, 50),
+      p99: persentil(gulv.tider, 99),
+      toppMiB: null,
       merknad: `${(100 * gulv.kjerne).toFixed(0)} % of a core${gulv.feil ? `; ${gulv.feil} feil` : ''}`,
     }
     gulvRad.grunnlag = gulvRad
@@ -553,10 +773,17 @@ async function main() {
       const p99 = persentil(r.tider, 99)
       budsjett.push({
         hva: `6: open loop at ${RATE} lookups/s (floor at ${(100 * gulv.kjerne).toFixed(0)} % of a core), ${hva}: added p99`,
-        grense: '≤ 20 ms', malt: `${(p99 - gulvRad.p99).toFixed(1)} ms`, holdt: p99 - gulvRad.p99 <= 20,
+        grense: '≤ 20 ms',
+        malt: `${(p99 - gulvRad.p99).toFixed(1)} ms`,
+        holdt: p99 - gulvRad.p99 <= 20,
       })
       resultater.push({
-        navn: `6: open loop, ${RATE} lookups/s, upstreams ${FORSINKELSE_MS} ms: ${hva}`, rps: RATE, p50, p99, toppMiB: null, grunnlag: gulvRad,
+        navn: `6: open loop, ${RATE} lookups/s, upstreams ${FORSINKELSE_MS} ms: ${hva}`,
+        rps: RATE,
+        p50,
+        p99,
+        toppMiB: null,
+        grunnlag: gulvRad,
         merknad: `${(100 * r.kjerne).toFixed(0)} % of a core; added over the floor p50 ${(p50 - gulvRad.p50).toFixed(1)} ms, p99 ${(p99 - gulvRad.p99).toFixed(1)} ms${r.feil ? `; ${r.feil} feil` : ''}`,
       })
     }
@@ -565,31 +792,58 @@ async function main() {
 
   // ── scenario 4: memory with 10 000 live lookups ─────────────────────────────
   if (skal('4')) {
-    const s = await startBarn(['--expose-gc', ...NODE_FLAGG, 'bench/tjeneste.mjs'], tjenesteMiljo(sim, `sqlite:${join(tmp, 's4.db')}`, { BENCH_SESJONER: 'ja' }))
+    const s = await startBarn(
+      ['--expose-gc', ...NODE_FLAGG, 'bench/tjeneste.mjs'],
+      tjenesteMiljo(sim, `sqlite:${join(tmp, 's4.db')}`, { BENCH_SESJONER: 'ja' }),
+    )
     const pool = new Pool(s.url, { connections: 50 })
     let nr = 0
     let ufullstendige = 0
     const t0 = performance.now()
-    await Promise.all(Array.from({ length: 50 }, async () => {
-      while (nr < 10_000) {
-        nr++
-        const a = await pool.request({ method: 'POST', path: '/api/v1/oppslag', headers: auth, body: JSON.stringify({ personident: person, henvendelseId: 'M' }) })
-        const { oppslagId } = (await a.body.json()) as { oppslagId: string }
-        const g = await pool.request({ method: 'GET', path: `/api/v1/oppslag/${oppslagId}`, headers: auth })
-        const tekst = await g.body.text()
-        if (g.statusCode !== 200 || tekst.includes('UTILGJENGELIG')) ufullstendige++
-      }
-    }))
-    const sesjoner = (await (await fetch(`${s.url}/bench/sesjoner`)).json()) as { antall: number; bytes: number; heapMiB: number; heapTotalMiB: number; externalMiB: number; rssMiB: number }
+    await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        while (nr < 10_000) {
+          nr++
+          const a = await pool.request({
+            method: 'POST',
+            path: '/api/v1/oppslag',
+            headers: auth,
+            body: JSON.stringify({ personident: person, henvendelseId: 'M' }),
+          })
+          const { oppslagId } = (await a.body.json()) as { oppslagId: string }
+          const g = await pool.request({ method: 'GET', path: `/api/v1/oppslag/${oppslagId}`, headers: auth })
+          const tekst = await g.body.text()
+          if (g.statusCode !== 200 || tekst.includes('UTILGJENGELIG')) ufullstendige++
+        }
+      }),
+    )
+    const sesjoner = (await (await fetch(`${s.url}/bench/sesjoner`)).json()) as {
+      antall: number
+      bytes: number
+      heapMiB: number
+      heapTotalMiB: number
+      externalMiB: number
+      rssMiB: number
+    }
     const m = minne(s.prosess.pid as number)
     resultater.push({
       navn: '4: 10 000 live lookups, each read once',
-      rps: 10_000 / ((performance.now() - t0) / 1000), p50: Number.NaN, p99: Number.NaN, toppMiB: m.topp,
+      rps: 10_000 / ((performance.now() - t0) / 1000),
+      p50: Number.NaN,
+      p99: Number.NaN,
+      toppMiB: m.topp,
       merknad: `RSS ${m.rss.toFixed(0)} MiB (after GC ${sesjoner.rssMiB.toFixed(0)}, live heap ${sesjoner.heapMiB.toFixed(0)} of ${sesjoner.heapTotalMiB.toFixed(0)}, external ${sesjoner.externalMiB.toFixed(0)}), ${sesjoner.antall} sessions, cache ${(sesjoner.bytes / 1024 / 1024).toFixed(1)} MiB${ufullstendige ? `, ${ufullstendige} incomplete reads` : ''}`,
       grunnlag: null,
     })
-    budsjett.push({ hva: '4: 10 000 live lookups: RSS', grense: '≤ 256 MiB', malt: `${m.rss.toFixed(0)} MiB`, holdt: m.rss <= 256 })
-    notater.push(`Scenario 4: RSS now ${m.rss.toFixed(1)} MiB, peak ${m.topp.toFixed(1)} MiB; ${sesjoner.antall} sessions holding ${(sesjoner.bytes / 1048576).toFixed(1)} MiB by the cache's own size count.`)
+    budsjett.push({
+      hva: '4: 10 000 live lookups: RSS',
+      grense: '≤ 256 MiB',
+      malt: `${m.rss.toFixed(0)} MiB`,
+      holdt: m.rss <= 256,
+    })
+    notater.push(
+      `Scenario 4: RSS now ${m.rss.toFixed(1)} MiB, peak ${m.topp.toFixed(1)} MiB; ${sesjoner.antall} sessions holding ${(sesjoner.bytes / 1048576).toFixed(1)} MiB by the cache's own size count.`,
+    )
     await pool.close()
     await s.stopp()
   }
@@ -599,7 +853,9 @@ async function main() {
     // With BENCH_SAMMENLIGN the other builds' bundles start in turn with this one's, so that
     // start-up is compared under the same spells of the host.
     // Older builds start with what their npm start ran: the code-cache launcher, or the first ESM bundle.
-    const startfil = (d: string) => [basename(NPM_START.fil), 'start.mjs', 'stonadsoppslag.js'].map((f) => join(d, f)).find((f) => existsSync(f)) ?? join(d, basename(NPM_START.fil))
+    const startfil = (d: string) =>
+      [basename(NPM_START.fil), 'start.mjs', 'stonadsoppslag.js'].map((f) => join(d, f)).find((f) => existsSync(f)) ??
+      join(d, basename(NPM_START.fil))
     const bygg = [NPM_START.fil, ...ANDRE_BYGG.map(startfil)].map((fil) => ({ fil, tider: [] as number[] }))
     let nr = 0
     for (let i = 0; i < STARTER; i++) {
@@ -607,30 +863,52 @@ async function main() {
         const port = 18_500 + nr
         const t0 = performance.now()
         const prosess = node([...NODE_FLAGG, fil], KJERNER.tjeneste, {
-          env: { ...process.env, ...tjenesteMiljo(sim, `sqlite:${join(tmp, `s5-${nr}.db`)}`), PORT: String(port), HOST: '127.0.0.1' },
+          env: {
+            ...process.env,
+            ...tjenesteMiljo(sim, `sqlite:${join(tmp, `s5-${nr}.db`)}`),
+            PORT: String(port),
+            HOST: '127.0.0.1',
+          },
           stdio: ['ignore', 'ignore', 'inherit'],
         })
         nr++
         let avsluttet: number | null = null
-        prosess.once('exit', (k) => { avsluttet = k ?? -1 })
+        prosess.once('exit', (k) => {
+          avsluttet = k ?? -1
+        })
         for (;;) {
           if (avsluttet !== null) throw new Error(`${fil} avsluttet (${avsluttet}) før den var klar`)
           try {
             const r = await fetch(`http://127.0.0.1:${port}/health/ready`)
             if (r.status === 200) break
-          } catch { /* not listening yet */ }
+          } catch {
+            /* not listening yet */
+          }
           await new Promise((r) => setTimeout(r, 5))
         }
         tider.push(performance.now() - t0)
-        await new Promise<void>((ok) => { prosess.once('exit', () => ok()); prosess.kill('SIGTERM') })
+        await new Promise<void>((ok) => {
+          prosess.once('exit', () => ok())
+          prosess.kill('SIGTERM')
+        })
       }
     }
     const egne = bygg[0]?.tider ?? []
-    budsjett.push({ hva: '5: start-up to ready (median; slowest)', grense: '≤ 1 000 ms', malt: `${persentil(egne, 50).toFixed(0)} ms; ${Math.max(...egne).toFixed(0)} ms`, holdt: persentil(egne, 50) <= 1000 })
+    budsjett.push({
+      hva: '5: start-up to ready (median; slowest)',
+      grense: '≤ 1 000 ms',
+      malt: `${persentil(egne, 50).toFixed(0)} ms; ${Math.max(...egne).toFixed(0)} ms`,
+      holdt: persentil(egne, 50) <= 1000,
+    })
     for (const { fil, tider } of bygg) {
       resultater.push({
-        navn: `5: start-up to ready (npm start: ${fil}), ${tider.length} runs`, rps: Number.NaN,
-        p50: persentil(tider, 50), p99: Math.max(...tider), toppMiB: null, merknad: `min ${Math.min(...tider).toFixed(0)} ms; the p99 column is the slowest start`, grunnlag: null,
+        navn: `5: start-up to ready (npm start: ${fil}), ${tider.length} runs`,
+        rps: Number.NaN,
+        p50: persentil(tider, 50),
+        p99: Math.max(...tider),
+        toppMiB: null,
+        merknad: `min ${Math.min(...tider).toFixed(0)} ms; the p99 column is the slowest start`,
+        grunnlag: null,
       })
     }
   }
@@ -649,7 +927,7 @@ async function main() {
     '| scenario | req/s | × baseline | p50 ms | p50 × baseline | p99 ms | p99 × baseline | peak RSS MiB | RSS × baseline | notes |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     ...resultater.map((r) => {
-      const g = r.grunnlag === undefined ? base : r.grunnlag ?? ingen
+      const g = r.grunnlag === undefined ? base : (r.grunnlag ?? ingen)
       const rss = r.toppMiB === null ? '–' : f(r.toppMiB, 0)
       const rssForhold = r.toppMiB === null || g.toppMiB === null ? '–' : f(r.toppMiB / g.toppMiB, 1)
       return `| ${r.navn} | ${f(r.rps, 0)} | ${f(r.rps / g.rps, 2)} | ${f(r.p50, 2)} | ${f(r.p50 / g.p50, 1)} | ${f(r.p99, 2)} | ${f(r.p99 / g.p99, 1)} | ${rss} | ${rssForhold} | ${r.merknad ?? ''} |`
@@ -675,7 +953,10 @@ function skrivDokument(fil: string, maskin: string, budsjett: Budsjett[], tabell
   const a = dok.indexOf(start)
   const b = dok.indexOf(slutt)
   if (a < 0 || b < a) throw new Error(`${fil} mangler ${start} … ${slutt}`)
-  const miljo = Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_') && k !== 'BENCH_DOKUMENT').map(([k, v]) => `${k}=${v} `).join('')
+  const miljo = Object.entries(process.env)
+    .filter(([k]) => k.startsWith('BENCH_') && k !== 'BENCH_DOKUMENT')
+    .map(([k, v]) => `${k}=${v} `)
+    .join('')
   const del = [
     start,
     `Made by \`${miljo}BENCH_DOKUMENT=${fil} npm run bench\`: ${maskin}`,

@@ -9,7 +9,9 @@ import { pathToFileURL } from 'node:url'
 // BENCH_DIST: another build's dist/ (absolute path; BENCH_SAMMENLIGN in run.ts), so a change can be
 // measured against the build before it in the same run. It must lie inside the repository, where
 // its imports find node_modules.
-const dist = process.env['BENCH_DIST'] ? pathToFileURL(`${process.env['BENCH_DIST']}/`).href : new URL('../dist/', import.meta.url).href
+const dist = process.env['BENCH_DIST']
+  ? pathToFileURL(`${process.env['BENCH_DIST']}/`).href
+  : new URL('../dist/', import.meta.url).href
 const { buildApp } = await import(`${dist}app.js`)
 const { byggKonfig, lesMiljo } = await import(`${dist}config.js`)
 
@@ -32,7 +34,11 @@ if (process.env['BENCH_ALLOKERING']) {
   const { Session } = await import('node:inspector/promises')
   const okt = new Session()
   okt.connect()
-  await okt.post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true })
+  await okt.post('HeapProfiler.startSampling', {
+    samplingInterval: 16384,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  })
   allokering = async () => {
     const { profile } = await okt.post('HeapProfiler.stopSampling')
     const { writeFileSync } = await import('node:fs')
@@ -49,12 +55,23 @@ if (process.env['BENCH_SESJONER']) {
     const m = process.memoryUsage()
     const mib = (x) => x / 1048576
     return {
-      antall: app.oppslagSesjoner.antall, bytes: app.oppslagSesjoner.bytes,
-      heapMiB: mib(m.heapUsed), heapTotalMiB: mib(m.heapTotal), externalMiB: mib(m.external), rssMiB: mib(m.rss),
+      antall: app.oppslagSesjoner.antall,
+      bytes: app.oppslagSesjoner.bytes,
+      heapMiB: mib(m.heapUsed),
+      heapTotalMiB: mib(m.heapTotal),
+      externalMiB: mib(m.external),
+      rssMiB: mib(m.rss),
     }
   })
 }
 await app.listen({ host: '127.0.0.1', port: 0 })
 const adr = app.server.address()
 process.stdout.write(`KLAR http://127.0.0.1:${adr.port}\n`)
-process.on('SIGTERM', () => void app.close().then(() => allokering?.()).then(() => process.exit(0)))
+process.on(
+  'SIGTERM',
+  () =>
+    void app
+      .close()
+      .then(() => allokering?.())
+      .then(() => process.exit(0)),
+)

@@ -24,13 +24,15 @@ const simulatorForSeg: Plugin = {
   name: 'simulator-for-seg',
   setup(b) {
     b.onResolve({ filter: /^\.\/index\.js$/ }, (a) =>
-      a.importer === join(ROT, SERVICE_INNGANG) ? { path: `./${SIMULATOR_FIL}`, external: true } : undefined)
+      a.importer === join(ROT, SERVICE_INNGANG) ? { path: `./${SIMULATOR_FIL}`, external: true } : undefined,
+    )
   },
 }
 
 /** `npm start`: `node <V8 flags> dist/<file>`, as the Dockerfile's CMD. */
 export function npmStart(): { flagg: string[]; fil: string } {
-  const start = (JSON.parse(readFileSync(join(ROT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
+  const start = (JSON.parse(readFileSync(join(ROT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts
+    .start
   const m = /^node((?: --[^ ]+)*) (dist\/\S+\.m?js)$/.exec(start)
   if (!m) throw new Error(`npm start har uventet form: ${start}`)
   return { flagg: (m[1] as string).split(' ').filter(Boolean), fil: m[2] as string }
@@ -40,11 +42,18 @@ export function npmStart(): { flagg: string[]; fil: string } {
  *  loads beside them. */
 export async function bundle(ut: string): Promise<void> {
   const felles: BuildOptions = {
-    bundle: true, platform: 'node', target: 'node24', format: 'esm', logLevel: 'warning', absWorkingDir: ROT,
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'esm',
+    logLevel: 'warning',
+    absWorkingDir: ROT,
     // Optional and never installed, or development only: from node_modules at run time.
     external: ['pg-native', '@fastify/swagger', '@fastify/swagger-ui', 'pino-pretty'],
     // CommonJS dependencies bundled into an ES module still call require().
-    banner: { js: `import { createRequire as lagRequire } from 'node:module';\nconst require = lagRequire(import.meta.url);` },
+    banner: {
+      js: `import { createRequire as lagRequire } from 'node:module';\nconst require = lagRequire(import.meta.url);`,
+    },
   }
   await build({ ...felles, entryPoints: [SERVICE_INNGANG], outfile: join(ut, BUNDLE_FIL), plugins: [simulatorForSeg] })
   await build({ ...felles, entryPoints: ['simulator/index.ts'], outfile: join(ut, SIMULATOR_FIL) })
@@ -83,14 +92,28 @@ export interface StartetBundle {
 
 /** Starts the bundle in `mappe` with `flagg` in development mode (the simulator bundle answers
  *  for every upstream) and waits until /health/ready answers 200. */
-export async function startBundle(mappe: string, flagg: string[], env: NodeJS.ProcessEnv = process.env): Promise<StartetBundle> {
+export async function startBundle(
+  mappe: string,
+  flagg: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<StartetBundle> {
   const tmp = mkdtempSync(join(tmpdir(), 'stonadsoppslag-start-'))
   const barn = spawn(process.execPath, [...flagg, join(mappe, BUNDLE_FIL)], {
-    env: { ...env, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: '0', SIMULATOR_PORT: '0', LOG_LEVEL: 'info', AUDIT_STORE: `sqlite:${join(tmp, 'audit.db')}` },
+    env: {
+      ...env,
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      SIMULATOR_PORT: '0',
+      LOG_LEVEL: 'info',
+      AUDIT_STORE: `sqlite:${join(tmp, 'audit.db')}`,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stderr = ''
-  barn.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d })
+  barn.stderr.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d
+  })
   const avsluttet = new Promise<number | null>((ok) => barn.once('exit', (kode) => ok(kode)))
   const stopp = async () => {
     barn.kill('SIGTERM')

@@ -32,8 +32,16 @@ export async function redocly(fil = OPENAPI_FIL): Promise<Funn[]> {
     if (typeof e.stdout === 'string' && e.stdout.startsWith('{')) return { stdout: e.stdout }
     throw e
   })
-  const rapport = JSON.parse(stdout) as { problems: { ruleId: string; severity: 'error' | 'warn'; message: string; location: { pointer: string }[] }[] }
-  return rapport.problems.map((p) => ({ verktoy: 'redocly', regel: p.ruleId, alvor: p.severity, melding: p.message, hvor: p.location[0]?.pointer ?? '' }))
+  const rapport = JSON.parse(stdout) as {
+    problems: { ruleId: string; severity: 'error' | 'warn'; message: string; location: { pointer: string }[] }[]
+  }
+  return rapport.problems.map((p) => ({
+    verktoy: 'redocly',
+    regel: p.ruleId,
+    alvor: p.severity,
+    melding: p.message,
+    hvor: p.location[0]?.pointer ?? '',
+  }))
 }
 
 const ALVOR = ['error', 'warn', 'info', 'hint'] as const
@@ -44,7 +52,13 @@ export async function spectral(fil = OPENAPI_FIL): Promise<Funn[]> {
   const s = new Spectral()
   s.setRuleset({ extends: [[oas as never, 'recommended']] })
   const funn = await s.run(new Document(await readFile(fil, 'utf8'), spectralParsers.Json, fil))
-  return funn.map((f) => ({ verktoy: 'spectral', regel: String(f.code), alvor: ALVOR[f.severity], melding: f.message, hvor: f.path.join('.') }))
+  return funn.map((f) => ({
+    verktoy: 'spectral',
+    regel: String(f.code),
+    alvor: ALVOR[f.severity],
+    melding: f.message,
+    hvor: f.path.join('.'),
+  }))
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === (await realpath(process.argv[1]))) {

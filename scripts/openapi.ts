@@ -37,8 +37,15 @@ export async function lagOpenApi(): Promise<string> {
     lukk: async () => {},
   }
   const audit: AuditStore = {
-    skriv: ingenting, klar: async () => true, sok: ingenting, kjede: ingenting, sjekkpunkt: ingenting, slettFor: ingenting,
-    hode: async () => null, avvik: ingenting, lukk: async () => {},
+    skriv: ingenting,
+    klar: async () => true,
+    sok: ingenting,
+    kjede: ingenting,
+    sjekkpunkt: ingenting,
+    slettFor: ingenting,
+    hode: async () => null,
+    avvik: ingenting,
+    lukk: async () => {},
   }
   const app = await buildApp(config, { kilder, audit })
   await app.ready()

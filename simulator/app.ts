@@ -4,7 +4,14 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import type { Datasett } from './dataset.js'
-import { FeilMal, FeilSkjema, SimulatorTilstand, type Feil, type FeilMal as FeilMalType, type KallOversikt } from './feil.js'
+import {
+  FeilMal,
+  FeilSkjema,
+  SimulatorTilstand,
+  type Feil,
+  type FeilMal as FeilMalType,
+  type KallOversikt,
+} from './feil.js'
 import { FIKS_PREFIKS, registrerFiks } from './fiks.js'
 import { lagIndeks, type SimulatorKontekst, type SimulatorOpts } from './kontekst.js'
 import { registrerRegistre } from './registre.js'
@@ -62,7 +69,8 @@ export function buildSimulator(datasett: Datasett, opts: SimulatorOpts): Fastify
     const tolket = z.strictObject({ mal: FeilMal, feil: FeilSkjema.nullable() }).safeParse(request.body)
     if (!tolket.success) {
       return reply.code(400).send({
-        error: 'Forventet { mal: { kommunenummer } | { upstream }, feil: { latencyMs?, status?, timeout?, malformed?, reset? } | null }',
+        error:
+          'Forventet { mal: { kommunenummer } | { upstream }, feil: { latencyMs?, status?, timeout?, malformed?, reset? } | null }',
         detaljer: tolket.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
       })
     }
@@ -85,8 +93,15 @@ export function buildSimulator(datasett: Datasett, opts: SimulatorOpts): Fastify
     const dev = opts.devToken
     if (!dev) return reply.code(404).send({ error: 'Denne simulatoren har ingen token-utsteder' })
     const tolket = DevTokenForesporsel.safeParse(request.body ?? {})
-    if (!tolket.success) return reply.code(400).send({ error: tolket.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') })
-    const token = await dev.lagToken({ navident: tolket.data.navident, groups: tolket.data.groups ?? dev.groups, aud: dev.audience })
+    if (!tolket.success)
+      return reply
+        .code(400)
+        .send({ error: tolket.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') })
+    const token = await dev.lagToken({
+      navident: tolket.data.navident,
+      groups: tolket.data.groups ?? dev.groups,
+      aud: dev.audience,
+    })
     return reply.code(200).send({ access_token: token, token_type: 'Bearer', expires_in: 3600 })
   })
 

@@ -14,7 +14,9 @@ const Personident = z.string().regex(/^\d{11}$/, 'personident må ha 11 sifre')
 const Kommunenummer = z.string().regex(/^\d{4}$/, 'kommunenummer må ha 4 sifre')
 const Dato = z.iso.date()
 const Tidspunkt = z.iso.datetime()
-const Uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'UUID med små bokstaver')
+const Uuid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'UUID med små bokstaver')
 const Tag = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'tag: små bokstaver, sifre og bindestrek')
 
 export const DIALEKTER = ['generisk.v1', 'socio.v1'] as const
@@ -70,17 +72,26 @@ const GeografiskTilknytning = z
   .strictObject({
     gtType: z.enum(['KOMMUNE', 'BYDEL', 'UTLAND', 'UDEFINERT']),
     gtKommune: Kommunenummer.nullable(),
-    gtBydel: z.string().regex(/^\d{6}$/, 'bydel må ha 6 sifre').nullable(),
-    gtLand: z.string().regex(/^[A-Z]{3}$/, 'land som ISO 3166-1 alpha-3').nullable(),
+    gtBydel: z
+      .string()
+      .regex(/^\d{6}$/, 'bydel må ha 6 sifre')
+      .nullable(),
+    gtLand: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'land som ISO 3166-1 alpha-3')
+      .nullable(),
   })
   .superRefine((gt, ctx) => {
     // PDL fills exactly the field that matches gtType.
     const forventet = { KOMMUNE: 'gtKommune', BYDEL: 'gtBydel', UTLAND: null, UDEFINERT: null }[gt.gtType]
     for (const felt of ['gtKommune', 'gtBydel'] as const) {
-      if (felt === forventet && gt[felt] === null) ctx.addIssue({ code: 'custom', path: [felt], message: `må være satt når gtType er ${gt.gtType}` })
-      if (felt !== forventet && gt[felt] !== null) ctx.addIssue({ code: 'custom', path: [felt], message: `skal være null når gtType er ${gt.gtType}` })
+      if (felt === forventet && gt[felt] === null)
+        ctx.addIssue({ code: 'custom', path: [felt], message: `må være satt når gtType er ${gt.gtType}` })
+      if (felt !== forventet && gt[felt] !== null)
+        ctx.addIssue({ code: 'custom', path: [felt], message: `skal være null når gtType er ${gt.gtType}` })
     }
-    if (gt.gtType !== 'UTLAND' && gt.gtLand !== null) ctx.addIssue({ code: 'custom', path: ['gtLand'], message: 'skal være null uten gtType UTLAND' })
+    if (gt.gtType !== 'UTLAND' && gt.gtLand !== null)
+      ctx.addIssue({ code: 'custom', path: ['gtLand'], message: 'skal være null uten gtType UTLAND' })
   })
 
 const Person = z.strictObject({
@@ -98,19 +109,25 @@ const Person = z.strictObject({
   /** Earlier idents of the person (PDL's hentIdenter, historisk: true), e.g. a D-nummer before the
    *  fnr. PDL finds the person by each; `skjermet` is what the pip answers for that ident alone. */
   historiskeIdenter: z
-    .array(z.strictObject({
-      personident: Personident,
-      gruppe: z.enum(['FOLKEREGISTERIDENT', 'NPID']).default('FOLKEREGISTERIDENT'),
-      skjermet: z.boolean().default(false),
-      /** Fiks's case list refuses this ident (400): an old D-nummer Fiks will not search by. */
-      fiksAvviser: z.boolean().default(false),
-    }))
+    .array(
+      z.strictObject({
+        personident: Personident,
+        gruppe: z.enum(['FOLKEREGISTERIDENT', 'NPID']).default('FOLKEREGISTERIDENT'),
+        skjermet: z.boolean().default(false),
+        /** Fiks's case list refuses this ident (400): an old D-nummer Fiks will not search by. */
+        fiksAvviser: z.boolean().default(false),
+      }),
+    )
     .default([]),
   /** Per kommunenummer: the payload that municipality's fagsystem answers, in its dialect. */
   fagsystem: z.record(Kommunenummer, z.unknown()),
 })
 
-const UkjentPerson = z.strictObject({ personident: Personident, tags: z.array(Tag).min(1), beskrivelse: z.string().min(1) })
+const UkjentPerson = z.strictObject({
+  personident: Personident,
+  tags: z.array(Tag).min(1),
+  beskrivelse: z.string().min(1),
+})
 
 const Hendelse = z.looseObject({ type: z.string().min(1), hendelsestidspunkt: Tidspunkt })
 const DigisosSak = z.strictObject({
@@ -121,7 +138,10 @@ const DigisosSak = z.strictObject({
   /** Fiks also returns the case for these idents: a simulated data error (the owner is sokerFnr). */
   ogsaReturnertFor: z.array(Personident).default([]),
   kommunenummer: Kommunenummer,
-  enhetsnummer: z.string().regex(/^\d{4}$/).nullable(),
+  enhetsnummer: z
+    .string()
+    .regex(/^\d{4}$/)
+    .nullable(),
   navEksternRefId: z.string().min(1).nullable(),
   sistEndret: Tidspunkt,
   /** Fields that replace the wire DigisosSak's own: a simulated data error Fiks could send (e.g. a
@@ -163,7 +183,9 @@ export const DatasettSkjema = z.strictObject({
   ukjentePersoner: z.array(UkjentPerson).default([]),
   digisosSaker: z.array(DigisosSak),
   ansatte: z.array(Ansatt),
-  ukjenteNavidenter: z.array(z.strictObject({ navident: z.string().regex(/^[A-Z]\d{6}$/), beskrivelse: z.string() })).default([]),
+  ukjenteNavidenter: z
+    .array(z.strictObject({ navident: z.string().regex(/^[A-Z]\d{6}$/), beskrivelse: z.string() }))
+    .default([]),
 })
 
 export type Datasett = z.output<typeof DatasettSkjema>
@@ -202,30 +224,48 @@ function kryssjekk(d: Datasett): string[] {
     }
   }
 
-  unike(d.kommuner.map((k, i) => ({ verdi: k.kommunenummer, felt: `kommuner[${i}].kommunenummer` })), 'kommunenummer')
+  unike(
+    d.kommuner.map((k, i) => ({ verdi: k.kommunenummer, felt: `kommuner[${i}].kommunenummer` })),
+    'kommunenummer',
+  )
   unike(
     [
       ...[...d.personer, ...d.ukjentePersoner].map((p, i) => ({
         verdi: p.personident,
-        felt: i < d.personer.length ? `personer[${i}].personident` : `ukjentePersoner[${i - d.personer.length}].personident`,
+        felt:
+          i < d.personer.length
+            ? `personer[${i}].personident`
+            : `ukjentePersoner[${i - d.personer.length}].personident`,
       })),
-      ...d.personer.flatMap((p, i) => p.historiskeIdenter.map((h, j) => ({ verdi: h.personident, felt: `personer[${i}].historiskeIdenter[${j}].personident` }))),
+      ...d.personer.flatMap((p, i) =>
+        p.historiskeIdenter.map((h, j) => ({
+          verdi: h.personident,
+          felt: `personer[${i}].historiskeIdenter[${j}].personident`,
+        })),
+      ),
     ],
     'personidenten',
   )
   unike(
     [
       ...d.personer.flatMap((p, i) => p.tags.map((t, j) => ({ verdi: t, felt: `personer[${i}].tags[${j}]` }))),
-      ...d.ukjentePersoner.flatMap((p, i) => p.tags.map((t, j) => ({ verdi: t, felt: `ukjentePersoner[${i}].tags[${j}]` }))),
+      ...d.ukjentePersoner.flatMap((p, i) =>
+        p.tags.map((t, j) => ({ verdi: t, felt: `ukjentePersoner[${i}].tags[${j}]` })),
+      ),
       ...d.digisosSaker.flatMap((s, i) => s.tags.map((t, j) => ({ verdi: t, felt: `digisosSaker[${i}].tags[${j}]` }))),
     ],
     'taggen',
   )
-  unike(d.digisosSaker.map((s, i) => ({ verdi: s.fiksDigisosId, felt: `digisosSaker[${i}].fiksDigisosId` })), 'fiksDigisosId')
+  unike(
+    d.digisosSaker.map((s, i) => ({ verdi: s.fiksDigisosId, felt: `digisosSaker[${i}].fiksDigisosId` })),
+    'fiksDigisosId',
+  )
   unike(
     d.digisosSaker.flatMap((s, i) => [
       ...(s.soknad ? [{ verdi: s.soknad.dokumentlagerId, felt: `digisosSaker[${i}].soknad.dokumentlagerId` }] : []),
-      ...(s.digisosSoker ? [{ verdi: s.digisosSoker.dokumentlagerId, felt: `digisosSaker[${i}].digisosSoker.dokumentlagerId` }] : []),
+      ...(s.digisosSoker
+        ? [{ verdi: s.digisosSoker.dokumentlagerId, felt: `digisosSaker[${i}].digisosSoker.dokumentlagerId` }]
+        : []),
     ]),
     'dokumentlagerId',
   )
@@ -245,10 +285,12 @@ function kryssjekk(d: Datasett): string[] {
     })
     p.foreldre.forEach((r, j) => {
       ident(r.personident, `${f}.foreldre[${j}].personident`, true)
-      if (r.personident === p.personident) feil.push(`${f}.foreldre[${j}].personident: en person kan ikke være sin egen forelder`)
+      if (r.personident === p.personident)
+        feil.push(`${f}.foreldre[${j}].personident: en person kan ikke være sin egen forelder`)
     })
     p.sivilstand.forEach((s, j) => {
-      if (s.relatertVedSivilstand !== null) ident(s.relatertVedSivilstand, `${f}.sivilstand[${j}].relatertVedSivilstand`, true)
+      if (s.relatertVedSivilstand !== null)
+        ident(s.relatertVedSivilstand, `${f}.sivilstand[${j}].relatertVedSivilstand`, true)
     })
     for (const [knr, data] of Object.entries(p.fagsystem)) {
       const kommune = kommuner.get(knr)
@@ -264,7 +306,8 @@ function kryssjekk(d: Datasett): string[] {
       const skjema = kommune.fagsystem.dialekt === 'generisk.v1' ? GeneriskV1 : SocioV1
       const tolket = skjema.safeParse(data)
       if (!tolket.success) {
-        for (const issue of tolket.error.issues) feil.push(`${felt}.${sti(issue.path)}: ${issue.message} (${kommune.fagsystem.dialekt})`)
+        for (const issue of tolket.error.issues)
+          feil.push(`${felt}.${sti(issue.path)}: ${issue.message} (${kommune.fagsystem.dialekt})`)
         continue
       }
       const gjelder = 'personident' in tolket.data ? tolket.data.personident : tolket.data.klient.fnr

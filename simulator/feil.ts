@@ -135,7 +135,8 @@ function lukket(reply: FastifyReply): Promise<void> {
  *  the simulator sends it as fast as a real upstream would. */
 let sisteStorKropp: { kib: number; kropp: Buffer } | null = null
 function storKropp(kib: number): Buffer {
-  if (sisteStorKropp?.kib !== kib) sisteStorKropp = { kib, kropp: Buffer.from(`[${'{},'.repeat(Math.floor((kib * 1024) / 3))}{}]`) }
+  if (sisteStorKropp?.kib !== kib)
+    sisteStorKropp = { kib, kropp: Buffer.from(`[${'{},'.repeat(Math.floor((kib * 1024) / 3))}{}]`) }
   return sisteStorKropp.kropp
 }
 
@@ -185,7 +186,10 @@ export async function utforFeil(
     return true
   }
   if (feil.status !== undefined) {
-    await reply.code(feil.status).type('application/json; charset=utf-8').send(JSON.stringify(feilkropp(feil.status)))
+    await reply
+      .code(feil.status)
+      .type('application/json; charset=utf-8')
+      .send(JSON.stringify(feilkropp(feil.status)))
     return true
   }
   return false

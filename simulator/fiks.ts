@@ -75,7 +75,11 @@ function somDigisosSak(s: DatasettSak, fiksOrgId: string | null) {
     // Null only when the municipality created the case by hand (a paper application).
     ettersendtInfoNAV: s.soknad ? { ettersendelser: [] } : null,
     digisosSoker: s.digisosSoker
-      ? { metadata: s.digisosSoker.dokumentlagerId, dokumenter: [], timestampSistOppdatert: ms(s.digisosSoker.timestampSistOppdatert) }
+      ? {
+          metadata: s.digisosSoker.dokumentlagerId,
+          dokumenter: [],
+          timestampSistOppdatert: ms(s.digisosSoker.timestampSistOppdatert),
+        }
       : null,
     tilleggsinformasjon: { enhetsnummer: s.enhetsnummer },
     ...s.paLedningen,
@@ -99,7 +103,9 @@ export function registrerFiks(app: FastifyInstance, ctx: SimulatorKontekst): voi
     const feilkropp = (status: number) => fiksFeilkropp(request, status, 'Simulert feil')
     if (await utforFeil(tilstand.feilFor(upstream, kommunenummer), request, reply, feilkropp)) return true
     if (kreverSporingsId && (typeof sporingsId !== 'string' || sporingsId.length === 0)) {
-      await reply.code(400).send(fiksFeilkropp(request, 400, 'Mangler query-parameteren sporingsId', 'MANGLER_SPORINGSID'))
+      await reply
+        .code(400)
+        .send(fiksFeilkropp(request, 400, 'Mangler query-parameteren sporingsId', 'MANGLER_SPORINGSID'))
       return true
     }
     if (!gyldigToken(ctx, request, 'maskinporten')) {
@@ -109,7 +115,9 @@ export function registrerFiks(app: FastifyInstance, ctx: SimulatorKontekst): voi
     const id = request.headers['integrasjonid']
     const passord = request.headers['integrasjonpassord']
     if (id !== opts.integrasjon.id || passord !== opts.integrasjon.passord) {
-      await reply.code(401).send(fiksFeilkropp(request, 401, 'Ukjent integrasjon eller feil passord', 'UGYLDIG_INTEGRASJON'))
+      await reply
+        .code(401)
+        .send(fiksFeilkropp(request, 401, 'Ukjent integrasjon eller feil passord', 'UGYLDIG_INTEGRASJON'))
       return true
     }
     return false
@@ -131,7 +139,9 @@ export function registrerFiks(app: FastifyInstance, ctx: SimulatorKontekst): voi
           return reply.code(400).send(fiksFeilkropp(request, 400, 'Kan ikke søke på denne identen', 'UGYLDIG_IDENT'))
         }
         const saker = indeks.sakerFor.get(tolket.data.fnr) ?? []
-        return reply.code(200).send(saker.map((s) => somDigisosSak(s, indeks.kommune.get(s.kommunenummer)?.fiksOrgId ?? null)))
+        return reply
+          .code(200)
+          .send(saker.map((s) => somDigisosSak(s, indeks.kommune.get(s.kommunenummer)?.fiksOrgId ?? null)))
       })
 
       fiks.get<{ Params: { digisosId: string; dokumentlagerId: string } }>(
@@ -142,27 +152,40 @@ export function registrerFiks(app: FastifyInstance, ctx: SimulatorKontekst): voi
           if (!sak) return reply.code(404).send(fiksFeilkropp(request, 404, 'Fant ikke digisos-saken'))
           const id = request.params.dokumentlagerId
           const dokument =
-            sak.soknad?.dokumentlagerId === id ? sak.soknad.dokument : sak.digisosSoker?.dokumentlagerId === id ? sak.digisosSoker.dokument : null
+            sak.soknad?.dokumentlagerId === id
+              ? sak.soknad.dokument
+              : sak.digisosSoker?.dokumentlagerId === id
+                ? sak.digisosSoker.dokument
+                : null
           if (!dokument) return reply.code(404).send(fiksFeilkropp(request, 404, 'Fant ikke dokumentet'))
           return reply.code(200).send(dokument)
         },
       )
 
-      fiks.get<{ Params: { kommunenummer: string } }>('/digisos/api/v1/nav/kommuner/:kommunenummer', async (request, reply) => {
-        const knr = request.params.kommunenummer
-        if (await fiksInngang(request, reply, 'fiks-kommuneinfo', knr)) return reply
-        const kommune = indeks.kommune.get(knr)
-        if (!kommune?.kommuneInfo) {
-          return reply.code(404).send(fiksFeilkropp(request, 404, `Kommune ${knr} er ikke konfigurert`, 'KOMMUNE_IKKE_KONFIGURERT'))
-        }
-        return reply.code(200).send({ kommunenummer: knr, ...kommune.kommuneInfo, kontaktpersoner: kontaktpersoner(knr) })
-      })
+      fiks.get<{ Params: { kommunenummer: string } }>(
+        '/digisos/api/v1/nav/kommuner/:kommunenummer',
+        async (request, reply) => {
+          const knr = request.params.kommunenummer
+          if (await fiksInngang(request, reply, 'fiks-kommuneinfo', knr)) return reply
+          const kommune = indeks.kommune.get(knr)
+          if (!kommune?.kommuneInfo) {
+            return reply
+              .code(404)
+              .send(fiksFeilkropp(request, 404, `Kommune ${knr} er ikke konfigurert`, 'KOMMUNE_IKKE_KONFIGURERT'))
+          }
+          return reply
+            .code(200)
+            .send({ kommunenummer: knr, ...kommune.kommuneInfo, kontaktpersoner: kontaktpersoner(knr) })
+        },
+      )
 
       // Every configured municipality. KS documents no sporingsId on this path: it is not demanded.
       fiks.get('/digisos/api/v1/nav/kommuner', async (request, reply) => {
         if (await fiksInngang(request, reply, 'fiks-kommuner')) return reply
         const alle = [...indeks.kommune.values()].flatMap((k) =>
-          k.kommuneInfo ? [{ kommunenummer: k.kommunenummer, ...k.kommuneInfo, kontaktpersoner: kontaktpersoner(k.kommunenummer) }] : [],
+          k.kommuneInfo
+            ? [{ kommunenummer: k.kommunenummer, ...k.kommuneInfo, kontaktpersoner: kontaktpersoner(k.kommunenummer) }]
+            : [],
         )
         return reply.code(200).send(alle)
       })
@@ -198,7 +221,9 @@ export function registrerFiks(app: FastifyInstance, ctx: SimulatorKontekst): voi
     const f = tolket.data
     const kommune = indeks.kommune.get(f.mottaker.kommunenummer)
     if (!kommune?.fagsystem) {
-      return reply.code(404).send({ error: 'Not Found', message: `Ingen fagsystem er koblet til for kommune ${f.mottaker.kommunenummer}` })
+      return reply
+        .code(404)
+        .send({ error: 'Not Found', message: `Ingen fagsystem er koblet til for kommune ${f.mottaker.kommunenummer}` })
     }
     const data = indeks.person.get(f.data.personident)?.fagsystem[kommune.kommunenummer]
     if (data === undefined) {
@@ -217,7 +242,11 @@ export function registrerFiks(app: FastifyInstance, ctx: SimulatorKontekst): voi
       meldingType: MELDING_SVAR,
       meldingId: randomUUID(),
       svarPaMelding: f.meldingId,
-      avsender: { kommunenummer: kommune.kommunenummer, fagsystem: kommune.fagsystem.navn, dialekt: kommune.fagsystem.dialekt },
+      avsender: {
+        kommunenummer: kommune.kommunenummer,
+        fagsystem: kommune.fagsystem.navn,
+        dialekt: kommune.fagsystem.dialekt,
+      },
       data,
     }
     return reply.code(200).send(svar)

@@ -63,11 +63,22 @@ export function lagIndeks(d: Datasett): Indeks {
     }
   }
   return {
-    person: new Map(d.personer.flatMap((p) => [p.personident, ...p.historiskeIdenter.map((h) => h.personident)].map((i) => [i, p] as const))),
-    skjermet: new Map(d.personer.flatMap((p) => [[p.personident, p.skjermet] as const, ...p.historiskeIdenter.map((h) => [h.personident, h.skjermet] as const)])),
+    person: new Map(
+      d.personer.flatMap((p) =>
+        [p.personident, ...p.historiskeIdenter.map((h) => h.personident)].map((i) => [i, p] as const),
+      ),
+    ),
+    skjermet: new Map(
+      d.personer.flatMap((p) => [
+        [p.personident, p.skjermet] as const,
+        ...p.historiskeIdenter.map((h) => [h.personident, h.skjermet] as const),
+      ]),
+    ),
     barn,
     sakerFor,
-    fiksAvviser: new Set(d.personer.flatMap((p) => p.historiskeIdenter.filter((h) => h.fiksAvviser).map((h) => h.personident))),
+    fiksAvviser: new Set(
+      d.personer.flatMap((p) => p.historiskeIdenter.filter((h) => h.fiksAvviser).map((h) => h.personident)),
+    ),
     sak: new Map(d.digisosSaker.map((s) => [s.fiksDigisosId, s])),
     kommune: new Map(d.kommuner.map((k) => [k.kommunenummer, k])),
     ansatt: new Map(d.ansatte.map((a) => [a.navident, a])),
@@ -81,7 +92,11 @@ export function bearer(request: FastifyRequest): string | null {
 }
 
 /** True when the request carries a token acceptable for this identity provider. */
-export function gyldigToken(ctx: SimulatorKontekst, request: FastifyRequest, idp: 'entra_id' | 'maskinporten'): boolean {
+export function gyldigToken(
+  ctx: SimulatorKontekst,
+  request: FastifyRequest,
+  idp: 'entra_id' | 'maskinporten',
+): boolean {
   const token = bearer(request)
   if (token === null) return false
   return !ctx.opts.strengeTokens || ctx.tilstand.tokenUtstedtFor(token) === idp

@@ -18,8 +18,14 @@ const sim = await startSimulator({
   oidcPort: heltall('SIMULATOR_OIDC_PORT', 0),
   datasett: fil ? lastDatasettFil(fil) : standardDatasett(),
   // Dev defaults; the service in development uses the same (see its README).
-  integrasjon: { id: env['FIKS_INTEGRASJON_ID'] || 'dev-integrasjon', passord: env['FIKS_INTEGRASJON_PASSORD'] || 'dev-passord' },
-  groups: (env['SIMULATOR_GROUPS'] || env['GRUPPE_NKS'] || 'nks-oppslag-dev').split(',').map((g) => g.trim()).filter(Boolean),
+  integrasjon: {
+    id: env['FIKS_INTEGRASJON_ID'] || 'dev-integrasjon',
+    passord: env['FIKS_INTEGRASJON_PASSORD'] || 'dev-passord',
+  },
+  groups: (env['SIMULATOR_GROUPS'] || env['GRUPPE_NKS'] || 'nks-oppslag-dev')
+    .split(',')
+    .map((g) => g.trim())
+    .filter(Boolean),
   audience: env['AZURE_APP_CLIENT_ID'] || 'stonadsoppslag-dev',
 })
 

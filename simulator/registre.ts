@@ -51,9 +51,13 @@ export function registrerRegistre(app: FastifyInstance, ctx: SimulatorKontekst):
   // ── PDL ────────────────────────────────────────────────────────────────────
   app.post('/pdl/graphql', async (request, reply) => {
     tilstand.registrer('pdl')
-    const serverfeil = (status: number) => ({ errors: [gqlFeil('server_error', `Simulert feil (status ${status})`)], data: null })
+    const serverfeil = (status: number) => ({
+      errors: [gqlFeil('server_error', `Simulert feil (status ${status})`)],
+      data: null,
+    })
     if (await utforFeil(tilstand.feilFor('pdl'), request, reply, serverfeil)) return reply
-    if (!gyldigToken(ctx, request, 'entra_id')) return gqlFeilsvar(reply, 'unauthenticated', 'Mangler eller ugyldig token')
+    if (!gyldigToken(ctx, request, 'entra_id'))
+      return gqlFeilsvar(reply, 'unauthenticated', 'Mangler eller ugyldig token')
     const behandlingsnummer = request.headers['behandlingsnummer']
     if (typeof behandlingsnummer !== 'string' || !/^B\d+$/.test(behandlingsnummer)) {
       return gqlFeilsvar(reply, 'bad_request', 'Mangler eller ugyldig Behandlingsnummer-header')
@@ -65,7 +69,12 @@ export function registrerRegistre(app: FastifyInstance, ctx: SimulatorKontekst):
     const vilPerson = /\bhentPerson\s*\(/.test(query)
     const vilGt = /\bhentGeografiskTilknytning\s*\(/.test(query)
     const vilIdenter = /\bhentIdenter\s*\(/.test(query)
-    if (!vilPerson && !vilGt && !vilIdenter) return gqlFeilsvar(reply, 'bad_request', 'Simulatoren kjenner bare hentPerson, hentGeografiskTilknytning og hentIdenter')
+    if (!vilPerson && !vilGt && !vilIdenter)
+      return gqlFeilsvar(
+        reply,
+        'bad_request',
+        'Simulatoren kjenner bare hentPerson, hentGeografiskTilknytning og hentIdenter',
+      )
     if (!/^\d{11}$/.test(variables.ident)) return gqlFeilsvar(reply, 'bad_request', 'Ugyldig ident')
 
     const p = indeks.person.get(variables.ident)
@@ -85,7 +94,11 @@ export function registrerRegistre(app: FastifyInstance, ctx: SimulatorKontekst):
         adressebeskyttelse: p.adressebeskyttelse.map((gradering) => ({ gradering })),
         doedsfall: p.doedsdato ? [{ doedsdato: p.doedsdato }] : [],
         forelderBarnRelasjon: [
-          ...p.foreldre.map((f) => ({ relatertPersonsIdent: f.personident, relatertPersonsRolle: f.rolle, minRolleForPerson: 'BARN' })),
+          ...p.foreldre.map((f) => ({
+            relatertPersonsIdent: f.personident,
+            relatertPersonsRolle: f.rolle,
+            minRolleForPerson: 'BARN',
+          })),
           ...(indeks.barn.get(p.personident) ?? []).map((b) => ({
             relatertPersonsIdent: b.personident,
             relatertPersonsRolle: 'BARN',
@@ -102,7 +115,9 @@ export function registrerRegistre(app: FastifyInstance, ctx: SimulatorKontekst):
       data['hentIdenter'] = {
         identer: [
           { ident: p.personident, gruppe: 'FOLKEREGISTERIDENT', historisk: false },
-          ...(historikk ? p.historiskeIdenter.map((h) => ({ ident: h.personident, gruppe: h.gruppe, historisk: true })) : []),
+          ...(historikk
+            ? p.historiskeIdenter.map((h) => ({ ident: h.personident, gruppe: h.gruppe, historisk: true }))
+            : []),
           { ident: aktorId(p.personident), gruppe: 'AKTORID', historisk: false },
         ],
       }
@@ -121,7 +136,10 @@ export function registrerRegistre(app: FastifyInstance, ctx: SimulatorKontekst):
     const tolket = z.object({ personident: z.string().min(1) }).safeParse(request.body)
     if (!tolket.success) return reply.code(400).send({ error: 'Forventet { personident }' })
     // A bare JSON boolean, as the real pip answers.
-    return reply.code(200).type('application/json').send(JSON.stringify(skjermet(tolket.data.personident)))
+    return reply
+      .code(200)
+      .type('application/json')
+      .send(JSON.stringify(skjermet(tolket.data.personident)))
   })
 
   app.post('/skjerming/skjermetBulk', async (request, reply) => {
@@ -136,7 +154,10 @@ export function registrerRegistre(app: FastifyInstance, ctx: SimulatorKontekst):
   // ── NOM ────────────────────────────────────────────────────────────────────
   app.post('/nom/graphql', async (request, reply) => {
     tilstand.registrer('nom')
-    const serverfeil = (status: number) => ({ errors: [gqlFeil('server_error', `Simulert feil (status ${status})`)], data: null })
+    const serverfeil = (status: number) => ({
+      errors: [gqlFeil('server_error', `Simulert feil (status ${status})`)],
+      data: null,
+    })
     if (await utforFeil(tilstand.feilFor('nom'), request, reply, serverfeil)) return reply
     if (!gyldigToken(ctx, request, 'entra_id')) return reply.code(401).send({ error: 'Unauthorized' })
     const tolket = NomForesporsel.safeParse(request.body)
@@ -150,17 +171,24 @@ export function registrerRegistre(app: FastifyInstance, ctx: SimulatorKontekst):
   // ── Texas (NAIS token service) ─────────────────────────────────────────────
   app.post('/texas/api/v1/token', async (request, reply) => {
     tilstand.registrer('texas')
-    const texasFeil = (status: number) => ({ error: 'server_error', error_description: `Simulert feil (status ${status})` })
+    const texasFeil = (status: number) => ({
+      error: 'server_error',
+      error_description: `Simulert feil (status ${status})`,
+    })
     if (await utforFeil(tilstand.feilFor('texas'), request, reply, texasFeil)) return reply
     const tolket = TexasForesporsel.safeParse(request.body)
     if (!tolket.success) {
-      return reply.code(400).send({ error: 'invalid_request', error_description: 'Forventet { identity_provider, target }' })
+      return reply
+        .code(400)
+        .send({ error: 'invalid_request', error_description: 'Forventet { identity_provider, target }' })
     }
     const { identity_provider: oppgitt, target } = tolket.data
     // entra_id is what NAIS documents; Texas still takes azuread, the older name for the same.
     const idp = oppgitt === 'azuread' ? 'entra_id' : oppgitt
     if (idp !== 'maskinporten' && idp !== 'entra_id') {
-      return reply.code(400).send({ error: 'invalid_request', error_description: `identity_provider ${oppgitt} støttes ikke her` })
+      return reply
+        .code(400)
+        .send({ error: 'invalid_request', error_description: `identity_provider ${oppgitt} støttes ikke her` })
     }
     const token = `sim.${idp}.${randomBytes(18).toString('base64url')}`
     tilstand.registrerToken(token, idp, target)

@@ -42,12 +42,7 @@ export interface Avhengigheter {
 
 /** Log redaction of what could be personal data in our own log objects (request lines carry only
  *  method and route, see the req serializer; headers are never logged). */
-export const LOGG_SKJULT = [
-  '*.personident',
-  '*.fnr',
-  '*.kontonummer',
-  '*.adresse',
-]
+export const LOGG_SKJULT = ['*.personident', '*.fnr', '*.kontonummer', '*.adresse']
 
 function fastifyValg(config: Config, deps: Avhengigheter) {
   return {
@@ -69,7 +64,10 @@ function fastifyValg(config: Config, deps: Avhengigheter) {
     },
     genReqId: callIdFra,
     childLoggerFactory: latBarnelogger,
-    logController: new LogController({ requestIdLogLabel: CALL_ID_FELT, disableRequestLogging: !config.loggForesporsler }),
+    logController: new LogController({
+      requestIdLogLabel: CALL_ID_FELT,
+      disableRequestLogging: !config.loggForesporsler,
+    }),
     bodyLimit: 16 * 1024,
     // A HEAD on a read would fetch, audit a Permit and send nothing: no route answers HEAD.
     exposeHeadRoutes: false,
@@ -120,8 +118,17 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
     klar: [() => audit.klar(), ...(delte ? [() => delte.klar()] : [])],
     personregisterNar: () => kilder.personregisterNar(),
   })
-  await app.register(oppslagRoutes, { prefix: '/api/v1', oppslag: app.oppslag, rateLimitPerMinutt: config.rateLimitPerMinutt, startGrense: app.startGrense })
-  await app.register(kommunerRoutes, { prefix: '/api/v1', nksGruppe: config.grupper.nks, kommuneliste: app.kommuneliste })
+  await app.register(oppslagRoutes, {
+    prefix: '/api/v1',
+    oppslag: app.oppslag,
+    rateLimitPerMinutt: config.rateLimitPerMinutt,
+    startGrense: app.startGrense,
+  })
+  await app.register(kommunerRoutes, {
+    prefix: '/api/v1',
+    nksGruppe: config.grupper.nks,
+    kommuneliste: app.kommuneliste,
+  })
   await app.register(auditRoutes, {
     prefix: '/api/v1',
     audit,

@@ -56,7 +56,10 @@ export const MiljoSkjema = z
     PDL_URL: url.optional(),
     /** No default in production: the number names the legal basis PDL logs each query under, and
      *  only the operator knows it (superRefine); development falls back to DEV_BEHANDLINGSNUMMER. */
-    PDL_BEHANDLINGSNUMMER: z.string().regex(/^B\d+$/, 'på formen B123').optional(),
+    PDL_BEHANDLINGSNUMMER: z
+      .string()
+      .regex(/^B\d+$/, 'på formen B123')
+      .optional(),
     SKJERMING_URL: url.optional(),
     NOM_URL: url.optional(),
     NAIS_TOKEN_ENDPOINT: url.optional(),
@@ -78,7 +81,10 @@ export const MiljoSkjema = z
       .optional(),
     /** The Cloud SQL database's URL as NAIS injects it (.nais/app.yaml, envVarPrefix DB): the
      *  default of AUDIT_STORE and SESJON_STORE, so no hand-made secret repeats its credentials. */
-    DB_URL: z.string().regex(/^postgres(ql)?:\/\/.+/, 'postgres://…').optional(),
+    DB_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/.+/, 'postgres://…')
+      .optional(),
 
     /** No default: production must name it (superRefine); development and test default to stdout. */
     AUDIT_CEF: z
@@ -94,7 +100,10 @@ export const MiljoSkjema = z
     AUDIT_SJEKKPUNKT_NOKKEL: z.string().optional(),
     /** `<id>:<hash>` of the unkeyed chain's head, set for one start to key a chain written before
      *  AUDIT_NOKKEL (docs/audit.md; rad.ts nokkelOvergang says why it names the head). */
-    AUDIT_MIGRER_UNOKLET: z.string().regex(/^\d+:[0-9a-f]{64}$/, '<id>:<hash> av kjedens hode uten nøkkel (skrives ut når lageret nekter å åpne)').optional(),
+    AUDIT_MIGRER_UNOKLET: z
+      .string()
+      .regex(/^\d+:[0-9a-f]{64}$/, '<id>:<hash> av kjedens hode uten nøkkel (skrives ut når lageret nekter å åpne)')
+      .optional(),
     /** How often the chain's head goes to the CEF stream (and on shutdown). */
     AUDIT_HODE_INTERVALL_S: heltall(300),
     /** An audit commit that takes longer fails (503) and readiness goes down. */
@@ -119,11 +128,17 @@ export const MiljoSkjema = z
       .default('')
       .transform((tekst, ctx) => {
         const per: Partial<Record<UpstreamNavn, Tidsavbrudd>> = {}
-        for (const del of tekst.split(',').map((d) => d.trim()).filter(Boolean)) {
+        for (const del of tekst
+          .split(',')
+          .map((d) => d.trim())
+          .filter(Boolean)) {
           const m = /^([a-z-]+)=(\d+)\/(\d+)\/(\d+)$/.exec(del)
           const navn = m?.[1] as UpstreamNavn | undefined
           if (!m || !navn || !UPSTREAM_NAVN.includes(navn)) {
-            ctx.addIssue({ code: 'custom', message: `«${del}»: forventet navn=tilkobling/hode/kropp med navn i ${UPSTREAM_NAVN.join(', ')}` })
+            ctx.addIssue({
+              code: 'custom',
+              message: `«${del}»: forventet navn=tilkobling/hode/kropp med navn i ${UPSTREAM_NAVN.join(', ')}`,
+            })
             return z.NEVER
           }
           per[navn] = { tilkoblingMs: Number(m[2]), hodeMs: Number(m[3]), kroppMs: Number(m[4]) }
@@ -146,7 +161,9 @@ export const MiljoSkjema = z
     BRYTER_APEN_MS: heltall(10_000),
     /** Shared lookup sessions (metadata only) for several replicas: a postgres:// URL, or empty
      *  (this process only). Default: DB_URL when NAIS injects it, else empty. */
-    SESJON_STORE: z.union([z.literal(''), z.string().regex(/^postgres(ql)?:\/\//, 'postgres://… eller tom')]).optional(),
+    SESJON_STORE: z
+      .union([z.literal(''), z.string().regex(/^postgres(ql)?:\/\//, 'postgres://… eller tom')])
+      .optional(),
     RATE_LIMIT_PER_MINUTT: heltall(300),
     OPPSLAG_START_PER_MINUTT: heltall(30),
     UPSTREAM_MAKS_MB_UNDERVEIS: heltall(48),
@@ -170,19 +187,39 @@ export const MiljoSkjema = z
     if (env.NODE_ENV === 'production') {
       // Each CEF line names the person (duid): in the application log stream it would reach
       // everyone who reads logs. Production names where the audit copy goes.
-      if (env.AUDIT_STORE === undefined && env.DB_URL === undefined) ctx.addIssue({ code: 'custom', path: ['AUDIT_STORE'], message: 'mangler (postgres://…, delt av replikaene; eller sqlite:<sti> på et volum)' })
-      if (env.PDL_BEHANDLINGSNUMMER === undefined) ctx.addIssue({ code: 'custom', path: ['PDL_BEHANDLINGSNUMMER'], message: 'mangler (på formen B123)' })
-      if (env.AUDIT_CEF === undefined) ctx.addIssue({ code: 'custom', path: ['AUDIT_CEF'], message: 'mangler (syslog://vert:port eller av)' })
-      else if (env.AUDIT_CEF === 'stdout') ctx.addIssue({ code: 'custom', path: ['AUDIT_CEF'], message: 'stdout er bare for utvikling (syslog://vert:port eller av)' })
+      if (env.AUDIT_STORE === undefined && env.DB_URL === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['AUDIT_STORE'],
+          message: 'mangler (postgres://…, delt av replikaene; eller sqlite:<sti> på et volum)',
+        })
+      if (env.PDL_BEHANDLINGSNUMMER === undefined)
+        ctx.addIssue({ code: 'custom', path: ['PDL_BEHANDLINGSNUMMER'], message: 'mangler (på formen B123)' })
+      if (env.AUDIT_CEF === undefined)
+        ctx.addIssue({ code: 'custom', path: ['AUDIT_CEF'], message: 'mangler (syslog://vert:port eller av)' })
+      else if (env.AUDIT_CEF === 'stdout')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['AUDIT_CEF'],
+          message: 'stdout er bare for utvikling (syslog://vert:port eller av)',
+        })
       // Without its own key, whoever can write the database can rewrite the chain.
-      if (env.AUDIT_NOKKEL === undefined) ctx.addIssue({ code: 'custom', path: ['AUDIT_NOKKEL'], message: 'mangler (minst 32 tegn, hemmelig)' })
-      else if (env.AUDIT_NOKKEL === DEV_NOKKEL) ctx.addIssue({ code: 'custom', path: ['AUDIT_NOKKEL'], message: 'utviklingsnøkkelen er offentlig' })
+      if (env.AUDIT_NOKKEL === undefined)
+        ctx.addIssue({ code: 'custom', path: ['AUDIT_NOKKEL'], message: 'mangler (minst 32 tegn, hemmelig)' })
+      else if (env.AUDIT_NOKKEL === DEV_NOKKEL)
+        ctx.addIssue({ code: 'custom', path: ['AUDIT_NOKKEL'], message: 'utviklingsnøkkelen er offentlig' })
       // Length alone lets 32 spaces through; a generated secret (openssl rand -base64 32) has ~25.
-      else if (new Set(env.AUDIT_NOKKEL).size < 10) ctx.addIssue({ code: 'custom', path: ['AUDIT_NOKKEL'], message: 'for lite tilfeldig (minst 10 ulike tegn; lag den med openssl rand -base64 32)' })
+      else if (new Set(env.AUDIT_NOKKEL).size < 10)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['AUDIT_NOKKEL'],
+          message: 'for lite tilfeldig (minst 10 ulike tegn; lag den med openssl rand -base64 32)',
+        })
       // Tokens, personidents and case data travel on these: TLS, except to a sidecar on loopback.
       for (const v of HTTPS_VARIABLER) {
         const verdi = env[v]
-        if (verdi !== undefined && !sikkerUrl(verdi)) ctx.addIssue({ code: 'custom', path: [v], message: 'må være https (http bare til loopback)' })
+        if (verdi !== undefined && !sikkerUrl(verdi))
+          ctx.addIssue({ code: 'custom', path: [v], message: 'må være https (http bare til loopback)' })
       }
     }
     // One group id for two roles would give one role's rights to the other's members.
@@ -196,7 +233,11 @@ export const MiljoSkjema = z
       else sett.set(nokkel, v)
     }
     if (env.AUDIT_SJEKKPUNKT_NOKKEL !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['AUDIT_SJEKKPUNKT_NOKKEL'], message: 'erstattet av AUDIT_NOKKEL: sett den til samme verdi og fjern denne' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUDIT_SJEKKPUNKT_NOKKEL'],
+        message: 'erstattet av AUDIT_NOKKEL: sett den til samme verdi og fjern denne',
+      })
     }
     if (env.OPPSLAG_MAX_TTL_S < env.OPPSLAG_IDLE_TTL_S) {
       ctx.addIssue({ code: 'custom', path: ['OPPSLAG_MAX_TTL_S'], message: 'må være ≥ OPPSLAG_IDLE_TTL_S' })
@@ -205,7 +246,13 @@ export const MiljoSkjema = z
 export type Miljo = z.infer<typeof MiljoSkjema>
 
 /** The group ids, one per role: distinct. */
-const GRUPPE_VARIABLER = ['GRUPPE_NKS', 'GRUPPE_STRENGT_FORTROLIG', 'GRUPPE_FORTROLIG', 'GRUPPE_EGNE_ANSATTE', 'GRUPPE_REVISJON'] as const
+const GRUPPE_VARIABLER = [
+  'GRUPPE_NKS',
+  'GRUPPE_STRENGT_FORTROLIG',
+  'GRUPPE_FORTROLIG',
+  'GRUPPE_EGNE_ANSATTE',
+  'GRUPPE_REVISJON',
+] as const
 
 /** The URLs the service connects to (the issuer is only compared, never fetched). */
 const HTTPS_VARIABLER = UPSTREAM_VARIABLER.filter((v) => v !== 'AZURE_OPENID_CONFIG_ISSUER')
@@ -301,7 +348,11 @@ export function byggKonfig(m: Miljo, fyll: Partial<Record<keyof Miljo, string>> 
     host: m.HOST,
     logLevel: m.LOG_LEVEL,
     loggForesporsler: m.LOGG_FORESPORSLER === 'ja',
-    auth: { issuer: v('AZURE_OPENID_CONFIG_ISSUER'), jwksUri: v('AZURE_OPENID_CONFIG_JWKS_URI'), audience: v('AZURE_APP_CLIENT_ID') },
+    auth: {
+      issuer: v('AZURE_OPENID_CONFIG_ISSUER'),
+      jwksUri: v('AZURE_OPENID_CONFIG_JWKS_URI'),
+      audience: v('AZURE_APP_CLIENT_ID'),
+    },
     grupper: {
       nks: v('GRUPPE_NKS'),
       strengtFortrolig: v('GRUPPE_STRENGT_FORTROLIG'),
@@ -315,7 +366,12 @@ export function byggKonfig(m: Miljo, fyll: Partial<Record<keyof Miljo, string>> 
       integrasjonId: v('FIKS_INTEGRASJON_ID'),
       integrasjonPassord: v('FIKS_INTEGRASJON_PASSORD'),
     },
-    pdl: { url: v('PDL_URL'), behandlingsnummer: m.NODE_ENV === 'production' ? v('PDL_BEHANDLINGSNUMMER') : (m.PDL_BEHANDLINGSNUMMER ?? DEV_BEHANDLINGSNUMMER), scope: m.PDL_SCOPE },
+    pdl: {
+      url: v('PDL_URL'),
+      behandlingsnummer:
+        m.NODE_ENV === 'production' ? v('PDL_BEHANDLINGSNUMMER') : (m.PDL_BEHANDLINGSNUMMER ?? DEV_BEHANDLINGSNUMMER),
+      scope: m.PDL_SCOPE,
+    },
     skjerming: { url: v('SKJERMING_URL'), scope: m.SKJERMING_SCOPE },
     nom: { url: v('NOM_URL'), scope: m.NOM_SCOPE },
     tokenEndpoint: v('NAIS_TOKEN_ENDPOINT'),
@@ -344,7 +400,11 @@ export function byggKonfig(m: Miljo, fyll: Partial<Record<keyof Miljo, string>> 
     tidsavbrudd: Object.fromEntries(
       UPSTREAM_NAVN.map((navn) => [
         navn,
-        m.UPSTREAM_TIDSAVBRUDD[navn] ?? { tilkoblingMs: m.UPSTREAM_TILKOBLING_MS, hodeMs: m.UPSTREAM_TIDSAVBRUDD_MS, kroppMs: m.UPSTREAM_TIDSAVBRUDD_MS },
+        m.UPSTREAM_TIDSAVBRUDD[navn] ?? {
+          tilkoblingMs: m.UPSTREAM_TILKOBLING_MS,
+          hodeMs: m.UPSTREAM_TIDSAVBRUDD_MS,
+          kroppMs: m.UPSTREAM_TIDSAVBRUDD_MS,
+        },
       ]),
     ) as Record<UpstreamNavn, Tidsavbrudd>,
     upstreamMaksTilkoblinger: m.UPSTREAM_MAKS_TILKOBLINGER,
@@ -373,7 +433,8 @@ export const AUDIT_STORE_UTVIKLING = 'sqlite:./data/audit.db'
  *  checked: every connection refused) unless told to read the modes as libpq does. */
 export function fraNaisDatabase(url: string): string {
   const u = new URL(url)
-  if (u.searchParams.has('sslmode') && !u.searchParams.has('uselibpqcompat')) u.searchParams.set('uselibpqcompat', 'true')
+  if (u.searchParams.has('sslmode') && !u.searchParams.has('uselibpqcompat'))
+    u.searchParams.set('uselibpqcompat', 'true')
   return u.toString()
 }
 

@@ -43,7 +43,12 @@ export function lasNokkel(formal: string, skjema: string): string {
 /** Sets a schema up once however many replicas start together: under an advisory lock, creates
  *  the schema if it is missing, then runs `arbeid` on the same connection; the lock is released
  *  whatever happens, and a connection that failed is not handed back for reuse. */
-export async function settOppSkjema(pool: pg.Pool, formal: string, skjema: string, arbeid: (klient: pg.PoolClient) => Promise<void>): Promise<void> {
+export async function settOppSkjema(
+  pool: pg.Pool,
+  formal: string,
+  skjema: string,
+  arbeid: (klient: pg.PoolClient) => Promise<void>,
+): Promise<void> {
   const klient = await pool.connect()
   const las = lasNokkel(`${formal}.migrering`, skjema)
   try {

@@ -44,7 +44,9 @@ export async function startTjenesten(env: NodeJS.ProcessEnv, startStandIn?: Star
   let fyll: Partial<Record<keyof Miljo, string>> = {}
   if (trengerSimulator(miljo)) {
     if (!startStandIn) {
-      process.stderr.write('Ugyldig konfigurasjon:\n  ingen upstream er satt, og ingen simulator står i for dem: npm run dev\n')
+      process.stderr.write(
+        'Ugyldig konfigurasjon:\n  ingen upstream er satt, og ingen simulator står i for dem: npm run dev\n',
+      )
       process.exit(1)
     }
     const kjorende = await startStandIn({
@@ -63,11 +65,16 @@ export async function startTjenesten(env: NodeJS.ProcessEnv, startStandIn?: Star
   // above half the heap would let a full cache crash the process instead.
   const heapMiB = Math.floor(getHeapStatistics().heap_size_limit / 1048576)
   if (miljo.OPPSLAG_MAKS_MB > heapMiB / 2) {
-    process.stderr.write(`Ugyldig konfigurasjon:\n  OPPSLAG_MAKS_MB: mer enn halve heapen (${heapMiB} MiB); senk den eller øk --max-old-space-size\n`)
+    process.stderr.write(
+      `Ugyldig konfigurasjon:\n  OPPSLAG_MAKS_MB: mer enn halve heapen (${heapMiB} MiB); senk den eller øk --max-old-space-size\n`,
+    )
     process.exit(1)
   }
   const pen = await utviklingsStrom(miljo.NODE_ENV, process.stdout.isTTY === true)
-  const app = await buildApp(config, { dokumentasjon: miljo.NODE_ENV !== 'production', ...(pen ? { logStrom: pen } : {}) })
+  const app = await buildApp(config, {
+    dokumentasjon: miljo.NODE_ENV !== 'production',
+    ...(pen ? { logStrom: pen } : {}),
+  })
 
   // SIGTERM: stop accepting, let in-flight requests finish, flush the audit queue, purge the cache,
   // close agents and pools (all in app.close), within AVSLUTNING_MAKS_MS.

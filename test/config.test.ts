@@ -39,7 +39,11 @@ t.test('a complete production environment parses with the documented defaults', 
 
 t.test('the SQLite audit file is a default outside production only', async (t) => {
   for (const NODE_ENV of ['development', 'test']) {
-    t.equal(byggKonfig(lesMiljo({ ...fullt, NODE_ENV, AUDIT_STORE: undefined })).auditStore, 'sqlite:./data/audit.db', NODE_ENV)
+    t.equal(
+      byggKonfig(lesMiljo({ ...fullt, NODE_ENV, AUDIT_STORE: undefined })).auditStore,
+      'sqlite:./data/audit.db',
+      NODE_ENV,
+    )
   }
   // Named explicitly (a file on a declared volume), production takes it.
   t.equal(byggKonfig(lesMiljo({ ...fullt, AUDIT_STORE: 'sqlite:/data/audit.db' })).auditStore, 'sqlite:/data/audit.db')
@@ -76,7 +80,13 @@ t.test('timeouts per upstream: defaults for all, overrides per upstream, bad spe
   t.equal(standard.maksSamtidigeKommuner, 6)
   t.same(standard.bryter, { feilPaRad: 5, apenMs: 10_000 })
   t.equal(standard.sesjonStore, null)
-  const c = byggKonfig(lesMiljo({ ...fullt, UPSTREAM_TIDSAVBRUDD_MS: '2000', UPSTREAM_TIDSAVBRUDD: 'pdl=200/800/900, fiks-io=500/2800/2800' }))
+  const c = byggKonfig(
+    lesMiljo({
+      ...fullt,
+      UPSTREAM_TIDSAVBRUDD_MS: '2000',
+      UPSTREAM_TIDSAVBRUDD: 'pdl=200/800/900, fiks-io=500/2800/2800',
+    }),
+  )
   t.same(c.tidsavbrudd.pdl, { tilkoblingMs: 200, hodeMs: 800, kroppMs: 900 })
   t.same(c.tidsavbrudd['fiks-io'], { tilkoblingMs: 500, hodeMs: 2800, kroppMs: 2800 })
   t.same(c.tidsavbrudd.nom, { tilkoblingMs: 1000, hodeMs: 2000, kroppMs: 2000 })
@@ -107,38 +117,77 @@ t.test('AUDIT_CEF: production names a destination; stdout is for development onl
   t.equal(byggKonfig(lesMiljo(fullt)).audit.cef, 'syslog://audit.example:6514')
   t.equal(byggKonfig(lesMiljo({ ...fullt, AUDIT_CEF: 'av' })).audit.cef, 'av')
   for (const NODE_ENV of ['development', 'test']) {
-    t.equal(byggKonfig(lesMiljo({ ...fullt, NODE_ENV, AUDIT_CEF: undefined })).audit.cef, 'stdout', `${NODE_ENV}: stdout by default`)
-    t.equal(byggKonfig(lesMiljo({ ...fullt, NODE_ENV, AUDIT_CEF: 'stdout' })).audit.cef, 'stdout', `${NODE_ENV}: stdout allowed`)
+    t.equal(
+      byggKonfig(lesMiljo({ ...fullt, NODE_ENV, AUDIT_CEF: undefined })).audit.cef,
+      'stdout',
+      `${NODE_ENV}: stdout by default`,
+    )
+    t.equal(
+      byggKonfig(lesMiljo({ ...fullt, NODE_ENV, AUDIT_CEF: 'stdout' })).audit.cef,
+      'stdout',
+      `${NODE_ENV}: stdout allowed`,
+    )
   }
 })
 
-t.test('AUDIT_NOKKEL: production sets its own, of at least 32 characters; the retired checkpoint key is refused', async (t) => {
-  t.throws(() => lesMiljo({ ...fullt, AUDIT_NOKKEL: undefined }), /AUDIT_NOKKEL: mangler/, 'no default in production')
-  t.throws(() => lesMiljo({ ...fullt, AUDIT_NOKKEL: 'for-kort' }), /AUDIT_NOKKEL: minst 32 tegn/)
-  t.throws(() => lesMiljo({ ...fullt, AUDIT_NOKKEL: DEV_NOKKEL }), /AUDIT_NOKKEL: utviklingsnøkkelen er offentlig/)
-  // Long enough but hardly secret (found in review): 32 spaces, one letter repeated, a short pattern.
-  for (const svak of [' '.repeat(32), 'a'.repeat(40), 'abcabcabcabcabcabcabcabcabcabcabc']) {
-    t.throws(() => lesMiljo({ ...fullt, AUDIT_NOKKEL: svak }), /AUDIT_NOKKEL: for lite tilfeldig/, JSON.stringify(svak))
-  }
-  t.doesNotThrow(() => lesMiljo({ ...fullt, AUDIT_NOKKEL: 'q9GmV0x1ZkT7cJ2eLr8bNw4uYp6sHf3Da5Ei' }), 'a generated one')
-  try {
-    lesMiljo({ ...fullt, AUDIT_NOKKEL: 'kort-hemmelighet' })
-  } catch (e) {
-    t.notMatch((e as Error).message, /kort-hemmelighet/, 'the value is never echoed')
-  }
-  const c = byggKonfig(lesMiljo(fullt))
-  t.equal(c.audit.nokkel, fullt.AUDIT_NOKKEL)
-  t.strictSame([c.audit.migrerUnoklet, c.audit.hodeIntervallMs, c.audit.skrivefristMs], [null, 300_000, 5000], 'defaults')
-  t.equal(byggKonfig(lesMiljo({ ...fullt, NODE_ENV: 'test', AUDIT_NOKKEL: undefined })).audit.nokkel, DEV_NOKKEL, 'test: the development key')
-  t.throws(() => lesMiljo({ ...fullt, AUDIT_SJEKKPUNKT_NOKKEL: fullt.AUDIT_NOKKEL }), /AUDIT_SJEKKPUNKT_NOKKEL: erstattet av AUDIT_NOKKEL/)
-  const hode = `42:${'ab'.repeat(32)}`
-  t.equal(byggKonfig(lesMiljo({ ...fullt, AUDIT_MIGRER_UNOKLET: hode })).audit.migrerUnoklet, hode)
-  t.throws(() => lesMiljo({ ...fullt, AUDIT_MIGRER_UNOKLET: 'ja' }), /AUDIT_MIGRER_UNOKLET: <id>:<hash>/, 'a bare yes is refused: the flag names the head')
-  t.throws(() => lesMiljo({ ...fullt, AUDIT_SKRIVEFRIST_MS: '0' }), /AUDIT_SKRIVEFRIST_MS/)
-})
+t.test(
+  'AUDIT_NOKKEL: production sets its own, of at least 32 characters; the retired checkpoint key is refused',
+  async (t) => {
+    t.throws(() => lesMiljo({ ...fullt, AUDIT_NOKKEL: undefined }), /AUDIT_NOKKEL: mangler/, 'no default in production')
+    t.throws(() => lesMiljo({ ...fullt, AUDIT_NOKKEL: 'for-kort' }), /AUDIT_NOKKEL: minst 32 tegn/)
+    t.throws(() => lesMiljo({ ...fullt, AUDIT_NOKKEL: DEV_NOKKEL }), /AUDIT_NOKKEL: utviklingsnøkkelen er offentlig/)
+    // Long enough but hardly secret (found in review): 32 spaces, one letter repeated, a short pattern.
+    for (const svak of [' '.repeat(32), 'a'.repeat(40), 'abcabcabcabcabcabcabcabcabcabcabc']) {
+      t.throws(
+        () => lesMiljo({ ...fullt, AUDIT_NOKKEL: svak }),
+        /AUDIT_NOKKEL: for lite tilfeldig/,
+        JSON.stringify(svak),
+      )
+    }
+    t.doesNotThrow(
+      () => lesMiljo({ ...fullt, AUDIT_NOKKEL: 'q9GmV0x1ZkT7cJ2eLr8bNw4uYp6sHf3Da5Ei' }),
+      'a generated one',
+    )
+    try {
+      lesMiljo({ ...fullt, AUDIT_NOKKEL: 'kort-hemmelighet' })
+    } catch (e) {
+      t.notMatch((e as Error).message, /kort-hemmelighet/, 'the value is never echoed')
+    }
+    const c = byggKonfig(lesMiljo(fullt))
+    t.equal(c.audit.nokkel, fullt.AUDIT_NOKKEL)
+    t.strictSame(
+      [c.audit.migrerUnoklet, c.audit.hodeIntervallMs, c.audit.skrivefristMs],
+      [null, 300_000, 5000],
+      'defaults',
+    )
+    t.equal(
+      byggKonfig(lesMiljo({ ...fullt, NODE_ENV: 'test', AUDIT_NOKKEL: undefined })).audit.nokkel,
+      DEV_NOKKEL,
+      'test: the development key',
+    )
+    t.throws(
+      () => lesMiljo({ ...fullt, AUDIT_SJEKKPUNKT_NOKKEL: fullt.AUDIT_NOKKEL }),
+      /AUDIT_SJEKKPUNKT_NOKKEL: erstattet av AUDIT_NOKKEL/,
+    )
+    const hode = `42:${'ab'.repeat(32)}`
+    t.equal(byggKonfig(lesMiljo({ ...fullt, AUDIT_MIGRER_UNOKLET: hode })).audit.migrerUnoklet, hode)
+    t.throws(
+      () => lesMiljo({ ...fullt, AUDIT_MIGRER_UNOKLET: 'ja' }),
+      /AUDIT_MIGRER_UNOKLET: <id>:<hash>/,
+      'a bare yes is refused: the flag names the head',
+    )
+    t.throws(() => lesMiljo({ ...fullt, AUDIT_SKRIVEFRIST_MS: '0' }), /AUDIT_SKRIVEFRIST_MS/)
+  },
+)
 
 t.test('the group ids are distinct: one id for two roles stops start-up, naming both variables', async (t) => {
-  const grupper = ['GRUPPE_NKS', 'GRUPPE_STRENGT_FORTROLIG', 'GRUPPE_FORTROLIG', 'GRUPPE_EGNE_ANSATTE', 'GRUPPE_REVISJON'] as const
+  const grupper = [
+    'GRUPPE_NKS',
+    'GRUPPE_STRENGT_FORTROLIG',
+    'GRUPPE_FORTROLIG',
+    'GRUPPE_EGNE_ANSATTE',
+    'GRUPPE_REVISJON',
+  ] as const
   for (const [i, a] of grupper.entries()) {
     for (const b of grupper.slice(i + 1)) {
       const env = { ...fullt, [b]: fullt[a] }
@@ -154,20 +203,40 @@ t.test('the group ids are distinct: one id for two roles stops start-up, naming 
     t.notMatch((e as Error).message, /0b6e1a52/i, 'the value is not shown')
   }
   // Development on the simulator: a group set beside its dev ids is compared with them.
-  t.throws(() => lesMiljo({ NODE_ENV: 'development', GRUPPE_FORTROLIG: 'dev-gruppe-nks' }), /GRUPPE_FORTROLIG: samme gruppe-id som GRUPPE_NKS/)
+  t.throws(
+    () => lesMiljo({ NODE_ENV: 'development', GRUPPE_FORTROLIG: 'dev-gruppe-nks' }),
+    /GRUPPE_FORTROLIG: samme gruppe-id som GRUPPE_NKS/,
+  )
   t.doesNotThrow(() => lesMiljo({ NODE_ENV: 'development' }))
 })
 
 t.test('production refuses plain http to an upstream or the JWKS, except on loopback', async (t) => {
   const tilkoblinger = UPSTREAM_VARIABLER.filter((v) => v !== 'AZURE_OPENID_CONFIG_ISSUER')
   for (const v of tilkoblinger) {
-    for (const url of ['http://pdl.example/', 'http://10.0.0.7:8080/x', 'http://0.0.0.0:80/', 'http://localhost.example/', 'http://127.0.0.1.nip.io/', 'http://[::ffff:127.0.0.1]/']) {
+    for (const url of [
+      'http://pdl.example/',
+      'http://10.0.0.7:8080/x',
+      'http://0.0.0.0:80/',
+      'http://localhost.example/',
+      'http://127.0.0.1.nip.io/',
+      'http://[::ffff:127.0.0.1]/',
+    ]) {
       t.throws(() => lesMiljo({ ...fullt, [v]: url }), new RegExp(`${v}: må være https`), `${v} = ${url}`)
     }
-    for (const url of ['https://pdl.example/', 'http://127.0.0.1:7164/api', 'http://127.3.2.1/', 'http://[::1]:8080/', 'http://localhost:7164/', 'http://LOCALHOST/']) {
+    for (const url of [
+      'https://pdl.example/',
+      'http://127.0.0.1:7164/api',
+      'http://127.3.2.1/',
+      'http://[::1]:8080/',
+      'http://localhost:7164/',
+      'http://LOCALHOST/',
+    ]) {
       t.doesNotThrow(() => lesMiljo({ ...fullt, [v]: url }), `${v} = ${url}`)
     }
-    t.doesNotThrow(() => lesMiljo({ ...fullt, NODE_ENV: 'development', [v]: 'http://pdl.example/' }), `${v}: development allows http`)
+    t.doesNotThrow(
+      () => lesMiljo({ ...fullt, NODE_ENV: 'development', [v]: 'http://pdl.example/' }),
+      `${v}: development allows http`,
+    )
   }
   try {
     lesMiljo({ ...fullt, PDL_URL: 'http://hemmelig-vert.example/' })
@@ -179,10 +248,19 @@ t.test('production refuses plain http to an upstream or the JWKS, except on loop
 t.test('start-up refuses a production start without a CEF destination, naming the variable', async (t) => {
   const { spawnSync } = await import('node:child_process')
   const { utenDekning } = await import('./prosess.js')
-  for (const [verdi, melding] of [[undefined, /AUDIT_CEF: mangler/], ['stdout', /AUDIT_CEF: stdout er bare for utvikling/]] as const) {
+  for (const [verdi, melding] of [
+    [undefined, /AUDIT_CEF: mangler/],
+    ['stdout', /AUDIT_CEF: stdout er bare for utvikling/],
+  ] as const) {
     const { AUDIT_CEF: _utelatt, ...uten } = fullt
     const kjor = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      env: { ...utenDekning(process.env), ...uten, HOST: '127.0.0.1', PORT: '0', ...(verdi ? { AUDIT_CEF: verdi } : {}) },
+      env: {
+        ...utenDekning(process.env),
+        ...uten,
+        HOST: '127.0.0.1',
+        PORT: '0',
+        ...(verdi ? { AUDIT_CEF: verdi } : {}),
+      },
       encoding: 'utf8',
       timeout: 30_000,
     })
@@ -193,7 +271,11 @@ t.test('start-up refuses a production start without a CEF destination, naming th
 })
 
 t.test('PDL_BEHANDLINGSNUMMER: production names its own; development keeps a default', async (t) => {
-  t.throws(() => lesMiljo({ ...fullt, PDL_BEHANDLINGSNUMMER: undefined }), /PDL_BEHANDLINGSNUMMER: mangler/, 'no default in production')
+  t.throws(
+    () => lesMiljo({ ...fullt, PDL_BEHANDLINGSNUMMER: undefined }),
+    /PDL_BEHANDLINGSNUMMER: mangler/,
+    'no default in production',
+  )
   t.throws(() => lesMiljo({ ...fullt, PDL_BEHANDLINGSNUMMER: '123' }), /PDL_BEHANDLINGSNUMMER/, 'on the form B123')
   t.equal(byggKonfig(lesMiljo(fullt)).pdl.behandlingsnummer, 'B999', 'the one named is sent')
   const dev = lesMiljo({ ...fullt, NODE_ENV: 'development', PDL_BEHANDLINGSNUMMER: undefined })
@@ -202,7 +284,7 @@ t.test('PDL_BEHANDLINGSNUMMER: production names its own; development keeps a def
   t.throws(() => byggKonfig({ ...lesMiljo(fullt), PDL_BEHANDLINGSNUMMER: undefined }), /PDL_BEHANDLINGSNUMMER: mangler/)
 })
 
-t.test('the service\'s own entry has no simulator: development with no upstream set is refused', async (t) => {
+t.test("the service's own entry has no simulator: development with no upstream set is refused", async (t) => {
   const { spawnSync } = await import('node:child_process')
   const { utenDekning } = await import('./prosess.js')
   const kjor = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {

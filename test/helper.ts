@@ -46,7 +46,11 @@ export interface Bygget {
   audit: AuditStore
   /** A user token for NAVident (default Z990009: an NKS employee with no relatives in the data). */
   token(navident?: string, grupper?: string[], ekstra?: Record<string, unknown>): Promise<string>
-  kall(method: string, sti: string, valg?: { token?: string | null; body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<Svar>
+  kall(
+    method: string,
+    sti: string,
+    valg?: { token?: string | null; body?: unknown; headers?: Record<string, string>; raw?: string },
+  ): Promise<Svar>
   /** POST /api/v1/oppslag for the dataset person with this tag; returns the response. */
   startOppslag(tag: string, valg?: { token?: string; henvendelseId?: string | null }): Promise<Svar>
   ident(tag: string): string
@@ -74,15 +78,34 @@ export async function build(t: Test, valg: BuildValg = {}): Promise<Bygget> {
   const sim = valg.simulator ?? (await devSimulator(t))
   const dir = t.testdir()
   // Upstream URLs given by a test replace the simulator's (all or none must be in the environment).
-  const miljo = Object.fromEntries(Object.entries(valg.miljo ?? {}).filter(([k]) => !(UPSTREAM_VARIABLER as readonly string[]).includes(k)))
-  const urler = Object.fromEntries(Object.entries(valg.miljo ?? {}).filter(([k]) => (UPSTREAM_VARIABLER as readonly string[]).includes(k)))
+  const miljo = Object.fromEntries(
+    Object.entries(valg.miljo ?? {}).filter(([k]) => !(UPSTREAM_VARIABLER as readonly string[]).includes(k)),
+  )
+  const urler = Object.fromEntries(
+    Object.entries(valg.miljo ?? {}).filter(([k]) => (UPSTREAM_VARIABLER as readonly string[]).includes(k)),
+  )
   const config = byggKonfig(
     // Tests start far more lookups per employee than a person could; the start limit's own test sets it.
-    lesMiljo({ NODE_ENV: 'test', LOG_LEVEL: 'silent', AUDIT_CEF: 'av', AUDIT_STORE: `sqlite:${dir}/audit.db`, UPSTREAM_TIDSAVBRUDD_MS: '1500', OPPSLAG_START_PER_MINUTT: '100000', ...miljo }),
+    lesMiljo({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      AUDIT_CEF: 'av',
+      AUDIT_STORE: `sqlite:${dir}/audit.db`,
+      UPSTREAM_TIDSAVBRUDD_MS: '1500',
+      OPPSLAG_START_PER_MINUTT: '100000',
+      ...miljo,
+    }),
     { ...DEV_VERDIER, ...sim.urls, ...urler },
   )
-  const audit = valg.audit ?? new SqliteAuditStore(`${dir}/audit.db`, { nokkel: config.audit.nokkel, skrivefristMs: config.audit.skrivefristMs })
-  const app = await buildApp(config, { audit, ...(valg.na ? { na: valg.na } : {}), ...(valg.logStrom ? { logStrom: valg.logStrom } : {}), ...(valg.dokumentasjon ? { dokumentasjon: true } : {}) })
+  const audit =
+    valg.audit ??
+    new SqliteAuditStore(`${dir}/audit.db`, { nokkel: config.audit.nokkel, skrivefristMs: config.audit.skrivefristMs })
+  const app = await buildApp(config, {
+    audit,
+    ...(valg.na ? { na: valg.na } : {}),
+    ...(valg.logStrom ? { logStrom: valg.logStrom } : {}),
+    ...(valg.dokumentasjon ? { dokumentasjon: true } : {}),
+  })
   await app.listen({ host: '127.0.0.1', port: 0 })
   t.teardown(() => app.close())
   const adr = app.server.address()
@@ -102,7 +125,7 @@ export async function build(t: Test, valg: BuildValg = {}): Promise<Bygget> {
     }
     const svar = await request(`${url}${sti}`, { method: method as 'GET', headers, body: body ?? null })
     const tekst = await svar.body.text()
-    let parsed: unknown 
+    let parsed: unknown
     try {
       parsed = tekst ? JSON.parse(tekst) : undefined
     } catch {
@@ -114,7 +137,10 @@ export async function build(t: Test, valg: BuildValg = {}): Promise<Bygget> {
   const startOppslag: Bygget['startOppslag'] = (tag, v = {}) =>
     kall('POST', '/api/v1/oppslag', {
       ...(v.token !== undefined ? { token: v.token } : {}),
-      body: { personident: ident(tag), ...(v.henvendelseId === null ? {} : { henvendelseId: v.henvendelseId ?? 'HENV-1' }) },
+      body: {
+        personident: ident(tag),
+        ...(v.henvendelseId === null ? {} : { henvendelseId: v.henvendelseId ?? 'HENV-1' }),
+      },
     })
   const hendelser = () => audit.kjede(0, 1_000_000)
   return { url, config, sim, audit, token, kall, startOppslag, ident, hendelser }
@@ -123,6 +149,8 @@ export async function build(t: Test, valg: BuildValg = {}): Promise<Bygget> {
 /** How many of an upstream's circuit breakers /metrics shows open (it never says whose). */
 export async function apneBrytere(b: Bygget, upstream: string): Promise<number | null> {
   const m = await b.kall('GET', '/metrics', { token: null })
-  const linje = new RegExp(`stonadsoppslag_circuit_breakers\\{upstream="${upstream}",state="open"\\} (\\d+)`).exec(m.tekst)
+  const linje = new RegExp(`stonadsoppslag_circuit_breakers\\{upstream="${upstream}",state="open"\\} (\\d+)`).exec(
+    m.tekst,
+  )
   return linje ? Number(linje[1]) : null
 }

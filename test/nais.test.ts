@@ -25,11 +25,22 @@ import t from 'tap'
 import { parse } from 'yaml'
 import { buildApp } from '../src/app.js'
 import { SqliteAuditStore } from '../src/audit/sqlite.js'
-import { byggKonfig, DEV_VERDIER, fraNaisDatabase, lesMiljo, AUDIT_STORE_UTVIKLING, UPSTREAM_VARIABLER } from '../src/config.js'
+import {
+  byggKonfig,
+  DEV_VERDIER,
+  fraNaisDatabase,
+  lesMiljo,
+  AUDIT_STORE_UTVIKLING,
+  UPSTREAM_VARIABLER,
+} from '../src/config.js'
 import { FIKS_SCOPE } from '../src/sources/fiks-digisos.js'
 import { devSimulator } from './helper.js'
 
-interface Regel { application: string; namespace?: string; cluster?: string }
+interface Regel {
+  application: string
+  namespace?: string
+  cluster?: string
+}
 interface App {
   metadata: { name: string; namespace: string; labels: Record<string, string>; annotations?: Record<string, string> }
   spec: {
@@ -42,10 +53,15 @@ interface App {
     readiness: { path: string }
     terminationGracePeriodSeconds?: number
     prometheus: { enabled: boolean; path: string }
-    azure?: { application: { enabled: boolean; tenant: string; allowAllUsers: boolean; claims: { groups: { id: string }[] } } }
+    azure?: {
+      application: { enabled: boolean; tenant: string; allowAllUsers: boolean; claims: { groups: { id: string }[] } }
+    }
     maskinporten?: { enabled: boolean; scopes: { consumes: { name: string }[] } }
     gcp?: { sqlInstances: { name?: string; type: string; databases: { name: string; envVarPrefix?: string }[] }[] }
-    accessPolicy: { inbound: { rules: Regel[] }; outbound: { rules?: Regel[]; external: { host: string; ports?: { port: number }[] }[] } }
+    accessPolicy: {
+      inbound: { rules: Regel[] }
+      outbound: { rules?: Regel[]; external: { host: string; ports?: { port: number }[] }[] }
+    }
     envFrom: { secret?: string; configmap?: string }[]
     env: { name: string; value: string }[]
     filesFrom?: { mountPath: string }[]
@@ -87,21 +103,42 @@ function injisert(app: App, sertifikater = SERT): Record<string, string> {
       AZURE_OPENID_CONFIG_JWKS_URI: `https://login.microsoftonline.com/${tenant}/discovery/v2.0/keys`,
     })
   }
-  if (maskinporten) Object.assign(env, { MASKINPORTEN_ISSUER: 'https://test.maskinporten.no/', MASKINPORTEN_JWKS_URI: 'https://test.maskinporten.no/jwk' })
+  if (maskinporten)
+    Object.assign(env, {
+      MASKINPORTEN_ISSUER: 'https://test.maskinporten.no/',
+      MASKINPORTEN_JWKS_URI: 'https://test.maskinporten.no/jwk',
+    })
   // Texas, the token sidecar, listens on the pod's loopback.
   if (azure || maskinporten) env.NAIS_TOKEN_ENDPOINT = 'http://127.0.0.1:7164/api/v1/token'
   for (const instans of app.spec.gcp?.sqlInstances ?? []) {
     for (const db of instans.databases) {
-      const prefiks = db.envVarPrefix ?? `NAIS_DATABASE_${instans.name ?? app.metadata.name}_${db.name}`.toUpperCase().replaceAll('-', '_')
-      const [vert, port, bruker, passord] = ['10.11.12.13', '5432', instans.name ?? app.metadata.name, 'tilfeldig-passord']
+      const prefiks =
+        db.envVarPrefix ??
+        `NAIS_DATABASE_${instans.name ?? app.metadata.name}_${db.name}`.toUpperCase().replaceAll('-', '_')
+      const [vert, port, bruker, passord] = [
+        '10.11.12.13',
+        '5432',
+        instans.name ?? app.metadata.name,
+        'tilfeldig-passord',
+      ]
       // The documented form: scheme postgresql, the certificate parameters in alphabetical order.
-      const q = new URLSearchParams({ sslcert: `${sertifikater}/cert.pem`, sslkey: `${sertifikater}/key.pem`, sslmode: 'verify-ca', sslrootcert: `${sertifikater}/root-cert.pem` })
+      const q = new URLSearchParams({
+        sslcert: `${sertifikater}/cert.pem`,
+        sslkey: `${sertifikater}/key.pem`,
+        sslmode: 'verify-ca',
+        sslrootcert: `${sertifikater}/root-cert.pem`,
+      })
       Object.assign(env, {
-        [`${prefiks}_HOST`]: vert, [`${prefiks}_PORT`]: port, [`${prefiks}_DATABASE`]: db.name,
-        [`${prefiks}_USERNAME`]: bruker, [`${prefiks}_PASSWORD`]: passord,
+        [`${prefiks}_HOST`]: vert,
+        [`${prefiks}_PORT`]: port,
+        [`${prefiks}_DATABASE`]: db.name,
+        [`${prefiks}_USERNAME`]: bruker,
+        [`${prefiks}_PASSWORD`]: passord,
         [`${prefiks}_URL`]: `postgresql://${bruker}:${passord}@${vert}:${port}/${db.name}?${q}`,
-        [`${prefiks}_SSLMODE`]: 'verify-ca', [`${prefiks}_SSLROOTCERT`]: `${sertifikater}/root-cert.pem`,
-        [`${prefiks}_SSLCERT`]: `${sertifikater}/cert.pem`, [`${prefiks}_SSLKEY`]: `${sertifikater}/key.pem`,
+        [`${prefiks}_SSLMODE`]: 'verify-ca',
+        [`${prefiks}_SSLROOTCERT`]: `${sertifikater}/root-cert.pem`,
+        [`${prefiks}_SSLCERT`]: `${sertifikater}/cert.pem`,
+        [`${prefiks}_SSLKEY`]: `${sertifikater}/key.pem`,
       })
     }
   }
@@ -141,8 +178,16 @@ for (const miljo of MILJOER) {
     // Every variable of the vars file is used by the template (a typo would be silently unused).
     const brukt = new Set([...mal.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1] as string))
     const blader = (o: Record<string, unknown>, sti = ''): string[] =>
-      Object.entries(o).flatMap(([k, v]) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? blader(v as Record<string, unknown>, `${sti}${k}.`) : [`${sti}${k}`]))
-    t.same(blader(vars).filter((v) => !brukt.has(v)), [], 'no unused variable')
+      Object.entries(o).flatMap(([k, v]) =>
+        v !== null && typeof v === 'object' && !Array.isArray(v)
+          ? blader(v as Record<string, unknown>, `${sti}${k}.`)
+          : [`${sti}${k}`],
+      )
+    t.same(
+      blader(vars).filter((v) => !brukt.has(v)),
+      [],
+      'no unused variable',
+    )
 
     const env = containerMiljo(app)
     const m = lesMiljo(env)
@@ -184,12 +229,21 @@ for (const miljo of MILJOER) {
     // The CEF copy goes to NAIS's audit endpoint, which the access policy allows.
     t.equal(config.audit.cef, 'syslog://audit.nais:6514')
     const ute = app.spec.accessPolicy.outbound.external
-    t.ok(ute.some((e) => e.host === 'audit.nais' && e.ports?.some((p) => p.port === 6514)), 'audit.nais:6514 allowed')
+    t.ok(
+      ute.some((e) => e.host === 'audit.nais' && e.ports?.some((p) => p.port === 6514)),
+      'audit.nais:6514 allowed',
+    )
 
     // Every upstream the configuration names is reachable: an external host the policy lists,
     // or the token sidecar on loopback (and the issuer is only compared, never fetched).
     const verter = new Set(ute.map((e) => e.host))
-    for (const [navn, url] of Object.entries({ PDL_URL: config.pdl.url, SKJERMING_URL: config.skjerming.url, NOM_URL: config.nom.url, FIKS_DIGISOS_URL: config.fiks.digisosUrl, FIKS_IO_URL: config.fiks.ioUrl })) {
+    for (const [navn, url] of Object.entries({
+      PDL_URL: config.pdl.url,
+      SKJERMING_URL: config.skjerming.url,
+      NOM_URL: config.nom.url,
+      FIKS_DIGISOS_URL: config.fiks.digisosUrl,
+      FIKS_IO_URL: config.fiks.ioUrl,
+    })) {
       const u = new URL(url)
       t.equal(u.protocol, 'https:', `${navn}: https`)
       t.ok(verter.has(u.hostname), `${navn}: ${u.hostname} is allowed outbound`)
@@ -201,7 +255,8 @@ for (const miljo of MILJOER) {
 
     // Registers in the same environment as the cluster.
     const klynge = miljo === 'dev' ? 'dev' : 'prod'
-    for (const scope of [config.pdl.scope, config.skjerming.scope, config.nom.scope]) t.match(scope, new RegExp(`^api://${klynge}-(gcp|fss)\\.`), scope)
+    for (const scope of [config.pdl.scope, config.skjerming.scope, config.nom.scope])
+      t.match(scope, new RegExp(`^api://${klynge}-(gcp|fss)\\.`), scope)
     t.match(config.pdl.behandlingsnummer, /^B\d+$/)
 
     // Entra ID: only the five groups' members, and the groups claim carries exactly those.
@@ -212,11 +267,15 @@ for (const miljo of MILJOER) {
     const grupper = Object.values(config.grupper)
     t.equal(new Set(grupper).size, 5, 'five distinct groups')
     t.same(new Set(azure?.claims.groups.map((g) => g.id)), new Set(grupper), 'claims.groups are the GRUPPE_* ids')
-    for (const id of grupper) t.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'an object id')
+    for (const id of grupper)
+      t.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'an object id')
 
     // Maskinporten for Fiks, with the scope the clients ask Texas for.
     t.equal(app.spec.maskinporten?.enabled, true)
-    t.same(app.spec.maskinporten?.scopes.consumes.map((s) => s.name), [FIKS_SCOPE])
+    t.same(
+      app.spec.maskinporten?.scopes.consumes.map((s) => s.name),
+      [FIKS_SCOPE],
+    )
 
     // The NKS front end (Salesforce, via teamcrm's saas-proxy) may call; nobody else is listed.
     t.same(app.spec.accessPolicy.inbound.rules, [
@@ -235,17 +294,26 @@ for (const miljo of MILJOER) {
     t.ok(grense >= gammel + 3 * semi + 128, `limit ${grense} MiB holds heap ${gammel} + young ${3 * semi} + 128 native`)
     t.ok(mib(app.spec.resources.requests.memory) <= grense)
     t.ok(mib(app.spec.resources.requests.memory) >= gammel, 'the request covers the heap cap')
-    t.ok(config.oppslag.maksBytes / 1048576 <= gammel / 2, 'the session cache stays under half the heap (server.ts refuses more)')
+    t.ok(
+      config.oppslag.maksBytes / 1048576 <= gammel / 2,
+      'the session cache stays under half the heap (server.ts refuses more)',
+    )
 
     // Probes, metrics and shutdown.
     t.equal(app.spec.liveness.path, '/health/live')
     t.equal(app.spec.readiness.path, '/health/ready')
     t.same(app.spec.prometheus, { enabled: true, path: '/metrics' })
-    t.ok((app.spec.terminationGracePeriodSeconds ?? 30) * 1000 > m.AVSLUTNING_MAKS_MS, 'the drain fits the grace period')
+    t.ok(
+      (app.spec.terminationGracePeriodSeconds ?? 30) * 1000 > m.AVSLUTNING_MAKS_MS,
+      'the drain fits the grace period',
+    )
 
     // Read-only root filesystem, /tmp only writable: no override, no other writable mount.
     t.notOk(app.metadata.annotations?.['nais.io/read-only-file-system'], 'read-only root filesystem kept')
-    t.same((app.spec.filesFrom ?? []).map((f) => f.mountPath).filter((p) => !p.startsWith('/tmp')), [])
+    t.same(
+      (app.spec.filesFrom ?? []).map((f) => f.mountPath).filter((p) => !p.startsWith('/tmp')),
+      [],
+    )
   })
 }
 
@@ -287,7 +355,10 @@ for (const miljo of MILJOER) {
     // A rolling update starts new pods (maxSurge, Kubernetes' default 25 %, rounded up) before
     // it stops old ones, each opening its pools.
     const pods = app.spec.replicas.max + Math.ceil(app.spec.replicas.max * 0.25)
-    t.ok(pods * antall <= (grense ?? 0) - RESERVERT, `${pods} pods × ${antall} ≤ ${tier}'s ${grense} − ${RESERVERT} reserved`)
+    t.ok(
+      pods * antall <= (grense ?? 0) - RESERVERT,
+      `${pods} pods × ${antall} ≤ ${tier}'s ${grense} − ${RESERVERT} reserved`,
+    )
   })
 }
 
@@ -299,7 +370,11 @@ t.test('the check fails for a manifest that drops what the configuration needs',
 
   const utenDatabase = structuredClone(app)
   delete utenDatabase.spec.gcp
-  t.throws(() => lesMiljo(containerMiljo(utenDatabase)), /AUDIT_STORE: mangler/, 'without Cloud SQL production has no audit store')
+  t.throws(
+    () => lesMiljo(containerMiljo(utenDatabase)),
+    /AUDIT_STORE: mangler/,
+    'without Cloud SQL production has no audit store',
+  )
 
   const utenGruppe = structuredClone(app)
   utenGruppe.spec.env = utenGruppe.spec.env.filter((e) => e.name !== 'GRUPPE_REVISJON')
@@ -312,16 +387,32 @@ t.test("NAIS's database URL reaches node-postgres with the instance's CA checked
   // The certificates as NAIS mounts them (contents are only read, not used, here).
   const dir = t.testdir()
   mkdirSync(join(dir, 'sql'))
-  for (const [fil, tekst] of [['root-cert.pem', 'ROT'], ['cert.pem', 'KLIENT'], ['key.pem', 'NOKKEL']]) writeFileSync(join(dir, 'sql', fil as string), tekst as string)
+  for (const [fil, tekst] of [
+    ['root-cert.pem', 'ROT'],
+    ['cert.pem', 'KLIENT'],
+    ['key.pem', 'NOKKEL'],
+  ])
+    writeFileSync(join(dir, 'sql', fil as string), tekst as string)
   const naisUrl = injisert(gjengi('prod').app, join(dir, 'sql')).DB_URL as string
   t.match(naisUrl, /^postgresql:\/\/.+\?sslcert=.+&sslmode=verify-ca&sslrootcert=/, 'in the documented form')
 
-  type Parametre = { connectionParameters: { ssl: { ca?: string; cert?: string; checkServerIdentity?: unknown } | boolean; host: string; database: string } }
+  type Parametre = {
+    connectionParameters: {
+      ssl: { ca?: string; cert?: string; checkServerIdentity?: unknown } | boolean
+      host: string
+      database: string
+    }
+  }
   const som = (url: string) => (new pg.Client({ connectionString: url }) as unknown as Parametre).connectionParameters
   const tilpasset = som(fraNaisDatabase(naisUrl))
   t.equal(tilpasset.host, '10.11.12.13')
   t.equal(tilpasset.database, 'stonadsoppslag')
-  const ssl = tilpasset.ssl as { ca?: string; cert?: string; checkServerIdentity?: (vert: string, sert: unknown) => unknown; rejectUnauthorized?: boolean }
+  const ssl = tilpasset.ssl as {
+    ca?: string
+    cert?: string
+    checkServerIdentity?: (vert: string, sert: unknown) => unknown
+    rejectUnauthorized?: boolean
+  }
   t.equal(ssl.ca, 'ROT', "the instance's CA")
   t.equal(ssl.cert, 'KLIENT', 'the client certificate')
   t.not(ssl.rejectUnauthorized, false, 'the chain is verified')
@@ -331,7 +422,11 @@ t.test("NAIS's database URL reaches node-postgres with the instance's CA checked
   // As NAIS gives it, node-postgres would check the IP against the certificate's name and refuse.
   const urort = som(naisUrl).ssl as { checkServerIdentity?: unknown }
   t.equal(urort.checkServerIdentity, undefined, 'unadapted: a hostname check')
-  t.equal(fraNaisDatabase('postgres://u:p@127.0.0.1:5432/test'), 'postgres://u:p@127.0.0.1:5432/test', 'a URL without sslmode is left alone')
+  t.equal(
+    fraNaisDatabase('postgres://u:p@127.0.0.1:5432/test'),
+    'postgres://u:p@127.0.0.1:5432/test',
+    'a URL without sslmode is left alone',
+  )
   t.equal(fraNaisDatabase(fraNaisDatabase(naisUrl)), fraNaisDatabase(naisUrl), 'and adapting twice changes nothing')
 })
 

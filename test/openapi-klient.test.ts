@@ -45,16 +45,29 @@ export async function utenToken(baseUrl: string) {
 
 /** What the program exports (it is compiled above, not by this project's tsconfig). */
 interface Klient {
-  helOppslag(baseUrl: string, token: string, personident: string): Promise<{
-    kilder: string[]; kontoer: number; kategori: string | undefined; avsluttet: number; etter: { status: number; kode: string | undefined; type: string | null }
+  helOppslag(
+    baseUrl: string,
+    token: string,
+    personident: string,
+  ): Promise<{
+    kilder: string[]
+    kontoer: number
+    kategori: string | undefined
+    avsluttet: number
+    etter: { status: number; kode: string | undefined; type: string | null }
   }>
   utenToken(baseUrl: string): Promise<{ status: number; kode: string | undefined }>
 }
 
 function typefeil(fil: string): string[] {
   const program = ts.createProgram([fil], {
-    strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext, skipLibCheck: true, types: [],
+    strict: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    skipLibCheck: true,
+    types: [],
   })
   return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))
 }
@@ -68,25 +81,35 @@ t.test('a client generated from the document type-checks a whole lookup and runs
 
   // The check can fail: a body without the personident, a category that does not exist.
   const galt = join(dir, 'galt.ts')
-  await writeFile(galt, `import createClient from 'openapi-fetch'
+  await writeFile(
+    galt,
+    `import createClient from 'openapi-fetch'
 import type { paths } from './api.js'
 const k = createClient<paths>({ baseUrl: 'http://127.0.0.1' })
 await k.POST('/api/v1/oppslag', { body: { henvendelseId: 'HENV-1' } })
 await k.GET('/api/v1/oppslag/{oppslagId}/{kategori}', { params: { path: { oppslagId: 'x', kategori: 'lonn' } } })
 export {}
-`)
+`,
+  )
   const feil = typefeil(galt)
   t.equal(feil.length, 2, `both misuses are type errors: ${feil.join(' | ')}`)
 
   // Run as the client would ship it: compiled to JavaScript.
   const js = join(dir, 'klient.mjs')
-  await writeFile(js, ts.transpileModule(PROGRAM, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } }).outputText)
+  await writeFile(
+    js,
+    ts.transpileModule(PROGRAM, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } })
+      .outputText,
+  )
   const klient = (await import(pathToFileURL(js).href)) as Klient
   // The service after the type checks: they hold the event loop long enough to trip its load shedding.
   t.test('against the service', async (t) => {
     const b = await build(t)
     const svar = await klient.helOppslag(b.url, await b.token(), b.ident('ugradert-to-kommuner'))
-    t.ok(svar.kilder.length > 0 && svar.kilder.every((s) => s === 'OK'), `every source answered: ${svar.kilder.join(',')}`)
+    t.ok(
+      svar.kilder.length > 0 && svar.kilder.every((s) => s === 'OK'),
+      `every source answered: ${svar.kilder.join(',')}`,
+    )
     t.ok(svar.kontoer >= 0, 'the konto category is there')
     t.equal(svar.kategori, 'konto')
     t.equal(svar.avsluttet, 204)

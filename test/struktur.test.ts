@@ -42,7 +42,8 @@ function brudd(fil: string, spes: string): string | null {
     return RENE_PAKKER.has(pakke) ? null : `${fil}: the pure core imports ${spes}`
   }
   const malISrc = relative(SRC, join(ROT, mal)).split(sep)
-  if (malISrc[0] === '..' || !lag.includes(malISrc[0] as string)) return `${fil}: ${iSrc[0]}/ imports above it (${spes})`
+  if (malISrc[0] === '..' || !lag.includes(malISrc[0] as string))
+    return `${fil}: ${iSrc[0]}/ imports above it (${spes})`
   return null
 }
 
@@ -56,7 +57,9 @@ function filer(mappe: string): string[] {
 
 t.test('the checks catch what they are for', async (t) => {
   t.strictSame(
-    spesifikatorer(`import {\n  a,\n  type B,\n} from '../sources/ports.js'\nimport 'x'\nconst m = await import('./y.js')\nrequire("z")\nexport { c } from './c.js'`),
+    spesifikatorer(
+      `import {\n  a,\n  type B,\n} from '../sources/ports.js'\nimport 'x'\nconst m = await import('./y.js')\nrequire("z")\nexport { c } from './c.js'`,
+    ),
     ['../sources/ports.js', './c.js', 'x', './y.js', 'z'],
   )
   t.match(brudd('src/domain/digisos/fold.ts', '../../sources/ports.js'), /above it/, 'domain → sources')
@@ -73,7 +76,10 @@ t.test('the checks catch what they are for', async (t) => {
 
 t.test('domain/ and access/ import nothing above them; src/ never imports the simulator', async (t) => {
   const alle = filer(SRC)
-  t.ok(alle.some((f) => f.startsWith(join('src', 'domain'))) && alle.some((f) => f.startsWith(join('src', 'access'))), 'the core was read')
+  t.ok(
+    alle.some((f) => f.startsWith(join('src', 'domain'))) && alle.some((f) => f.startsWith(join('src', 'access'))),
+    'the core was read',
+  )
   let importer = 0
   for (const fil of alle) {
     for (const spes of spesifikatorer(readFileSync(join(ROT, fil), 'utf8'))) {

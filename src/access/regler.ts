@@ -66,8 +66,7 @@ export type LoftbarKode = (typeof LOFTBARE_KODER)[number]
 
 export type Beslutning =
   /** `loftet`: rules whose condition held but which the caller's group lifted (audited). */
-  | { utfall: 'Permit'; tillatelse: Tillatelse; loftet: readonly LoftbarKode[] }
-  | { utfall: 'Deny'; regel: Regel }
+  { utfall: 'Permit'; tillatelse: Tillatelse; loftet: readonly LoftbarKode[] } | { utfall: 'Deny'; regel: Regel }
 
 /** A rule; what a denial says and its HTTP status are the error catalogue's (feil.ts), by `kode`. */
 export interface Regel {
@@ -110,46 +109,71 @@ const ansattIdenter = (a: Person | null): string[] => (a === null ? [] : [...new
 
 const REGLER: readonly RegelMedTest[] = [
   {
-    nr: 1, kode: 'UAUTENTISERT', loftesAv: null, trengerFakta: false,
+    nr: 1,
+    kode: 'UAUTENTISERT',
+    loftesAv: null,
+    trengerFakta: false,
     avviser: (f) => f.saksbehandler === null,
   },
   {
-    nr: 2, kode: 'AVVIST_MANGLER_ROLLE', loftesAv: null, trengerFakta: false,
+    nr: 2,
+    kode: 'AVVIST_MANGLER_ROLLE',
+    loftesAv: null,
+    trengerFakta: false,
     avviser: (f, _, g) => !har(f, g, 'nks'),
   },
   {
-    nr: 3, kode: 'AVVIST_MANGLER_HENVENDELSE', loftesAv: null, trengerFakta: false,
+    nr: 3,
+    kode: 'AVVIST_MANGLER_HENVENDELSE',
+    loftesAv: null,
+    trengerFakta: false,
     avviser: (f) => f.henvendelseId === null || f.henvendelseId.trim() === '',
   },
   {
-    nr: 4, kode: 'PERSON_IKKE_FUNNET', loftesAv: null, trengerFakta: true,
+    nr: 4,
+    kode: 'PERSON_IKKE_FUNNET',
+    loftesAv: null,
+    trengerFakta: true,
     avviser: (_, fakta) => fakta?.person == null,
   },
   {
-    nr: 5, kode: 'AVVIST_STRENGT_FORTROLIG_ADRESSE', loftesAv: 'strengtFortrolig', trengerFakta: true,
+    nr: 5,
+    kode: 'AVVIST_STRENGT_FORTROLIG_ADRESSE',
+    loftesAv: 'strengtFortrolig',
+    trengerFakta: true,
     avviser: (f, fakta, g) => fakta?.person?.gradering === 'STRENGT_FORTROLIG' && !har(f, g, 'strengtFortrolig'),
   },
   {
-    nr: 5, kode: 'AVVIST_STRENGT_FORTROLIG_UTLAND', loftesAv: 'strengtFortrolig', trengerFakta: true,
+    nr: 5,
+    kode: 'AVVIST_STRENGT_FORTROLIG_UTLAND',
+    loftesAv: 'strengtFortrolig',
+    trengerFakta: true,
     avviser: (f, fakta, g) => fakta?.person?.gradering === 'STRENGT_FORTROLIG_UTLAND' && !har(f, g, 'strengtFortrolig'),
   },
   {
-    nr: 6, kode: 'AVVIST_FORTROLIG_ADRESSE', loftesAv: 'fortrolig', trengerFakta: true,
+    nr: 6,
+    kode: 'AVVIST_FORTROLIG_ADRESSE',
+    loftesAv: 'fortrolig',
+    trengerFakta: true,
     avviser: (f, fakta, g) => fakta?.person?.gradering === 'FORTROLIG' && !har(f, g, 'fortrolig'),
   },
   {
-    nr: 7, kode: 'AVVIST_SKJERMING', loftesAv: 'egneAnsatte', trengerFakta: true,
+    nr: 7,
+    kode: 'AVVIST_SKJERMING',
+    loftesAv: 'egneAnsatte',
+    trengerFakta: true,
     avviser: (f, fakta, g) => fakta?.skjermet === true && !har(f, g, 'egneAnsatte'),
   },
   {
-    nr: 8, kode: 'AVVIST_HABILITET', loftesAv: null, trengerFakta: true,
-    avviser: (_, fakta) =>
-      fakta?.person != null && erInhabil(fakta.person, ansattIdenter(fakta.ansatt), fakta.ansatt),
+    nr: 8,
+    kode: 'AVVIST_HABILITET',
+    loftesAv: null,
+    trengerFakta: true,
+    avviser: (_, fakta) => fakta?.person != null && erInhabil(fakta.person, ansattIdenter(fakta.ansatt), fakta.ansatt),
   },
 ]
 
 export const REGELLISTE: readonly Regel[] = REGLER
-
 
 /** Rules that need no register facts (1–3): run first, so a caller without a business need
  *  never causes a register lookup of the person. null when none denies. */
@@ -166,7 +190,9 @@ export function vurder(f: Foresporsel, fakta: Fakta, g: Grupper): Beslutning {
   const person = fakta.person as Person
   // Which lifting rules applied: evaluated as if the caller had none of the lifting groups.
   const utenGrupper = { ...f, saksbehandler: { ...(f.saksbehandler as Saksbehandler), grupper: [] } }
-  const loftet = REGLER.filter((r) => r.loftesAv !== null && r.avviser(utenGrupper, fakta, g)).map((r) => r.kode as LoftbarKode)
+  const loftet = REGLER.filter((r) => r.loftesAv !== null && r.avviser(utenGrupper, fakta, g)).map(
+    (r) => r.kode as LoftbarKode,
+  )
   const tillatelse = {
     navident: (f.saksbehandler as Saksbehandler).navident,
     personident: f.personident,

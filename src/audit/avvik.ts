@@ -59,14 +59,15 @@ export function finnAvvik(
 
   const avslag = new Map<string, { antall: number; regler: Set<string> }>()
   for (const h of vindu) {
-    if (h.beslutning !== 'Deny' || !h.handling.startsWith('OPPSLAG') && h.handling !== 'LES') continue
+    if (h.beslutning !== 'Deny' || (!h.handling.startsWith('OPPSLAG') && h.handling !== 'LES')) continue
     const a = avslag.get(h.navident) ?? { antall: 0, regler: new Set<string>() }
     a.antall++
     if (h.regel) a.regler.add(h.regel)
     avslag.set(h.navident, a)
   }
   for (const [navident, a] of avslag) {
-    if (a.antall >= terskler.avslagMinimum) avvik.push({ type: 'GJENTATTE_AVSLAG', navident, antall: a.antall, regler: [...a.regler].sort() })
+    if (a.antall >= terskler.avslagMinimum)
+      avvik.push({ type: 'GJENTATTE_AVSLAG', navident, antall: a.antall, regler: [...a.regler].sort() })
   }
 
   // A lookup with no read after it by the same employee for the same person and inquiry.
@@ -81,7 +82,13 @@ export function finnAvvik(
     if (!erStart(h)) continue
     const sisteLesing = lest.get(`${h.navident}|${h.personident}|${h.henvendelseId}`)
     if (!sisteLesing || sisteLesing < h.tid) {
-      avvik.push({ type: 'OPPSLAG_UTEN_LESING', navident: h.navident, personident: h.personident ?? '', henvendelseId: h.henvendelseId, tid: h.tid })
+      avvik.push({
+        type: 'OPPSLAG_UTEN_LESING',
+        navident: h.navident,
+        personident: h.personident ?? '',
+        henvendelseId: h.henvendelseId,
+        tid: h.tid,
+      })
     }
   }
   return avvik
@@ -128,10 +135,15 @@ export const AVVIK_FRIST_MS = 30_000
 export const historikkFra = (s: Pick<AvvikSporring, 'fra' | 'historikkDager'>): string =>
   new Date(Date.parse(s.fra) - s.historikkDager * DAG_MS).toISOString()
 
-const vinduDagerFor = (s: Pick<AvvikSporring, 'fra' | 'til'>): number => Math.max((Date.parse(s.til) - Date.parse(s.fra)) / DAG_MS, 1 / 24)
+const vinduDagerFor = (s: Pick<AvvikSporring, 'fra' | 'til'>): number =>
+  Math.max((Date.parse(s.til) - Date.parse(s.fra)) / DAG_MS, 1 / 24)
 
 /** The four queries and their parameters. `h` is the (qualified) event table. */
-export function avvikSql(h: string, d: Dialekt, s: AvvikSporring): Record<keyof AvvikGrunnlag, { sql: string; verdier: (string | number)[] }> {
+export function avvikSql(
+  h: string,
+  d: Dialekt,
+  s: AvvikSporring,
+): Record<keyof AvvikGrunnlag, { sql: string; verdier: (string | number)[] }> {
   const { p } = d
   const start = `handling = 'OPPSLAG_START' AND beslutning = 'Permit'`
   const iVindu = `CASE WHEN tid >= ${p(1)} THEN 1 ELSE 0 END`
@@ -194,7 +206,12 @@ export function settSammen(g: AvvikGrunnlag, s: AvvikSporring): { avvik: Avvik[]
     const normalPerDag = v.historikk / s.historikkDager
     // The database filtered; the same test as finnAvvik's, so rounding cannot differ at the edge.
     if (v.antall >= s.terskler.volumMinimum && v.antall > s.terskler.volumFaktor * normalPerDag * vinduDager) {
-      avvik.push({ type: 'HOYT_VOLUM', navident: v.navident, antall: v.antall, normalPerDag: Math.round(normalPerDag * 100) / 100 })
+      avvik.push({
+        type: 'HOYT_VOLUM',
+        navident: v.navident,
+        antall: v.antall,
+        normalPerDag: Math.round(normalPerDag * 100) / 100,
+      })
     }
   }
   for (const k of g.kollega.slice(0, s.grense)) avvik.push({ type: 'OPPSLAG_AV_KOLLEGA', ...k })
@@ -207,11 +224,20 @@ export function settSammen(g: AvvikGrunnlag, s: AvvikSporring): { avvik: Avvik[]
   let avslagAvkortet = false
   let n = 0
   for (const [navident, a] of avslag) {
-    if (n++ >= s.grense) { avslagAvkortet = true; break }
+    if (n++ >= s.grense) {
+      avslagAvkortet = true
+      break
+    }
     avvik.push({ type: 'GJENTATTE_AVSLAG', navident, antall: a.antall, regler: [...a.regler].sort() })
   }
   for (const u of g.utenLesing.slice(0, s.grense)) {
-    avvik.push({ type: 'OPPSLAG_UTEN_LESING', navident: u.navident, personident: u.personident ?? '', henvendelseId: u.henvendelseId, tid: u.tid })
+    avvik.push({
+      type: 'OPPSLAG_UTEN_LESING',
+      navident: u.navident,
+      personident: u.personident ?? '',
+      henvendelseId: u.henvendelseId,
+      tid: u.tid,
+    })
   }
   return { avvik, avkortet: avkortet || avslagAvkortet }
 }

@@ -10,7 +10,10 @@ const APP = 'stonadsoppslag'
 
 /** Header fields: backslash and pipe are escaped; a line break would end the record. */
 export function cefHode(verdi: string): string {
-  return verdi.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ')
+  return verdi
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/[\r\n]+/g, ' ')
 }
 
 /** Extension values: backslash and equals are escaped, line breaks written as \n and \r. */
@@ -65,9 +68,12 @@ export function tilCef(h: AuditHendelse): string {
 export function tilCefHode(hode: Kjedehode, instans: string, tid: number): string {
   const ext = [
     `end=${tid}`,
-    'cn1Label=SisteId', `cn1=${hode.id}`,
-    'cs1Label=Hash', `cs1=${hode.hash}`,
-    'cn2Label=Antall', `cn2=${hode.antall}`,
+    'cn1Label=SisteId',
+    `cn1=${hode.id}`,
+    'cs1Label=Hash',
+    `cs1=${hode.hash}`,
+    'cn2Label=Antall',
+    `cn2=${hode.antall}`,
     `dvchost=${cefVerdi(instans)}`,
   ]
   return `CEF:0|${APP}|AuditLogger|1.0|audit:kjedehode|${cefHode('Revisjonsloggens kjedehode')}|INFO|${ext.join(' ')}`
@@ -92,7 +98,11 @@ export function stdoutSink(strom: DestinationStream = process.stdout): CefSink {
 
 /** Syslog over TCP, RFC 5424 with octet-counting framing (RFC 6587). Reconnects on failure; lines
  *  written while disconnected wait in a bounded buffer (oldest dropped and counted). */
-export function syslogSink(vert: string, port: number, valg: { maksKo?: number; logger?: Pick<Logger, 'warn'> } = {}): CefSink {
+export function syslogSink(
+  vert: string,
+  port: number,
+  valg: { maksKo?: number; logger?: Pick<Logger, 'warn'> } = {},
+): CefSink {
   const maksKo = valg.maksKo ?? 10_000
   const ko: string[] = []
   let sokkel: Socket | null = null
@@ -148,7 +158,11 @@ export function syslogSink(vert: string, port: number, valg: { maksKo?: number; 
 }
 
 /** `stdout` | `av` | `syslog://host:port` */
-export function lagCefSink(spesifikasjon: string, logger: Pick<Logger, 'warn'>, strom?: DestinationStream): CefSink | null {
+export function lagCefSink(
+  spesifikasjon: string,
+  logger: Pick<Logger, 'warn'>,
+  strom?: DestinationStream,
+): CefSink | null {
   if (spesifikasjon === 'av') return null
   if (spesifikasjon === 'stdout') return stdoutSink(strom)
   const u = new URL(spesifikasjon)

@@ -30,7 +30,10 @@ export async function apneAuditStore(spesifikasjon: string, valg: StoreValg = {}
     }
   }
   if (/^postgres(ql)?:\/\//.test(spesifikasjon)) {
-    const [{ PostgresAuditStore }, { delSkjema }] = await Promise.all([import('./postgres.js'), import('../postgres.js')])
+    const [{ PostgresAuditStore }, { delSkjema }] = await Promise.all([
+      import('./postgres.js'),
+      import('../postgres.js'),
+    ])
     const { url, skjema } = delSkjema(spesifikasjon) // default schema: public
     return PostgresAuditStore.apne(url, { ...felles, ...(skjema ? { skjema } : {}) })
   }

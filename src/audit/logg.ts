@@ -72,7 +72,12 @@ export function medCef(
       if (!feilet) return true
       // A trial commit through the same path as every event: it proves what failed now works.
       try {
-        await skriv([nyHendelse({ tid: Date.now(), navident: 'SYSTEM', callId: 'klarsjekk', instans }, { handling: 'AUDIT_PROVESKRIVING', beslutning: 'Permit' })])
+        await skriv([
+          nyHendelse(
+            { tid: Date.now(), navident: 'SYSTEM', callId: 'klarsjekk', instans },
+            { handling: 'AUDIT_PROVESKRIVING', beslutning: 'Permit' },
+          ),
+        ])
         return true
       } catch {
         return false

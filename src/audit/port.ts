@@ -167,8 +167,20 @@ export const DEV_NOKKEL = 'stonadsoppslag-utvikling-ikke-hemmelig-0001'
 // the end (with its column in both stores): kanoniskForm leaves out trailing nulls, so an event
 // written before the field existed hashes as it did.
 export const FELT: (keyof AuditHendelse)[] = [
-  'tid', 'navident', 'handling', 'kategori', 'personident', 'henvendelseId',
-  'beslutning', 'regel', 'kilde', 'sporingsIder', 'callId', 'instans', 'detaljer', 'gjeldendeIdent',
+  'tid',
+  'navident',
+  'handling',
+  'kategori',
+  'personident',
+  'henvendelseId',
+  'beslutning',
+  'regel',
+  'kilde',
+  'sporingsIder',
+  'callId',
+  'instans',
+  'detaljer',
+  'gjeldendeIdent',
 ]
 
 /** The fields of the unkeyed chain (before AUDIT_NOKKEL), frozen: its events verify by them. */
@@ -179,7 +191,15 @@ const FELT_UNOKLET = FELT.slice(0, 12)
 const lagringsbar = (v: unknown): boolean => typeof v === 'string' && v.isWellFormed() && !v.includes('\0')
 
 /** The fields a store keeps as NULL; the others are NOT NULL in both stores' tables. */
-const KAN_VAERE_NULL = new Set<keyof AuditHendelse>(['kategori', 'personident', 'henvendelseId', 'regel', 'kilde', 'detaljer', 'gjeldendeIdent'])
+const KAN_VAERE_NULL = new Set<keyof AuditHendelse>([
+  'kategori',
+  'personident',
+  'henvendelseId',
+  'regel',
+  'kilde',
+  'detaljer',
+  'gjeldendeIdent',
+])
 
 /** The first field of an event that no store could keep exactly as hashed, or null. Such an event
  *  is refused before it joins a group commit: PostgreSQL would fail the whole group on it, and
@@ -189,7 +209,14 @@ function ulagringsbartFelt(h: AuditHendelse): keyof AuditHendelse | null {
   for (const f of FELT) {
     // As kanoniskForm reads it: a field left out is null.
     const v = h[f] ?? null
-    if (f === 'sporingsIder' ? !Array.isArray(v) || !v.every(lagringsbar) : v === null ? !KAN_VAERE_NULL.has(f) : !lagringsbar(v)) return f
+    if (
+      f === 'sporingsIder'
+        ? !Array.isArray(v) || !v.every(lagringsbar)
+        : v === null
+          ? !KAN_VAERE_NULL.has(f)
+          : !lagringsbar(v)
+    )
+      return f
   }
   return null
 }

@@ -7,12 +7,33 @@ import type pg from 'pg'
 import { gyldigSkjema, lagPool, lasNokkel, settOppSkjema } from '../postgres.js'
 import { AVVIK_FRIST_MS, avvikSql, type AvvikGrunnlag, type AvvikSporring } from './avvik.js'
 import {
-  AuditFeil, DEV_NOKKEL, GENESIS_HASH, kanoniskForm, kjedeHashAvForm, ulagringsbar,
-  type AuditFilter, type AuditHendelse, type AuditStore, type Kjedehode, type LagretHendelse, type Sjekkpunkt,
+  AuditFeil,
+  DEV_NOKKEL,
+  GENESIS_HASH,
+  kanoniskForm,
+  kjedeHashAvForm,
+  ulagringsbar,
+  type AuditFilter,
+  type AuditHendelse,
+  type AuditStore,
+  type Kjedehode,
+  type LagretHendelse,
+  type Sjekkpunkt,
 } from './port.js'
 import {
-  fraRad, fraSjekkpunktRad, HENDELSE_KOLONNER, identVilkar, nokkelOvergang, nyttSjekkpunkt, sidestorrelse, sjekkpunktVerdier, skivestorrelse, taBatch,
-  type HendelseRad, type SjekkpunktRad, type Ventende,
+  fraRad,
+  fraSjekkpunktRad,
+  HENDELSE_KOLONNER,
+  identVilkar,
+  nokkelOvergang,
+  nyttSjekkpunkt,
+  sidestorrelse,
+  sjekkpunktVerdier,
+  skivestorrelse,
+  taBatch,
+  type HendelseRad,
+  type SjekkpunktRad,
+  type Ventende,
 } from './rad.js'
 
 export interface PostgresValg {
@@ -47,7 +68,9 @@ const KOLONNER = ['forrige_hash', 'hash', ...HENDELSE_KOLONNER]
  *  what was hashed: ->> gives each string field's text, and SQL NULL for null. WITH ORDINALITY and
  *  ORDER BY keep the group's order, so the ids (taken as rows are inserted) follow the chain. */
 function settInnSql(h: string): string {
-  const verdier = KOLONNER.map((k, i) => (k === 'sporings_ider' ? `ARRAY(SELECT jsonb_array_elements_text(r.e -> ${i}))` : `r.e ->> ${i}`)).join(', ')
+  const verdier = KOLONNER.map((k, i) =>
+    k === 'sporings_ider' ? `ARRAY(SELECT jsonb_array_elements_text(r.e -> ${i}))` : `r.e ->> ${i}`,
+  ).join(', ')
   return `INSERT INTO ${h} (${KOLONNER.join(', ')})
     SELECT ${verdier} FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS r(e, nr) ORDER BY r.nr`
 }
@@ -131,7 +154,13 @@ export class PostgresAuditStore implements AuditStore {
   private readonly settInnSjekkpunkt: string
   private readonly nokkel: string
 
-  private constructor(private readonly pool: pg.Pool, skjema: string, laseFristMs: number, skrivefristMs: number, nokkel: string) {
+  private constructor(
+    private readonly pool: pg.Pool,
+    skjema: string,
+    laseFristMs: number,
+    skrivefristMs: number,
+    nokkel: string,
+  ) {
     this.nokkel = nokkel
     this.s = `"${skjema}"`
     this.h = `${this.s}.audit_hendelse`
@@ -141,7 +170,8 @@ export class PostgresAuditStore implements AuditStore {
     // (lasNokkel), checked here.
     if (!/^-?\d+$/.test(this.kjedelas)) throw new AuditFeil('ugyldig låsenøkkel')
     // With every event deleted by retention the chain continues from the checkpoint.
-    this.kjedestart = `BEGIN; SET LOCAL lock_timeout = ${Math.min(laseFristMs, skrivefristMs)}; SET LOCAL statement_timeout = ${skrivefristMs}; ` +
+    this.kjedestart =
+      `BEGIN; SET LOCAL lock_timeout = ${Math.min(laseFristMs, skrivefristMs)}; SET LOCAL statement_timeout = ${skrivefristMs}; ` +
       `SELECT pg_advisory_xact_lock('${this.kjedelas}'::bigint); ` +
       `SELECT COALESCE((SELECT hash FROM ${this.h} ORDER BY id DESC LIMIT 1),
         (SELECT siste_slettede_hash FROM ${this.s}.audit_sjekkpunkt ORDER BY id DESC LIMIT 1)) AS hash`
@@ -156,11 +186,17 @@ export class PostgresAuditStore implements AuditStore {
     if (!gyldigSkjema(skjema)) throw new AuditFeil(`ugyldig skjemanavn for audit: ${skjema}`)
     const laseFristMs = valg.laseFristMs ?? 5000
     // Written into the SQL text: a whole number PostgreSQL takes (at most 2^31 - 1 ms).
-    if (!Number.isInteger(laseFristMs) || laseFristMs < 1 || laseFristMs > 2_147_483_647) throw new AuditFeil(`ugyldig låsefrist for audit: ${laseFristMs}`)
+    if (!Number.isInteger(laseFristMs) || laseFristMs < 1 || laseFristMs > 2_147_483_647)
+      throw new AuditFeil(`ugyldig låsefrist for audit: ${laseFristMs}`)
     const skrivefristMs = valg.skrivefristMs ?? 5000
-    if (!Number.isInteger(skrivefristMs) || skrivefristMs < 1 || skrivefristMs > 2_147_483_647) throw new AuditFeil(`ugyldig skrivefrist for audit: ${skrivefristMs}`)
+    if (!Number.isInteger(skrivefristMs) || skrivefristMs < 1 || skrivefristMs > 2_147_483_647)
+      throw new AuditFeil(`ugyldig skrivefrist for audit: ${skrivefristMs}`)
     // A dropped connection fails the commit in flight with AuditFeil (503); the pool reconnects.
-    const pool = lagPool(url, { navn: 'stonadsoppslag-audit', instans: valg.instans, ...(valg.maksForbindelser ? { maks: valg.maksForbindelser } : {}) })
+    const pool = lagPool(url, {
+      navn: 'stonadsoppslag-audit',
+      instans: valg.instans,
+      ...(valg.maksForbindelser ? { maks: valg.maksForbindelser } : {}),
+    })
     const store = new PostgresAuditStore(pool, skjema, laseFristMs, skrivefristMs, valg.nokkel ?? DEV_NOKKEL)
     try {
       await store.migrer(skjema)
@@ -178,16 +214,23 @@ export class PostgresAuditStore implements AuditStore {
     await this.iTransaksjon('BEGIN', async (klient) => {
       await klient.query('SELECT pg_advisory_xact_lock($1::bigint)', [this.kjedelas])
       const rad = (await klient.query<HendelseRad>(`SELECT * FROM ${this.h} ORDER BY id DESC LIMIT 1`)).rows[0]
-      const sp = (await klient.query<SjekkpunktRad>(`SELECT * FROM ${this.s}.audit_sjekkpunkt ORDER BY id DESC LIMIT 1`)).rows[0]
+      const sp = (
+        await klient.query<SjekkpunktRad>(`SELECT * FROM ${this.s}.audit_sjekkpunkt ORDER BY id DESC LIMIT 1`)
+      ).rows[0]
       const overgang = nokkelOvergang(rad ? fraRad(rad) : null, sp ? fraSjekkpunktRad(sp) : null, this.nokkel, {
-        migrer: valg.migrerUnoklet ?? null, instans: valg.instans ?? 'postgres', tid: new Date().toISOString(),
+        migrer: valg.migrerUnoklet ?? null,
+        instans: valg.instans ?? 'postgres',
+        tid: new Date().toISOString(),
       })
       if (overgang.sjekkpunkt) {
         await klient.query(this.settInnSjekkpunkt, sjekkpunktVerdier(overgang.sjekkpunkt))
       }
       if (overgang.anker) {
         const { kanonisk, forrigeHash, hash } = overgang.anker
-        await klient.query({ ...this.settInn, values: [`[[${JSON.stringify(forrigeHash)},"${hash}",${kanonisk.slice(1)}]`] })
+        await klient.query({
+          ...this.settInn,
+          values: [`[[${JSON.stringify(forrigeHash)},"${hash}",${kanonisk.slice(1)}]`],
+        })
       }
     })
   }
@@ -199,8 +242,12 @@ export class PostgresAuditStore implements AuditStore {
 
   private async migrer(skjema: string): Promise<void> {
     await settOppSkjema(this.pool, 'audit', skjema, async (klient) => {
-      await klient.query(`CREATE TABLE IF NOT EXISTS ${this.s}.schema_versjon (versjon INTEGER PRIMARY KEY, tid TIMESTAMPTZ NOT NULL DEFAULT now())`)
-      const { rows } = await klient.query<{ v: number | null }>(`SELECT MAX(versjon) AS v FROM ${this.s}.schema_versjon`)
+      await klient.query(
+        `CREATE TABLE IF NOT EXISTS ${this.s}.schema_versjon (versjon INTEGER PRIMARY KEY, tid TIMESTAMPTZ NOT NULL DEFAULT now())`,
+      )
+      const { rows } = await klient.query<{ v: number | null }>(
+        `SELECT MAX(versjon) AS v FROM ${this.s}.schema_versjon`,
+      )
       const naVersjon = rows[0]?.v ?? 0
       const alle = migreringer(this.s)
       for (let i = naVersjon; i < alle.length; i++) {
@@ -275,7 +322,10 @@ export class PostgresAuditStore implements AuditStore {
     } catch (e) {
       klientFeil = e as Error
       // Also when the first query failed after its BEGIN: that transaction is open, and aborted.
-      if (!isTilkoblingsfeil(klientFeil)) await klient.query('ROLLBACK').catch((r: Error) => { klientFeil = r })
+      if (!isTilkoblingsfeil(klientFeil))
+        await klient.query('ROLLBACK').catch((r: Error) => {
+          klientFeil = r
+        })
       throw e
     } finally {
       // A connection whose rollback failed may be broken (see forkastes).
@@ -329,18 +379,26 @@ export class PostgresAuditStore implements AuditStore {
 
   async kjede(etterId: number, grense: number): Promise<LagretHendelse[]> {
     if (grense < 1) return []
-    const rader = await this.sporring<HendelseRad>(`SELECT * FROM ${this.h} WHERE id > $1 ORDER BY id LIMIT $2`, [etterId, Math.trunc(grense)])
+    const rader = await this.sporring<HendelseRad>(`SELECT * FROM ${this.h} WHERE id > $1 ORDER BY id LIMIT $2`, [
+      etterId,
+      Math.trunc(grense),
+    ])
     return rader.map(fraRad)
   }
 
   async sjekkpunkt(): Promise<Sjekkpunkt | null> {
-    const rader = await this.sporring<SjekkpunktRad>(`SELECT * FROM ${this.s}.audit_sjekkpunkt ORDER BY id DESC LIMIT 1`, [])
+    const rader = await this.sporring<SjekkpunktRad>(
+      `SELECT * FROM ${this.s}.audit_sjekkpunkt ORDER BY id DESC LIMIT 1`,
+      [],
+    )
     return rader[0] ? fraSjekkpunktRad(rader[0]) : null
   }
 
   async hode(): Promise<Kjedehode | null> {
     const rader = await this.sporring<{ id: string; hash: string; antall: string }>(
-      `SELECT id, hash, (SELECT COUNT(*) FROM ${this.h}) AS antall FROM ${this.h} ORDER BY id DESC LIMIT 1`, [])
+      `SELECT id, hash, (SELECT COUNT(*) FROM ${this.h}) AS antall FROM ${this.h} ORDER BY id DESC LIMIT 1`,
+      [],
+    )
     const r = rader[0]
     return r ? { id: Number(r.id), hash: r.hash, antall: Number(r.antall) } : null
   }
@@ -350,19 +408,27 @@ export class PostgresAuditStore implements AuditStore {
     const tall = <R extends { antall: string | number }>(r: R) => ({ ...r, antall: Number(r.antall) })
     // One report at a time, on one connection, in a read-only transaction with a deadline: the
     // pool's other connections stay free for the audit writes every answer waits on.
-    return this.enRapport(() => this.iTransaksjon(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${AVVIK_FRIST_MS}`, async (k) => {
-      const les = async <R extends pg.QueryResultRow>(x: { sql: string; verdier: unknown[] }) => (await k.query<R>(x.sql, x.verdier)).rows
-      const volum = await les<{ navident: string; antall: string; historikk: string }>(q.volum)
-      const kollega = await les<{ navident: string; personident: string; tid: string }>(q.kollega)
-      const avslag = await les<{ navident: string; antall: string; regel: string | null }>(q.avslag)
-      const utenLesing = await les<{ navident: string; personident: string | null; henvendelse_id: string | null; tid: string }>(q.utenLesing)
-      return {
-        volum: volum.map((r) => ({ ...tall(r), historikk: Number(r.historikk) })),
-        kollega,
-        avslag: avslag.map(tall),
-        utenLesing: utenLesing.map(({ henvendelse_id, ...r }) => ({ ...r, henvendelseId: henvendelse_id })),
-      }
-    }))
+    return this.enRapport(() =>
+      this.iTransaksjon(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${AVVIK_FRIST_MS}`, async (k) => {
+        const les = async <R extends pg.QueryResultRow>(x: { sql: string; verdier: unknown[] }) =>
+          (await k.query<R>(x.sql, x.verdier)).rows
+        const volum = await les<{ navident: string; antall: string; historikk: string }>(q.volum)
+        const kollega = await les<{ navident: string; personident: string; tid: string }>(q.kollega)
+        const avslag = await les<{ navident: string; antall: string; regel: string | null }>(q.avslag)
+        const utenLesing = await les<{
+          navident: string
+          personident: string | null
+          henvendelse_id: string | null
+          tid: string
+        }>(q.utenLesing)
+        return {
+          volum: volum.map((r) => ({ ...tall(r), historikk: Number(r.historikk) })),
+          kollega,
+          avslag: avslag.map(tall),
+          utenLesing: utenLesing.map(({ henvendelse_id, ...r }) => ({ ...r, henvendelseId: henvendelse_id })),
+        }
+      }),
+    )
   }
 
   /** `f` on one connection between `start` and COMMIT (ROLLBACK on failure); failures as AuditFeil. */
@@ -401,7 +467,9 @@ export class PostgresAuditStore implements AuditStore {
     try {
       // The last event to go, fixed once (ids only grow): by id, not tid, so what remains is a
       // suffix of the chain even if clocks disagreed.
-      const { rows } = await klient.query<{ id: string | null }>(`SELECT MAX(id) AS id FROM ${this.h} WHERE tid < $1`, [forTid])
+      const { rows } = await klient.query<{ id: string | null }>(`SELECT MAX(id) AS id FROM ${this.h} WHERE tid < $1`, [
+        forTid,
+      ])
       const grense = rows[0]?.id ?? null
       let totalt = 0
       if (grense !== null) {
@@ -439,7 +507,9 @@ export class PostgresAuditStore implements AuditStore {
       }
       await klient.query(`SET LOCAL stonadsoppslag.audit_sletting = 'på'`)
       const slettet = await klient.query(`DELETE FROM ${this.h} WHERE id <= $1`, [siste.id])
-      const forrige = await klient.query<{ signatur: string }>(`SELECT signatur FROM ${this.s}.audit_sjekkpunkt ORDER BY id DESC LIMIT 1`)
+      const forrige = await klient.query<{ signatur: string }>(
+        `SELECT signatur FROM ${this.s}.audit_sjekkpunkt ORDER BY id DESC LIMIT 1`,
+      )
       const sp = nyttSjekkpunkt(siste, slettet.rowCount ?? 0, forrige.rows[0]?.signatur ?? null, this.nokkel)
       await klient.query(this.settInnSjekkpunkt, sjekkpunktVerdier(sp))
       await klient.query('COMMIT')

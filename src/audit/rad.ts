@@ -2,8 +2,18 @@
 // PostgreSQL), the group-commit queue's batching, page sizes and retention checkpoints. No driver
 // is imported here, so each store loads only its own.
 import {
-  AuditFeil, FELT, kanoniskForm, kjedeHash, kjedeHashAvForm, holderUnoklet, nyHendelse, sjekkpunktSignatur, sjekkpunktSignaturUnoklet,
-  type AuditHendelse, type LagretHendelse, type Sjekkpunkt,
+  AuditFeil,
+  FELT,
+  kanoniskForm,
+  kjedeHash,
+  kjedeHashAvForm,
+  holderUnoklet,
+  nyHendelse,
+  sjekkpunktSignatur,
+  sjekkpunktSignaturUnoklet,
+  type AuditHendelse,
+  type LagretHendelse,
+  type Sjekkpunkt,
 } from './port.js'
 
 /** Upper bound on the events of one group commit (a single larger call still commits whole). */
@@ -184,35 +194,54 @@ export function nokkelOvergang(
   if (hodeOk) return { sjekkpunkt: null, anker: null }
   const unoklet = siste ? holderUnoklet(siste.forrigeHash, siste, siste.hash) : sp !== null && spUnoklet(sp)
   if (!unoklet) {
-    throw new AuditFeil('revisjonsloggens kjede stemmer ikke med AUDIT_NOKKEL (feil nøkkel, eller siste hendelse er endret)')
+    throw new AuditFeil(
+      'revisjonsloggens kjede stemmer ikke med AUDIT_NOKKEL (feil nøkkel, eller siste hendelse er endret)',
+    )
   }
   if (sp && spOk(sp)) {
-    throw new AuditFeil('revisjonsloggens kjede har et sjekkpunkt med AUDIT_NOKKEL under et hode uten: kjeden er skrevet om')
+    throw new AuditFeil(
+      'revisjonsloggens kjede har et sjekkpunkt med AUDIT_NOKKEL under et hode uten: kjeden er skrevet om',
+    )
   }
   if (!siste) {
     // A service that ran writes events: an unkeyed checkpoint with none after it is what anyone
     // holding the database can write, claiming whatever head they like.
-    throw new AuditFeil('revisjonsloggens kjede er et sjekkpunkt uten nøkkel og uten hendelser: det kan ikke skilles fra et forfalsket (docs/audit.md)')
+    throw new AuditFeil(
+      'revisjonsloggens kjede er et sjekkpunkt uten nøkkel og uten hendelser: det kan ikke skilles fra et forfalsket (docs/audit.md)',
+    )
   }
   const hode = `${siste.id}:${siste.hash}`
   if (valg.migrer === null) {
-    throw new AuditFeil(`revisjonsloggens kjede er uten nøkkel: sett AUDIT_MIGRER_UNOKLET=${hode} for én oppstart for å innføre AUDIT_NOKKEL (docs/audit.md)`)
+    throw new AuditFeil(
+      `revisjonsloggens kjede er uten nøkkel: sett AUDIT_MIGRER_UNOKLET=${hode} for én oppstart for å innføre AUDIT_NOKKEL (docs/audit.md)`,
+    )
   }
   if (valg.migrer !== hode) {
-    throw new AuditFeil(`AUDIT_MIGRER_UNOKLET nevner et annet hode enn kjedens (${hode}): kjeden er endret siden, eller flagget er glemt igjen`)
+    throw new AuditFeil(
+      `AUDIT_MIGRER_UNOKLET nevner et annet hode enn kjedens (${hode}): kjeden er endret siden, eller flagget er glemt igjen`,
+    )
   }
   let sjekkpunkt: Sjekkpunkt | null = null
   if (sp && !spOk(sp)) {
     if (!spUnoklet(sp)) throw new AuditFeil('revisjonsloggens sjekkpunkt stemmer ikke med AUDIT_NOKKEL')
-    const felt = { sisteSlettedeId: sp.sisteSlettedeId, sisteSlettedeHash: sp.sisteSlettedeHash, antallSlettet: 0, tid: valg.tid, forrigeSignatur: sp.signatur }
+    const felt = {
+      sisteSlettedeId: sp.sisteSlettedeId,
+      sisteSlettedeHash: sp.sisteSlettedeHash,
+      antallSlettet: 0,
+      tid: valg.tid,
+      forrigeSignatur: sp.signatur,
+    }
     sjekkpunkt = { ...felt, signatur: sjekkpunktSignatur(felt, nokkel) }
   }
   const forrigeHash = siste.hash
-  const anker = nyHendelse({ tid: Date.parse(valg.tid), navident: 'SYSTEM', callId: 'nokkel-innfort', instans: valg.instans }, {
-    handling: 'AUDIT_NOKKEL_INNFORT',
-    beslutning: 'Permit',
-    detaljer: JSON.stringify({ sisteUnokledeId: siste.id, sisteUnokledeHash: forrigeHash }),
-  })
+  const anker = nyHendelse(
+    { tid: Date.parse(valg.tid), navident: 'SYSTEM', callId: 'nokkel-innfort', instans: valg.instans },
+    {
+      handling: 'AUDIT_NOKKEL_INNFORT',
+      beslutning: 'Permit',
+      detaljer: JSON.stringify({ sisteUnokledeId: siste.id, sisteUnokledeHash: forrigeHash }),
+    },
+  )
   const kanonisk = kanoniskForm(anker)
   return { sjekkpunkt, anker: { kanonisk, forrigeHash, hash: kjedeHashAvForm(nokkel, forrigeHash, kanonisk) } }
 }

@@ -6,7 +6,14 @@ import type { Person } from '../domain/person.js'
 import { Problem } from '../feil.js'
 import { RegisterFeil, type PersonRegister } from '../sources/ports.js'
 import { AVVIK_MAKS_DAGER, AVVIK_MAKS_RADER, settSammen, type Avvik, type AvvikTerskler } from './avvik.js'
-import { nyHendelse, type AuditFilter, type AuditHandling, type AuditHendelse, type AuditStore, type LagretHendelse } from './port.js'
+import {
+  nyHendelse,
+  type AuditFilter,
+  type AuditHandling,
+  type AuditHendelse,
+  type AuditStore,
+  type LagretHendelse,
+} from './port.js'
 import { verifiserKjede, type Hode, type Verifisering } from './verifiser.js'
 
 export interface RevisjonValg {
@@ -58,13 +65,17 @@ function detaljer(filter: object, antallHendelser: number, personer: number): st
 }
 
 // A person by their current ident where the event names it: one person under a D-nummer and an fnr is one.
-const antallPersoner = (hs: readonly LagretHendelse[]): number => new Set(hs.map((h) => h.gjeldendeIdent ?? h.personident).filter((p) => p !== null)).size
+const antallPersoner = (hs: readonly LagretHendelse[]): number =>
+  new Set(hs.map((h) => h.gjeldendeIdent ?? h.personident).filter((p) => p !== null)).size
 
 export class Revisjon {
   constructor(private readonly valg: RevisjonValg) {}
 
   private hendelse(l: Leser, handling: AuditHandling, felt: Partial<AuditHendelse> = {}): AuditHendelse {
-    return nyHendelse({ tid: this.valg.na(), navident: l.saksbehandler.navident, callId: l.callId, instans: this.valg.instans }, { handling, beslutning: 'Permit', ...felt })
+    return nyHendelse(
+      { tid: this.valg.na(), navident: l.saksbehandler.navident, callId: l.callId, instans: this.valg.instans },
+      { handling, beslutning: 'Permit', ...felt },
+    )
   }
 
   /** Only the audit-reader group; a refusal is recorded as what was tried (`handling`). */
@@ -80,28 +91,44 @@ export class Revisjon {
   async sok(l: Leser, sok: Sok): Promise<{ hendelser: LagretHendelse[]; nesteCursor: number | null }> {
     const { cursor, grense, etterId, personident, ...filter } = sok
     // The ident as typed or as the current one: an event typed by an old ident names the current too.
-    const hendelser = await this.valg.audit.sok({ ...filter, ...(personident ? { personidenter: [personident] } : {}), etterId, grense: grense + 1 })
+    const hendelser = await this.valg.audit.sok({
+      ...filter,
+      ...(personident ? { personidenter: [personident] } : {}),
+      etterId,
+      grense: grense + 1,
+    })
     const flere = hendelser.length > grense
     const side = hendelser.slice(0, grense)
     // Committed before the answer leaves, with what was asked and how many persons it names.
-    await this.valg.audit.skriv([this.hendelse(l, 'AUDIT_SOK', {
-      personident: personident ?? null,
-      detaljer: detaljer({ ...filter, ...(cursor ? { cursor } : {}), grense }, side.length, antallPersoner(side)),
-    })])
+    await this.valg.audit.skriv([
+      this.hendelse(l, 'AUDIT_SOK', {
+        personident: personident ?? null,
+        detaljer: detaljer({ ...filter, ...(cursor ? { cursor } : {}), grense }, side.length, antallPersoner(side)),
+      }),
+    ])
     return { hendelser: side, nesteCursor: flere ? (side.at(-1) as LagretHendelse).id : null }
   }
 
   /** Every access to one person, under all their idents, at most INNSYN_MAKS. */
-  async innsyn(l: Leser, personident: string, periode: Periode): Promise<{ tilganger: LagretHendelse[]; avkortet: boolean }> {
+  async innsyn(
+    l: Leser,
+    personident: string,
+    periode: Periode,
+  ): Promise<{ tilganger: LagretHendelse[]; avkortet: boolean }> {
     // Every ident of the person (DESIGN §4): an access by an old D-nummer is theirs too. PDL down
     // is a 503 (a report missing accesses is worse than none); a person PDL does not know (any
     // more) is searched by the ident given.
     let person: Person | null
     try {
-      person = await this.valg.personer.hentPerson(personident, { callId: l.callId, signal: AbortSignal.timeout(this.valg.tilgangFristMs) })
+      person = await this.valg.personer.hentPerson(personident, {
+        callId: l.callId,
+        signal: AbortSignal.timeout(this.valg.tilgangFristMs),
+      })
     } catch (e) {
       if (e instanceof RegisterFeil) {
-        await this.valg.audit.skriv([this.hendelse(l, 'AUDIT_INNSYN', { personident, beslutning: 'Deny', regel: 'REGISTER_UTILGJENGELIG' })])
+        await this.valg.audit.skriv([
+          this.hendelse(l, 'AUDIT_INNSYN', { personident, beslutning: 'Deny', regel: 'REGISTER_UTILGJENGELIG' }),
+        ])
       }
       throw e
     }
@@ -109,15 +136,21 @@ export class Revisjon {
     periode = { ...(periode.fra ? { fra: periode.fra } : {}), ...(periode.til ? { til: periode.til } : {}) }
     const alle = await this.alleI({ personidenter: identer, ...periode }, INNSYN_MAKS + 1)
     const vist = alle.slice(0, INNSYN_MAKS)
-    await this.valg.audit.skriv([this.hendelse(l, 'AUDIT_INNSYN', {
-      personident, gjeldendeIdent: person?.gjeldendeIdent ?? null, detaljer: detaljer(periode, vist.length, antallPersoner(vist)),
-    })])
+    await this.valg.audit.skriv([
+      this.hendelse(l, 'AUDIT_INNSYN', {
+        personident,
+        gjeldendeIdent: person?.gjeldendeIdent ?? null,
+        detaljer: detaljer(periode, vist.length, antallPersoner(vist)),
+      }),
+    ])
     return { tilganger: vist, avkortet: alle.length > INNSYN_MAKS }
   }
 
   /** The whole chain, checked, against a head emitted earlier if one is given. */
   async verifiser(l: Leser, hode?: Hode): Promise<Verifisering> {
-    await this.valg.audit.skriv([this.hendelse(l, 'AUDIT_VERIFISER', hode ? { detaljer: JSON.stringify({ hode }) } : {})])
+    await this.valg.audit.skriv([
+      this.hendelse(l, 'AUDIT_VERIFISER', hode ? { detaljer: JSON.stringify({ hode }) } : {}),
+    ])
     return verifiserKjede(this.valg.audit, { nokkel: this.valg.nokkel, ...(hode ? { hode } : {}) })
   }
 
@@ -131,7 +164,11 @@ export class Revisjon {
     const svar = settSammen(await this.valg.audit.avvik(sporring), sporring)
     // On record before it leaves, with how many persons the findings name (as for a search).
     const personer = new Set(svar.avvik.flatMap((a) => ('personident' in a ? [a.personident] : []))).size
-    await this.valg.audit.skriv([this.hendelse(l, 'AUDIT_AVVIK', { detaljer: JSON.stringify({ fra, til, antallFunn: svar.avvik.length, antallPersoner: personer }) })])
+    await this.valg.audit.skriv([
+      this.hendelse(l, 'AUDIT_AVVIK', {
+        detaljer: JSON.stringify({ fra, til, antallFunn: svar.avvik.length, antallPersoner: personer }),
+      }),
+    ])
     return svar
   }
 

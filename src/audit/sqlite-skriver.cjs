@@ -30,16 +30,17 @@ db.exec('PRAGMA synchronous = FULL')
 const sql = workerData.sql
 const settInn = db.prepare(sql.settInn)
 const sisteHash = db.prepare(sql.sisteHash)
-const leggTil = (former) => iTransaksjon(db, () => {
-  let hash = sisteHash.get().hash ?? workerData.genesis
-  for (const kanonisk of former) {
-    const f = JSON.parse(kanonisk)
-    const forrigeHash = hash
-    hash = kjedeHashAvForm(nokkel, forrigeHash, kanonisk)
-    const rad = kolonner.map((_, i) => (i === SPORING ? JSON.stringify(f[i]) : f[i] ?? null))
-    settInn.run(...rad, forrigeHash, hash)
-  }
-})
+const leggTil = (former) =>
+  iTransaksjon(db, () => {
+    let hash = sisteHash.get().hash ?? workerData.genesis
+    for (const kanonisk of former) {
+      const f = JSON.parse(kanonisk)
+      const forrigeHash = hash
+      hash = kjedeHashAvForm(nokkel, forrigeHash, kanonisk)
+      const rad = kolonner.map((_, i) => (i === SPORING ? JSON.stringify(f[i]) : (f[i] ?? null)))
+      settInn.run(...rad, forrigeHash, hash)
+    }
+  })
 const skiveSlutt = db.prepare(sql.skiveSlutt)
 const tillat = db.prepare(sql.tillatSletting)
 const slett = db.prepare(sql.slett)
@@ -48,19 +49,27 @@ const sisteSignatur = db.prepare(sql.sisteSignatur)
 const settInnSjekkpunkt = db.prepare(sql.settInnSjekkpunkt)
 // One slice of retention: the oldest events up to grense, at most bit, and the checkpoint that
 // continues the chain from the last of them.
-const slettSkive = ({ grense, bit }) => iTransaksjon(db, () => {
-  const siste = skiveSlutt.get(grense, bit)
-  if (!siste) return 0
-  // The deletion trigger lets rows go only while this marker exists, i.e. inside this transaction.
-  tillat.run()
-  const antall = Number(slett.run(siste.id).changes)
-  forby.run()
-  const forrige = sisteSignatur.get()?.signatur ?? null
-  const tid = new Date().toISOString()
-  const id = Number(siste.id)
-  settInnSjekkpunkt.run(id, siste.hash, antall, tid, forrige, signatur(nokkel, sjekkpunktInnhold(id, siste.hash, antall, tid, forrige)))
-  return antall
-})
+const slettSkive = ({ grense, bit }) =>
+  iTransaksjon(db, () => {
+    const siste = skiveSlutt.get(grense, bit)
+    if (!siste) return 0
+    // The deletion trigger lets rows go only while this marker exists, i.e. inside this transaction.
+    tillat.run()
+    const antall = Number(slett.run(siste.id).changes)
+    forby.run()
+    const forrige = sisteSignatur.get()?.signatur ?? null
+    const tid = new Date().toISOString()
+    const id = Number(siste.id)
+    settInnSjekkpunkt.run(
+      id,
+      siste.hash,
+      antall,
+      tid,
+      forrige,
+      signatur(nokkel, sjekkpunktInnhold(id, siste.hash, antall, tid, forrige)),
+    )
+    return antall
+  })
 parentPort.on('message', (melding) => {
   try {
     if (Array.isArray(melding)) {

@@ -8,12 +8,31 @@ import { Worker } from 'node:worker_threads'
 import { DatabaseSync, type StatementSync } from 'node:sqlite'
 import { avvikSql, type AvvikGrunnlag, type AvvikSporring } from './avvik.js'
 import {
-  fraRad, fraSjekkpunktRad, HENDELSE_KOLONNER, identVilkar, nokkelOvergang, sidestorrelse, sjekkpunktVerdier, skivestorrelse, taBatch,
-  type HendelseRad, type SjekkpunktRad, type Ventende,
+  fraRad,
+  fraSjekkpunktRad,
+  HENDELSE_KOLONNER,
+  identVilkar,
+  nokkelOvergang,
+  sidestorrelse,
+  sjekkpunktVerdier,
+  skivestorrelse,
+  taBatch,
+  type HendelseRad,
+  type SjekkpunktRad,
+  type Ventende,
 } from './rad.js'
 import {
-  AuditFeil, DEV_NOKKEL, GENESIS_HASH, kanoniskForm, ulagringsbar,
-  type AuditFilter, type AuditHendelse, type AuditStore, type Kjedehode, type LagretHendelse, type Sjekkpunkt,
+  AuditFeil,
+  DEV_NOKKEL,
+  GENESIS_HASH,
+  kanoniskForm,
+  ulagringsbar,
+  type AuditFilter,
+  type AuditHendelse,
+  type AuditStore,
+  type Kjedehode,
+  type LagretHendelse,
+  type Sjekkpunkt,
 } from './port.js'
 import { iTransaksjon } from './sqlite-transaksjon.cjs'
 
@@ -136,10 +155,12 @@ const SQLITE_BUSY = 5
  *  that it is up (its connection open, its statements prepared). */
 type Svar = { ok: boolean; melding?: string; slettet?: number } | { oppe: true }
 
-interface VentendeSkive { ok: (slettet: number) => void; feil: (e: AuditFeil) => void }
+interface VentendeSkive {
+  ok: (slettet: number) => void
+  feil: (e: AuditFeil) => void
+}
 /** A job of the writer thread's. */
 type Jobb = { batch: Ventende[] } | { skive: VentendeSkive }
-
 
 export class SqliteAuditStore implements AuditStore {
   private readonly db: DatabaseSync
@@ -176,7 +197,9 @@ export class SqliteAuditStore implements AuditStore {
     this.nokkel = valg.nokkel ?? DEV_NOKKEL
     this.fristMs = valg.skrivefristMs ?? 5000
     mkdirSync(dirname(sti), { recursive: true })
-    this.skriverOppe = new Promise((ok) => { this.meldOppe = ok })
+    this.skriverOppe = new Promise((ok) => {
+      this.meldOppe = ok
+    })
     this.db = new DatabaseSync(sti)
     try {
       this.db.exec('PRAGMA journal_mode = WAL')
@@ -196,10 +219,16 @@ export class SqliteAuditStore implements AuditStore {
    *  one IMMEDIATE transaction: another process appending meanwhile waits. */
   private innforNokkel(valg: SqliteValg): void {
     iTransaksjon(this.db, () => {
-      const rad = this.db.prepare('SELECT * FROM audit_hendelse ORDER BY id DESC LIMIT 1').get() as HendelseRad | undefined
-      const sp = this.db.prepare('SELECT * FROM audit_sjekkpunkt ORDER BY id DESC LIMIT 1').get() as SjekkpunktRad | undefined
+      const rad = this.db.prepare('SELECT * FROM audit_hendelse ORDER BY id DESC LIMIT 1').get() as
+        | HendelseRad
+        | undefined
+      const sp = this.db.prepare('SELECT * FROM audit_sjekkpunkt ORDER BY id DESC LIMIT 1').get() as
+        | SjekkpunktRad
+        | undefined
       const overgang = nokkelOvergang(rad ? fraRad(rad) : null, sp ? fraSjekkpunktRad(sp) : null, this.nokkel, {
-        migrer: valg.migrerUnoklet ?? null, instans: valg.instans ?? 'sqlite', tid: new Date().toISOString(),
+        migrer: valg.migrerUnoklet ?? null,
+        instans: valg.instans ?? 'sqlite',
+        tid: new Date().toISOString(),
       })
       if (overgang.sjekkpunkt) {
         this.db.prepare(SKRIVER_SQL.settInnSjekkpunkt).run(...sjekkpunktVerdier(overgang.sjekkpunkt))
@@ -243,7 +272,9 @@ export class SqliteAuditStore implements AuditStore {
       for (const f of this.tomt.splice(0)) f()
     }
     w.on('error', (e) => dod(`skrivetråden feilet: ${e.message}`))
-    w.on('exit', () => { if (!this.lukket) dod('skrivetråden avsluttet') })
+    w.on('exit', () => {
+      if (!this.lukket) dod('skrivetråden avsluttet')
+    })
     return w
   }
 
@@ -255,12 +286,15 @@ export class SqliteAuditStore implements AuditStore {
   private migrer(): void {
     this.db.exec('CREATE TABLE IF NOT EXISTS schema_versjon (versjon INTEGER PRIMARY KEY, tid TEXT NOT NULL)')
     iTransaksjon(this.db, () => {
-      const naVersjon = (this.db.prepare('SELECT MAX(versjon) AS v FROM schema_versjon').get() as { v: number | null }).v ?? 0
+      const naVersjon =
+        (this.db.prepare('SELECT MAX(versjon) AS v FROM schema_versjon').get() as { v: number | null }).v ?? 0
       MIGRERINGER.forEach((sql, i) => {
         const versjon = i + 1
         if (versjon <= naVersjon) return
         this.db.exec(sql)
-        this.db.prepare('INSERT INTO schema_versjon (versjon, tid) VALUES (?, ?)').run(versjon, new Date().toISOString())
+        this.db
+          .prepare('INSERT INTO schema_versjon (versjon, tid) VALUES (?, ?)')
+          .run(versjon, new Date().toISOString())
       })
     })
   }
@@ -373,16 +407,31 @@ export class SqliteAuditStore implements AuditStore {
     return this.les(() => {
       const vilkar: string[] = []
       const verdier: (string | number)[] = []
-      if (filter.personident !== undefined) { vilkar.push('personident = ?'); verdier.push(filter.personident) }
+      if (filter.personident !== undefined) {
+        vilkar.push('personident = ?')
+        verdier.push(filter.personident)
+      }
       if (filter.personidenter !== undefined) {
         const v = identVilkar(filter.personidenter.length > 0 ? filter.personidenter : [''])
         vilkar.push(v.sql)
         verdier.push(...v.verdier)
       }
-      if (filter.navident !== undefined) { vilkar.push('navident = ?'); verdier.push(filter.navident) }
-      if (filter.fra !== undefined) { vilkar.push('tid >= ?'); verdier.push(filter.fra) }
-      if (filter.til !== undefined) { vilkar.push('tid < ?'); verdier.push(filter.til) }
-      if (filter.etterId !== undefined) { vilkar.push('id > ?'); verdier.push(filter.etterId) }
+      if (filter.navident !== undefined) {
+        vilkar.push('navident = ?')
+        verdier.push(filter.navident)
+      }
+      if (filter.fra !== undefined) {
+        vilkar.push('tid >= ?')
+        verdier.push(filter.fra)
+      }
+      if (filter.til !== undefined) {
+        vilkar.push('tid < ?')
+        verdier.push(filter.til)
+      }
+      if (filter.etterId !== undefined) {
+        vilkar.push('id > ?')
+        verdier.push(filter.etterId)
+      }
       verdier.push(sidestorrelse(filter.grense))
       const sql = `SELECT * FROM audit_hendelse ${vilkar.length ? `WHERE ${vilkar.join(' AND ')}` : ''} ORDER BY id LIMIT ?`
       let setning = this.sokSetninger.get(sql)
@@ -397,21 +446,28 @@ export class SqliteAuditStore implements AuditStore {
   async kjede(etterId: number, grense: number): Promise<LagretHendelse[]> {
     return this.les(() => {
       if (grense < 1) return []
-      const rader = this.db.prepare('SELECT * FROM audit_hendelse WHERE id > ? ORDER BY id LIMIT ?').all(etterId, Math.trunc(grense)) as unknown as HendelseRad[]
+      const rader = this.db
+        .prepare('SELECT * FROM audit_hendelse WHERE id > ? ORDER BY id LIMIT ?')
+        .all(etterId, Math.trunc(grense)) as unknown as HendelseRad[]
       return rader.map(fraRad)
     })
   }
 
   async sjekkpunkt(): Promise<Sjekkpunkt | null> {
     return this.les(() => {
-      const rad = this.db.prepare('SELECT * FROM audit_sjekkpunkt ORDER BY id DESC LIMIT 1').get() as SjekkpunktRad | undefined
+      const rad = this.db.prepare('SELECT * FROM audit_sjekkpunkt ORDER BY id DESC LIMIT 1').get() as
+        | SjekkpunktRad
+        | undefined
       return rad ? fraSjekkpunktRad(rad) : null
     })
   }
 
   async hode(): Promise<Kjedehode | null> {
     return this.les(() => {
-      const rad = this.db.prepare('SELECT id, hash, (SELECT COUNT(*) FROM audit_hendelse) AS antall FROM audit_hendelse ORDER BY id DESC LIMIT 1')
+      const rad = this.db
+        .prepare(
+          'SELECT id, hash, (SELECT COUNT(*) FROM audit_hendelse) AS antall FROM audit_hendelse ORDER BY id DESC LIMIT 1',
+        )
         .get() as { id: number; hash: string; antall: number } | undefined
       return rad ? { id: Number(rad.id), hash: rad.hash, antall: Number(rad.antall) } : null
     })
@@ -427,8 +483,9 @@ export class SqliteAuditStore implements AuditStore {
         volum: kjor<{ navident: string; antall: number; historikk: number }>('volum'),
         kollega: kjor<{ navident: string; personident: string; tid: string }>('kollega'),
         avslag: kjor<{ navident: string; antall: number; regel: string | null }>('avslag'),
-        utenLesing: kjor<{ navident: string; personident: string | null; henvendelse_id: string | null; tid: string }>('utenLesing')
-          .map(({ henvendelse_id, ...r }) => ({ ...r, henvendelseId: henvendelse_id })),
+        utenLesing: kjor<{ navident: string; personident: string | null; henvendelse_id: string | null; tid: string }>(
+          'utenLesing',
+        ).map(({ henvendelse_id, ...r }) => ({ ...r, henvendelseId: henvendelse_id })),
       }
     })
   }
@@ -442,7 +499,11 @@ export class SqliteAuditStore implements AuditStore {
   private async slettISkiver(forTid: string, bit: number): Promise<number> {
     // The last event to go, fixed once (ids only grow): by id, not tid, so what remains is a suffix
     // of the chain even if clocks disagreed.
-    const grense = this.les(() => (this.db.prepare('SELECT MAX(id) AS id FROM audit_hendelse WHERE tid < ?').get(forTid) as { id: number | null }).id)
+    const grense = this.les(
+      () =>
+        (this.db.prepare('SELECT MAX(id) AS id FROM audit_hendelse WHERE tid < ?').get(forTid) as { id: number | null })
+          .id,
+    )
     if (grense === null) return 0
     let totalt = 0
     for (;;) {

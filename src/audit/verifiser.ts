@@ -5,7 +5,14 @@
 // hold only as a prefix that a keyed event follows (the migration's anchor, rad.ts
 // nokkelOvergang): that event's keyed hash covers the last unkeyed hash. A chain alone cannot show
 // that its newest events were removed; checked against a head emitted earlier (CEF), it can.
-import { GENESIS_HASH, kjedeHash, holderUnoklet, sjekkpunktSignatur, type AuditStore, type LagretHendelse } from './port.js'
+import {
+  GENESIS_HASH,
+  kjedeHash,
+  holderUnoklet,
+  sjekkpunktSignatur,
+  type AuditStore,
+  type LagretHendelse,
+} from './port.js'
 
 export type Brudd =
   | { arsak: 'ENDRET'; id: number }
@@ -64,7 +71,13 @@ async function gaaKjeden(
   if (sp) {
     const { signatur, ...felt } = sp
     if (sjekkpunktSignatur(felt, nokkel) !== signatur) {
-      return { gyldig: false, antall: 0, startEtterId: sp.sisteSlettedeId, sisteId: null, forsteBrudd: { arsak: 'UGYLDIG_SJEKKPUNKT', id: null } }
+      return {
+        gyldig: false,
+        antall: 0,
+        startEtterId: sp.sisteSlettedeId,
+        sisteId: null,
+        forsteBrudd: { arsak: 'UGYLDIG_SJEKKPUNKT', id: null },
+      }
     }
   }
   const startEtterId = sp?.sisteSlettedeId ?? 0
@@ -79,9 +92,21 @@ async function gaaKjeden(
   // The head: found in the chain (or as the checkpoint's last deleted event) with its hash.
   let hodeSett = hode !== undefined && sp !== null && hode.id <= sp.sisteSlettedeId
   if (hode && sp && hode.id === sp.sisteSlettedeId && hode.hash !== sp.sisteSlettedeHash) {
-    return { gyldig: false, antall: 0, startEtterId, sisteId: null, forsteBrudd: { arsak: 'HODE_AVVIKER', id: hode.id } }
+    return {
+      gyldig: false,
+      antall: 0,
+      startEtterId,
+      sisteId: null,
+      forsteBrudd: { arsak: 'HODE_AVVIKER', id: hode.id },
+    }
   }
-  const brudd = (forsteBrudd: Brudd): Verifisering => ({ gyldig: false, antall, startEtterId, sisteId: forrige?.id ?? null, forsteBrudd })
+  const brudd = (forsteBrudd: Brudd): Verifisering => ({
+    gyldig: false,
+    antall,
+    startEtterId,
+    sisteId: forrige?.id ?? null,
+    forsteBrudd,
+  })
   for (;;) {
     const hendelser = await store.kjede(etter, side)
     for (const h of hendelser) {
@@ -89,7 +114,8 @@ async function gaaKjeden(
       // kanoniskForm reads only the event's own fields: no copy without id and hashes is needed.
       const medNokkel = kjedeHash(nokkel, forrigeHash, h) === hash
       if (!medNokkel && (noklet || !holderUnoklet(forrigeHash, h, hash))) return brudd({ arsak: 'ENDRET', id: h.id })
-      if (forrigeHash !== forventetForrige) return brudd({ arsak: 'BRUTT_LENKE', id: h.id, forrigeId: forrige?.id ?? null })
+      if (forrigeHash !== forventetForrige)
+        return brudd({ arsak: 'BRUTT_LENKE', id: h.id, forrigeId: forrige?.id ?? null })
       if (medNokkel) {
         // Unkeyed events hold only when the migration's anchor follows them: any other keyed
         // event after them is just the next write after whoever re-hashed the chain without the key.

@@ -59,11 +59,24 @@ export function erEldreEnn(grenseMs: number, ...datoer: (string | number | null 
  *  recent whatever its sistEndret says. */
 export function nyeProgrammer(programmer: readonly Kvalifiseringsprogram[], grenseMs: number): Kvalifiseringsprogram[] {
   return programmer
-    .filter((p) => !erEldreEnn(grenseMs, p.sistEndret, p.vedtaksdato, p.fom, p.tom, ...(p.stonad?.utbetalinger.map((u) => u.dato) ?? [])))
+    .filter(
+      (p) =>
+        !erEldreEnn(
+          grenseMs,
+          p.sistEndret,
+          p.vedtaksdato,
+          p.fom,
+          p.tom,
+          ...(p.stonad?.utbetalinger.map((u) => u.dato) ?? []),
+        ),
+    )
     .map((p) =>
       p.stonad === null
         ? p
-        : { ...p, stonad: { ...p.stonad, utbetalinger: p.stonad.utbetalinger.filter((u) => !erEldreEnn(grenseMs, u.dato)) } },
+        : {
+            ...p,
+            stonad: { ...p.stonad, utbetalinger: p.stonad.utbetalinger.filter((u) => !erEldreEnn(grenseMs, u.dato)) },
+          },
     )
 }
 

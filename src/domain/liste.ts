@@ -21,7 +21,11 @@ export function liste<T extends z.ZodType>(element: T, maks: number) {
       const r = element.safeParse(verdi[i])
       if (!r.success) {
         const forste = r.error.issues[0]
-        ctx.addIssue({ code: 'custom', message: forste?.message ?? 'ugyldig element', path: [i, ...(forste?.path ?? [])] })
+        ctx.addIssue({
+          code: 'custom',
+          message: forste?.message ?? 'ugyldig element',
+          path: [i, ...(forste?.path ?? [])],
+        })
         return z.NEVER
       }
       ut.push(r.data)

@@ -55,11 +55,17 @@ export function lignerPersonident(tekst: string): boolean {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /** The henvendelse a lookup is made for (tjenstlig behov): a token that is safe in logs, and never
  *  a personident (it would put that person in this lookup's audit trail). */
-export const HenvendelseId = z.string().max(64).regex(/^[A-Za-z0-9._:-]*$/)
+export const HenvendelseId = z
+  .string()
+  .max(64)
+  .regex(/^[A-Za-z0-9._:-]*$/)
   .refine((s) => !lignerPersonident(s), 'ligner en personident')
 /** A NAV employee's ident: one letter and six digits. */
 export const Navident = z.string().regex(/^[A-Z]\d{6}$/)
-const Dato = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe('ISO date, yyyy-mm-dd')
+const Dato = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .describe('ISO date, yyyy-mm-dd')
 /** A time with seconds and a zone (Z or an offset): one no reader has to guess at, and no room for
  *  free text in a field shown even when everything that places a person is withheld. */
 export const Tidspunkt = z.iso.datetime({ offset: true }).describe('ISO 8601 timestamp')
@@ -76,15 +82,17 @@ export const KildeSystem = z.enum(['DIGISOS', 'FAGSYSTEM'])
 export type KildeSystem = z.infer<typeof KildeSystem>
 export const Kilde = z.object({
   kommunenummer: Sted.describe(
-    'kommunenummer; null when withheld (strengt fortrolig), or for data that may be missing from a municipality that cannot be named '
-      + '(the case list unknown or not complete, or NKS access unsettled: status UTILGJENGELIG)',
+    'kommunenummer; null when withheld (strengt fortrolig), or for data that may be missing from a municipality that cannot be named ' +
+      '(the case list unknown or not complete, or NKS access unsettled: status UTILGJENGELIG)',
   ),
   system: KildeSystem,
   status: KildeStatus,
   behandlingsansvarlig: z
     .string()
     .nullable()
-    .describe('KS KommuneInfo: the host municipality in a cooperation; null when none, unknown or withheld (strengt fortrolig)'),
+    .describe(
+      'KS KommuneInfo: the host municipality in a cooperation; null when none, unknown or withheld (strengt fortrolig)',
+    ),
 })
 export type Kilde = z.infer<typeof Kilde>
 
@@ -143,12 +151,23 @@ export const Utbetaling = z.object({
   tom: Dato.nullable(),
   /** True when the money went to someone else; then no account number is shown here. */
   tilAnnenMottaker: z.boolean(),
-  kontonummer: z.string().regex(/^\d{11}$/).nullable(),
+  kontonummer: z
+    .string()
+    .regex(/^\d{11}$/)
+    .nullable(),
 })
 /** Free text the municipality wrote: null when withheld (strengt fortrolig), as it may name a place. */
 const Fritekst = (hva: string, eksempel: string) =>
-  z.string().nullable().describe(`${hva}; null when unknown or withheld (strengt fortrolig)`).meta({ example: eksempel })
-const Saksreferanse = z.string().nullable().describe('the sak (saker[].referanse) it belongs to; null when not stated').meta({ example: 'sak-1' })
+  z
+    .string()
+    .nullable()
+    .describe(`${hva}; null when unknown or withheld (strengt fortrolig)`)
+    .meta({ example: eksempel })
+const Saksreferanse = z
+  .string()
+  .nullable()
+  .describe('the sak (saker[].referanse) it belongs to; null when not stated')
+  .meta({ example: 'sak-1' })
 const Referanser = z
   .array(z.string())
   .describe('the payouts (utbetalinger[].referanse) it applies to, among those shown')
@@ -163,7 +182,9 @@ export const Vilkar = z
     tittel: Fritekst('what the condition is', 'Møte hos veileder hver 14. dag'),
     status: z.enum(['RELEVANT', 'OPPFYLT', 'IKKE_OPPFYLT']).nullable().meta({ example: 'RELEVANT' }),
     utbetalingsreferanser: Referanser,
-    sistEndret: Tidspunkt.describe('the latest event about this condition').meta({ example: '2024-03-12T11:01:00.000Z' }),
+    sistEndret: Tidspunkt.describe('the latest event about this condition').meta({
+      example: '2024-03-12T11:01:00.000Z',
+    }),
   })
   .describe('vilkår, as modia shows them')
 /** Documentation the decision requires (dokumentasjonkrav.json). ANNULLERT ones are not shown. */
@@ -172,10 +193,15 @@ export const Dokumentasjonkrav = z
     referanse: z.string().describe("the sender's reference").meta({ example: 'krav-1' }),
     saksreferanse: Saksreferanse,
     tittel: Fritekst('what is to be documented', 'Kopi av husleiekontrakt'),
-    status: z.enum(['RELEVANT', 'LEVERT_TIDLIGERE', 'OPPFYLT', 'IKKE_OPPFYLT']).nullable().meta({ example: 'RELEVANT' }),
+    status: z
+      .enum(['RELEVANT', 'LEVERT_TIDLIGERE', 'OPPFYLT', 'IKKE_OPPFYLT'])
+      .nullable()
+      .meta({ example: 'RELEVANT' }),
     frist: Tidspunkt.nullable().describe('deadline').meta({ example: '2024-04-01T00:00:00.000Z' }),
     utbetalingsreferanser: Referanser,
-    sistEndret: Tidspunkt.describe('the latest event about this requirement').meta({ example: '2024-03-12T11:02:00.000Z' }),
+    sistEndret: Tidspunkt.describe('the latest event about this requirement').meta({
+      example: '2024-03-12T11:02:00.000Z',
+    }),
   })
   .describe('dokumentasjonkrav, as modia shows them')
 /** A document the NAV office has asked the person for (dokumentasjonEtterspurt.json), as of the
@@ -198,7 +224,9 @@ export const Soknad = z.object({
   navEnhetNavn: z
     .string()
     .nullable()
-    .describe("the NAV office's name, when the application names the office now handling it; null when unknown or withheld (strengt fortrolig)")
+    .describe(
+      "the NAV office's name, when the application names the office now handling it; null when unknown or withheld (strengt fortrolig)",
+    )
     .meta({ example: 'NAV Grünerløkka' }),
   sendt: Tidspunkt.nullable(),
   papirsoknad: z
@@ -210,9 +238,13 @@ export const Soknad = z.object({
   saker: z.array(Sak),
   utbetalinger: z.array(Utbetaling),
   vilkar: z.array(Vilkar).describe('vilkår not annulled, each changed within the age limit'),
-  dokumentasjonkrav: z.array(Dokumentasjonkrav).describe('dokumentasjonkrav not annulled, each changed or due within the age limit'),
+  dokumentasjonkrav: z
+    .array(Dokumentasjonkrav)
+    .describe('dokumentasjonkrav not annulled, each changed or due within the age limit'),
   dokumentasjonEtterspurt: z.boolean().describe('true while documents are asked for').meta({ example: true }),
-  etterspurtDokumentasjon: z.array(EtterspurtDokument).describe('the documents asked for in the latest request; empty when none'),
+  etterspurtDokumentasjon: z
+    .array(EtterspurtDokument)
+    .describe('the documents asked for in the latest request; empty when none'),
   forelopigSvar: z.boolean().describe('true when a foreløpig svar has been sent').meta({ example: true }),
   forelopigSvarDato: Tidspunkt.nullable()
     .describe('when the latest foreløpig svar (notice of a longer processing time) was sent; null when none')
@@ -290,6 +322,8 @@ export const Tilbakeholdt = z.object({
   adresser: z.boolean().describe('address data exist or may exist but are withheld for this person'),
   sted: z
     .boolean()
-    .describe('everything that places the person below the country (municipality, NAV office, postal place, free text) is withheld'),
+    .describe(
+      'everything that places the person below the country (municipality, NAV office, postal place, free text) is withheld',
+    ),
 })
 export type Tilbakeholdt = z.infer<typeof Tilbakeholdt>

@@ -162,7 +162,9 @@ function samletKilder(kilder: readonly Kilde[]): Kilde[] {
     .map((system) => ({
       kommunenummer: null,
       system,
-      status: kilder.every((k) => k.system !== system || k.status === 'OK') ? ('OK' as const) : ('UTILGJENGELIG' as const),
+      status: kilder.every((k) => k.system !== system || k.status === 'OK')
+        ? ('OK' as const)
+        : ('UTILGJENGELIG' as const),
       behandlingsansvarlig: null,
     }))
 }
@@ -179,7 +181,12 @@ function utenSted(d: Stonadsopplysninger): Stonadsopplysninger {
   return {
     kilder: samletKilder(d.kilder),
     konto: {
-      kontoer: d.konto.kontoer.map((k) => ({ kontonummer: k.kontonummer, kilde: k.kilde, sistBrukt: k.sistBrukt, opphav: opphav(k.opphav) })),
+      kontoer: d.konto.kontoer.map((k) => ({
+        kontonummer: k.kontonummer,
+        kilde: k.kilde,
+        sistBrukt: k.sistBrukt,
+        opphav: opphav(k.opphav),
+      })),
     },
     adresse: { adresser: [] },
     'okonomisk-sosialhjelp': {

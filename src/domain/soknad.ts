@@ -101,7 +101,12 @@ export function soknadGjelder(soknadJson: unknown, personident: Identer): boolea
 
 /** The account and addresses of a soknad.json that names this person (parsed once); nothing
  *  from one that names someone else or no one. */
-export function fraSoknad(soknadJson: unknown, personident: Identer, opphav: Opphav, sendt?: string | null): { kontoer: Konto[]; adresser: Adresse[] } {
+export function fraSoknad(
+  soknadJson: unknown,
+  personident: Identer,
+  opphav: Opphav,
+  sendt?: string | null,
+): { kontoer: Konto[]; adresser: Adresse[] } {
   const p = personalia(soknadJson)
   if (!gjelder(p, personident)) return { kontoer: [], adresser: [] }
   return { kontoer: kontoer(p, opphav, sendt), adresser: adresser(p, opphav) }

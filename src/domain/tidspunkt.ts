@@ -14,8 +14,14 @@ export const TidspunktMedOffset = z
 const LOKAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?$/
 
 const oslo = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/Oslo', hourCycle: 'h23',
-  year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  timeZone: 'Europe/Oslo',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
 })
 
 /** The wall-clock time in Oslo at `ms`, read as if it were UTC. */
@@ -23,7 +29,10 @@ function osloVeggur(ms: number): number {
   const d: Record<string, number> = {}
   for (const p of oslo.formatToParts(ms)) if (p.type !== 'literal') d[p.type] = Number(p.value)
   const del = (navn: string) => d[navn] ?? Number.NaN
-  return Date.UTC(del('year'), del('month') - 1, del('day'), del('hour'), del('minute'), del('second')) + (((ms % 1000) + 1000) % 1000)
+  return (
+    Date.UTC(del('year'), del('month') - 1, del('day'), del('hour'), del('minute'), del('second')) +
+    (((ms % 1000) + 1000) % 1000)
+  )
 }
 
 /** A time with no offset read as Norwegian local time: soknad-api wrote innsendingstidspunkt from a
@@ -31,12 +40,27 @@ function osloVeggur(ms: number): number {
 function fraOsloTid(tekst: string): number | null {
   const m = LOKAL.exec(tekst)
   if (!m) return null
-  const [ar, mnd, dag, time, min, sek] = m.slice(1, 7).map((v) => Number(v ?? 0)) as [number, number, number, number, number, number]
+  const [ar, mnd, dag, time, min, sek] = m.slice(1, 7).map((v) => Number(v ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ]
   const ms = Math.floor(Number(`0.${m[7] ?? '0'}`) * 1000)
   const veggur = Date.UTC(ar, mnd - 1, dag, time, min, sek, ms)
   // Date.UTC rolls 30 February over into March: such a day is not a time.
   const d = new Date(veggur)
-  if (d.getUTCFullYear() !== ar || d.getUTCMonth() !== mnd - 1 || d.getUTCDate() !== dag || d.getUTCHours() !== time || d.getUTCMinutes() !== min || d.getUTCSeconds() !== sek) return null
+  if (
+    d.getUTCFullYear() !== ar ||
+    d.getUTCMonth() !== mnd - 1 ||
+    d.getUTCDate() !== dag ||
+    d.getUTCHours() !== time ||
+    d.getUTCMinutes() !== min ||
+    d.getUTCSeconds() !== sek
+  )
+    return null
   // A guess from the offset at that wall time, corrected once: Oslo's offset changes by an hour.
   let utc = veggur - (osloVeggur(veggur) - veggur)
   utc = veggur - (osloVeggur(utc) - utc)

@@ -22,7 +22,10 @@ const LagretTillatelse = z.strictObject({
   // Required: a row without them could not say which idents the lookup covers. PDL's idents are 11
   // digits (an NPID need not pass the fnr control digits).
   gjeldendeIdent: z.string().regex(/^\d{11}$/),
-  identer: z.array(z.string().regex(/^\d{11}$/)).min(1).max(100),
+  identer: z
+    .array(z.string().regex(/^\d{11}$/))
+    .min(1)
+    .max(100),
   // A permit is only given with one (access rule 3).
   henvendelseId: HenvendelseId.min(1),
   gradering: Gradering,
@@ -47,7 +50,9 @@ function lesTillatelse(lagret: unknown, navident: string): Tillatelse {
     throw new UgyldigLagretTillatelse('delt oppslagslager: lagret tillatelse har uventet form')
   }
   return Object.freeze({
-    ...tillatelse.data, identer: Object.freeze(tillatelse.data.identer), loftet: Object.freeze(tillatelse.data.loftet),
+    ...tillatelse.data,
+    identer: Object.freeze(tillatelse.data.identer),
+    loftet: Object.freeze(tillatelse.data.loftet),
   }) as unknown as Tillatelse
 }
 
@@ -156,7 +161,10 @@ export class PostgresSesjonLager implements DeltSesjonLager {
     if (!rad) return null
     const tillatelse = lesTillatelse(rad.tillatelse, navident)
     if (na - Number(rad.sist_brukt) > BERORING_MS) {
-      await this.pool.query(`UPDATE ${this.s}.oppslag_sesjon SET sist_brukt = GREATEST(sist_brukt, $2) WHERE id_hash = $1`, [hash, na])
+      await this.pool.query(
+        `UPDATE ${this.s}.oppslag_sesjon SET sist_brukt = GREATEST(sist_brukt, $2) WHERE id_hash = $1`,
+        [hash, na],
+      )
     }
     return { tillatelse, utloperSenest: Number(rad.utloper_senest) }
   }

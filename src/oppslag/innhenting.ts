@@ -12,8 +12,16 @@ import type { Tillatelse } from '../access/regler.js'
 import { aldersgrense, erEldreEnn, nyeOpphold, nyeProgrammer } from '../domain/alder.js'
 import { foldDigisosSak, tilhorerPerson } from '../domain/digisos/fold.js'
 import {
-  Adresse, Konto, Kvalifiseringsprogram, MidlertidigBolig, Soknad,
-  type Kilde, type KildeStatus, type KildeSystem, type Stonadsopplysninger, type Tilbakeholdt,
+  Adresse,
+  Konto,
+  Kvalifiseringsprogram,
+  MidlertidigBolig,
+  Soknad,
+  type Kilde,
+  type KildeStatus,
+  type KildeSystem,
+  type Stonadsopplysninger,
+  type Tilbakeholdt,
 } from '../domain/model.js'
 import { skjermForGradering } from '../domain/redaction.js'
 import { fraSoknad, kontoerFraUtbetalinger } from '../domain/soknad.js'
@@ -77,7 +85,12 @@ const erKildeFeil = (e: unknown): e is KildeFeil => e instanceof KildeFeil
 /** Sources that may hold the person's data but cannot be named: a municipality the case list names
  *  whose NKS access is unknown (naming it would disclose a municipality that may not have agreed to
  *  share), or the case list itself, not complete. The agent must not read "no cases" into them. */
-const unummerert = (system: KildeSystem): Kilde => ({ kommunenummer: null, system, status: 'UTILGJENGELIG', behandlingsansvarlig: null })
+const unummerert = (system: KildeSystem): Kilde => ({
+  kommunenummer: null,
+  system,
+  status: 'UTILGJENGELIG',
+  behandlingsansvarlig: null,
+})
 
 export class ManglendeKilder extends Error {
   override name = 'ManglendeKilder'
@@ -94,7 +107,10 @@ export async function hentStonadsopplysninger(
   const frist = AbortSignal.timeout(avh.fristMs)
   const konto = avh.budsjett?.konto()
   const kallCtx: KallKontekst = {
-    ...ctx, sporing, signal: ctx.signal ? AbortSignal.any([ctx.signal, frist]) : frist, ...(konto ? { konto } : {}),
+    ...ctx,
+    sporing,
+    signal: ctx.signal ? AbortSignal.any([ctx.signal, frist]) : frist,
+    ...(konto ? { konto } : {}),
   }
   // The documents of every case share one limit: a long case list queues, it does not fan out.
   const dokumenter = pLimit(avh.maksSamtidigeDokumenter)
@@ -113,7 +129,12 @@ export async function hentStonadsopplysninger(
   }
 }
 
-async function hentAlt(t: Tillatelse, avh: InnhentingAvhengigheter, kallCtx: KallKontekst, sporing: string[]): Promise<Innhentet> {
+async function hentAlt(
+  t: Tillatelse,
+  avh: InnhentingAvhengigheter,
+  kallCtx: KallKontekst,
+  sporing: string[],
+): Promise<Innhentet> {
   let saker: DigisosSak[] | null
   const na = avh.na()
   const grense = aldersgrense(na, avh.sakMaksAlderManeder)
@@ -141,22 +162,36 @@ async function hentAlt(t: Tillatelse, avh: InnhentingAvhengigheter, kallCtx: Kal
 
   const begrens = pLimit(avh.maksSamtidigeKommuner)
   const resultater = await Promise.all(
-    [...kommuner].sort().map((k) =>
-      begrens(() => hentKommune(k, saker === null ? null : saker.filter((s) => s.kommunenummer === k), t, grense, avh, kallCtx)),
-    ),
+    [...kommuner]
+      .sort()
+      .map((k) =>
+        begrens(() =>
+          hentKommune(k, saker === null ? null : saker.filter((s) => s.kommunenummer === k), t, grense, avh, kallCtx),
+        ),
+      ),
   )
 
   // A municipality without NKS access leaves no trace (DESIGN §4, KS's KommuneInfo.harNksTilgang).
   const svar = resultater.filter((r) => r !== null)
-  const nummererte = svar.flatMap((r) => r.kilder).map((k) =>
-    k.system === 'DIGISOS' && k.kommunenummer !== null && utelatt.has(k.kommunenummer) ? { ...k, status: 'UTILGJENGELIG' as const } : k)
+  const nummererte = svar
+    .flatMap((r) => r.kilder)
+    .map((k) =>
+      k.system === 'DIGISOS' && k.kommunenummer !== null && utelatt.has(k.kommunenummer)
+        ? { ...k, status: 'UTILGJENGELIG' as const }
+        : k,
+    )
   // The case list unknown or not complete: cases may exist anywhere, also where nothing is named.
   // Each unnumbered kilde once: how many municipalities stand behind it is not disclosed either.
-  const unummererte = [...nummererte.filter((k) => k.kommunenummer === null), ...(saker === null || sakerUtelatt ? [unummerert('DIGISOS')] : [])]
+  const unummererte = [
+    ...nummererte.filter((k) => k.kommunenummer === null),
+    ...(saker === null || sakerUtelatt ? [unummerert('DIGISOS')] : []),
+  ]
   const data: Stonadsopplysninger = {
     kilder: [
       ...nummererte.filter((k) => k.kommunenummer !== null),
-      ...(['DIGISOS', 'FAGSYSTEM'] as const).flatMap((system) => (unummererte.some((k) => k.system === system) ? [unummerert(system)] : [])),
+      ...(['DIGISOS', 'FAGSYSTEM'] as const).flatMap((system) =>
+        unummererte.some((k) => k.system === system) ? [unummerert(system)] : [],
+      ),
     ],
     konto: { kontoer: unikeKontoer(svar.flatMap((r) => r.kontoer)) },
     adresse: { adresser: svar.flatMap((r) => r.adresser) },
@@ -175,7 +210,9 @@ async function hentAlt(t: Tillatelse, avh: InnhentingAvhengigheter, kallCtx: Kal
  *  §5). Only harNksTilgang gates (DESIGN §4); the two pause flags pause the citizen-facing flow, so
  *  what Fiks holds is shown but may be stale. */
 function digisosStatus(info: KommuneInfo): KildeStatus {
-  return info.harMidlertidigDeaktivertOppdateringer || info.harMidlertidigDeaktivertMottak ? 'MIDLERTIDIG_DEAKTIVERT' : 'OK'
+  return info.harMidlertidigDeaktivertOppdateringer || info.harMidlertidigDeaktivertMottak
+    ? 'MIDLERTIDIG_DEAKTIVERT'
+    : 'OK'
 }
 
 /** The permit's idents; a permit made without them (never by the rules) covers the typed ident only. */
@@ -200,14 +237,16 @@ async function hentSakerForIdentene(
   ctx: KallKontekst,
 ): Promise<{ saker: DigisosSak[]; avvist: boolean }> {
   const identer = personensIdenter(t)
-  const lister = await Promise.all(identer.map(async (i) => {
-    try {
-      return await avh.fiks.hentSaker(i, ctx)
-    } catch (e) {
-      if (erKildeFeil(e) && e.arsak === 'AVVIST') return e
-      throw e
-    }
-  }))
+  const lister = await Promise.all(
+    identer.map(async (i) => {
+      try {
+        return await avh.fiks.hentSaker(i, ctx)
+      } catch (e) {
+        if (erKildeFeil(e) && e.arsak === 'AVVIST') return e
+        throw e
+      }
+    }),
+  )
   const avviste = lister.filter((l) => l instanceof KildeFeil)
   if (avviste.length === lister.length) throw avviste[0]
   const unike = new Map<string, DigisosSak>()
@@ -220,7 +259,10 @@ async function hentSakerForIdentene(
 
 /** A breaker run that holds a partial result: the run counts as a failure, the result is kept. */
 class MedDelresultat<T> extends Error {
-  constructor(readonly verdi: T, readonly feil: Error) {
+  constructor(
+    readonly verdi: T,
+    readonly feil: Error,
+  ) {
     super(feil.message)
   }
 }
@@ -241,7 +283,10 @@ async function hentKommune(
   const teller = (e: Error) => erKildesFeil(e) && (!ctx.signal?.aborted || performance.now() - start >= avh.fristMs / 2)
   /** Runs `kall` behind the municipality's breaker for that source. A run with a fault the breaker
    *  counts is one failure, whatever part of its result it still returns. */
-  const bak = async <T>(bryter: 'kommune' | 'fagsystem', kall: () => Promise<{ verdi: T; feil: Error | null }>): Promise<T> => {
+  const bak = async <T>(
+    bryter: 'kommune' | 'fagsystem',
+    kall: () => Promise<{ verdi: T; feil: Error | null }>,
+  ): Promise<T> => {
     const kjor = async () => {
       const r = await kall()
       if (r.feil && teller(r.feil)) throw new MedDelresultat(r.verdi, r.feil)
@@ -256,20 +301,26 @@ async function hentKommune(
       throw e
     }
   }
-  const utilgjengelig = (system: KildeSystem, behandlingsansvarlig: string | null = null): Kilde =>
-    ({ kommunenummer, system, status: 'UTILGJENGELIG', behandlingsansvarlig })
+  const utilgjengelig = (system: KildeSystem, behandlingsansvarlig: string | null = null): Kilde => ({
+    kommunenummer,
+    system,
+    status: 'UTILGJENGELIG',
+    behandlingsansvarlig,
+  })
 
   const fagsystemKilde = (fag: FagsystemDel | null, behandlingsansvarlig: string | null): Kilde =>
     fag === null || !fag.komplett
       ? utilgjengelig('FAGSYSTEM', behandlingsansvarlig)
-      // The pause flags are Fiks Digisos settings: the fagsystem exchange is not paused by them.
-      : { kommunenummer, system: 'FAGSYSTEM', status: 'OK', behandlingsansvarlig }
+      : // The pause flags are Fiks Digisos settings: the fagsystem exchange is not paused by them.
+        { kommunenummer, system: 'FAGSYSTEM', status: 'OK', behandlingsansvarlig }
   const resultat = (digisosKilde: Kilde, saker: SakResultat[], fag: FagsystemDel | null): KommuneResultat => {
     // The fagsystem's account and address carry no date: they are shown only beside something
     // recent from the same municipality, else they would outlive the 15 months (DESIGN §4).
     // When Digisos could not be read whole, whether a recent case exists is unknown: shown then.
-    const nylig = saker.length > 0 || digisosKilde.status === 'UTILGJENGELIG'
-      || (fag !== null && (fag.programmer.length > 0 || fag.opphold.length > 0))
+    const nylig =
+      saker.length > 0 ||
+      digisosKilde.status === 'UTILGJENGELIG' ||
+      (fag !== null && (fag.programmer.length > 0 || fag.opphold.length > 0))
     return {
       kilder: [digisosKilde, fagsystemKilde(fag, digisosKilde.behandlingsansvarlig)],
       soknader: saker.map((s) => s.soknad),
@@ -298,7 +349,8 @@ async function hentKommune(
           // says only "not found"). The list of every municipality settles which.
           const fraListen = await kommuneInfoFraListen(kommunenummer, avh, ctx)
           // Unsettled: not counted against the municipality (its Fiks answered), handled below.
-          if (fraListen === undefined) throw new KildeFeil('fiks', 'AVVIST', 'fiks kommuneinfo: 404, og kommunelisten kan ikke leses')
+          if (fraListen === undefined)
+            throw new KildeFeil('fiks', 'AVVIST', 'fiks kommuneinfo: 404, og kommunelisten kan ikke leses')
           info = fraListen
         }
       } catch (e) {
@@ -316,18 +368,29 @@ async function hentKommune(
       fagsystem.svar.catch(() => undefined)
       if (saker === null) {
         // The case list is unknown: Digisos cannot be answered for, the fagsystem still can.
-        return { verdi: { info, kilde: utilgjengelig('DIGISOS', info.behandlingsansvarlig), saker: [] }, feil: infoFeil }
+        return {
+          verdi: { info, kilde: utilgjengelig('DIGISOS', info.behandlingsansvarlig), saker: [] },
+          feil: infoFeil,
+        }
       }
       // innsyn-api's InnsynService skips digisos-soker.json when kanOppdatereStatus is false: the
       // municipality sends no status events, and the søknad is shown without them.
       const medHendelser = info.kanOppdatereStatus
-      const fraSaker = await Promise.all(saker.map((s) => hentSak(s, personensIdenter(t), grenseMs, medHendelser, avh, ctx)))
+      const fraSaker = await Promise.all(
+        saker.map((s) => hentSak(s, personensIdenter(t), grenseMs, medHendelser, avh, ctx)),
+      )
       const lesbare = fraSaker.flatMap((s) => (s.resultat ? [s.resultat] : []))
-      const feil = infoFeil
-        ?? fraSaker.find((s) => s.feil !== null && teller(s.feil))?.feil ?? fraSaker.find((s) => s.feil !== null)?.feil ?? null
+      const feil =
+        infoFeil ??
+        fraSaker.find((s) => s.feil !== null && teller(s.feil))?.feil ??
+        fraSaker.find((s) => s.feil !== null)?.feil ??
+        null
       const komplett = fraSaker.every((s) => s.komplett)
       const kilde: Kilde = {
-        kommunenummer, system: 'DIGISOS', status: komplett ? digisosStatus(info) : 'UTILGJENGELIG', behandlingsansvarlig: info.behandlingsansvarlig,
+        kommunenummer,
+        system: 'DIGISOS',
+        status: komplett ? digisosStatus(info) : 'UTILGJENGELIG',
+        behandlingsansvarlig: info.behandlingsansvarlig,
       }
       return { verdi: { info, kilde, saker: lesbare }, feil }
     })
@@ -342,9 +405,10 @@ async function hentKommune(
       // Named only as the person's home municipality (from PDL); one only the case list names is
       // not named: it may not have agreed to share, and its number would tell that the person
       // applied there.
-      const kilder = kommunenummer === t.kommunenummer
-        ? [utilgjengelig('DIGISOS'), utilgjengelig('FAGSYSTEM')]
-        : [unummerert('DIGISOS'), unummerert('FAGSYSTEM')]
+      const kilder =
+        kommunenummer === t.kommunenummer
+          ? [utilgjengelig('DIGISOS'), utilgjengelig('FAGSYSTEM')]
+          : [unummerert('DIGISOS'), unummerert('FAGSYSTEM')]
       return { kilder, soknader: [], kontoer: [], adresser: [], programmer: [], opphold: [] }
     }
     // NKS access confirmed by the list: Digisos is UTILGJENGELIG, the fagsystem is still asked.
@@ -360,10 +424,17 @@ async function hentKommune(
  *  list, up to a day old (KOMMUNELISTE_MAKS_FORELDET_MS), still drops a municipality that is not in
  *  it or has no NKS access; only a fresh one confirms access, so that a municipality that has
  *  switched NKS access off since is not asked for data on an old word. */
-async function kommuneInfoFraListen(kommunenummer: string, avh: InnhentingAvhengigheter, ctx: KallKontekst): Promise<KommuneInfo | null | undefined> {
+async function kommuneInfoFraListen(
+  kommunenummer: string,
+  avh: InnhentingAvhengigheter,
+  ctx: KallKontekst,
+): Promise<KommuneInfo | null | undefined> {
   if (!avh.kommuneliste) return undefined
   try {
-    const liste = await avh.kommuneliste.hent(ctx.callId, { ...(ctx.signal ? { signal: ctx.signal } : {}), foreldet: true })
+    const liste = await avh.kommuneliste.hent(ctx.callId, {
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      foreldet: true,
+    })
     const info = liste.kommuner.find((k) => k.kommunenummer === kommunenummer) ?? null
     return avh.kommuneliste.fersk(liste) || info === null || !info.harNksTilgang ? info : undefined
   } catch {
@@ -396,7 +467,10 @@ async function hentFagsystem(
   bak: <T>(bryter: 'kommune' | 'fagsystem', kall: () => Promise<{ verdi: T; feil: Error | null }>) => Promise<T>,
 ): Promise<FagsystemDel | null> {
   try {
-    const data = await bak('fagsystem', async () => ({ verdi: await avh.fagsystem.hent(kommunenummer, personident, ctx), feil: null }))
+    const data = await bak('fagsystem', async () => ({
+      verdi: await avh.fagsystem.hent(kommunenummer, personident, ctx),
+      feil: null,
+    }))
     const fag = fraFagsystem(data, grenseMs)
     if (fag.ugyldige > 0) avh.statistikk?.('ugyldig_fagsystemdata', fag.ugyldige)
     return { ...fag, komplett: fag.ugyldige === 0 }
@@ -451,7 +525,9 @@ async function hentSak(
     return {
       resultat: {
         soknad: Soknad.parse(soknad),
-        kontoer: [...fraDokumentet.kontoer, ...kontoerFraUtbetalinger(soknad.utbetalinger, opphav)].map((k) => Konto.parse(k)),
+        kontoer: [...fraDokumentet.kontoer, ...kontoerFraUtbetalinger(soknad.utbetalinger, opphav)].map((k) =>
+          Konto.parse(k),
+        ),
         adresser: fraDokumentet.adresser.map((a) => Adresse.parse(a)),
       },
       komplett: forsteFeil === null,
@@ -468,7 +544,13 @@ async function hentSak(
 function fraFagsystem(
   data: FagsystemData,
   grenseMs: number,
-): { kontoer: Konto[]; adresser: Adresse[]; programmer: Kvalifiseringsprogram[]; opphold: MidlertidigBolig[]; ugyldige: number } {
+): {
+  kontoer: Konto[]
+  adresser: Adresse[]
+  programmer: Kvalifiseringsprogram[]
+  opphold: MidlertidigBolig[]
+  ugyldige: number
+} {
   let ugyldige = 0
   const gyldige = <T>(skjema: z.ZodType<T>, elementer: readonly unknown[]): T[] =>
     elementer.flatMap((e) => {

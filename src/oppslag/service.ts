@@ -1,12 +1,27 @@
 // The lookup flow: the one path from a request to case data. A lookup is created only from a
 // Permit of the access rules; data is read only through a session holding that Permit; and every
 // decision and read is committed to the audit log before the response leaves.
-import { forhandsvurder, vurder, vurderLesing, type Fakta, type Grupper, type Regel, type Saksbehandler, type Tillatelse } from '../access/regler.js'
+import {
+  forhandsvurder,
+  vurder,
+  vurderLesing,
+  type Fakta,
+  type Grupper,
+  type Regel,
+  type Saksbehandler,
+  type Tillatelse,
+} from '../access/regler.js'
 import { isoFormaterer, nyHendelse, type AuditHendelse, type AuditStore } from '../audit/port.js'
 import { KATEGORIER, type Kategori } from '../domain/model.js'
 import { validerPersonident } from '../domain/personident.js'
 import { Problem, type Feilkode } from '../feil.js'
-import { RegisterFeil, type AnsattRegister, type KallKontekst, type PersonRegister, type SkjermingRegister } from '../sources/ports.js'
+import {
+  RegisterFeil,
+  type AnsattRegister,
+  type KallKontekst,
+  type PersonRegister,
+  type SkjermingRegister,
+} from '../sources/ports.js'
 import type { Person } from '../domain/person.js'
 import { hentStonadsopplysninger, ManglendeKilder, type InnhentingAvhengigheter } from './innhenting.js'
 import type { DeltSesjonLager, SesjonMetadata } from './delte.js'
@@ -60,7 +75,14 @@ export class OppslagService {
   ): Promise<never> {
     this.avh.beslutning?.(kode)
     await this.avh.audit.skriv([
-      this.hendelse(s, callId, { handling: 'OPPSLAG_START', beslutning: 'Deny', regel: kode, personident, gjeldendeIdent, henvendelseId }),
+      this.hendelse(s, callId, {
+        handling: 'OPPSLAG_START',
+        beslutning: 'Deny',
+        regel: kode,
+        personident,
+        gjeldendeIdent,
+        henvendelseId,
+      }),
     ])
     throw new Problem(kode)
   }
@@ -83,12 +105,19 @@ export class OppslagService {
     let fakta: Fakta
     try {
       // Fail closed in time: a register that does not answer by the deadline is a fault (503).
-      fakta = await this.fakta(personident, s.navident, { callId, signal: AbortSignal.timeout(this.avh.tilgangFristMs) })
+      fakta = await this.fakta(personident, s.navident, {
+        callId,
+        signal: AbortSignal.timeout(this.avh.tilgangFristMs),
+      })
     } catch (e) {
       if (e instanceof RegisterFeil) {
         await this.avh.audit.skriv([
           this.hendelse(s, callId, {
-            handling: 'OPPSLAG_START', beslutning: 'Deny', regel: 'REGISTER_UTILGJENGELIG', personident, henvendelseId,
+            handling: 'OPPSLAG_START',
+            beslutning: 'Deny',
+            regel: 'REGISTER_UTILGJENGELIG',
+            personident,
+            henvendelseId,
           }),
         ])
       }
@@ -96,7 +125,8 @@ export class OppslagService {
     }
     const beslutning = vurder(foresporsel, fakta, this.avh.grupper)
     const gjeldendeIdent = fakta.person?.gjeldendeIdent ?? null
-    if (beslutning.utfall === 'Deny') return this.avvis(s, callId, beslutning.regel.kode, personident, henvendelseId, gjeldendeIdent)
+    if (beslutning.utfall === 'Deny')
+      return this.avvis(s, callId, beslutning.regel.kode, personident, henvendelseId, gjeldendeIdent)
 
     this.avh.beslutning?.('Permit')
     const sesjon = this.avh.sesjoner.opprett(beslutning.tillatelse)
@@ -108,27 +138,34 @@ export class OppslagService {
       // The registers were asked about the person: on record, as a lookup that was not started.
       await this.avh.audit.skriv([
         this.hendelse(s, callId, {
-          handling: 'OPPSLAG_START', beslutning: 'Deny', regel: 'OPPSLAG_LAGER_UTILGJENGELIG', personident, gjeldendeIdent, henvendelseId,
+          handling: 'OPPSLAG_START',
+          beslutning: 'Deny',
+          regel: 'OPPSLAG_LAGER_UTILGJENGELIG',
+          personident,
+          gjeldendeIdent,
+          henvendelseId,
         }),
       ])
       throw new Problem('OPPSLAG_LAGER_UTILGJENGELIG', e)
     }
-    await this.avh.audit.skriv([
-      this.hendelse(s, callId, {
-        handling: 'OPPSLAG_START',
-        beslutning: 'Permit',
-        // A permit that needed a lifting group names the rule it lifted, for control (avvik).
-        regel: beslutning.loftet.length > 0 ? beslutning.loftet.join(',') : null,
-        personident,
-        gjeldendeIdent,
-        henvendelseId,
-      }),
-    ]).catch(async (e: unknown) => {
-      // Not on record: the lookup must not exist either.
-      this.avh.sesjoner.avslutt(sesjon.oppslagId)
-      await this.avh.delte?.avslutt(sesjon.oppslagId).catch(() => undefined)
-      throw e
-    })
+    await this.avh.audit
+      .skriv([
+        this.hendelse(s, callId, {
+          handling: 'OPPSLAG_START',
+          beslutning: 'Permit',
+          // A permit that needed a lifting group names the rule it lifted, for control (avvik).
+          regel: beslutning.loftet.length > 0 ? beslutning.loftet.join(',') : null,
+          personident,
+          gjeldendeIdent,
+          henvendelseId,
+        }),
+      ])
+      .catch(async (e: unknown) => {
+        // Not on record: the lookup must not exist either.
+        this.avh.sesjoner.avslutt(sesjon.oppslagId)
+        await this.avh.delte?.avslutt(sesjon.oppslagId).catch(() => undefined)
+        throw e
+      })
     return { oppslagId: sesjon.oppslagId, utloper: new Date(sesjon.utloperSenest).toISOString() }
   }
 
@@ -157,11 +194,17 @@ export class OppslagService {
    *  expired on another replica is gone here too, whatever this replica still holds. A miss is
    *  audited (an id tried by the wrong employee names the person it was about) and answers the
    *  same 404 whatever the cause. */
-  private async sesjon(s: Saksbehandler, oppslagId: string, handling: 'LES' | 'AVSLUTT', callId: string): Promise<OppslagSesjon> {
+  private async sesjon(
+    s: Saksbehandler,
+    oppslagId: string,
+    handling: 'LES' | 'AVSLUTT',
+    callId: string,
+  ): Promise<OppslagSesjon> {
     const delte = this.avh.delte
     if (!delte) {
       const lokal = this.avh.sesjoner.hent(oppslagId, s.navident)
-      if (!lokal) return this.ukjentOppslag(s, handling, callId, this.avh.sesjoner.annensTillatelse(oppslagId, s.navident))
+      if (!lokal)
+        return this.ukjentOppslag(s, handling, callId, this.avh.sesjoner.annensTillatelse(oppslagId, s.navident))
       return lokal
     }
     let meta: SesjonMetadata | null
@@ -183,11 +226,19 @@ export class OppslagService {
     }
     // Asked after the store answered: two reads restoring the same lookup at once share one copy
     // (and with it one fetch).
-    return this.avh.sesjoner.hent(oppslagId, s.navident) ?? this.avh.sesjoner.gjenopprett(oppslagId, meta.tillatelse, meta.utloperSenest)
+    return (
+      this.avh.sesjoner.hent(oppslagId, s.navident) ??
+      this.avh.sesjoner.gjenopprett(oppslagId, meta.tillatelse, meta.utloperSenest)
+    )
   }
 
   /** An unknown, ended or expired id, or another employee's lookup: on record, then 404. */
-  private async ukjentOppslag(s: Saksbehandler, handling: 'LES' | 'AVSLUTT', callId: string, annens: Tillatelse | null): Promise<never> {
+  private async ukjentOppslag(
+    s: Saksbehandler,
+    handling: 'LES' | 'AVSLUTT',
+    callId: string,
+    annens: Tillatelse | null,
+  ): Promise<never> {
     await this.avh.audit.skriv([
       this.hendelse(s, callId, {
         handling,
@@ -212,7 +263,12 @@ export class OppslagService {
       this.avh.beslutning?.(avvist.kode)
       await this.avh.audit.skriv([
         this.hendelse(s, callId, {
-          handling: 'LES', beslutning: 'Deny', regel: avvist.kode, personident: t.personident, gjeldendeIdent: t.gjeldendeIdent, henvendelseId: t.henvendelseId,
+          handling: 'LES',
+          beslutning: 'Deny',
+          regel: avvist.kode,
+          personident: t.personident,
+          gjeldendeIdent: t.gjeldendeIdent,
+          henvendelseId: t.henvendelseId,
         }),
       ])
       throw new Problem(avvist.kode)
@@ -245,7 +301,8 @@ export class OppslagService {
     // Cached only once a read of it is on record with the sporingsIds that fetched it; only a
     // complete result, so a municipality that was down is asked again on the next read.
     // Readers that shared one fetch store it once.
-    if (kilde === 'upstream' && sesjon.innhentet !== innhentet && kilderKomplette(innhentet.kilder)) this.avh.sesjoner.lagre(sesjon, innhentet)
+    if (kilde === 'upstream' && sesjon.innhentet !== innhentet && kilderKomplette(innhentet.kilder))
+      this.avh.sesjoner.lagre(sesjon, innhentet)
     return { utloper: this.utloperTid(this.avh.sesjoner.utloper(sesjon)), kompakt: innhentet }
   }
 

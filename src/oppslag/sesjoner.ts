@@ -81,7 +81,14 @@ export class OppslagSesjoner {
 
   /** This replica's copy of a lookup known from the shared store (started on another replica). */
   gjenopprett(oppslagId: string, tillatelse: Tillatelse, utloperSenest: number): OppslagSesjon {
-    const sesjon: OppslagSesjon = { oppslagId, hash: oppslagHash(oppslagId), tillatelse, utloperSenest, innhentet: null, underveis: null }
+    const sesjon: OppslagSesjon = {
+      oppslagId,
+      hash: oppslagHash(oppslagId),
+      tillatelse,
+      utloperSenest,
+      innhentet: null,
+      underveis: null,
+    }
     this.cache.set(oppslagId, sesjon)
     this.idPerHash.set(sesjon.hash, oppslagId)
     return sesjon
@@ -121,7 +128,9 @@ export class OppslagSesjoner {
     // lru-cache keeps the old size when the same value object is set again: remove, then add,
     // so the byte bound counts the data.
     this.cache.delete(sesjon.oppslagId)
-    this.cache.set(sesjon.oppslagId, sesjon, { ttl: Math.max(1, Math.min(this.idleTtlMs, sesjon.utloperSenest - this.na())) })
+    this.cache.set(sesjon.oppslagId, sesjon, {
+      ttl: Math.max(1, Math.min(this.idleTtlMs, sesjon.utloperSenest - this.na())),
+    })
     // Refused for its size, the session is gone (disposed with reason 'set'): so is its hash.
     if (this.cache.peek(sesjon.oppslagId) === sesjon) this.idPerHash.set(sesjon.hash, sesjon.oppslagId)
     else this.idPerHash.delete(sesjon.hash)

@@ -14,7 +14,11 @@ export interface StartGrense {
 
 const MINUTT_S = 60
 
-export async function lagStartGrense(valg: { perMinutt: number; delt: string | null; instans?: string }): Promise<StartGrense> {
+export async function lagStartGrense(valg: {
+  perMinutt: number
+  delt: string | null
+  instans?: string
+}): Promise<StartGrense> {
   const lokal = new RateLimiterMemory({ points: valg.perMinutt, duration: MINUTT_S, keyPrefix: 'oppslag-start' })
   let teller: RateLimiterMemory | RateLimiterPostgres = lokal
   let lukk = async (): Promise<void> => {}

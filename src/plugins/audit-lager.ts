@@ -21,9 +21,14 @@ export interface AuditLagerValg extends Grunnlag {
 export default fp<AuditLagerValg>(
   async (app, { config, instans, malinger, lager }) => {
     const { skrivefristMs } = config.audit
-    const store = lager ?? (await apneAuditStore(config.auditStore, {
-      instans, nokkel: config.audit.nokkel, skrivefristMs, migrerUnoklet: config.audit.migrerUnoklet,
-    }))
+    const store =
+      lager ??
+      (await apneAuditStore(config.auditStore, {
+        instans,
+        nokkel: config.audit.nokkel,
+        skrivefristMs,
+        migrerUnoklet: config.audit.migrerUnoklet,
+      }))
     const audit = medCef(store, lagCefSink(config.audit.cef, app.log), malinger.auditCommit, { skrivefristMs, instans })
     app.decorate('audit', audit)
     // The chain's head to the CEF stream, outside the database (and once more as the store closes).
@@ -32,7 +37,8 @@ export default fp<AuditLagerValg>(
     }, config.audit.hodeIntervallMs).unref()
     app.addHook('onReady', async () => {
       // Allowed (DESIGN §7), but then no head leaves the database and a cut tail goes unseen.
-      if (config.nodeEnv === 'production' && config.audit.cef === 'av') app.log.warn('audit: AUDIT_CEF=av: kjedehodet sendes ingen steder, en slettet hale kan ikke oppdages')
+      if (config.nodeEnv === 'production' && config.audit.cef === 'av')
+        app.log.warn('audit: AUDIT_CEF=av: kjedehodet sendes ingen steder, en slettet hale kan ikke oppdages')
     })
     // Registered first, closed last (onClose runs in reverse): every other resource has stopped
     // writing by then, and lukk flushes the queue before the store closes.

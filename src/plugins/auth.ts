@@ -53,7 +53,8 @@ interface Verifisert {
  *  same string is verified and used as the cache key. */
 export function bearerToken(request: FastifyRequest): string | undefined {
   const h = request.headers.authorization
-  if (typeof h !== 'string' || h.length < 8 || h.charCodeAt(6) !== 32 || h.slice(0, 6).toLowerCase() !== 'bearer') return undefined
+  if (typeof h !== 'string' || h.length < 8 || h.charCodeAt(6) !== 32 || h.slice(0, 6).toLowerCase() !== 'bearer')
+    return undefined
   const token = h.slice(7)
   return token.includes(' ') ? undefined : token
 }
@@ -72,7 +73,9 @@ export default fp<AuthValg>(
     const na = valg.na ?? Date.now
     // fast-jwt reads the system clock unless given a time; passing one builds a verifier per call,
     // so only an injected clock pays for that.
-    const jwtVerify = valg.na ? (r: FastifyRequest) => r.jwtVerify({ clockTimestamp: na() }) : (r: FastifyRequest) => r.jwtVerify()
+    const jwtVerify = valg.na
+      ? (r: FastifyRequest) => r.jwtVerify({ clockTimestamp: na() })
+      : (r: FastifyRequest) => r.jwtVerify()
 
     await app.register(fastifyJwt, {
       secret: (_request: FastifyRequest, token: unknown) => {
@@ -94,7 +97,8 @@ export default fp<AuthValg>(
       max: valg.tokenCacheMaks ?? 10_000,
       perf: { now: na },
       maxSize: valg.tokenCacheMaksBytes ?? 16 * 1024 * 1024,
-      sizeCalculation: (v, token) => 2 * token.length + 128 + v.saksbehandler.grupper.reduce((n, g) => n + 2 * g.length + 16, 0),
+      sizeCalculation: (v, token) =>
+        2 * token.length + 128 + v.saksbehandler.grupper.reduce((n, g) => n + 2 * g.length + 16, 0),
     })
 
     async function verifiser(request: FastifyRequest, token: string): Promise<void> {
@@ -107,9 +111,13 @@ export default fp<AuthValg>(
       const krav = Krav.safeParse(payload)
       // Machine tokens (idtyp "app", in any case) may never look up persons; Entra writes only "app"
       // or "user", so any other value is refused too (fail closed).
-      if (!krav.success || (krav.data.idtyp !== undefined && krav.data.idtyp.toLowerCase() !== 'user')) throw new Problem('UAUTENTISERT')
+      if (!krav.success || (krav.data.idtyp !== undefined && krav.data.idtyp.toLowerCase() !== 'user'))
+        throw new Problem('UAUTENTISERT')
       // Shared by every request with this token: frozen.
-      const saksbehandler: Saksbehandler = Object.freeze({ navident: krav.data.NAVident, grupper: Object.freeze(krav.data.groups) })
+      const saksbehandler: Saksbehandler = Object.freeze({
+        navident: krav.data.NAVident,
+        grupper: Object.freeze(krav.data.groups),
+      })
       request.saksbehandler = saksbehandler
       const utloperMs = krav.data.exp * 1000
       // No longer than a key is trusted without asking the JWKS again: a key taken out of the set
@@ -129,7 +137,10 @@ export default fp<AuthValg>(
         return done()
       }
       // Fails closed even if a rejection carried no error.
-      verifiser(request, token).then(() => done(), (e: unknown) => done(e instanceof Error ? e : new Problem('UAUTENTISERT')))
+      verifiser(request, token).then(
+        () => done(),
+        (e: unknown) => done(e instanceof Error ? e : new Problem('UAUTENTISERT')),
+      )
     }) satisfies onRequestHookHandler)
   },
   { name: 'auth', fastify: '5.x' },

@@ -36,12 +36,24 @@ class LatBarnelogger {
     ;(this.barn()[niva] as (...a: unknown[]) => void)(...args)
   }
 
-  fatal(...args: unknown[]): void { this.skriv('fatal', args) }
-  error(...args: unknown[]): void { this.skriv('error', args) }
-  warn(...args: unknown[]): void { this.skriv('warn', args) }
-  info(...args: unknown[]): void { this.skriv('info', args) }
-  debug(...args: unknown[]): void { this.skriv('debug', args) }
-  trace(...args: unknown[]): void { this.skriv('trace', args) }
+  fatal(...args: unknown[]): void {
+    this.skriv('fatal', args)
+  }
+  error(...args: unknown[]): void {
+    this.skriv('error', args)
+  }
+  warn(...args: unknown[]): void {
+    this.skriv('warn', args)
+  }
+  info(...args: unknown[]): void {
+    this.skriv('info', args)
+  }
+  debug(...args: unknown[]): void {
+    this.skriv('debug', args)
+  }
+  trace(...args: unknown[]): void {
+    this.skriv('trace', args)
+  }
   silent(): void {}
 
   get level(): string {
@@ -59,6 +71,11 @@ class LatBarnelogger {
 
 /** Fastify's childLoggerFactory (the parent is Fastify's own pino logger). The caller's trace id
  *  is read from the request only when the child is made. */
-export function latBarnelogger(forelder: FastifyBaseLogger, bindinger: Bindings, valg: ChildLoggerOptions, req?: IncomingMessage): FastifyBaseLogger {
+export function latBarnelogger(
+  forelder: FastifyBaseLogger,
+  bindinger: Bindings,
+  valg: ChildLoggerOptions,
+  req?: IncomingMessage,
+): FastifyBaseLogger {
   return new LatBarnelogger(forelder as Logger, bindinger, valg, req) as unknown as FastifyBaseLogger
 }

@@ -23,7 +23,10 @@ export default fp<KildeValg>(
   async (app, { config, na, malinger, kilder: gitt }) => {
     const kilder = gitt ?? byggKilder(config, malinger, na)
     app.decorate('kilder', kilder)
-    app.decorate('kommuneliste', new KommunelisteCache(kilder.fiks, { ttlMs: config.kommunelisteCacheMs, na, tidsfristMs: config.oppslagFristMs }))
+    app.decorate(
+      'kommuneliste',
+      new KommunelisteCache(kilder.fiks, { ttlMs: config.kommunelisteCacheMs, na, tidsfristMs: config.oppslagFristMs }),
+    )
     app.addHook('onClose', async () => {
       await kilder.lukk()
     })

@@ -87,7 +87,12 @@ export class Nokkelsett {
     this.vent = valg.vent ?? ((ms) => vent(ms, undefined, { ref: false }))
     this.hent = valg.hent ?? hentJwks
     const na = this.na
-    this.ukjente = new LRUCache<string, true>({ max: valg.ukjentKidMaks ?? 1_000, ttl: valg.ukjentKidMs ?? 5_000, ttlResolution: 0, perf: { now: na } })
+    this.ukjente = new LRUCache<string, true>({
+      max: valg.ukjentKidMaks ?? 1_000,
+      ttl: valg.ukjentKidMs ?? 5_000,
+      ttlResolution: 0,
+      perf: { now: na },
+    })
   }
 
   /** Kids now in the negative cache (tests: its bound). */
@@ -97,7 +102,8 @@ export class Nokkelsett {
 
   /** The PEM of the key for this kid and algorithm; UkjentNokkel if there is none. */
   async pem(kid: unknown, alg: unknown): Promise<string> {
-    if (typeof kid !== 'string' || kid.length === 0 || kid.length > MAKS_KID_LENGDE) throw new UkjentNokkel('kid mangler eller er for lang')
+    if (typeof kid !== 'string' || kid.length === 0 || kid.length > MAKS_KID_LENGDE)
+      throw new UkjentNokkel('kid mangler eller er for lang')
     if (alg !== 'RS256' && alg !== 'ES256') throw new UkjentNokkel('algoritmen er ikke tillatt')
     const ankom = this.startet
     await this.oppfrisk()
@@ -120,7 +126,9 @@ export class Nokkelsett {
   private async oppfrisk(): Promise<void> {
     const alder = this.hentetMs === null ? Number.POSITIVE_INFINITY : this.na() - this.hentetMs
     if (alder < this.ttlMs) return
-    const henting = this.neste ?? (this.pagar ? this.forrige : this.na() - this.sisteForsokMs >= this.minIntervallMs ? this.hentEtter() : null)
+    const henting =
+      this.neste ??
+      (this.pagar ? this.forrige : this.na() - this.sisteForsokMs >= this.minIntervallMs ? this.hentEtter() : null)
     if (henting !== null && alder >= 2 * this.ttlMs) await henting
   }
 
@@ -176,7 +184,8 @@ export function lesSett(dokument: unknown): Sett {
       if ((alg !== undefined && alg !== navn) || kty !== krav.kty || ('crv' in krav && crv !== krav.crv)) continue
       try {
         const nokkel = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' })
-        if (nokkel.asymmetricKeyType === 'rsa' && (nokkel.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_BITS) continue
+        if (nokkel.asymmetricKeyType === 'rsa' && (nokkel.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_BITS)
+          continue
         const pem = nokkel.export({ format: 'pem', type: 'spki' }).toString()
         sett.set(kid, { ...sett.get(kid), [navn]: pem })
       } catch {
@@ -190,7 +199,11 @@ export function lesSett(dokument: unknown): Sett {
 
 /** GET the JWKS: no redirects, bounded in time and size. */
 async function hentJwks(uri: string, tidsavbruddMs: number): Promise<unknown> {
-  const svar = await fetch(uri, { headers: { accept: 'application/json' }, redirect: 'error', signal: AbortSignal.timeout(tidsavbruddMs) })
+  const svar = await fetch(uri, {
+    headers: { accept: 'application/json' },
+    redirect: 'error',
+    signal: AbortSignal.timeout(tidsavbruddMs),
+  })
   if (!svar.ok || svar.body === null) {
     await svar.body?.cancel()
     throw new Error(`JWKS svarte ${svar.status}`)

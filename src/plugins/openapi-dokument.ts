@@ -11,7 +11,14 @@ const SKJEMA = '#/components/schemas/'
 
 /** What any route can answer, whatever it does: a call id that looks like a personident, what
  *  Node's parser refuses (slow or oversized headers), load shedding, shutdown, the unexpected. */
-const ALLE: Feilkode[] = ['UGYLDIG_CALL_ID', 'TIDSAVBRUDD_FORESPORSEL', 'FOR_STORE_HODER', 'INTERN_FEIL', 'OVERBELASTET', 'AVSLUTTER']
+const ALLE: Feilkode[] = [
+  'UGYLDIG_CALL_ID',
+  'TIDSAVBRUDD_FORESPORSEL',
+  'FOR_STORE_HODER',
+  'INTERN_FEIL',
+  'OVERBELASTET',
+  'AVSLUTTER',
+]
 /** What Fastify answers for a body before the route runs. */
 const MED_BODY: Feilkode[] = ['UGYLDIG_FORESPORSEL', 'UGYLDIG_JSON', 'FOR_STOR_FORESPORSEL', 'FEIL_MEDIETYPE']
 /** Problems sent with Retry-After (under-pressure, closing, both rate limits). */
@@ -35,7 +42,9 @@ function referanser(x: unknown, ut = new Set<string>()): Set<string> {
 
 function byttReferanser<T>(x: T, navn: Map<string, string>): T {
   return JSON.parse(JSON.stringify(x), (k, v: unknown) =>
-    k === '$ref' && typeof v === 'string' && v.startsWith(SKJEMA) ? SKJEMA + (navn.get(v.slice(SKJEMA.length)) ?? v.slice(SKJEMA.length)) : v,
+    k === '$ref' && typeof v === 'string' && v.startsWith(SKJEMA)
+      ? SKJEMA + (navn.get(v.slice(SKJEMA.length)) ?? v.slice(SKJEMA.length))
+      : v,
   ) as T
 }
 
@@ -58,7 +67,11 @@ function komponenter(dok: Json): void {
   for (const n of brukt) if (n.endsWith('Input') && !brukt.has(n.slice(0, -5))) navn.set(n, n.slice(0, -5))
   for (const n of brukt) {
     const grunn = n.slice(0, -5)
-    if (n.endsWith('Input') && brukt.has(grunn) && JSON.stringify(byttReferanser(alle[n], navn)) === JSON.stringify(byttReferanser(alle[grunn], navn))) {
+    if (
+      n.endsWith('Input') &&
+      brukt.has(grunn) &&
+      JSON.stringify(byttReferanser(alle[n], navn)) === JSON.stringify(byttReferanser(alle[grunn], navn))
+    ) {
       navn.set(n, grunn)
     }
   }
@@ -89,7 +102,8 @@ function problemsvar(koder: Feilkode[]): Json {
  *  the codes it can answer. */
 function operasjon(op: Json, koder: readonly Feilkode[]): Feilkode[] {
   const id = op.operationId
-  if (typeof id !== 'string' || typeof op.summary !== 'string') throw new Error(`operasjon uten operationId eller summary: ${String(id)}`)
+  if (typeof id !== 'string' || typeof op.summary !== 'string')
+    throw new Error(`operasjon uten operationId eller summary: ${String(id)}`)
   const eksempel = EKSEMPLER[id]
   if (!eksempel) throw new Error(`intet eksempel for ${id} i routes/eksempler.ts`)
   const body = op.requestBody as { content: Record<string, Json> } | undefined
@@ -98,7 +112,8 @@ function operasjon(op: Json, koder: readonly Feilkode[]): Feilkode[] {
   for (const [status, svar] of Object.entries(responses)) {
     if (svar.description === 'Default Response') svar.description = SVAR[status] ?? status
     svar.headers = { 'Nav-Call-Id': ref('headers', 'NavCallId'), ...(svar.headers as Json | undefined) }
-    if (status.startsWith('2') && svar.content) for (const m of Object.values(svar.content as Record<string, Json>)) m.example = eksempel.svar
+    if (status.startsWith('2') && svar.content)
+      for (const m of Object.values(svar.content as Record<string, Json>)) m.example = eksempel.svar
   }
   const alle = [...new Set([...koder, ...(body ? MED_BODY : []), ...ALLE])]
   const perStatus = new Map<number, Feilkode[]>()
@@ -123,7 +138,8 @@ function operasjon(op: Json, koder: readonly Feilkode[]): Feilkode[] {
 export function ryddDokument(dok: Json, koder: ReadonlyMap<string, readonly Feilkode[]>): Json {
   const brukte = new Set<Feilkode>()
   for (const sti of Object.values(dok.paths as Record<string, Record<string, Json>>)) {
-    for (const op of Object.values(sti)) for (const k of operasjon(op, koder.get(op.operationId as string) ?? [])) brukte.add(k)
+    for (const op of Object.values(sti))
+      for (const k of operasjon(op, koder.get(op.operationId as string) ?? [])) brukte.add(k)
   }
   // After the operations: they add the references to Problem.
   komponenter(dok)
@@ -131,17 +147,31 @@ export function ryddDokument(dok: Json, koder: ReadonlyMap<string, readonly Feil
   const callId = { type: 'string', maxLength: 100, pattern: '^[A-Za-z0-9._:-]{1,100}$' }
   components.parameters = {
     NavCallId: {
-      name: 'Nav-Call-Id', in: 'header', required: false, schema: callId, example: EKSEMPEL_CALL_ID,
+      name: 'Nav-Call-Id',
+      in: 'header',
+      required: false,
+      schema: callId,
+      example: EKSEMPEL_CALL_ID,
       description: 'Kallets id gjennom NAV; lages når den mangler. En som ligner en personident brukes aldri.',
     },
   }
   components.headers = {
-    NavCallId: { description: 'Forespørselens Nav-Call-Id, eller den som ble laget', schema: callId, example: EKSEMPEL_CALL_ID },
+    NavCallId: {
+      description: 'Forespørselens Nav-Call-Id, eller den som ble laget',
+      schema: callId,
+      example: EKSEMPEL_CALL_ID,
+    },
     RetryAfter: { description: 'Sekunder før et nytt forsøk', schema: { type: 'integer', minimum: 1 }, example: 5 },
-    WwwAuthenticate: { description: 'RFC 6750: Bearer, med error="invalid_token" når et token var sendt', schema: { type: 'string' }, example: 'Bearer error="invalid_token"' },
+    WwwAuthenticate: {
+      description: 'RFC 6750: Bearer, med error="invalid_token" når et token var sendt',
+      schema: { type: 'string' },
+      example: 'Bearer error="invalid_token"',
+    },
   }
   components.examples = Object.fromEntries(
-    (Object.keys(FEILKATALOG) as Feilkode[]).filter((k) => brukte.has(k)).map((k) => [k, { summary: FEILKATALOG[k].title, value: problemBody(k, EKSEMPEL_CALL_ID) }]),
+    (Object.keys(FEILKATALOG) as Feilkode[])
+      .filter((k) => brukte.has(k))
+      .map((k) => [k, { summary: FEILKATALOG[k].title, value: problemBody(k, EKSEMPEL_CALL_ID) }]),
   )
   return dok
 }

@@ -17,7 +17,10 @@ export default fp<{ ui: boolean; dokument: boolean }>(
     // Each operation's own problems (routes' problemer()), documented by ryddDokument instead.
     const koder = new Map<string, readonly Feilkode[]>()
     const transform: Transform = (input) => {
-      const { response, ...schema } = (input.schema ?? {}) as { response?: Record<string, unknown>; operationId?: string }
+      const { response, ...schema } = (input.schema ?? {}) as {
+        response?: Record<string, unknown>
+        operationId?: string
+      }
       const svar: Record<string, unknown> = {}
       const egne: Feilkode[] = []
       for (const [status, s] of Object.entries(response ?? {})) {
@@ -26,7 +29,10 @@ export default fp<{ ui: boolean; dokument: boolean }>(
         else svar[status] = s
       }
       if (schema.operationId) koder.set(schema.operationId, egne)
-      return jsonSchemaTransform({ ...input, schema: { ...schema, ...(response ? { response: svar } : {}) } } as Parameters<Transform>[0])
+      return jsonSchemaTransform({
+        ...input,
+        schema: { ...schema, ...(response ? { response: svar } : {}) },
+      } as Parameters<Transform>[0])
     }
     const transformObject: TransformObject = (input) =>
       ryddDokument(jsonSchemaTransformObject(input) as Record<string, unknown>, koder) as ReturnType<TransformObject>

@@ -17,7 +17,8 @@ export function sendProblem(reply: FastifyReply, kode: Feilkode): FastifyReply {
   // Also when sent before the call-id hook ran (closing, framework errors).
   fasteHoder(reply)
   // RFC 6750 §3: the scheme to use, and whether the token that was sent is what failed.
-  if (body.status === 401) reply.header('WWW-Authenticate', harBearer(reply.request) ? 'Bearer error="invalid_token"' : 'Bearer')
+  if (body.status === 401)
+    reply.header('WWW-Authenticate', harBearer(reply.request) ? 'Bearer error="invalid_token"' : 'Bearer')
   return reply.code(body.status).type('application/problem+json; charset=utf-8').send(body)
 }
 
@@ -62,7 +63,11 @@ export function klientfeil(this: FastifyInstance, err: NodeJS.ErrnoException, so
   }
   const status = FEILKATALOG[kode].status
   if (socket.writable) {
-    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${Object.entries(hoder).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${body}`)
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${Object.entries(hoder)
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('')}\r\n${body}`,
+    )
   } else socket.destroy()
 }
 
@@ -88,7 +93,8 @@ function kodeFor(err: FastifyError, request: FastifyRequest): Feilkode {
     }
     // A personident given as the henvendelse: said plainly, so the client fixes the field.
     const henvendelseId = (request.body as { henvendelseId?: unknown } | undefined)?.henvendelseId
-    if (ctx === 'body' && typeof henvendelseId === 'string' && lignerPersonident(henvendelseId)) return 'UGYLDIG_HENVENDELSE_ID'
+    if (ctx === 'body' && typeof henvendelseId === 'string' && lignerPersonident(henvendelseId))
+      return 'UGYLDIG_HENVENDELSE_ID'
     return 'UGYLDIG_FORESPORSEL'
   }
   const kjent = err.code ? FASTIFY_KODER[err.code] : undefined

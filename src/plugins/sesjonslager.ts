@@ -37,7 +37,11 @@ export default fp<Grunnlag>(
       : null
     await delte?.lytt({ avsluttet: (hash) => sesjoner.avsluttHash(hash), tapt: () => sesjoner.tom() })
     // After the shared store: its schema exists by now.
-    const startGrense = await lagStartGrense({ perMinutt: config.oppslagStartPerMinutt, delt: config.sesjonStore, instans })
+    const startGrense = await lagStartGrense({
+      perMinutt: config.oppslagStartPerMinutt,
+      delt: config.sesjonStore,
+      instans,
+    })
     app.decorate('oppslagSesjoner', sesjoner)
     app.decorate('delteSesjoner', delte)
     app.decorate('startGrense', startGrense)

@@ -46,11 +46,16 @@ const SokBody = z
     fra: Tid.optional(),
     til: Tid.optional(),
     /** Opaque cursor from the previous page. */
-    cursor: z.string().regex(/^\d{1,15}$/).optional(),
+    cursor: z
+      .string()
+      .regex(/^\d{1,15}$/)
+      .optional(),
     grense: z.number().int().min(1).max(500).default(100),
   })
   .meta({ id: 'AuditSok' })
-const SokSvar = z.object({ hendelser: z.array(Hendelse), nesteCursor: z.string().nullable() }).meta({ id: 'AuditSokSvar' })
+const SokSvar = z
+  .object({ hendelser: z.array(Hendelse), nesteCursor: z.string().nullable() })
+  .meta({ id: 'AuditSokSvar' })
 
 const InnsynBody = z
   .strictObject({
@@ -97,7 +102,10 @@ const Verifisering = z
 const VerifiserQuery = z
   .strictObject({
     id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
-    hash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+    hash: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
   })
   .refine((q) => (q.id === undefined) === (q.hash === undefined), { message: 'id og hash sammen' })
 
@@ -140,68 +148,108 @@ export const auditRoutes: FastifyPluginAsyncZod<AuditRuteValg> = async (app, val
   // onRequest: nobody unauthenticated gets as far as body parsing and validation.
   app.addHook('onRequest', app.autentiser)
   // Each route names its own handling (route config), so a denial is recorded as what was tried.
-  app.addHook('onRequest', (request) => revisjon.krevRevisor(leser(request), request.routeOptions.config.handling ?? 'AUDIT_SOK'))
+  app.addHook('onRequest', (request) =>
+    revisjon.krevRevisor(leser(request), request.routeOptions.config.handling ?? 'AUDIT_SOK'),
+  )
 
-  app.post('/audit/sok', {
-    config: { handling: 'AUDIT_SOK' },
-    schema: {
-      operationId: 'sokIRevisjonslogg', summary: 'Søk i revisjonsloggen',
-      description: 'Hendelser etter person, NAV-ident og tidsrom, side for side. Søket revisjonslogges selv.', tags: ['revisjon'], body: SokBody,
-      response: { 200: SokSvar, ...problemer(...REVISJON) },
+  app.post(
+    '/audit/sok',
+    {
+      config: { handling: 'AUDIT_SOK' },
+      schema: {
+        operationId: 'sokIRevisjonslogg',
+        summary: 'Søk i revisjonsloggen',
+        description: 'Hendelser etter person, NAV-ident og tidsrom, side for side. Søket revisjonslogges selv.',
+        tags: ['revisjon'],
+        body: SokBody,
+        response: { 200: SokSvar, ...problemer(...REVISJON) },
+      },
     },
-  }, async (request) => {
-    const { cursor, ...sok } = request.body
-    const { hendelser, nesteCursor } = await revisjon.sok(leser(request), { ...sok, etterId: cursor ? Number(cursor) : 0, ...(cursor ? { cursor } : {}) })
-    return {
-      hendelser: hendelser.map(({ forrigeHash: _f, hash: _h, ...h }) => ({ ...h, gjeldendeIdent: h.gjeldendeIdent ?? null })),
-      nesteCursor: nesteCursor === null ? null : String(nesteCursor),
-    }
-  })
+    async (request) => {
+      const { cursor, ...sok } = request.body
+      const { hendelser, nesteCursor } = await revisjon.sok(leser(request), {
+        ...sok,
+        etterId: cursor ? Number(cursor) : 0,
+        ...(cursor ? { cursor } : {}),
+      })
+      return {
+        hendelser: hendelser.map(({ forrigeHash: _f, hash: _h, ...h }) => ({
+          ...h,
+          gjeldendeIdent: h.gjeldendeIdent ?? null,
+        })),
+        nesteCursor: nesteCursor === null ? null : String(nesteCursor),
+      }
+    },
+  )
 
-  app.post('/audit/innsyn', {
-    config: { handling: 'AUDIT_INNSYN' },
-    schema: {
-      operationId: 'lagInnsynsrapport',
-      description: 'Alle personens identer (fra PDL) tas med. Rapporten revisjonslogges selv.',
-      summary: 'Innsynsrapport: hvem har sett hva om én person, når og under hvilken henvendelse',
-      tags: ['revisjon'], body: InnsynBody, response: { 200: InnsynSvar, ...problemer(...REVISJON, 'REGISTER_UTILGJENGELIG') },
+  app.post(
+    '/audit/innsyn',
+    {
+      config: { handling: 'AUDIT_INNSYN' },
+      schema: {
+        operationId: 'lagInnsynsrapport',
+        description: 'Alle personens identer (fra PDL) tas med. Rapporten revisjonslogges selv.',
+        summary: 'Innsynsrapport: hvem har sett hva om én person, når og under hvilken henvendelse',
+        tags: ['revisjon'],
+        body: InnsynBody,
+        response: { 200: InnsynSvar, ...problemer(...REVISJON, 'REGISTER_UTILGJENGELIG') },
+      },
     },
-  }, async (request) => {
-    const { personident, ...periode } = request.body
-    const { tilganger, avkortet } = await revisjon.innsyn(leser(request), personident, periode)
-    return {
-      personident,
-      generert: new Date(valg.na()).toISOString(),
-      tilganger: tilganger.map((h) => ({
-        tid: h.tid, navident: h.navident, handling: h.handling, kategori: h.kategori, henvendelseId: h.henvendelseId, beslutning: h.beslutning,
-      })),
-      avkortet,
-    }
-  })
+    async (request) => {
+      const { personident, ...periode } = request.body
+      const { tilganger, avkortet } = await revisjon.innsyn(leser(request), personident, periode)
+      return {
+        personident,
+        generert: new Date(valg.na()).toISOString(),
+        tilganger: tilganger.map((h) => ({
+          tid: h.tid,
+          navident: h.navident,
+          handling: h.handling,
+          kategori: h.kategori,
+          henvendelseId: h.henvendelseId,
+          beslutning: h.beslutning,
+        })),
+        avkortet,
+      }
+    },
+  )
 
-  app.get('/audit/verifiser', {
-    config: { handling: 'AUDIT_VERIFISER' },
-    schema: {
-      operationId: 'verifiserRevisjonslogg',
-      description: 'Går gjennom hele kjeden og sier hvor den første gang er brutt.',
-      summary: 'Verifiser revisjonsloggens hash-kjede, eventuelt mot et kjedehode sendt ut tidligere (CEF audit:kjedehode)',
-      tags: ['revisjon'], querystring: VerifiserQuery, response: { 200: Verifisering, ...problemer(...REVISJON, 'UGYLDIG_FORESPORSEL') },
+  app.get(
+    '/audit/verifiser',
+    {
+      config: { handling: 'AUDIT_VERIFISER' },
+      schema: {
+        operationId: 'verifiserRevisjonslogg',
+        description: 'Går gjennom hele kjeden og sier hvor den første gang er brutt.',
+        summary:
+          'Verifiser revisjonsloggens hash-kjede, eventuelt mot et kjedehode sendt ut tidligere (CEF audit:kjedehode)',
+        tags: ['revisjon'],
+        querystring: VerifiserQuery,
+        response: { 200: Verifisering, ...problemer(...REVISJON, 'UGYLDIG_FORESPORSEL') },
+      },
     },
-  }, async (request) => {
-    const { id, hash } = request.query
-    return revisjon.verifiser(leser(request), id !== undefined && hash !== undefined ? { id, hash } : undefined)
-  })
+    async (request) => {
+      const { id, hash } = request.query
+      return revisjon.verifiser(leser(request), id !== undefined && hash !== undefined ? { id, hash } : undefined)
+    },
+  )
 
-  app.get('/audit/avvik', {
-    config: { handling: 'AUDIT_AVVIK' },
-    schema: {
-      operationId: 'finnAvvik',
-      description: 'Høyt volum, oppslag av kolleger, gjentatte avslag og oppslag uten lesing, per NAV-ident.',
-      summary: `Mistenkelige tilgangsmønstre i et tidsrom (høyst ${AVVIK_MAKS_DAGER} døgn)`, tags: ['revisjon'], querystring: AvvikQuery,
-      response: { 200: AvvikSvar, ...problemer(...REVISJON, 'UGYLDIG_FORESPORSEL', 'UGYLDIG_TIDSROM') },
+  app.get(
+    '/audit/avvik',
+    {
+      config: { handling: 'AUDIT_AVVIK' },
+      schema: {
+        operationId: 'finnAvvik',
+        description: 'Høyt volum, oppslag av kolleger, gjentatte avslag og oppslag uten lesing, per NAV-ident.',
+        summary: `Mistenkelige tilgangsmønstre i et tidsrom (høyst ${AVVIK_MAKS_DAGER} døgn)`,
+        tags: ['revisjon'],
+        querystring: AvvikQuery,
+        response: { 200: AvvikSvar, ...problemer(...REVISJON, 'UGYLDIG_FORESPORSEL', 'UGYLDIG_TIDSROM') },
+      },
     },
-  }, async (request) => {
-    const { fra, til } = request.query
-    return { fra, til, ...(await revisjon.avvik(leser(request), fra, til)) }
-  })
+    async (request) => {
+      const { fra, til } = request.query
+      return { fra, til, ...(await revisjon.avvik(leser(request), fra, til)) }
+    },
+  )
 }

@@ -15,18 +15,36 @@ export const healthRoutes: FastifyPluginAsyncZod<{
     return sist.nar
   }
   // No token: the platform's probes have none.
-  app.get('/health/live', {
-    schema: { operationId: 'live', summary: 'Prosessen lever', description: 'Livenessprobe: svarer så lenge prosessen kan svare.', tags: ['drift'], security: [], response: { 200: Status } },
-  }, async () => ({ status: 'UP' as const }))
-  app.get('/health/ready', {
-    schema: {
-      operationId: 'ready', summary: 'Klar for trafikk',
-      description: 'Readinessprobe: revisjonsloggen, de delte lagrene og personregisteret svarer.', tags: ['drift'], security: [],
-      response: { 200: Status, 503: Status.describe('Ikke klar') },
+  app.get(
+    '/health/live',
+    {
+      schema: {
+        operationId: 'live',
+        summary: 'Prosessen lever',
+        description: 'Livenessprobe: svarer så lenge prosessen kan svare.',
+        tags: ['drift'],
+        security: [],
+        response: { 200: Status },
+      },
     },
-  }, async (_req, reply) => {
-    const svar = await Promise.all([registerNar(), ...lagre.map((k) => k())])
-    const klar = svar.every(Boolean)
-    return reply.code(klar ? 200 : 503).send({ status: klar ? 'UP' : 'DOWN' })
-  })
+    async () => ({ status: 'UP' as const }),
+  )
+  app.get(
+    '/health/ready',
+    {
+      schema: {
+        operationId: 'ready',
+        summary: 'Klar for trafikk',
+        description: 'Readinessprobe: revisjonsloggen, de delte lagrene og personregisteret svarer.',
+        tags: ['drift'],
+        security: [],
+        response: { 200: Status, 503: Status.describe('Ikke klar') },
+      },
+    },
+    async (_req, reply) => {
+      const svar = await Promise.all([registerNar(), ...lagre.map((k) => k())])
+      const klar = svar.every(Boolean)
+      return reply.code(klar ? 200 : 503).send({ status: klar ? 'UP' : 'DOWN' })
+    },
+  )
 }

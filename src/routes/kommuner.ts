@@ -12,12 +12,24 @@ import { problemer } from './skjema.js'
 const KommuneStatus = z
   .object({
     kommunenummer: Kommunenummer.meta({ example: '3301' }),
-    harNksTilgang: z.boolean().describe('Kommunen har gitt NAV Kontaktsenter tilgang (KS: harNksTilgang). Uten den vises ingenting fra kommunen i oppslag'),
+    harNksTilgang: z
+      .boolean()
+      .describe(
+        'Kommunen har gitt NAV Kontaktsenter tilgang (KS: harNksTilgang). Uten den vises ingenting fra kommunen i oppslag',
+      ),
     kanMottaSoknader: z.boolean().describe('Kommunen tar imot digitale søknader'),
-    kanOppdatereStatus: z.boolean().describe('Kommunen sender statusoppdateringer (innsyn); uten dem vises søknaden uten status fra kommunen'),
+    kanOppdatereStatus: z
+      .boolean()
+      .describe('Kommunen sender statusoppdateringer (innsyn); uten dem vises søknaden uten status fra kommunen'),
     harMidlertidigDeaktivertMottak: z.boolean().describe('Mottak av søknader er midlertidig stengt'),
-    harMidlertidigDeaktivertOppdateringer: z.boolean().describe('Statusoppdateringer er midlertidig stanset: data kan være utdaterte'),
-    behandlingsansvarlig: z.string().nullable().describe('Vertskommunen i et samarbeid, når kommunen er med i ett').meta({ example: 'Drammen kommune' }),
+    harMidlertidigDeaktivertOppdateringer: z
+      .boolean()
+      .describe('Statusoppdateringer er midlertidig stanset: data kan være utdaterte'),
+    behandlingsansvarlig: z
+      .string()
+      .nullable()
+      .describe('Vertskommunen i et samarbeid, når kommunen er med i ett')
+      .meta({ example: 'Drammen kommune' }),
   })
   .meta({ id: 'KommuneStatus' })
 
@@ -37,34 +49,38 @@ export const kommunerRoutes: FastifyPluginAsyncZod<{ kommuneliste: KommunelisteC
     if (!innlogget(request).grupper.includes(nksGruppe)) throw new Problem('AVVIST_MANGLER_ROLLE')
   })
 
-  app.get('/kommuner', {
-    schema: {
-      operationId: 'hentKommuner',
-      summary: 'Kommunenes NKS-status',
-      description: 'Hver kommunes oppsett i Fiks Digisos, uten personopplysninger: hvor innbyggeren kan henvises.',
-      tags: ['kommuner'],
-      response: { 200: Kommuner, ...problemer('UAUTENTISERT', 'AVVIST_MANGLER_ROLLE', 'KOMMUNELISTE_UTILGJENGELIG') },
+  app.get(
+    '/kommuner',
+    {
+      schema: {
+        operationId: 'hentKommuner',
+        summary: 'Kommunenes NKS-status',
+        description: 'Hver kommunes oppsett i Fiks Digisos, uten personopplysninger: hvor innbyggeren kan henvises.',
+        tags: ['kommuner'],
+        response: { 200: Kommuner, ...problemer('UAUTENTISERT', 'AVVIST_MANGLER_ROLLE', 'KOMMUNELISTE_UTILGJENGELIG') },
+      },
     },
-  }, async (request) => {
-    try {
-      // For referral, yesterday's list beats none while Fiks is down; `hentet` says how old it is.
-      const liste = await kommuneliste.hent(request.id, { foreldet: true })
-      return {
-        hentet: new Date(liste.hentet).toISOString(),
-        // Field by field: whatever else Fiks adds (its contact persons among it) is not passed on.
-        kommuner: liste.kommuner.map((k) => ({
-          kommunenummer: k.kommunenummer,
-          harNksTilgang: k.harNksTilgang,
-          kanMottaSoknader: k.kanMottaSoknader,
-          kanOppdatereStatus: k.kanOppdatereStatus,
-          harMidlertidigDeaktivertMottak: k.harMidlertidigDeaktivertMottak,
-          harMidlertidigDeaktivertOppdateringer: k.harMidlertidigDeaktivertOppdateringer,
-          behandlingsansvarlig: k.behandlingsansvarlig,
-        })),
+    async (request) => {
+      try {
+        // For referral, yesterday's list beats none while Fiks is down; `hentet` says how old it is.
+        const liste = await kommuneliste.hent(request.id, { foreldet: true })
+        return {
+          hentet: new Date(liste.hentet).toISOString(),
+          // Field by field: whatever else Fiks adds (its contact persons among it) is not passed on.
+          kommuner: liste.kommuner.map((k) => ({
+            kommunenummer: k.kommunenummer,
+            harNksTilgang: k.harNksTilgang,
+            kanMottaSoknader: k.kanMottaSoknader,
+            kanOppdatereStatus: k.kanOppdatereStatus,
+            harMidlertidigDeaktivertMottak: k.harMidlertidigDeaktivertMottak,
+            harMidlertidigDeaktivertOppdateringer: k.harMidlertidigDeaktivertOppdateringer,
+            behandlingsansvarlig: k.behandlingsansvarlig,
+          })),
+        }
+      } catch (e) {
+        if (e instanceof KommunelisteUtilgjengelig) throw new Problem('KOMMUNELISTE_UTILGJENGELIG', e)
+        throw e
       }
-    } catch (e) {
-      if (e instanceof KommunelisteUtilgjengelig) throw new Problem('KOMMUNELISTE_UTILGJENGELIG', e)
-      throw e
-    }
-  })
+    },
+  )
 }

@@ -1,8 +1,15 @@
 // The HTTP contract's schemas (version 1). The OpenAPI document is generated from these.
 import { z } from 'zod'
 import {
-  AdresseData, HenvendelseId, Kategori, Kilde, KontoData, KvalifiseringsprogramData, MidlertidigBoligData,
-  OkonomiskSosialhjelpData, Tilbakeholdt,
+  AdresseData,
+  HenvendelseId,
+  Kategori,
+  Kilde,
+  KontoData,
+  KvalifiseringsprogramData,
+  MidlertidigBoligData,
+  OkonomiskSosialhjelpData,
+  Tilbakeholdt,
 } from '../domain/model.js'
 import { FEILKATALOG, type Feilkode } from '../feil.js'
 import { OPPSLAG_ID_MONSTER } from '../oppslag/sesjoner.js'
@@ -11,9 +18,7 @@ export const StartOppslag = z
   .strictObject({
     // Checked by the access rules (rule 4), after the rules that need no facts.
     personident: z.string().max(32).describe('11 siffer; fødselsnummer, D-nummer eller H-nummer'),
-    henvendelseId: HenvendelseId
-      .optional()
-      .describe('Henvendelsen oppslaget gjøres for (tjenstlig behov)'),
+    henvendelseId: HenvendelseId.optional().describe('Henvendelsen oppslaget gjøres for (tjenstlig behov)'),
   })
   .meta({ id: 'StartOppslag' })
 
@@ -27,7 +32,9 @@ export const KategoriParams = z.strictObject({ oppslagId: z.string().regex(OPPSL
 const Felles = {
   oppslagId: z.string(),
   utloper: z.string().describe('Utløper hvis oppslaget blir liggende ubrukt (ISO 8601)'),
-  kilder: z.array(Kilde).describe('Én per kommune og kilde (DIGISOS, FAGSYSTEM), med status. En kommune uten NKS-tilgang er ikke med'),
+  kilder: z
+    .array(Kilde)
+    .describe('Én per kommune og kilde (DIGISOS, FAGSYSTEM), med status. En kommune uten NKS-tilgang er ikke med'),
   tilbakeholdt: Tilbakeholdt,
 }
 
@@ -76,9 +83,11 @@ export const problemkoder = (skjema: unknown): readonly Feilkode[] | undefined =
 export function problemer(...koder: Feilkode[]): Record<number, typeof ProblemSkjema> {
   const perStatus = new Map<number, Feilkode[]>()
   for (const k of koder) perStatus.set(FEILKATALOG[k].status, [...(perStatus.get(FEILKATALOG[k].status) ?? []), k])
-  return Object.fromEntries([...perStatus].map(([status, k]) => {
-    const skjema = ProblemSkjema.clone()
-    KODER.set(skjema, k)
-    return [status, skjema]
-  }))
+  return Object.fromEntries(
+    [...perStatus].map(([status, k]) => {
+      const skjema = ProblemSkjema.clone()
+      KODER.set(skjema, k)
+      return [status, skjema]
+    }),
+  )
 }

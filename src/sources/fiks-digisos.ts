@@ -25,26 +25,49 @@ const MAKS_KOMMUNER = 1000
 const DigisosSakSkjema = z.object({
   fiksDigisosId: z.string().min(1),
   sokerFnr: z.string(),
-  fiksOrgId: z.string().nullish().transform((v) => v ?? null),
+  fiksOrgId: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
   kommunenummer: z.string().regex(/^\d{4}$/),
   sistEndret: z.number(),
   originalSoknadNAV: z
     .object({
-      navEksternRefId: z.string().nullish().transform((v) => v ?? null),
-      timestampSendt: z.number().nullish().transform((v) => v ?? null),
-      metadata: z.string().nullish().transform((v) => v ?? null),
+      navEksternRefId: z
+        .string()
+        .nullish()
+        .transform((v) => v ?? null),
+      timestampSendt: z
+        .number()
+        .nullish()
+        .transform((v) => v ?? null),
+      metadata: z
+        .string()
+        .nullish()
+        .transform((v) => v ?? null),
     })
     .nullish()
     .transform((v) => v ?? null),
   digisosSoker: z
     .object({
-      metadata: z.string().nullish().transform((v) => v ?? null),
-      timestampSistOppdatert: z.number().nullish().transform((v) => v ?? null),
+      metadata: z
+        .string()
+        .nullish()
+        .transform((v) => v ?? null),
+      timestampSistOppdatert: z
+        .number()
+        .nullish()
+        .transform((v) => v ?? null),
     })
     .nullish()
     .transform((v) => v ?? null),
   tilleggsinformasjon: z
-    .object({ enhetsnummer: z.string().nullish().transform((v) => v ?? null) })
+    .object({
+      enhetsnummer: z
+        .string()
+        .nullish()
+        .transform((v) => v ?? null),
+    })
     .nullish()
     .transform((v) => v ?? null),
 })
@@ -62,7 +85,8 @@ const KommuneInfoSkjema = z.object({
 /** A 4xx that refuses this one request (an ident Fiks will not search by, a document gone or not
  *  ours): a fact about the request, not a sign that Fiks is down. 401 (our token or integration
  *  refused), 408 and 429 are about every request alike, so they are faults of the source. */
-const erAvvisning = (status: number): boolean => status >= 400 && status < 500 && status !== 401 && status !== 408 && status !== 429
+const erAvvisning = (status: number): boolean =>
+  status >= 400 && status < 500 && status !== 401 && status !== 408 && status !== 429
 
 export class FiksDigisosKlient implements FiksDigisos {
   constructor(
@@ -98,7 +122,10 @@ export class FiksDigisosKlient implements FiksDigisos {
   }
 
   async hentSaker(personident: string, ctx: KallKontekst): Promise<DigisosSak[]> {
-    const svar = await this.kall({ method: 'POST', path: 'digisos/api/v1/nav/soknader/soknader', body: { fnr: personident } }, ctx)
+    const svar = await this.kall(
+      { method: 'POST', path: 'digisos/api/v1/nav/soknader/soknader', body: { fnr: personident } },
+      ctx,
+    )
     // Refused for this ident (e.g. an old D-nummer): the person's other idents are still searched.
     if (erAvvisning(svar.status)) throw new KildeFeil('fiks', 'AVVIST', `fiks soknader: status ${svar.status}`)
     if (svar.status !== 200) throw new KildeFeil('fiks', 'UTILGJENGELIG', `fiks soknader: status ${svar.status}`)
@@ -109,12 +136,15 @@ export class FiksDigisosKlient implements FiksDigisos {
 
   async hentDokument(fiksDigisosId: string, dokumentlagerId: string, ctx: KallKontekst): Promise<unknown> {
     const sti = `digisos/api/v1/nav/soknader/${encodeURIComponent(fiksDigisosId)}/dokumenter/${encodeURIComponent(dokumentlagerId)}`
-    const svar = await this.kall({ method: 'GET', path: sti, maksBytes: MAKS_DOKUMENT_BYTES }, ctx).catch((e: unknown) => {
-      // A 200 whose body is not JSON, or over the bound: what the store holds for this one document
-      // (KS gives that answer no schema), the same on every lookup. Not a sign that Fiks is down.
-      if (e instanceof KildeFeil && e.arsak === 'UGYLDIG_SVAR') throw new KildeFeil('fiks', 'AVVIST', 'fiks dokument: ikke lesbart', e)
-      throw e
-    })
+    const svar = await this.kall({ method: 'GET', path: sti, maksBytes: MAKS_DOKUMENT_BYTES }, ctx).catch(
+      (e: unknown) => {
+        // A 200 whose body is not JSON, or over the bound: what the store holds for this one document
+        // (KS gives that answer no schema), the same on every lookup. Not a sign that Fiks is down.
+        if (e instanceof KildeFeil && e.arsak === 'UGYLDIG_SVAR')
+          throw new KildeFeil('fiks', 'AVVIST', 'fiks dokument: ikke lesbart', e)
+        throw e
+      },
+    )
     // A 4xx refuses this one document (gone, or not ours to read): it fails its own case only and
     // says nothing of whether the municipality's Fiks is up.
     if (erAvvisning(svar.status)) throw new KildeFeil('fiks', 'AVVIST', `fiks dokument: status ${svar.status}`)
@@ -126,7 +156,11 @@ export class FiksDigisosKlient implements FiksDigisos {
 
   async hentKommuneInfo(kommunenummer: string, ctx: KallKontekst): Promise<KommuneInfo | null> {
     const svar = await this.kall(
-      { method: 'GET', path: `digisos/api/v1/nav/kommuner/${encodeURIComponent(kommunenummer)}`, maksBytes: MAKS_KOMMUNEINFO_BYTES },
+      {
+        method: 'GET',
+        path: `digisos/api/v1/nav/kommuner/${encodeURIComponent(kommunenummer)}`,
+        maksBytes: MAKS_KOMMUNEINFO_BYTES,
+      },
       ctx,
     )
     if (svar.status === 404) return null
@@ -139,7 +173,10 @@ export class FiksDigisosKlient implements FiksDigisos {
   }
 
   async hentAlleKommuneInfo(ctx: KallKontekst): Promise<KommuneInfo[]> {
-    const svar = await this.kall({ method: 'GET', path: 'digisos/api/v1/nav/kommuner', maksBytes: MAKS_KOMMUNELISTE_BYTES }, ctx)
+    const svar = await this.kall(
+      { method: 'GET', path: 'digisos/api/v1/nav/kommuner', maksBytes: MAKS_KOMMUNELISTE_BYTES },
+      ctx,
+    )
     if (svar.status !== 200) throw new KildeFeil('fiks', 'UTILGJENGELIG', `fiks kommuner: status ${svar.status}`)
     // The whole list or nothing: a list with holes would tell the agent a municipality is not on.
     const tolket = liste(KommuneInfoSkjema, MAKS_KOMMUNER).safeParse(svar.data)

@@ -343,7 +343,9 @@ export class HttpKlient {
             if (status < 200 || status > 299) data = undefined
             else {
               giTilbake()
-              return feil(new HttpFeil('UGYLDIG_JSON', status, `${this.navn}: svaret var ikke gyldig JSON (status ${status})`))
+              return feil(
+                new HttpFeil('UGYLDIG_JSON', status, `${this.navn}: svaret var ikke gyldig JSON (status ${status})`),
+              )
             }
           }
           // The bytes were held until parsed (the text and its parse are the peak); the parsed
@@ -357,8 +359,10 @@ export class HttpKlient {
         onResponseError: (_c, e) => {
           slutt()
           giTilbake()
-          if (grense === 'FOR_STORT') return feil(new HttpFeil('FOR_STORT', status, `${this.navn}: svaret er større enn ${maks} byte`))
-          if (grense === 'OVERBELASTET') return feil(new HttpFeil('OVERBELASTET', status, `${this.navn}: for mange byte underveis fra oppstrøms`))
+          if (grense === 'FOR_STORT')
+            return feil(new HttpFeil('FOR_STORT', status, `${this.navn}: svaret er større enn ${maks} byte`))
+          if (grense === 'OVERBELASTET')
+            return feil(new HttpFeil('OVERBELASTET', status, `${this.navn}: for mange byte underveis fra oppstrøms`))
           feil(this.feilFra(e, tidsavbrutt))
         },
       }
@@ -405,22 +409,25 @@ export class HttpKlient {
         avgjor(false)
         kontroll?.abort(new Error('tidsavbrudd'))
       }, tidsavbruddMs)
-      this.dispatcher.dispatch({ origin: this.origin, path: this.eksaktSti, method: 'GET' }, {
-        onRequestStart: (c) => {
-          kontroll = c
-          if (avgjort) c.abort(new Error('tidsavbrudd'))
+      this.dispatcher.dispatch(
+        { origin: this.origin, path: this.eksaktSti, method: 'GET' },
+        {
+          onRequestStart: (c) => {
+            kontroll = c
+            if (avgjort) c.abort(new Error('tidsavbrudd'))
+          },
+          onResponseStart: () => avgjor(true),
+          onResponseData: (c, bit) => {
+            lest += bit.length
+            if (lest > NAR_MAKS_BYTES) c.abort(new Error('probens svar er for stort'))
+          },
+          onResponseEnd: () => clearTimeout(timer),
+          onResponseError: () => {
+            clearTimeout(timer)
+            avgjor(false)
+          },
         },
-        onResponseStart: () => avgjor(true),
-        onResponseData: (c, bit) => {
-          lest += bit.length
-          if (lest > NAR_MAKS_BYTES) c.abort(new Error('probens svar er for stort'))
-        },
-        onResponseEnd: () => clearTimeout(timer),
-        onResponseError: () => {
-          clearTimeout(timer)
-          avgjor(false)
-        },
-      })
+      )
     })
   }
 
@@ -435,7 +442,8 @@ export class HttpKlient {
 /** A register call's fault: fails the access decision closed. */
 export function somRegisterFeil(register: RegisterFeil['register'], e: unknown): RegisterFeil {
   if (e instanceof RegisterFeil) return e
-  const arsak = e instanceof HttpFeil && (e.arsak === 'UGYLDIG_JSON' || e.arsak === 'FOR_STORT') ? 'UGYLDIG_SVAR' : 'UTILGJENGELIG'
+  const arsak =
+    e instanceof HttpFeil && (e.arsak === 'UGYLDIG_JSON' || e.arsak === 'FOR_STORT') ? 'UGYLDIG_SVAR' : 'UTILGJENGELIG'
   return new RegisterFeil(register, arsak, e instanceof HttpFeil ? e.message : `${register}: ukjent feil`)
 }
 
@@ -445,7 +453,12 @@ export function somKildeFeil(kilde: KildeFeil['kilde'], e: unknown): unknown {
   if (e instanceof HttpFeil) {
     // Our own bound on bytes in flight: kept as the cause, so no breaker counts it against the source.
     if (e.arsak === 'OVERBELASTET') return new KildeFeil(kilde, 'UTILGJENGELIG', e.message, e)
-    const arsak = e.arsak === 'TIDSAVBRUDD' ? 'TIDSAVBRUDD' : e.arsak === 'UGYLDIG_JSON' || e.arsak === 'FOR_STORT' ? 'UGYLDIG_SVAR' : 'UTILGJENGELIG'
+    const arsak =
+      e.arsak === 'TIDSAVBRUDD'
+        ? 'TIDSAVBRUDD'
+        : e.arsak === 'UGYLDIG_JSON' || e.arsak === 'FOR_STORT'
+          ? 'UGYLDIG_SVAR'
+          : 'UTILGJENGELIG'
     return new KildeFeil(kilde, arsak, e.message)
   }
   // The token fault kept as the cause: no breaker of a source counts it (vern.ts erKildesFeil).

@@ -62,8 +62,12 @@ export function byggKilder(config: Config, maling?: KildeMalinger, na?: () => nu
   const budsjett = new SvarBudsjett(config.upstreamMaksMbUnderveis * MIB)
   const klient = (navn: UpstreamNavn, baseUrl: string) =>
     new HttpKlient({
-      navn, baseUrl, tidsavbrudd: config.tidsavbrudd[navn], maksTilkoblinger: config.upstreamMaksTilkoblinger,
-      maksSvarBytes: MAKS_SVAR[navn], budsjett,
+      navn,
+      baseUrl,
+      tidsavbrudd: config.tidsavbrudd[navn],
+      maksTilkoblinger: config.upstreamMaksTilkoblinger,
+      maksSvarBytes: MAKS_SVAR[navn],
+      budsjett,
       ...(maling ? { maling: maling.upstream } : {}),
     })
   const vern: Vern = {
@@ -86,8 +90,14 @@ export function byggKilder(config: Config, maling?: KildeMalinger, na?: () => nu
     skjerming: vernetSkjerming(new SkjermingPip(klienter.skjerming, tokens, config.skjerming.scope), vern),
     ansatte: vernetAnsattRegister(new NomAnsattRegister(klienter.nom, tokens, config.nom.scope), vern),
     // The cache outside the sharing: a fresh KommuneInfo needs neither a call nor a shared one.
-    fiks: medKommuneInfoCache(vernetFiks(new FiksDigisosKlient(klienter.fiks, tokens, fiks), vern), { ttlMs: config.kommuneInfoCacheMs, ...(na ? { na } : {}) }),
-    fagsystem: vernetFagsystem(new FiksIoFagsystem(klienter.fiksIo, tokens, Math.ceil(config.tidsavbrudd['fiks-io'].hodeMs / 1000)), vern),
+    fiks: medKommuneInfoCache(vernetFiks(new FiksDigisosKlient(klienter.fiks, tokens, fiks), vern), {
+      ttlMs: config.kommuneInfoCacheMs,
+      ...(na ? { na } : {}),
+    }),
+    fagsystem: vernetFagsystem(
+      new FiksIoFagsystem(klienter.fiksIo, tokens, Math.ceil(config.tidsavbrudd['fiks-io'].hodeMs / 1000)),
+      vern,
+    ),
     brytere: vern.brytere,
     budsjett,
     personregisterNar: () => klienter.pdl.nar(),

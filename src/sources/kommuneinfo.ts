@@ -22,7 +22,11 @@ export function medKommuneInfoCache(fiks: FiksDigisos, valg: KommuneInfoCacheVal
   if (valg.ttlMs <= 0) return fiks
   const na = valg.na
   // An injected clock is asked every time (no 'now' cached by a timer): tests move it.
-  const cache = new LRUCache<string, KommuneInfo>({ max: valg.maks ?? 10_000, ttl: valg.ttlMs, ...(na ? { perf: { now: na }, ttlResolution: 0 } : {}) })
+  const cache = new LRUCache<string, KommuneInfo>({
+    max: valg.maks ?? 10_000,
+    ttl: valg.ttlMs,
+    ...(na ? { perf: { now: na }, ttlResolution: 0 } : {}),
+  })
   return {
     hentSaker: (ident, ctx) => fiks.hentSaker(ident, ctx),
     hentDokument: (id, dokument, ctx) => fiks.hentDokument(id, dokument, ctx),

@@ -59,7 +59,10 @@ export class KommunelisteCache {
     // Not a person lookup: no sporingsIds to audit, one deadline of its own.
     const ctx: KallKontekst = { callId, signal: AbortSignal.timeout(this.valg.tidsfristMs) }
     const kommuner = await this.fiks.hentAlleKommuneInfo(ctx)
-    const liste = { hentet: this.valg.na(), kommuner: [...kommuner].sort((a, b) => a.kommunenummer.localeCompare(b.kommunenummer)) }
+    const liste = {
+      hentet: this.valg.na(),
+      kommuner: [...kommuner].sort((a, b) => a.kommunenummer.localeCompare(b.kommunenummer)),
+    }
     this.siste = liste
     return liste
   }

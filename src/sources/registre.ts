@@ -58,8 +58,16 @@ export const PDL_QUERY = `query($ident: ID!) {
 
 const Rolle = z.enum(['BARN', 'MOR', 'FAR', 'MEDMOR', 'MEDFAR'])
 const Sivilstandstype = z.enum([
-  'UOPPGITT', 'UGIFT', 'GIFT', 'ENKE_ELLER_ENKEMANN', 'SKILT', 'SEPARERT',
-  'REGISTRERT_PARTNER', 'SEPARERT_PARTNER', 'SKILT_PARTNER', 'GJENLEVENDE_PARTNER',
+  'UOPPGITT',
+  'UGIFT',
+  'GIFT',
+  'ENKE_ELLER_ENKEMANN',
+  'SKILT',
+  'SEPARERT',
+  'REGISTRERT_PARTNER',
+  'SEPARERT_PARTNER',
+  'SKILT_PARTNER',
+  'GJENLEVENDE_PARTNER',
 ])
 // PDL's IdentInformasjon: AKTORID is NAV-internal and names no one in Fiks or the pip; it is left out.
 const IdentGruppe = z.enum(['FOLKEREGISTERIDENT', 'NPID', 'AKTORID'])
@@ -83,7 +91,8 @@ const PdlSvar = z.object({
               relatertPersonsIdent: z.string().nullable(),
               relatertPersonsRolle: Rolle,
               minRolleForPerson: Rolle.nullable(),
-            }), 100,
+            }),
+            100,
           ),
           sivilstand: liste(z.object({ type: Sivilstandstype, relatertVedSivilstand: z.string().nullable() }), 100),
         })
@@ -111,10 +120,15 @@ type PdlIdent = { ident: string; gruppe: z.infer<typeof IdentGruppe>; historisk:
  *  list without the typed one is about someone else or cut short, a fault (fail closed), as is an
  *  ident that is not 11 digits. The current one is the non-historical folkeregisterident, else the
  *  non-historical NPID, else the typed. */
-export function personensIdenter(typet: string, fraPdl: readonly PdlIdent[]): { gjeldendeIdent: string; identer: string[] } {
+export function personensIdenter(
+  typet: string,
+  fraPdl: readonly PdlIdent[],
+): { gjeldendeIdent: string; identer: string[] } {
   const brukbare = fraPdl.filter((i) => i.gruppe !== 'AKTORID')
-  if (brukbare.some((i) => !/^\d{11}$/.test(i.ident))) throw new RegisterFeil('pdl', 'UGYLDIG_SVAR', 'pdl: ugyldig ident i hentIdenter')
-  if (!brukbare.some((i) => i.ident === typet)) throw new RegisterFeil('pdl', 'UGYLDIG_SVAR', 'pdl: hentIdenter uten identen det ble spurt om')
+  if (brukbare.some((i) => !/^\d{11}$/.test(i.ident)))
+    throw new RegisterFeil('pdl', 'UGYLDIG_SVAR', 'pdl: ugyldig ident i hentIdenter')
+  if (!brukbare.some((i) => i.ident === typet))
+    throw new RegisterFeil('pdl', 'UGYLDIG_SVAR', 'pdl: hentIdenter uten identen det ble spurt om')
   const gjeldende =
     brukbare.find((i) => i.gruppe === 'FOLKEREGISTERIDENT' && !i.historisk) ??
     brukbare.find((i) => i.gruppe === 'NPID' && !i.historisk)
@@ -201,7 +215,8 @@ export class SkjermingPip implements SkjermingRegister {
    *  (populasjonstilgangskontroll's SkjermingRestClientAdapter asks the same). One call for all of
    *  a person's idents; skjermet when any is. */
   async erSkjermet(personidenter: readonly string[], ctx: KallKontekst): Promise<boolean> {
-    if (personidenter.length === 0) throw new RegisterFeil('skjerming', 'AVVIST', 'skjerming: ingen identer å spørre om')
+    if (personidenter.length === 0)
+      throw new RegisterFeil('skjerming', 'AVVIST', 'skjerming: ingen identer å spørre om')
     const svar = await sporRegister('skjerming', { http: this.http, tokens: this.tokens, scope: this.scope }, ctx, {
       path: 'skjermetBulk',
       body: { personidenter: [...new Set(personidenter)] },

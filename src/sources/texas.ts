@@ -31,7 +31,11 @@ export class TexasTokenKilde implements TokenKilde {
     if (lagret && lagret.utloper - MARGIN_MS > this.na()) return lagret.token
     if (!this.vern) return this.hent(nokkel, identityProvider, target, ctx)
     return vernetKall(
-      this.vern, 'texas', nokkel, ctx, (c) => this.hent(nokkel, identityProvider, target, c),
+      this.vern,
+      'texas',
+      nokkel,
+      ctx,
+      (c) => this.hent(nokkel, identityProvider, target, c),
       // A refused target (a wrong scope) is that target's fault, not the service's.
       (e) => e instanceof RegisterFeil && e.arsak !== 'AVVIST',
       (hva) => new RegisterFeil('token', 'UTILGJENGELIG', `token: ${hva}`),
@@ -52,7 +56,8 @@ export class TexasTokenKilde implements TokenKilde {
       throw somRegisterFeil('token', e)
     }
     // 4xx: this target refused (not the service's fault); 5xx: the service is failing.
-    if (svar.status !== 200) throw new RegisterFeil('token', svar.status >= 500 ? 'UTILGJENGELIG' : 'AVVIST', `token: status ${svar.status}`)
+    if (svar.status !== 200)
+      throw new RegisterFeil('token', svar.status >= 500 ? 'UTILGJENGELIG' : 'AVVIST', `token: status ${svar.status}`)
     const tolket = TokenSvar.safeParse(svar.data)
     if (!tolket.success) throw new RegisterFeil('token', 'UGYLDIG_SVAR', 'token: uventet svarformat')
     this.cache.set(nokkel, { token: tolket.data.access_token, utloper: this.na() + tolket.data.expires_in * 1000 })

@@ -1,7 +1,14 @@
 // Protection around the upstream ports: identical calls already in flight are shared (coalesced),
 // and a circuit breaker per register and per municipality stops calling what keeps failing, then
 // lets one probe through to see whether it has recovered.
-import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel'
+import {
+  BrokenCircuitError,
+  CircuitState,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  handleWhen,
+  type CircuitBreakerPolicy,
+} from 'cockatiel'
 import type { Fagsystem } from './fagsystem/port.js'
 import { HttpFeil } from './http.js'
 import {
@@ -47,8 +54,10 @@ class IkkeTelt extends Error {
   }
 }
 
-const nokkelFor = (upstream: string, kommunenummer: string | null) => (kommunenummer === null ? upstream : `${upstream}:${kommunenummer}`)
-const apenMelding = (upstream: string, kommunenummer: string | null) => `${upstream}${kommunenummer ? ` ${kommunenummer}` : ''}: bryter åpen`
+const nokkelFor = (upstream: string, kommunenummer: string | null) =>
+  kommunenummer === null ? upstream : `${upstream}:${kommunenummer}`
+const apenMelding = (upstream: string, kommunenummer: string | null) =>
+  `${upstream}${kommunenummer ? ` ${kommunenummer}` : ''}: bryter åpen`
 
 /** One breaker per upstream (and per municipality), made on first use. The number of them is
  *  bounded by the upstreams and the four-digit municipality numbers. */
@@ -69,7 +78,10 @@ export class Brytere {
     if (!b) {
       // What counts is decided per call (kjor's erFeil): a breaker made once must not keep the
       // test, and with it the state, of the first call that made it.
-      b = circuitBreaker(handleWhen((e) => !(e instanceof IkkeTelt)), { halfOpenAfter: 0, breaker: new ConsecutiveBreaker(this.valg.feilPaRad) })
+      b = circuitBreaker(
+        handleWhen((e) => !(e instanceof IkkeTelt)),
+        { halfOpenAfter: 0, breaker: new ConsecutiveBreaker(this.valg.feilPaRad) },
+      )
       b.onStateChange((s) => {
         if (s === CircuitState.Open) this.apenTil.set(nokkel, this.na() + this.valg.apenMs)
         this.valg.vedEndring?.(upstream, kommunenummer, TILSTAND[s])
@@ -82,7 +94,12 @@ export class Brytere {
 
   /** Runs `kall` through the breaker; errors for which `erFeil` holds count as failures. Throws
    *  BryterApen without calling while the breaker is open. */
-  async kjor<T>(upstream: string, kommunenummer: string | null, erFeil: (e: Error) => boolean, kall: () => Promise<T>): Promise<T> {
+  async kjor<T>(
+    upstream: string,
+    kommunenummer: string | null,
+    erFeil: (e: Error) => boolean,
+    kall: () => Promise<T>,
+  ): Promise<T> {
     const bryter = this.bryter(upstream, kommunenummer)
     if (bryter.state === CircuitState.Open && this.na() < (this.apenTil.get(nokkelFor(upstream, kommunenummer)) ?? 0)) {
       throw new BryterApen(apenMelding(upstream, kommunenummer))
@@ -143,7 +160,12 @@ export class Samkjoring {
       const avbryt = new AbortController()
       const sporing: string[] = []
       // The first caller's account holds the answer: it is parsed once, for everyone who shares it.
-      const lofte = kall({ callId: ctx.callId, sporing, signal: avbryt.signal, ...(ctx.konto ? { konto: ctx.konto } : {}) }).finally(() => {
+      const lofte = kall({
+        callId: ctx.callId,
+        sporing,
+        signal: avbryt.signal,
+        ...(ctx.konto ? { konto: ctx.konto } : {}),
+      }).finally(() => {
         if (this.underveis.get(full) === ny) this.underveis.delete(full)
       })
       const ny: Flyvning<T> = { lofte, sporing, deltakere: 0, avbryt }
@@ -203,7 +225,12 @@ export function vernetKall<T>(
     async (c) => {
       try {
         // A shared call cut because every participant left is nobody's fault upstream.
-        return await v.brytere.kjor(upstream, null, (e) => !c.signal?.aborted && erFeil(e), () => kall(c))
+        return await v.brytere.kjor(
+          upstream,
+          null,
+          (e) => !c.signal?.aborted && erFeil(e),
+          () => kall(c),
+        )
       } catch (e) {
         if (e instanceof BryterApen) throw feil('bryter åpen')
         throw e
@@ -215,7 +242,8 @@ export function vernetKall<T>(
 
 // Only the register's own faults count against its breaker: no token (the token service down)
 // is the token service's breaker's to count.
-const erRegisterFeil = (register: RegisterFeil['register']) => (e: Error) => e instanceof RegisterFeil && e.register === register
+const erRegisterFeil = (register: RegisterFeil['register']) => (e: Error) =>
+  e instanceof RegisterFeil && e.register === register
 const registerFeil = (register: RegisterFeil['register']) => (hva: string) =>
   new RegisterFeil(register, 'UTILGJENGELIG', `${register}: ${hva}`)
 const kildeFeil = (kilde: KildeFeil['kilde']) => (hva: 'bryter åpen' | 'fristen gikk ut') =>
@@ -223,27 +251,49 @@ const kildeFeil = (kilde: KildeFeil['kilde']) => (hva: 'bryter åpen' | 'fristen
 
 // Every register fault stays a RegisterFeil, so the access decision fails closed.
 export function vernetPersonRegister(p: PersonRegister, v: Vern): PersonRegister {
-  return { hentPerson: (ident, ctx) => vernetKall(v, 'pdl', ident, ctx, (c) => p.hentPerson(ident, c), erRegisterFeil('pdl'), registerFeil('pdl')) }
+  return {
+    hentPerson: (ident, ctx) =>
+      vernetKall(v, 'pdl', ident, ctx, (c) => p.hentPerson(ident, c), erRegisterFeil('pdl'), registerFeil('pdl')),
+  }
 }
 
 export function vernetSkjerming(s: SkjermingRegister, v: Vern): SkjermingRegister {
   return {
     erSkjermet: (identer, ctx) =>
-      vernetKall(v, 'skjerming', JSON.stringify([...identer].sort()), ctx, (c) => s.erSkjermet(identer, c), erRegisterFeil('skjerming'), registerFeil('skjerming')),
+      vernetKall(
+        v,
+        'skjerming',
+        JSON.stringify([...identer].sort()),
+        ctx,
+        (c) => s.erSkjermet(identer, c),
+        erRegisterFeil('skjerming'),
+        registerFeil('skjerming'),
+      ),
   }
 }
 
 export function vernetAnsattRegister(a: AnsattRegister, v: Vern): AnsattRegister {
   return {
     hentPersonident: (navident, ctx) =>
-      vernetKall(v, 'nom', navident, ctx, (c) => a.hentPersonident(navident, c), erRegisterFeil('nom'), registerFeil('nom')),
+      vernetKall(
+        v,
+        'nom',
+        navident,
+        ctx,
+        (c) => a.hentPersonident(navident, c),
+        erRegisterFeil('nom'),
+        registerFeil('nom'),
+      ),
   }
 }
 
 /** A Fiks or fagsystem fault that is the source's own: not one for want of a token, and not a
  *  refusal of one request (a 4xx on one document). */
 export const erKildesFeil = (e: Error): boolean =>
-  e instanceof KildeFeil && e.arsak !== 'AVVIST' && !(e.cause instanceof RegisterFeil) && !(e.cause instanceof HttpFeil && e.cause.arsak === 'OVERBELASTET')
+  e instanceof KildeFeil &&
+  e.arsak !== 'AVVIST' &&
+  !(e.cause instanceof RegisterFeil) &&
+  !(e.cause instanceof HttpFeil && e.cause.arsak === 'OVERBELASTET')
 
 /** Fiks: the case list behind the Fiks breaker. Documents and KommuneInfo concern one
  *  municipality and sit behind that municipality's breaker (in the fetch), so are only shared. */
@@ -253,15 +303,23 @@ export function vernetFiks(f: FiksDigisos, v: Vern): FiksDigisos {
   return {
     hentSaker: (ident, ctx) =>
       vernetKall(v, 'fiks', `saker:${ident}`, ctx, (c) => f.hentSaker(ident, c), erKildesFeil, kildeFeil('fiks')),
-    hentDokument: (id, dokument, ctx) => delt(`dokument:${JSON.stringify([id, dokument])}`, ctx, (c) => f.hentDokument(id, dokument, c)),
+    hentDokument: (id, dokument, ctx) =>
+      delt(`dokument:${JSON.stringify([id, dokument])}`, ctx, (c) => f.hentDokument(id, dokument, c)),
     hentKommuneInfo: (kommune, ctx) => delt(`kommuneinfo:${kommune}`, ctx, (c) => f.hentKommuneInfo(kommune, c)),
-    hentAlleKommuneInfo: (ctx) => vernetKall(v, 'fiks', 'kommuner', ctx, (c) => f.hentAlleKommuneInfo(c), erKildesFeil, kildeFeil('fiks')),
+    hentAlleKommuneInfo: (ctx) =>
+      vernetKall(v, 'fiks', 'kommuner', ctx, (c) => f.hentAlleKommuneInfo(c), erKildesFeil, kildeFeil('fiks')),
   }
 }
 
 export function vernetFagsystem(f: Fagsystem, v: Vern): Fagsystem {
   return {
     hent: (kommune, ident, ctx) =>
-      v.samkjoring.del('fiks-io', `${kommune}:${ident}`, ctx, (c) => f.hent(kommune, ident, c), () => kildeFeil('fagsystem')('fristen gikk ut')),
+      v.samkjoring.del(
+        'fiks-io',
+        `${kommune}:${ident}`,
+        ctx,
+        (c) => f.hent(kommune, ident, c),
+        () => kildeFeil('fagsystem')('fristen gikk ut'),
+      ),
   }
 }

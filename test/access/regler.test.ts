@@ -1,7 +1,16 @@
 // The rules of DESIGN §4 as a pure table: every rule, with and without its lifting group, over
 // every grading. Each row fails if its rule is removed or reordered.
 import t from 'tap'
-import { erInhabil, forhandsvurder, REGELLISTE, vurder, vurderLesing, vurderRevisor, type Fakta, type Grupper } from '../../src/access/regler.js'
+import {
+  erInhabil,
+  forhandsvurder,
+  REGELLISTE,
+  vurder,
+  vurderLesing,
+  vurderRevisor,
+  type Fakta,
+  type Grupper,
+} from '../../src/access/regler.js'
 import type { Gradering, Person } from '../../src/domain/person.js'
 
 const G: Grupper = { nks: 'nks', strengtFortrolig: 'k6', fortrolig: 'k7', egneAnsatte: 'ea', revisjon: 'rev' }
@@ -33,23 +42,30 @@ const utfall = (grupper: string[], f: Fakta, henvendelseId: string | null = 'H-1
 }
 
 t.test('the rule list is the order of DESIGN §4', async (t) => {
-  t.same(REGELLISTE.map((r) => [r.nr, r.kode, r.loftesAv]), [
-    [1, 'UAUTENTISERT', null],
-    [2, 'AVVIST_MANGLER_ROLLE', null],
-    [3, 'AVVIST_MANGLER_HENVENDELSE', null],
-    [4, 'PERSON_IKKE_FUNNET', null],
-    [5, 'AVVIST_STRENGT_FORTROLIG_ADRESSE', 'strengtFortrolig'],
-    [5, 'AVVIST_STRENGT_FORTROLIG_UTLAND', 'strengtFortrolig'],
-    [6, 'AVVIST_FORTROLIG_ADRESSE', 'fortrolig'],
-    [7, 'AVVIST_SKJERMING', 'egneAnsatte'],
-    [8, 'AVVIST_HABILITET', null],
-  ])
+  t.same(
+    REGELLISTE.map((r) => [r.nr, r.kode, r.loftesAv]),
+    [
+      [1, 'UAUTENTISERT', null],
+      [2, 'AVVIST_MANGLER_ROLLE', null],
+      [3, 'AVVIST_MANGLER_HENVENDELSE', null],
+      [4, 'PERSON_IKKE_FUNNET', null],
+      [5, 'AVVIST_STRENGT_FORTROLIG_ADRESSE', 'strengtFortrolig'],
+      [5, 'AVVIST_STRENGT_FORTROLIG_UTLAND', 'strengtFortrolig'],
+      [6, 'AVVIST_FORTROLIG_ADRESSE', 'fortrolig'],
+      [7, 'AVVIST_SKJERMING', 'egneAnsatte'],
+      [8, 'AVVIST_HABILITET', null],
+    ],
+  )
 })
 
 t.test('rules 1–3 need no facts and decide before any register is asked', async (t) => {
   t.equal(forhandsvurder({ saksbehandler: null, henvendelseId: 'H', personident: PERSON }, G)?.kode, 'UAUTENTISERT')
   t.equal(forhandsvurder(foresporsel([]), G)?.kode, 'AVVIST_MANGLER_ROLLE')
-  t.equal(forhandsvurder(foresporsel(['k6', 'k7', 'ea']), G)?.kode, 'AVVIST_MANGLER_ROLLE', 'other groups do not stand in for the role')
+  t.equal(
+    forhandsvurder(foresporsel(['k6', 'k7', 'ea']), G)?.kode,
+    'AVVIST_MANGLER_ROLLE',
+    'other groups do not stand in for the role',
+  )
   t.equal(forhandsvurder(foresporsel(['nks'], null), G)?.kode, 'AVVIST_MANGLER_HENVENDELSE')
   t.equal(forhandsvurder(foresporsel(['nks'], '  '), G)?.kode, 'AVVIST_MANGLER_HENVENDELSE')
   t.equal(forhandsvurder(foresporsel(['nks']), G), null)
@@ -64,7 +80,10 @@ const GRADERING_AVSLAG: Record<Gradering, string | null> = {
   UGRADERT: null,
 }
 const LOFTER: Record<Gradering, string | null> = {
-  STRENGT_FORTROLIG: 'k6', STRENGT_FORTROLIG_UTLAND: 'k6', FORTROLIG: 'k7', UGRADERT: null,
+  STRENGT_FORTROLIG: 'k6',
+  STRENGT_FORTROLIG_UTLAND: 'k6',
+  FORTROLIG: 'k7',
+  UGRADERT: null,
 }
 
 t.test('grading × groups: only the matching group lifts, and only one grading rule applies', async (t) => {
@@ -101,7 +120,10 @@ t.test('habilitet: self and family are denied whatever groups the caller has', a
     ['sibling', fakta({ person: person({ foreldre: ['mor'] }), ansatt: ansatt({ foreldre: ['mor'] }) })],
     ['current partner', fakta({ person: person({ partnere: [{ personident: ANSATT, navarende: true }] }) })],
     ['former partner', fakta({ person: person({ partnere: [{ personident: ANSATT, navarende: false }] }) })],
-    ['partner (only on the employee side)', fakta({ ansatt: ansatt({ partnere: [{ personident: PERSON, navarende: false }] }) })],
+    [
+      'partner (only on the employee side)',
+      fakta({ ansatt: ansatt({ partnere: [{ personident: PERSON, navarende: false }] }) }),
+    ],
     ['co-parent', fakta({ person: person({ barn: ['barn'] }), ansatt: ansatt({ barn: ['barn'] }) })],
   ]
   for (const [navn, f] of saker) {
@@ -109,7 +131,10 @@ t.test('habilitet: self and family are denied whatever groups the caller has', a
     t.equal(utfall(alle, f), 'AVVIST_HABILITET', `${navn}, all groups`)
   }
   t.equal(utfall(alle, fakta({ ansatt: null })), 'Permit', 'NOM does not know the employee: habilitet passes')
-  t.equal(utfall(['nks'], fakta({ person: person({ foreldre: ['a'] }), ansatt: ansatt({ foreldre: ['b'] }) })), 'Permit')
+  t.equal(
+    utfall(['nks'], fakta({ person: person({ foreldre: ['a'] }), ansatt: ansatt({ foreldre: ['b'] }) })),
+    'Permit',
+  )
   t.equal(erInhabil(person(), [], null), false)
 })
 
@@ -122,26 +147,65 @@ t.test('habilitet compares every ident of both sides', async (t) => {
   const personMedHistorikk = (p: Partial<Person> = {}) => person({ identer: [PERSON, PERSON_GAMMEL], ...p })
   const ansattMedHistorikk = (p: Partial<Person> = {}) => ansatt({ identer: [ANSATT, ANSATT_GAMMEL], ...p })
   const saker: [string, Fakta][] = [
-    ['NOM knows the employee by the person\'s old ident', fakta({ person: personMedHistorikk(), ansatt: person({ personident: PERSON_GAMMEL, identer: [PERSON, PERSON_GAMMEL] }) })],
-    ['NOM\'s old ident, unknown to PDL, is one of the person\'s', fakta({ person: personMedHistorikk(), ansatt: person({ personident: PERSON_GAMMEL }) })],
-    ['typed by the old ident, NOM has the current', fakta({ person: person({ personident: PERSON_GAMMEL, identer: [PERSON, PERSON_GAMMEL] }), ansatt: person({ identer: [PERSON, PERSON_GAMMEL] }) })],
-    ['parent named by the employee\'s old ident', fakta({ person: person({ foreldre: [ANSATT_GAMMEL] }), ansatt: ansattMedHistorikk() })],
-    ['partner named by the employee\'s old ident', fakta({ person: person({ partnere: [{ personident: ANSATT_GAMMEL, navarende: false }] }), ansatt: ansattMedHistorikk() })],
-    ['child named by the person\'s old ident (employee side)', fakta({ person: personMedHistorikk(), ansatt: ansatt({ foreldre: [PERSON_GAMMEL] }) })],
-    ['partner named by the person\'s old ident (employee side)', fakta({ person: personMedHistorikk(), ansatt: ansatt({ partnere: [{ personident: PERSON_GAMMEL, navarende: true }] }) })],
+    [
+      "NOM knows the employee by the person's old ident",
+      fakta({
+        person: personMedHistorikk(),
+        ansatt: person({ personident: PERSON_GAMMEL, identer: [PERSON, PERSON_GAMMEL] }),
+      }),
+    ],
+    [
+      "NOM's old ident, unknown to PDL, is one of the person's",
+      fakta({ person: personMedHistorikk(), ansatt: person({ personident: PERSON_GAMMEL }) }),
+    ],
+    [
+      'typed by the old ident, NOM has the current',
+      fakta({
+        person: person({ personident: PERSON_GAMMEL, identer: [PERSON, PERSON_GAMMEL] }),
+        ansatt: person({ identer: [PERSON, PERSON_GAMMEL] }),
+      }),
+    ],
+    [
+      "parent named by the employee's old ident",
+      fakta({ person: person({ foreldre: [ANSATT_GAMMEL] }), ansatt: ansattMedHistorikk() }),
+    ],
+    [
+      "partner named by the employee's old ident",
+      fakta({
+        person: person({ partnere: [{ personident: ANSATT_GAMMEL, navarende: false }] }),
+        ansatt: ansattMedHistorikk(),
+      }),
+    ],
+    [
+      "child named by the person's old ident (employee side)",
+      fakta({ person: personMedHistorikk(), ansatt: ansatt({ foreldre: [PERSON_GAMMEL] }) }),
+    ],
+    [
+      "partner named by the person's old ident (employee side)",
+      fakta({
+        person: personMedHistorikk(),
+        ansatt: ansatt({ partnere: [{ personident: PERSON_GAMMEL, navarende: true }] }),
+      }),
+    ],
   ]
   for (const [navn, f] of saker) {
     t.equal(utfall(['nks'], f), 'AVVIST_HABILITET', navn)
     t.equal(utfall(['nks', 'k6', 'k7', 'ea', 'rev'], f), 'AVVIST_HABILITET', `${navn}, all groups`)
   }
   // Each of these would be inhabil by the ident alone if the sets leaked into each other.
-  t.equal(utfall(['nks'], fakta({ person: personMedHistorikk(), ansatt: ansattMedHistorikk() })), 'Permit', 'two people, four idents')
+  t.equal(
+    utfall(['nks'], fakta({ person: personMedHistorikk(), ansatt: ansattMedHistorikk() })),
+    'Permit',
+    'two people, four idents',
+  )
   t.equal(erInhabil(personMedHistorikk(), [ANSATT, ANSATT_GAMMEL], null), false)
-  t.equal(erInhabil(personMedHistorikk(), [PERSON_GAMMEL], null), true, 'without the employee\'s record too')
+  t.equal(erInhabil(personMedHistorikk(), [PERSON_GAMMEL], null), true, "without the employee's record too")
 })
 
 t.test('a permit carries the typed ident, the current one and all of them', async (t) => {
-  const f = fakta({ person: person({ personident: PERSON_GAMMEL, gjeldendeIdent: PERSON, identer: [PERSON, PERSON_GAMMEL] }) })
+  const f = fakta({
+    person: person({ personident: PERSON_GAMMEL, gjeldendeIdent: PERSON, identer: [PERSON, PERSON_GAMMEL] }),
+  })
   const b = vurder({ ...foresporsel(['nks']), personident: PERSON_GAMMEL }, f, G)
   if (b.utfall !== 'Permit') throw new Error('forventet Permit')
   t.equal(b.tillatelse.personident, PERSON_GAMMEL)
@@ -153,19 +217,45 @@ t.test('a permit carries the typed ident, the current one and all of them', asyn
 t.test('a permit carries what the lookup needs and is frozen', async (t) => {
   const b = vurder(foresporsel(['nks']), fakta(), G)
   if (b.utfall !== 'Permit') throw new Error('forventet Permit')
-  t.same({ ...b.tillatelse }, {
-    navident: 'Z990001', personident: PERSON, gjeldendeIdent: PERSON, identer: [PERSON], henvendelseId: 'H-1', gradering: 'UGRADERT', kommunenummer: '0301', loftet: [],
-  })
+  t.same(
+    { ...b.tillatelse },
+    {
+      navident: 'Z990001',
+      personident: PERSON,
+      gjeldendeIdent: PERSON,
+      identer: [PERSON],
+      henvendelseId: 'H-1',
+      gradering: 'UGRADERT',
+      kommunenummer: '0301',
+      loftet: [],
+    },
+  )
   t.ok(Object.isFrozen(b.tillatelse))
   t.same(b.loftet, [])
-  const loftet = vurder(foresporsel(['nks', 'k7', 'ea']), fakta({ skjermet: true, person: person({ gradering: 'FORTROLIG' }) }), G)
-  t.same(loftet.utfall === 'Permit' && loftet.loftet, ['AVVIST_FORTROLIG_ADRESSE', 'AVVIST_SKJERMING'], 'lifted rules are named')
-  t.same(loftet.utfall === 'Permit' && loftet.tillatelse.loftet, ['AVVIST_FORTROLIG_ADRESSE', 'AVVIST_SKJERMING'], 'and carried by the permit')
+  const loftet = vurder(
+    foresporsel(['nks', 'k7', 'ea']),
+    fakta({ skjermet: true, person: person({ gradering: 'FORTROLIG' }) }),
+    G,
+  )
+  t.same(
+    loftet.utfall === 'Permit' && loftet.loftet,
+    ['AVVIST_FORTROLIG_ADRESSE', 'AVVIST_SKJERMING'],
+    'lifted rules are named',
+  )
+  t.same(
+    loftet.utfall === 'Permit' && loftet.tillatelse.loftet,
+    ['AVVIST_FORTROLIG_ADRESSE', 'AVVIST_SKJERMING'],
+    'and carried by the permit',
+  )
   t.ok(loftet.utfall === 'Permit' && Object.isFrozen(loftet.tillatelse.loftet))
 })
 
 t.test('a read re-runs rules 1–3 and needs every lift again', async (t) => {
-  const b = vurder(foresporsel(['nks', 'k7', 'ea']), fakta({ skjermet: true, person: person({ gradering: 'FORTROLIG' }) }), G)
+  const b = vurder(
+    foresporsel(['nks', 'k7', 'ea']),
+    fakta({ skjermet: true, person: person({ gradering: 'FORTROLIG' }) }),
+    G,
+  )
   if (b.utfall !== 'Permit') throw new Error('forventet Permit')
   const som = (grupper: string[]) => foresporsel(grupper).saksbehandler
   t.equal(vurderLesing(som(['nks', 'k7', 'ea']), b.tillatelse, G), null, 'every group still there')

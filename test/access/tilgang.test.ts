@@ -22,7 +22,11 @@ t.test('rule × lifting group × grading, with the audit event', async (t) => {
   ]
   const sett: Record<string, number> = {}
   for (const [tag, kode, lofter] of rader) {
-    for (const grupper of [[GRUPPER.nks], ...ALLE_GRUPPER.filter((g) => g !== GRUPPER.nks).map((g) => [GRUPPER.nks, g]), ALLE_GRUPPER]) {
+    for (const grupper of [
+      [GRUPPER.nks],
+      ...ALLE_GRUPPER.filter((g) => g !== GRUPPER.nks).map((g) => [GRUPPER.nks, g]),
+      ALLE_GRUPPER,
+    ]) {
       const token = await b.token('Z990009', grupper)
       const svar = await b.startOppslag(tag, { token })
       const loftet = lofter !== null && grupper.includes(lofter)
@@ -34,10 +38,25 @@ t.test('rule × lifting group × grading, with the audit event', async (t) => {
         t.equal(svar.body.code, kode, navn)
         t.match(svar.body, { callId: String, type: String }, navn)
         t.notMatch(svar.body.detail, b.ident(tag), `${navn}: detail does not repeat the personident`)
-        t.match(h, { handling: 'OPPSLAG_START', beslutning: 'Deny', regel: kode, personident: b.ident(tag), navident: 'Z990009', henvendelseId: 'HENV-1' }, `${navn}: audited`)
+        t.match(
+          h,
+          {
+            handling: 'OPPSLAG_START',
+            beslutning: 'Deny',
+            regel: kode,
+            personident: b.ident(tag),
+            navident: 'Z990009',
+            henvendelseId: 'HENV-1',
+          },
+          `${navn}: audited`,
+        )
       } else {
         // A lifted rule is named on the permit, for control.
-        t.match(h, { handling: 'OPPSLAG_START', beslutning: 'Permit', regel: loftet ? kode : null, personident: b.ident(tag) }, `${navn}: audited`)
+        t.match(
+          h,
+          { handling: 'OPPSLAG_START', beslutning: 'Permit', regel: loftet ? kode : null, personident: b.ident(tag) },
+          `${navn}: audited`,
+        )
       }
       sett[forventet] = (sett[forventet] ?? 0) + 1
     }
@@ -45,20 +64,44 @@ t.test('rule × lifting group × grading, with the audit event', async (t) => {
   t.same(sett, { 201: 14, 403: 16 }, 'the matrix: 5 persons × 6 group sets')
 
   // Rules 2 and 3, and habilitet, which nothing lifts.
-  const utenRolle = await b.startOppslag('uten-saker', { token: await b.token('Z990009', ALLE_GRUPPER.filter((g) => g !== GRUPPER.nks)) })
+  const utenRolle = await b.startOppslag('uten-saker', {
+    token: await b.token(
+      'Z990009',
+      ALLE_GRUPPER.filter((g) => g !== GRUPPER.nks),
+    ),
+  })
   t.equal(utenRolle.body.code, 'AVVIST_MANGLER_ROLLE')
   t.match((await b.hendelser()).at(-1), { beslutning: 'Deny', regel: 'AVVIST_MANGLER_ROLLE' })
   const utenHenvendelse = await b.startOppslag('uten-saker', { henvendelseId: null })
   t.equal(utenHenvendelse.body.code, 'AVVIST_MANGLER_HENVENDELSE')
-  t.match((await b.hendelser()).at(-1), { beslutning: 'Deny', regel: 'AVVIST_MANGLER_HENVENDELSE', henvendelseId: null })
+  t.match((await b.hendelser()).at(-1), {
+    beslutning: 'Deny',
+    regel: 'AVVIST_MANGLER_HENVENDELSE',
+    henvendelseId: null,
+  })
   const ansatt = await b.token('Z990001', ALLE_GRUPPER)
-  for (const tag of ['ansatt', 'ansatt-forelder', 'ansatt-barn', 'ansatt-sosken', 'ansatt-ektefelle', 'ansatt-tidligere-ektefelle', 'ansatt-medforelder']) {
+  for (const tag of [
+    'ansatt',
+    'ansatt-forelder',
+    'ansatt-barn',
+    'ansatt-sosken',
+    'ansatt-ektefelle',
+    'ansatt-tidligere-ektefelle',
+    'ansatt-medforelder',
+  ]) {
     t.equal((await b.startOppslag(tag, { token: ansatt })).body.code, 'AVVIST_HABILITET', tag)
     t.match((await b.hendelser()).at(-1), { beslutning: 'Deny', regel: 'AVVIST_HABILITET', navident: 'Z990001' }, tag)
   }
-  t.equal((await b.startOppslag('ansatt-felles-barn-med-medforelder', { token: ansatt })).body.code, 'AVVIST_HABILITET', 'own child with the co-parent')
+  t.equal(
+    (await b.startOppslag('ansatt-felles-barn-med-medforelder', { token: ansatt })).body.code,
+    'AVVIST_HABILITET',
+    'own child with the co-parent',
+  )
   // The skjermet person is an employee too (Z990002): looking themselves up is habilitet, even with egne ansatte.
-  t.equal((await b.startOppslag('skjermet', { token: await b.token('Z990002', ALLE_GRUPPER) })).body.code, 'AVVIST_HABILITET')
+  t.equal(
+    (await b.startOppslag('skjermet', { token: await b.token('Z990002', ALLE_GRUPPER) })).body.code,
+    'AVVIST_HABILITET',
+  )
   // NOM knows Z990003 but has no personident: habilitet passes, as in NAV's own engine.
   t.equal((await b.startOppslag('ansatt-forelder', { token: await b.token('Z990003', [GRUPPER.nks]) })).status, 201)
 
@@ -80,7 +123,9 @@ t.test('property: no protected address leaves, under any combination of groups, 
     const saker = b.sim.datasett.digisosSaker.filter((s) => s.sokerFnr === p.personident)
     const kilde = JSON.stringify([p.fagsystem, saker.map((s) => s.soknad)])
     const funnet = new Set<string>()
-    for (const m of kilde.matchAll(/"(adresselinjer|gate|gatenavn|adresse|postboks|bruksenhetsnummer)":\s*(\[[^\]]*\]|"[^"]*")/g)) {
+    for (const m of kilde.matchAll(
+      /"(adresselinjer|gate|gatenavn|adresse|postboks|bruksenhetsnummer)":\s*(\[[^\]]*\]|"[^"]*")/g,
+    )) {
       for (const s of (m[2] as string).matchAll(/"([^"]{4,})"/g)) funnet.add(s[1] as string)
     }
     adresser.set(p.personident, [...funnet])
@@ -96,7 +141,9 @@ t.test('property: no protected address leaves, under any combination of groups, 
     fc.asyncProperty(fc.constantFrom(...beskyttet), fc.subarray(ALLE_GRUPPER), async (p, grupper) => {
       runder++
       const token = await b.token('Z990009', grupper)
-      const svar = [await b.kall('POST', '/api/v1/oppslag', { token, body: { personident: p.personident, henvendelseId: 'H-1' } })]
+      const svar = [
+        await b.kall('POST', '/api/v1/oppslag', { token, body: { personident: p.personident, henvendelseId: 'H-1' } }),
+      ]
       const id = svar[0]?.body?.oppslagId
       if (id) {
         svar.push(await b.kall('GET', `/api/v1/oppslag/${id}`, { token }))
@@ -118,7 +165,17 @@ t.test('token attacks: each 401 and no data', async (t) => {
   const body = { personident: b.ident('uten-saker'), henvendelseId: 'H' }
   const aud = b.config.auth.audience
   const na = Math.floor(Date.now() / 1000)
-  const krav = { iss: b.config.auth.issuer, aud, NAVident: 'Z990009', groups: [GRUPPER.nks], oid: 'o', sub: 'o', iat: na, nbf: na, exp: na + 600 }
+  const krav = {
+    iss: b.config.auth.issuer,
+    aud,
+    NAVident: 'Z990009',
+    groups: [GRUPPER.nks],
+    oid: 'o',
+    sub: 'o',
+    iat: na,
+    nbf: na,
+    exp: na + 600,
+  }
   const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
 
   const jwks = (await (await request(b.config.auth.jwksUri)).body.json()) as { keys: { kid: string }[] }
@@ -138,7 +195,11 @@ t.test('token attacks: each 401 and no data', async (t) => {
   const ukjentKid = signer('ukjent-kid')
   const fremmedNokkel = signer(jwk.kid)
 
-  for (const [navn, token] of [['HS256 signed with the RSA public key', hs256], ['unknown kid', ukjentKid], ['known kid, foreign key', fremmedNokkel]] as const) {
+  for (const [navn, token] of [
+    ['HS256 signed with the RSA public key', hs256],
+    ['unknown kid', ukjentKid],
+    ['known kid, foreign key', fremmedNokkel],
+  ] as const) {
     const svar = await b.kall('POST', '/api/v1/oppslag', { token, body })
     t.equal(svar.status, 401, navn)
     t.equal(svar.body.code, 'UAUTENTISERT', navn)
@@ -153,7 +214,10 @@ t.test('JWKS: a rotated key is fetched on its first token; a stream of unknown k
   let hentinger = 0
   const proxy = createServer((_req, res) => {
     hentinger++
-    request(sim.urls.AZURE_OPENID_CONFIG_JWKS_URI).then(async (r) => res.end(await r.body.text()), () => res.destroy())
+    request(sim.urls.AZURE_OPENID_CONFIG_JWKS_URI).then(
+      async (r) => res.end(await r.body.text()),
+      () => res.destroy(),
+    )
   })
   await new Promise<void>((ok) => proxy.listen(0, '127.0.0.1', ok))
   t.teardown(() => proxy.close())
@@ -177,7 +241,11 @@ t.test('JWKS: a rotated key is fetched on its first token; a stream of unknown k
   // holds back another; see jwks.test.ts for the stream over time).
   const falske = Array.from({ length: 20 }, (_, i) => {
     const hode = b64({ alg: 'RS256', typ: 'JWT', kid: `angrep-${i}` })
-    const kropp = b64({ iss: b.config.auth.issuer, aud: b.config.auth.audience, exp: Math.floor(Date.now() / 1000) + 60 })
+    const kropp = b64({
+      iss: b.config.auth.issuer,
+      aud: b.config.auth.audience,
+      exp: Math.floor(Date.now() / 1000) + 60,
+    })
     const sig = createSign('RSA-SHA256').update(`${hode}.${kropp}`).sign(privateKey).toString('base64url')
     return b.kall('POST', '/api/v1/oppslag', { token: `${hode}.${kropp}.${sig}`, body })
   })

@@ -16,7 +16,14 @@ async function oppsett(t: Test, valg: { tokenCacheMaks?: number } = {}) {
   const app: FastifyInstance = Fastify({ logger: false })
   let na = Date.now()
   await app.register(problem)
-  await app.register(auth, { issuer: oidc.issuer, jwksUri: oidc.jwksUri, audience: AUD, klokkeslingringS: 0, na: () => na, ...valg })
+  await app.register(auth, {
+    issuer: oidc.issuer,
+    jwksUri: oidc.jwksUri,
+    audience: AUD,
+    klokkeslingringS: 0,
+    na: () => na,
+    ...valg,
+  })
   let verifiseringer = 0
   app.addHook('onRequest', async (request) => {
     const ekte = request.jwtVerify.bind(request)
@@ -33,8 +40,16 @@ async function oppsett(t: Test, valg: { tokenCacheMaks?: number } = {}) {
     const r = await app.inject({ method: 'GET', url: '/hvem', headers: { authorization: `${skjema} ${token}` } })
     return { status: r.statusCode, body: r.json() as { navident?: string; code?: string } }
   }
-  const token = (krav: Record<string, unknown> = {}) => oidc.lagToken({ navident: 'Z990009', groups: ['g'], aud: AUD, ...krav })
-  return { kall, token, verifiseringer: () => verifiseringer, settKlokka: (ms: number) => { na = ms } }
+  const token = (krav: Record<string, unknown> = {}) =>
+    oidc.lagToken({ navident: 'Z990009', groups: ['g'], aud: AUD, ...krav })
+  return {
+    kall,
+    token,
+    verifiseringer: () => verifiseringer,
+    settKlokka: (ms: number) => {
+      na = ms
+    },
+  }
 }
 
 t.test('a repeat request with the same token skips verification; the result is the same', async (t) => {
@@ -75,7 +90,10 @@ t.test('a token that differs from a cached one in any way is verified, and refus
     ['signature changed at the end', `${h}.${p}.${annenSignatur}`],
     ['a prefix of the token', ekte.slice(0, -1)],
     ['the token with a character added', `${ekte}A`],
-    ['payload changed, same header and signature', `${h}.${Buffer.from(JSON.stringify({ ...payload, groups: ['alle'] })).toString('base64url')}.${s}`],
+    [
+      'payload changed, same header and signature',
+      `${h}.${Buffer.from(JSON.stringify({ ...payload, groups: ['alle'] })).toString('base64url')}.${s}`,
+    ],
   ]
   for (const [navn, token] of varianter) {
     const foer = o.verifiseringer()
@@ -95,7 +113,11 @@ t.test('refused tokens are never cached; the cache is bounded', async (t) => {
   }
   t.equal(o.verifiseringer(), 9, 'every attempt with a refused token is verified again')
 
-  const [a, b, c] = [await o.token({ oid: 'a' }), await o.token({ oid: 'b' }), await o.token({ oid: 'c' })] as [string, string, string]
+  const [a, b, c] = [await o.token({ oid: 'a' }), await o.token({ oid: 'b' }), await o.token({ oid: 'c' })] as [
+    string,
+    string,
+    string,
+  ]
   for (const token of [a, b, c]) t.equal((await o.kall(token)).status, 200)
   const foer = o.verifiseringer()
   t.equal((await o.kall(c)).status, 200)

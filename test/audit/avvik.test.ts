@@ -19,8 +19,16 @@ t.test('the avvik report loads no events, however many the window holds', async 
   const audit: AuditStore = {
     skriv: (h) => ekte.skriv(h),
     klar: () => ekte.klar(),
-    sok: async (f) => { const r = await ekte.sok(f); lest.hendelser += r.length; return r },
-    kjede: async (e, g) => { const r = await ekte.kjede(e, g); lest.hendelser += r.length; return r },
+    sok: async (f) => {
+      const r = await ekte.sok(f)
+      lest.hendelser += r.length
+      return r
+    },
+    kjede: async (e, g) => {
+      const r = await ekte.kjede(e, g)
+      lest.hendelser += r.length
+      return r
+    },
     sjekkpunkt: () => ekte.sjekkpunkt(),
     slettFor: (tid, rader) => ekte.slettFor(tid, rader),
     hode: () => ekte.hode(),
@@ -37,10 +45,17 @@ t.test('the avvik report loads no events, however many the window holds', async 
   // A busy day: 12 000 lookups never read, by 40 employees.
   const dag = Date.UTC(2026, 5, 1)
   const antall = 12_000
-  const hendelser: AuditHendelse[] = Array.from({ length: antall }, (_, i) => nyHendelse(
-    { tid: dag + Math.floor((i * 86_400_000) / antall), navident: `Z99${String(1000 + (i % 40)).padStart(4, '0')}`, callId: `c-${i}`, instans: 'test' },
-    { handling: 'OPPSLAG_START', beslutning: 'Permit', personident: '01918012345', henvendelseId: `h-${i}` },
-  ))
+  const hendelser: AuditHendelse[] = Array.from({ length: antall }, (_, i) =>
+    nyHendelse(
+      {
+        tid: dag + Math.floor((i * 86_400_000) / antall),
+        navident: `Z99${String(1000 + (i % 40)).padStart(4, '0')}`,
+        callId: `c-${i}`,
+        instans: 'test',
+      },
+      { handling: 'OPPSLAG_START', beslutning: 'Permit', personident: '01918012345', henvendelseId: `h-${i}` },
+    ),
+  )
   for (let i = 0; i < hendelser.length; i += 256) await ekte.skriv(hendelser.slice(i, i + 256))
 
   const fra = new Date(dag).toISOString()
@@ -48,7 +63,10 @@ t.test('the avvik report loads no events, however many the window holds', async 
   const svar = await b.kall('GET', `/api/v1/audit/avvik?fra=${fra}&til=${til}`, { token: revisor })
   t.equal(svar.status, 200, svar.tekst)
   t.equal(lest.hendelser, 0, 'no event was loaded into the service')
-  t.ok(lest.avvikRader <= 4 * (AVVIK_MAKS_RADER + 1) + 40, `the database answered ${lest.avvikRader} rows for ${antall} events`)
+  t.ok(
+    lest.avvikRader <= 4 * (AVVIK_MAKS_RADER + 1) + 40,
+    `the database answered ${lest.avvikRader} rows for ${antall} events`,
+  )
   const av = (type: string) => svar.body.avvik.filter((a: { type: string }) => a.type === type)
   t.equal(av('OPPSLAG_UTEN_LESING').length, AVVIK_MAKS_RADER, 'capped')
   t.equal(svar.body.avkortet, true, 'and says so')
@@ -56,7 +74,9 @@ t.test('the avvik report loads no events, however many the window holds', async 
   t.equal(av('HOYT_VOLUM').length, 40, 'every employee far above a normal of none')
 
   // A quiet hour: complete, not cut.
-  const time = await b.kall('GET', `/api/v1/audit/avvik?fra=${fra}&til=${new Date(dag + 3_600_000).toISOString()}`, { token: revisor })
+  const time = await b.kall('GET', `/api/v1/audit/avvik?fra=${fra}&til=${new Date(dag + 3_600_000).toISOString()}`, {
+    token: revisor,
+  })
   t.equal(time.body.avkortet, false)
   t.equal(time.body.avvik.filter((a: { type: string }) => a.type === 'OPPSLAG_UTEN_LESING').length, antall / 24)
 })
@@ -66,9 +86,15 @@ t.test('the window is bounded: at most 31 days, fra before til', async (t) => {
   const revisor = await b.token('Z990050', [GRUPPER.revisjon])
   const dag = Date.UTC(2026, 5, 1)
   const kall = (fra: number, til: number) =>
-    b.kall('GET', `/api/v1/audit/avvik?fra=${new Date(fra).toISOString()}&til=${new Date(til).toISOString()}`, { token: revisor })
+    b.kall('GET', `/api/v1/audit/avvik?fra=${new Date(fra).toISOString()}&til=${new Date(til).toISOString()}`, {
+      token: revisor,
+    })
   t.equal((await kall(dag, dag + 31 * 86_400_000)).status, 200, '31 days')
-  for (const [navn, fra, til] of [['32 days', dag, dag + 32 * 86_400_000], ['til before fra', dag, dag - 1], ['empty', dag, dag]] as const) {
+  for (const [navn, fra, til] of [
+    ['32 days', dag, dag + 32 * 86_400_000],
+    ['til before fra', dag, dag - 1],
+    ['empty', dag, dag],
+  ] as const) {
     const svar = await kall(fra, til)
     t.equal(svar.status, 400, navn)
     t.equal(svar.body.code, 'UGYLDIG_TIDSROM', navn)

@@ -32,8 +32,17 @@ t.test('escaping: | in the header, = and \\ and line breaks in extensions', asyn
 t.test('the NAV convention: Permit INFO, Deny WARN, with the fields the audit system reads', async (t) => {
   const p = tilCef(hendelse())
   t.match(p, /^CEF:0\|stonadsoppslag\|AuditLogger\|1\.0\|audit:access\|[^|]+\|INFO\|/)
-  for (const felt of ['suid=Z990001', 'duid=14839010150', `end=${Date.parse('2026-11-23T10:00:00.000Z')}`, 'sproc=call-1',
-    'flexString1Label=Decision', 'flexString1=Permit', 'cs6=upstream a,b', 'cs3=konto']) t.match(p, felt)
+  for (const felt of [
+    'suid=Z990001',
+    'duid=14839010150',
+    `end=${Date.parse('2026-11-23T10:00:00.000Z')}`,
+    'sproc=call-1',
+    'flexString1Label=Decision',
+    'flexString1=Permit',
+    'cs6=upstream a,b',
+    'cs3=konto',
+  ])
+    t.match(p, felt)
   const d = tilCef(hendelse({ beslutning: 'Deny', regel: 'AVVIST_HABILITET', kategori: null, kilde: null }))
   t.match(d, '|WARN|')
   t.match(d, 'flexString1=Deny')
@@ -52,7 +61,14 @@ t.test('the current ident, when it is not the typed one, is named beside duid (D
 
 t.test('stdout sink writes under its own logger name', async (t) => {
   const linjer: string[] = []
-  const sink = stdoutSink(new Writable({ write: (c, _e, cb) => { linjer.push(String(c)); cb() } }))
+  const sink = stdoutSink(
+    new Writable({
+      write: (c, _e, cb) => {
+        linjer.push(String(c))
+        cb()
+      },
+    }),
+  )
   sink.send([tilCef(hendelse())])
   await sink.lukk()
   const l = JSON.parse(linjer[0] as string)
@@ -62,7 +78,11 @@ t.test('stdout sink writes under its own logger name', async (t) => {
 
 t.test('syslog over TCP: RFC 5424 frames with octet counting; lines wait while the server is down', async (t) => {
   let mottatt = ''
-  const server = createServer((s) => s.on('data', (d) => { mottatt += String(d) }))
+  const server = createServer((s) =>
+    s.on('data', (d) => {
+      mottatt += String(d)
+    }),
+  )
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
   const port = (server.address() as { port: number }).port
   const sink = syslogSink('127.0.0.1', port)
@@ -87,7 +107,9 @@ t.test('syslog over TCP: RFC 5424 frames with octet counting; lines wait while t
 
 t.test('the chain head: last id, hash and count, in the audit stream', async (t) => {
   const hash = 'ab'.repeat(32)
-  t.equal(tilCefHode({ id: 42, hash, antall: 40 }, 'vm:1', 1_767_000_000_000),
-    `CEF:0|stonadsoppslag|AuditLogger|1.0|audit:kjedehode|Revisjonsloggens kjedehode|INFO|end=1767000000000 cn1Label=SisteId cn1=42 cs1Label=Hash cs1=${hash} cn2Label=Antall cn2=40 dvchost=vm:1`)
+  t.equal(
+    tilCefHode({ id: 42, hash, antall: 40 }, 'vm:1', 1_767_000_000_000),
+    `CEF:0|stonadsoppslag|AuditLogger|1.0|audit:kjedehode|Revisjonsloggens kjedehode|INFO|end=1767000000000 cn1Label=SisteId cn1=42 cs1Label=Hash cs1=${hash} cn2Label=Antall cn2=40 dvchost=vm:1`,
+  )
   t.notMatch(tilCefHode({ id: 1, hash, antall: 1 }, 'a=b', 0), /dvchost=a=b/, 'escaped as any extension')
 })

@@ -14,8 +14,16 @@ import { devSimulator, TEST_AUDIT_NOKKEL } from '../helper.js'
 function svarliste(n: number) {
   const liste: string[] = []
   let varsle = () => {}
-  const nadd = new Promise<void>((ok) => { varsle = ok })
-  return { liste, legg: (s: string) => { if (liste.push(s) === n) varsle() }, nadd }
+  const nadd = new Promise<void>((ok) => {
+    varsle = ok
+  })
+  return {
+    liste,
+    legg: (s: string) => {
+      if (liste.push(s) === n) varsle()
+    },
+    nadd,
+  }
 }
 
 /** A simulator, an audit file in the test's directory, and the service's environment. */
@@ -23,8 +31,16 @@ async function oppsett(t: Test) {
   const sim = await devSimulator(t)
   const db = `${t.testdir()}/audit.db`
   const env = {
-    ...DEV_VERDIER, ...sim.urls,
-    NODE_ENV: 'production', PDL_BEHANDLINGSNUMMER: 'B123', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', AUDIT_CEF: 'av', AUDIT_NOKKEL: TEST_AUDIT_NOKKEL, AUDIT_STORE: `sqlite:${db}`,
+    ...DEV_VERDIER,
+    ...sim.urls,
+    NODE_ENV: 'production',
+    PDL_BEHANDLINGSNUMMER: 'B123',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    AUDIT_CEF: 'av',
+    AUDIT_NOKKEL: TEST_AUDIT_NOKKEL,
+    AUDIT_STORE: `sqlite:${db}`,
   }
   return { sim, db, env }
 }
@@ -32,12 +48,22 @@ async function oppsett(t: Test) {
 t.test('kill -9 under load loses no audited response', async (t) => {
   const { sim, db, env } = await oppsett(t)
   const { barn, url } = await startTjeneste(env)
-  t.teardown(() => { barn.kill('SIGKILL') })
-  const token = await sim.lagToken({ navident: 'Z990009', groups: [DEV_VERDIER.GRUPPE_NKS], aud: DEV_VERDIER.AZURE_APP_CLIENT_ID })
+  t.teardown(() => {
+    barn.kill('SIGKILL')
+  })
+  const token = await sim.lagToken({
+    navident: 'Z990009',
+    groups: [DEV_VERDIER.GRUPPE_NKS],
+    aud: DEV_VERDIER.AZURE_APP_CLIENT_ID,
+  })
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
   const personident = personMedTag(sim.datasett, 'ugradert-to-kommuner').personident
 
-  const start = await request(`${url}/api/v1/oppslag`, { method: 'POST', headers, body: JSON.stringify({ personident, henvendelseId: 'H-1' }) })
+  const start = await request(`${url}/api/v1/oppslag`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ personident, henvendelseId: 'H-1' }),
+  })
   const { oppslagId } = (await start.body.json()) as { oppslagId: string }
 
   // 16 clients reading as fast as they can; each 200 is remembered by its Nav-Call-Id.
@@ -49,7 +75,9 @@ t.test('kill -9 under load loses no audited response', async (t) => {
     while (!stopp) {
       const callId = `krasj-${k}-${n++}`
       try {
-        const svar = await request(`${url}/api/v1/oppslag/${oppslagId}/konto`, { headers: { ...headers, 'nav-call-id': callId } })
+        const svar = await request(`${url}/api/v1/oppslag/${oppslagId}/konto`, {
+          headers: { ...headers, 'nav-call-id': callId },
+        })
         await svar.body.text()
         if (svar.statusCode === 200) last.legg(callId)
       } catch {
@@ -66,7 +94,9 @@ t.test('kill -9 under load loses no audited response', async (t) => {
 
   // Restart on the same file: the chain verifies and holds every answered read.
   const igjen = await startTjeneste(env)
-  t.teardown(() => { igjen.barn.kill('SIGKILL') })
+  t.teardown(() => {
+    igjen.barn.kill('SIGKILL')
+  })
   const store = new SqliteAuditStore(db, { nokkel: TEST_AUDIT_NOKKEL })
   t.teardown(() => store.lukk())
   const v = await verifiserKjede(store, { nokkel: TEST_AUDIT_NOKKEL })
@@ -82,7 +112,11 @@ t.test('kill -9 under load loses no audited response', async (t) => {
 t.test('SIGTERM under load: in-flight requests finish, the process exits 0, no audited response lost', async (t) => {
   const { sim, db, env } = await oppsett(t)
   const { barn, url } = await startTjeneste(env)
-  const token = await sim.lagToken({ navident: 'Z990009', groups: [DEV_VERDIER.GRUPPE_NKS], aud: DEV_VERDIER.AZURE_APP_CLIENT_ID })
+  const token = await sim.lagToken({
+    navident: 'Z990009',
+    groups: [DEV_VERDIER.GRUPPE_NKS],
+    aud: DEV_VERDIER.AZURE_APP_CLIENT_ID,
+  })
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
   const personident = personMedTag(sim.datasett, 'ugradert-to-kommuner').personident
   const last = svarliste(30)
@@ -93,16 +127,27 @@ t.test('SIGTERM under load: in-flight requests finish, the process exits 0, no a
     while (!stopp.na) {
       const callId = `term-${k}-${n++}`
       try {
-        const start = await request(`${url}/api/v1/oppslag`, { method: 'POST', headers: { ...headers, 'nav-call-id': callId }, body: JSON.stringify({ personident, henvendelseId: 'H' }) })
+        const start = await request(`${url}/api/v1/oppslag`, {
+          method: 'POST',
+          headers: { ...headers, 'nav-call-id': callId },
+          body: JSON.stringify({ personident, henvendelseId: 'H' }),
+        })
         // As text first: an answer that is not JSON must be seen, not lost in the catch below.
         const tekst = await start.body.text()
         let body: { oppslagId?: string; code?: string } = {}
-        try { body = JSON.parse(tekst) as typeof body } catch { /* recorded below as it is */ }
+        try {
+          body = JSON.parse(tekst) as typeof body
+        } catch {
+          /* recorded below as it is */
+        }
         if (start.statusCode === 201) last.legg(callId)
-        else avvist.push(`${start.statusCode} ${String(start.headers['content-type'])} ${body.code ?? tekst.slice(0, 80)}`)
+        else
+          avvist.push(`${start.statusCode} ${String(start.headers['content-type'])} ${body.code ?? tekst.slice(0, 80)}`)
         if (!body.oppslagId) continue
         const les = `${callId}-les`
-        const lest = await request(`${url}/api/v1/oppslag/${body.oppslagId}`, { headers: { ...headers, 'nav-call-id': les } })
+        const lest = await request(`${url}/api/v1/oppslag/${body.oppslagId}`, {
+          headers: { ...headers, 'nav-call-id': les },
+        })
         await lest.body.text()
         if (lest.statusCode === 200) last.legg(les)
       } catch {
@@ -124,7 +169,15 @@ t.test('SIGTERM under load: in-flight requests finish, the process exits 0, no a
   t.teardown(() => store.lukk())
   t.equal((await verifiserKjede(store, { nokkel: TEST_AUDIT_NOKKEL })).gyldig, true)
   const lagret = new Set((await store.kjede(0, 1_000_000)).map((h) => h.callId))
-  t.same(mottatt.filter((c) => !lagret.has(c)), [], 'every answer the clients got is on record')
+  t.same(
+    mottatt.filter((c) => !lagret.has(c)),
+    [],
+    'every answer the clients got is on record',
+  )
   // Every request turned away under this load (the rate limit) got a problem+json.
-  t.same(avvist.filter((a) => !a.includes(' application/problem+json; charset=utf-8 ')), [], `${avvist.length} turned away, each with a problem+json`)
+  t.same(
+    avvist.filter((a) => !a.includes(' application/problem+json; charset=utf-8 ')),
+    [],
+    `${avvist.length} turned away, each with a problem+json`,
+  )
 })

@@ -22,14 +22,20 @@ if (await krevPostgres(t)) {
     }
     const store = await ny()
     // Registered after medSkjema's teardown, so it runs first: stores close before the drop.
-    t.teardown(async () => { for (const s of apne) await s.lukk() })
+    t.teardown(async () => {
+      for (const s of apne) await s.lukk()
+    })
     const h = `"${skjema}".audit_hendelse`
     const sp = `"${skjema}".audit_sjekkpunkt`
     return {
       store,
-      sql: async (sporring) => { await ra.query(sporring) },
+      sql: async (sporring) => {
+        await ra.query(sporring)
+      },
       tabell: { hendelse: h, sjekkpunkt: sp },
-      slaAvTriggere: async () => { await ra.query(`ALTER TABLE ${h} DISABLE TRIGGER USER; ALTER TABLE ${sp} DISABLE TRIGGER USER`) },
+      slaAvTriggere: async () => {
+        await ra.query(`ALTER TABLE ${h} DISABLE TRIGGER USER; ALTER TABLE ${sp} DISABLE TRIGGER USER`)
+      },
       hindreSkriving: async (navident) => {
         await ra.query(`CREATE FUNCTION "${skjema}".test_hindre() RETURNS trigger LANGUAGE plpgsql AS $$
           BEGIN IF NEW.navident = '${navident}' THEN RAISE EXCEPTION 'hindret av testen'; END IF; RETURN NEW; END $$;
@@ -45,11 +51,17 @@ if (await krevPostgres(t)) {
       PostgresAuditStore.apne(URL, { skjema, instans: 'a' }),
       PostgresAuditStore.apne(URL, { skjema, instans: 'b' }),
     ])
-    t.teardown(async () => { await a.lukk(); await b.lukk() })
+    t.teardown(async () => {
+      await a.lukk()
+      await b.lukk()
+    })
     const runder = 20
     for (let r = 0; r < runder; r++) {
-      await Promise.all(Array.from({ length: 30 }, (_, i) =>
-        (i % 2 ? a : b).skriv([hendelse(r * 100 + i, { instans: i % 2 ? 'a' : 'b' }), hendelse(r * 100 + i + 50)])))
+      await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          (i % 2 ? a : b).skriv([hendelse(r * 100 + i, { instans: i % 2 ? 'a' : 'b' }), hendelse(r * 100 + i + 50)]),
+        ),
+      )
     }
     const v = await verifiserKjede(a, { nokkel: DEV_NOKKEL, sidestorrelse: 113 })
     t.has(v, { gyldig: true, antall: runder * 30 * 2, forsteBrudd: null })
@@ -65,9 +77,14 @@ if (await krevPostgres(t)) {
   t.test('replicas starting together migrate once', async (t) => {
     const { skjema, ra } = await medSkjema(t)
     const butikker = await Promise.all(Array.from({ length: 4 }, () => PostgresAuditStore.apne(URL, { skjema })))
-    t.teardown(async () => { for (const s of butikker) await s.lukk() })
+    t.teardown(async () => {
+      for (const s of butikker) await s.lukk()
+    })
     const { rows } = await ra.query(`SELECT versjon FROM "${skjema}".schema_versjon ORDER BY versjon`)
-    t.strictSame(rows.map((r: { versjon: number }) => r.versjon), [1, 2, 3])
+    t.strictSame(
+      rows.map((r: { versjon: number }) => r.versjon),
+      [1, 2, 3],
+    )
     t.equal(await (butikker[3] as PostgresAuditStore).klar(), true)
   })
 
@@ -104,7 +121,10 @@ if (await krevPostgres(t)) {
   // The store once sent each column as a text array, which this setting reads; it stays as a guard.
   t.test('a server with array_nulls off still stores NULL as NULL', async (t) => {
     const { skjema } = await medSkjema(t)
-    const store = await PostgresAuditStore.apne(`${URL}${URL.includes('?') ? '&' : '?'}options=${encodeURIComponent('-c array_nulls=off')}`, { skjema })
+    const store = await PostgresAuditStore.apne(
+      `${URL}${URL.includes('?') ? '&' : '?'}options=${encodeURIComponent('-c array_nulls=off')}`,
+      { skjema },
+    )
     t.teardown(() => store.lukk())
     // The setting did reach the store's connections (else this test would prove nothing).
     const pool = (store as unknown as { pool: import('pg').Pool }).pool
@@ -116,23 +136,29 @@ if (await krevPostgres(t)) {
     t.has(await verifiserKjede(store, { nokkel: DEV_NOKKEL }), { gyldig: true, forsteBrudd: null })
   })
 
-  t.test('a connection whose server lost the prepared insert is dropped, and the next write goes through', async (t) => {
-    const { skjema } = await medSkjema(t)
-    const store = await PostgresAuditStore.apne(URL, { skjema })
-    t.teardown(() => store.lukk())
-    await store.skriv([hendelse(1)])
-    // As a transaction-mode pooler would: the statement pg parsed on this connection is gone on
-    // the server. The pool hands out its most recently used idle connection, the one just written on.
-    const pool = (store as unknown as { pool: import('pg').Pool }).pool
-    const klient = await pool.connect()
-    await klient.query('DEALLOCATE ALL')
-    klient.release()
-    await t.rejects(store.skriv([hendelse(2)]), { name: 'AuditFeil' })
-    await store.skriv([hendelse(3)])
-    const alle = await store.kjede(0, 10)
-    t.strictSame(alle.map((x) => x.henvendelseId), ['h-1', 'h-3'])
-    t.has(await verifiserKjede(store, { nokkel: DEV_NOKKEL }), { gyldig: true, forsteBrudd: null })
-  })
+  t.test(
+    'a connection whose server lost the prepared insert is dropped, and the next write goes through',
+    async (t) => {
+      const { skjema } = await medSkjema(t)
+      const store = await PostgresAuditStore.apne(URL, { skjema })
+      t.teardown(() => store.lukk())
+      await store.skriv([hendelse(1)])
+      // As a transaction-mode pooler would: the statement pg parsed on this connection is gone on
+      // the server. The pool hands out its most recently used idle connection, the one just written on.
+      const pool = (store as unknown as { pool: import('pg').Pool }).pool
+      const klient = await pool.connect()
+      await klient.query('DEALLOCATE ALL')
+      klient.release()
+      await t.rejects(store.skriv([hendelse(2)]), { name: 'AuditFeil' })
+      await store.skriv([hendelse(3)])
+      const alle = await store.kjede(0, 10)
+      t.strictSame(
+        alle.map((x) => x.henvendelseId),
+        ['h-1', 'h-3'],
+      )
+      t.has(await verifiserKjede(store, { nokkel: DEV_NOKKEL }), { gyldig: true, forsteBrudd: null })
+    },
+  )
 
   t.test('a commit waits for the chain lock only so long, and the next goes through once it is free', async (t) => {
     const { skjema, ra } = await medSkjema(t)
@@ -150,8 +176,12 @@ if (await krevPostgres(t)) {
     t.ok(Date.now() - t0 < 3000, 'failed at its deadline')
     await ra.query('ROLLBACK')
     await store.skriv([hendelse(3)])
-    t.strictSame((await store.kjede(0, 10)).map((x) => x.henvendelseId), ['h-1', 'h-3'])
-    for (const laseFristMs of [0, 1.5, 2 ** 31, 1e21]) await t.rejects(PostgresAuditStore.apne(URL, { skjema, laseFristMs }), { name: 'AuditFeil' })
+    t.strictSame(
+      (await store.kjede(0, 10)).map((x) => x.henvendelseId),
+      ['h-1', 'h-3'],
+    )
+    for (const laseFristMs of [0, 1.5, 2 ** 31, 1e21])
+      await t.rejects(PostgresAuditStore.apne(URL, { skjema, laseFristMs }), { name: 'AuditFeil' })
   })
 
   t.test('apneAuditStore sends PostgreSQL URLs to the PostgreSQL store', async (t) => {

@@ -7,7 +7,6 @@ import { verifiserKjede } from '../../src/audit/verifiser.js'
 import { hendelse, KONTRAKT_NOKKEL, kontraktTester, type KontraktOppsett } from './kontrakt.js'
 import { lagUnokletDatabase } from './unoklet.js'
 
-
 kontraktTester(t, 'sqlite', async (t): Promise<KontraktOppsett> => {
   const sti = `${t.testdir()}/audit.db`
   const apne: SqliteAuditStore[] = []
@@ -26,10 +25,16 @@ kontraktTester(t, 'sqlite', async (t): Promise<KontraktOppsett> => {
   })
   return {
     store,
-    sql: async (sporring) => { ra.exec(sporring) },
+    sql: async (sporring) => {
+      ra.exec(sporring)
+    },
     tabell: { hendelse: 'audit_hendelse', sjekkpunkt: 'audit_sjekkpunkt' },
     slaAvTriggere: async () => {
-      const triggere = ra.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('audit_hendelse', 'audit_sjekkpunkt')`).all() as { name: string }[]
+      const triggere = ra
+        .prepare(
+          `SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('audit_hendelse', 'audit_sjekkpunkt')`,
+        )
+        .all() as { name: string }[]
       for (const { name } of triggere) ra.exec(`DROP TRIGGER "${name}"`)
     },
     hindreSkriving: async (navident) => {
@@ -89,7 +94,12 @@ t.test('WAL, synchronous=FULL and the schema version', async (t) => {
   await store.lukk()
   const db = new DatabaseSync(sti)
   t.equal(db.prepare('PRAGMA journal_mode').get()?.journal_mode, 'wal')
-  t.strictSame((db.prepare('SELECT versjon FROM schema_versjon ORDER BY versjon').all() as { versjon: number }[]).map((r) => r.versjon), [1, 2, 3, 4])
+  t.strictSame(
+    (db.prepare('SELECT versjon FROM schema_versjon ORDER BY versjon').all() as { versjon: number }[]).map(
+      (r) => r.versjon,
+    ),
+    [1, 2, 3, 4],
+  )
   db.close()
   const igjen = new SqliteAuditStore(sti)
   t.equal(igjen['db'].prepare('PRAGMA synchronous').get()?.synchronous, 2, 'FULL')
@@ -100,13 +110,25 @@ t.test('a database made by the first schema version is migrated with its events,
   const sti = `${t.testdir()}/audit.db`
   // Version 1 as it shipped, with two events in it, chained as it chained them.
   const forrige = lagUnokletDatabase(sti, [1, 2])
-  t.throws(() => new SqliteAuditStore(sti), { name: 'AuditFeil', message: /AUDIT_MIGRER_UNOKLET/ }, 'an unkeyed chain is not keyed silently')
+  t.throws(
+    () => new SqliteAuditStore(sti),
+    { name: 'AuditFeil', message: /AUDIT_MIGRER_UNOKLET/ },
+    'an unkeyed chain is not keyed silently',
+  )
   const store = new SqliteAuditStore(sti, { migrerUnoklet: `2:${forrige}` })
   // The first event after the migration names the current ident too.
   await store.skriv([hendelse(3, { personident: '41918012345', gjeldendeIdent: '01918012345' })])
-  t.equal((await store.sok({ personidenter: ['01918012345'], grense: 10 })).length, 3, 'old rows and new found by the current ident')
+  t.equal(
+    (await store.sok({ personidenter: ['01918012345'], grense: 10 })).length,
+    3,
+    'old rows and new found by the current ident',
+  )
   const alle = await store.kjede(0, 100)
-  t.strictSame(alle.map((h) => h.handling), ['LES', 'LES', 'AUDIT_NOKKEL_INNFORT', 'LES'], 'the old events, the anchor, the new one')
+  t.strictSame(
+    alle.map((h) => h.handling),
+    ['LES', 'LES', 'AUDIT_NOKKEL_INNFORT', 'LES'],
+    'the old events, the anchor, the new one',
+  )
   t.has(await verifiserKjede(store, { nokkel: DEV_NOKKEL }), { gyldig: true, antall: 4 })
   t.equal(await store.slettFor(hendelse(3).tid), 2)
   t.has(await verifiserKjede(store, { nokkel: DEV_NOKKEL }), { gyldig: true, antall: 2 })
@@ -131,7 +153,10 @@ t.test('apneAuditStore chooses by the specification', async (t) => {
   t.equal(await store.klar(), true)
   await store.lukk()
   await t.rejects(apneAuditStore('sqlite:'), { name: 'AuditFeil' })
-  await t.rejects(apneAuditStore('mysql://bruker:passord@vert/db'), { name: 'AuditFeil', message: /sqlite:<sti> eller postgres/ })
+  await t.rejects(apneAuditStore('mysql://bruker:passord@vert/db'), {
+    name: 'AuditFeil',
+    message: /sqlite:<sti> eller postgres/,
+  })
   const feil = await apneAuditStore('mysql://bruker:passord@vert/db').catch((e: Error) => e)
   t.notMatch((feil as Error).message, /passord/, 'the specification is not echoed')
   await t.rejects(apneAuditStore(`sqlite:/dev/null/ikke-en-mappe/audit.db`), { name: 'AuditFeil' })
@@ -144,7 +169,10 @@ async function medHendelser(t: Test, antall: number): Promise<{ store: SqliteAud
   t.teardown(() => store.lukk())
   await store.skriv(Array.from({ length: antall }, (_, n) => hendelse(n)))
   const ra = new DatabaseSync(sti)
-  t.teardown(() => { if (ra.isTransaction) ra.exec('ROLLBACK'); ra.close() })
+  t.teardown(() => {
+    if (ra.isTransaction) ra.exec('ROLLBACK')
+    ra.close()
+  })
   return { store, ra }
 }
 
@@ -154,7 +182,10 @@ t.test('a retention slice runs in the writer thread: the event loop is free mean
   // event loop's connection that wait held the event loop, and this test's timer with it.
   ra.exec('BEGIN IMMEDIATE')
   let ferdig = false
-  const sletting = store.slettFor('9999-01-01T00:00:00.000Z').then((n) => { ferdig = true; return n })
+  const sletting = store.slettFor('9999-01-01T00:00:00.000Z').then((n) => {
+    ferdig = true
+    return n
+  })
   const t0 = performance.now()
   await new Promise((ok) => setTimeout(ok, 20))
   t.ok(performance.now() - t0 < 2_000, 'a timer fires on time while the slice waits for the lock')
@@ -167,8 +198,13 @@ t.test('a retention slice runs in the writer thread: the event loop is free mean
 
 t.test('a retention slice that fails in the writer thread deletes nothing and stops nothing else', async (t) => {
   const { store, ra } = await medHendelser(t, 10)
-  ra.exec(`CREATE TRIGGER test_hindre BEFORE INSERT ON audit_sjekkpunkt BEGIN SELECT RAISE(ABORT, 'hindret av testen'); END`)
-  await t.rejects(store.slettFor('9999-01-01T00:00:00.000Z'), { name: 'AuditFeil', message: /audit-sletting feilet: hindret av testen/ })
+  ra.exec(
+    `CREATE TRIGGER test_hindre BEFORE INSERT ON audit_sjekkpunkt BEGIN SELECT RAISE(ABORT, 'hindret av testen'); END`,
+  )
+  await t.rejects(store.slettFor('9999-01-01T00:00:00.000Z'), {
+    name: 'AuditFeil',
+    message: /audit-sletting feilet: hindret av testen/,
+  })
   t.equal((await store.kjede(0, 100)).length, 10, 'the slice rolled back: every event is there')
   t.equal(await store.sjekkpunkt(), null)
   await store.skriv([hendelse(11)])
@@ -177,31 +213,34 @@ t.test('a retention slice that fails in the writer thread deletes nothing and st
   t.has(await verifiserKjede(store, { nokkel: DEV_NOKKEL }), { gyldig: true, antall: 0 })
 })
 
-t.test('the writer thread gone: what is in flight and what is queued is refused, and closing does not hang', async (t) => {
-  const nyStore = async () => {
-    const store = new SqliteAuditStore(`${t.testdir()}/audit-${Math.random()}.db`)
-    return { store, skriver: (store as unknown as { skriver: import('node:worker_threads').Worker }).skriver }
-  }
-  // A slice in flight, a write queued behind it.
-  const a = await nyStore()
-  await a.store.skriv(Array.from({ length: 20_000 }, (_, n) => hendelse(n)))
-  const sletting = a.store.slettFor('9999-01-01T00:00:00.000Z', 20_000)
-  await new Promise((ok) => setImmediate(ok))
-  const skriving = a.store.skriv([hendelse(30_000)])
-  await a.skriver.terminate()
-  await t.rejects(sletting, { name: 'AuditFeil' }, 'the slice in flight')
-  await t.rejects(skriving, { name: 'AuditFeil' }, 'the write behind it')
-  await t.rejects(a.store.skriv([hendelse(30_001)]), { name: 'AuditFeil' }, 'and every write after')
-  await a.store.lukk()
-  // A commit in flight, two more queued: none is sent to the thread that is gone.
-  const b = await nyStore()
-  const forste = b.store.skriv(Array.from({ length: 5_000 }, (_, n) => hendelse(n)))
-  await new Promise((ok) => setImmediate(ok))
-  const ko = [b.store.skriv([hendelse(6_000)]), b.store.skriv([hendelse(6_001)])]
-  await b.skriver.terminate()
-  for (const p of [forste, ...ko]) await t.rejects(p, { name: 'AuditFeil' })
-  await b.store.lukk()
-})
+t.test(
+  'the writer thread gone: what is in flight and what is queued is refused, and closing does not hang',
+  async (t) => {
+    const nyStore = async () => {
+      const store = new SqliteAuditStore(`${t.testdir()}/audit-${Math.random()}.db`)
+      return { store, skriver: (store as unknown as { skriver: import('node:worker_threads').Worker }).skriver }
+    }
+    // A slice in flight, a write queued behind it.
+    const a = await nyStore()
+    await a.store.skriv(Array.from({ length: 20_000 }, (_, n) => hendelse(n)))
+    const sletting = a.store.slettFor('9999-01-01T00:00:00.000Z', 20_000)
+    await new Promise((ok) => setImmediate(ok))
+    const skriving = a.store.skriv([hendelse(30_000)])
+    await a.skriver.terminate()
+    await t.rejects(sletting, { name: 'AuditFeil' }, 'the slice in flight')
+    await t.rejects(skriving, { name: 'AuditFeil' }, 'the write behind it')
+    await t.rejects(a.store.skriv([hendelse(30_001)]), { name: 'AuditFeil' }, 'and every write after')
+    await a.store.lukk()
+    // A commit in flight, two more queued: none is sent to the thread that is gone.
+    const b = await nyStore()
+    const forste = b.store.skriv(Array.from({ length: 5_000 }, (_, n) => hendelse(n)))
+    await new Promise((ok) => setImmediate(ok))
+    const ko = [b.store.skriv([hendelse(6_000)]), b.store.skriv([hendelse(6_001)])]
+    await b.skriver.terminate()
+    for (const p of [forste, ...ko]) await t.rejects(p, { name: 'AuditFeil' })
+    await b.store.lukk()
+  },
+)
 
 t.test('closing stops retention after the slice in progress', async (t) => {
   const { store, ra } = await medHendelser(t, 1_000)
@@ -222,7 +261,11 @@ t.test('closing stops retention after the slice in progress', async (t) => {
   })()
   const avvist = t.rejects(sletting, /lukket/)
   await store.lukk()
-  t.match(await skriver, { name: 'AuditFeil', message: /lukket/ }, 'writes from the moment closing began are refused, none left unanswered')
+  t.match(
+    await skriver,
+    { name: 'AuditFeil', message: /lukket/ },
+    'writes from the moment closing began are refused, none left unanswered',
+  )
   await avvist
   const igjen = (ra.prepare('SELECT COUNT(*) AS n FROM audit_hendelse WHERE id <= 1000').get() as { n: number }).n
   t.equal(igjen, 999, 'only the slice in flight when closing began deleted anything')
@@ -233,7 +276,10 @@ t.test('retention takes turns with writes and with the event loop; closing durin
   t.teardown(() => store.lukk())
   await store.skriv(Array.from({ length: 3000 }, (_, n) => hendelse(n)))
   let ferdig = false
-  const sletting = store.slettFor('9999-01-01T00:00:00.000Z', 10).then((n) => { ferdig = true; return n })
+  const sletting = store.slettFor('9999-01-01T00:00:00.000Z', 10).then((n) => {
+    ferdig = true
+    return n
+  })
   // A timer and ten writes one after another, all while the 300 slices run.
   await new Promise((ok) => setTimeout(ok, 1))
   t.notOk(ferdig, 'a timer fires during retention')
@@ -241,12 +287,20 @@ t.test('retention takes turns with writes and with the event loop; closing durin
   t.notOk(ferdig, 'ten writes committed during retention')
   t.equal(await sletting, 3000)
   await store.skriv([hendelse(1, { tid: '2000-01-01T00:00:00.000Z' })])
-  t.equal(await store.slettFor('2001-01-01T00:00:00.000Z', Number.NaN), 11, 'a slice size that is no number: the default')
+  t.equal(
+    await store.slettFor('2001-01-01T00:00:00.000Z', Number.NaN),
+    11,
+    'a slice size that is no number: the default',
+  )
   t.has(await verifiserKjede(store, { nokkel: DEV_NOKKEL }), { gyldig: true, antall: 0 })
 
   // Closing while a slice waits for its turn: everything queued is committed, nothing hangs.
   await store.skriv(Array.from({ length: 500 }, (_, n) => hendelse(6000 + n, { tid: '2000-01-01T00:00:00.000Z' })))
-  const igjen = t.rejects(store.slettFor('2001-01-01T00:00:00.000Z', 1), /lukket/, 'the rest of the retention stops, refused')
+  const igjen = t.rejects(
+    store.slettFor('2001-01-01T00:00:00.000Z', 1),
+    /lukket/,
+    'the rest of the retention stops, refused',
+  )
   const skriving = store.skriv([hendelse(7000)])
   await store.lukk()
   await skriving

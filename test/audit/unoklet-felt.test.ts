@@ -25,9 +25,16 @@ t.test('a migrated unkeyed row given a gjeldende_ident afterwards does not verif
   const annen = '41918012345'
   const db = new Database(sti)
   db.exec('DROP TRIGGER audit_hendelse_ingen_endring')
-  db.prepare('UPDATE audit_hendelse SET gjeldende_ident = ?, detaljer = ? WHERE id = 1').run(annen, '{"forfalsket":true}')
+  db.prepare('UPDATE audit_hendelse SET gjeldende_ident = ?, detaljer = ? WHERE id = 1').run(
+    annen,
+    '{"forfalsket":true}',
+  )
   db.close()
-  t.equal((await store.sok({ personidenter: [annen], grense: 10 })).length, 1, 'the other person\'s innsyn now lists the row')
+  t.equal(
+    (await store.sok({ personidenter: [annen], grense: 10 })).length,
+    1,
+    "the other person's innsyn now lists the row",
+  )
   const v = await verifiserKjede(store, { nokkel: DEV_NOKKEL })
   t.equal(v.gyldig, false, `the changed row breaks the chain (got ${JSON.stringify(v)})`)
 })

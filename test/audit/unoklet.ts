@@ -14,15 +14,45 @@ export function lagUnokletDatabase(sti: string, numre: number[]): string {
       kategori TEXT, personident TEXT, henvendelse_id TEXT, beslutning TEXT NOT NULL, regel TEXT, kilde TEXT,
       sporings_ider TEXT NOT NULL, call_id TEXT NOT NULL, instans TEXT NOT NULL, forrige_hash TEXT NOT NULL, hash TEXT NOT NULL);
     INSERT INTO schema_versjon VALUES (1, '2026-01-01T00:00:00.000Z');`)
-  const settInn = gammel.prepare(`INSERT INTO audit_hendelse (tid, navident, handling, kategori, personident, henvendelse_id, beslutning,
+  const settInn =
+    gammel.prepare(`INSERT INTO audit_hendelse (tid, navident, handling, kategori, personident, henvendelse_id, beslutning,
     regel, kilde, sporings_ider, call_id, instans, forrige_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   let forrige = GENESIS_HASH
   for (const n of numre) {
     const h = hendelse(n)
-    const felt = [h.tid, h.navident, h.handling, h.kategori, h.personident, h.henvendelseId, h.beslutning, h.regel, h.kilde, h.sporingsIder, h.callId, h.instans]
-    const hash = createHash('sha256').update(`${forrige}\n${JSON.stringify(felt)}`).digest('hex')
-    settInn.run(h.tid, h.navident, h.handling, h.kategori, h.personident, h.henvendelseId, h.beslutning, h.regel, h.kilde,
-      JSON.stringify(h.sporingsIder), h.callId, h.instans, forrige, hash)
+    const felt = [
+      h.tid,
+      h.navident,
+      h.handling,
+      h.kategori,
+      h.personident,
+      h.henvendelseId,
+      h.beslutning,
+      h.regel,
+      h.kilde,
+      h.sporingsIder,
+      h.callId,
+      h.instans,
+    ]
+    const hash = createHash('sha256')
+      .update(`${forrige}\n${JSON.stringify(felt)}`)
+      .digest('hex')
+    settInn.run(
+      h.tid,
+      h.navident,
+      h.handling,
+      h.kategori,
+      h.personident,
+      h.henvendelseId,
+      h.beslutning,
+      h.regel,
+      h.kilde,
+      JSON.stringify(h.sporingsIder),
+      h.callId,
+      h.instans,
+      forrige,
+      hash,
+    )
     forrige = hash
   }
   gammel.close()

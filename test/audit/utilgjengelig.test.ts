@@ -28,7 +28,11 @@ t.test('PostgreSQL audit store unwritable mid-run', async (t) => {
   })
   const b = await build(t, { audit: store })
   const settLesbar = async (kunLesing: boolean) => {
-    await admin.query(kunLesing ? `ALTER DATABASE ${DB} SET default_transaction_read_only = on` : `ALTER DATABASE ${DB} RESET default_transaction_read_only`)
+    await admin.query(
+      kunLesing
+        ? `ALTER DATABASE ${DB} SET default_transaction_read_only = on`
+        : `ALTER DATABASE ${DB} RESET default_transaction_read_only`,
+    )
     // Existing connections keep their setting: end them, so the pool reconnects under the new one.
     await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [DB])
   }

@@ -32,7 +32,10 @@ export function lagDigisosSak(endringer: Partial<DigisosSak> = {}): DigisosSak {
       timestampSendt: Date.UTC(2024, 1, 29, 9, 15, 0),
       metadata: 'a1b2c3d4-0000-4000-8000-000000000003',
     },
-    digisosSoker: { metadata: 'a1b2c3d4-0000-4000-8000-000000000004', timestampSistOppdatert: Date.UTC(2024, 2, 20, 10, 0, 0) },
+    digisosSoker: {
+      metadata: 'a1b2c3d4-0000-4000-8000-000000000004',
+      timestampSistOppdatert: Date.UTC(2024, 2, 20, 10, 0, 0),
+    },
     tilleggsinformasjon: { enhetsnummer: null },
     ...endringer,
   }

@@ -11,10 +11,14 @@ t.test('a good list passes whole, typed', async (t) => {
 })
 
 t.test('refused: not a list, or longer than its cap, before any element is looked at', async (t) => {
-  for (const verdi of [{}, 'x', null, undefined]) t.notOk(liste(Element, 3).safeParse(verdi).success, JSON.stringify(verdi) ?? 'undefined')
+  for (const verdi of [{}, 'x', null, undefined])
+    t.notOk(liste(Element, 3).safeParse(verdi).success, JSON.stringify(verdi) ?? 'undefined')
   const r = liste(Element, 3).safeParse([1, 2, 3, 4])
   t.notOk(r.success)
-  t.same(r.error?.issues.map((i) => i.message), ['mer enn 3 elementer'])
+  t.same(
+    r.error?.issues.map((i) => i.message),
+    ['mer enn 3 elementer'],
+  )
 })
 
 t.test('a list of bad elements costs one issue, where z.array gave three per element', async (t) => {

@@ -30,7 +30,11 @@ function ident(ddmmyy: string, fra = 100): string {
 t.test('accepts each kind of ident', async (t) => {
   t.same(validerPersonident(ident('150385')), { gyldig: true, type: 'FNR', syntetisk: false }, 'fnr')
   t.same(validerPersonident(ident('550385')), { gyldig: true, type: 'DNR', syntetisk: false }, 'D-nummer: day +40')
-  t.same(validerPersonident(ident('154385')), { gyldig: true, type: 'HNR', syntetisk: false }, 'H-nummer / NAV-synthetic: month +40')
+  t.same(
+    validerPersonident(ident('154385')),
+    { gyldig: true, type: 'HNR', syntetisk: false },
+    'H-nummer / NAV-synthetic: month +40',
+  )
   t.same(validerPersonident(ident('158385')), { gyldig: true, type: 'FNR', syntetisk: true }, 'Tenor: month +80')
   t.same(validerPersonident(ident('558385')), { gyldig: true, type: 'DNR', syntetisk: true }, 'Tenor D-nummer')
   t.same(validerPersonident(ident('554385')), { gyldig: true, type: 'DNR', syntetisk: true }, 'NAV-synthetic D-nummer')
@@ -40,7 +44,16 @@ t.test('accepts each kind of ident', async (t) => {
 })
 
 t.test('rejects wrong length and non-digits', async (t) => {
-  for (const s of ['', '1', PERSON.slice(0, 10), `${PERSON}0`, ` ${PERSON}`, `${PERSON.slice(0, 6)} ${PERSON.slice(6)}`, '1483851247a', '１４８３８５１２４７０']) {
+  for (const s of [
+    '',
+    '1',
+    PERSON.slice(0, 10),
+    `${PERSON}0`,
+    ` ${PERSON}`,
+    `${PERSON.slice(0, 6)} ${PERSON.slice(6)}`,
+    '1483851247a',
+    '１４８３８５１２４７０',
+  ]) {
     t.match(validerPersonident(s), { gyldig: false, arsak: /11 siffer/ }, JSON.stringify(s.length))
   }
 })
@@ -65,7 +78,18 @@ t.test('rejects a wrong control digit', async (t) => {
 })
 
 t.test('rejects dates that do not exist once the offsets are removed', async (t) => {
-  for (const ddmmyy of ['320185', '300285', '310485', '001385', '000185', '150085', '721385', '159385', '152185', '155385']) {
+  for (const ddmmyy of [
+    '320185',
+    '300285',
+    '310485',
+    '001385',
+    '000185',
+    '150085',
+    '721385',
+    '159385',
+    '152185',
+    '155385',
+  ]) {
     t.match(validerPersonident(ident(ddmmyy)), { gyldig: false, arsak: /fødselsdato/ }, ddmmyy)
   }
   t.same(validerPersonident(ident('290284')), { gyldig: true, type: 'FNR', syntetisk: false }, '29 Feb in a leap year')
@@ -98,21 +122,26 @@ t.test('Personident schema: Norwegian message that never echoes the value', asyn
 })
 
 const datoArb = fc
-  .record({ y: fc.integer({ min: 1900, max: 2039 }), m: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 31 }) })
+  .record({
+    y: fc.integer({ min: 1900, max: 2039 }),
+    m: fc.integer({ min: 1, max: 12 }),
+    d: fc.integer({ min: 1, max: 31 }),
+  })
   .filter(({ y, m, d }) => new Date(Date.UTC(y, m - 1, d)).getUTCDate() === d)
-const individArb = (y: number) =>
-  y >= 2000 ? fc.integer({ min: 500, max: 999 }) : fc.integer({ min: 0, max: 499 })
+const individArb = (y: number) => (y >= 2000 ? fc.integer({ min: 500, max: 999 }) : fc.integer({ min: 0, max: 499 }))
 
 /** Generated synthetic idents, skipping the individnummer that give a remainder of 10. */
-const syntetiskArb = datoArb.chain((dato) =>
-  individArb(dato.y).map((i) => {
-    try {
-      return lagSyntetiskPersonident(dato, i)
-    } catch {
-      return null
-    }
-  }),
-).filter((s): s is string => s !== null)
+const syntetiskArb = datoArb
+  .chain((dato) =>
+    individArb(dato.y).map((i) => {
+      try {
+        return lagSyntetiskPersonident(dato, i)
+      } catch {
+        return null
+      }
+    }),
+  )
+  .filter((s): s is string => s !== null)
 
 t.test('lagSyntetiskPersonident: known value and its rules', async (t) => {
   t.equal(lagSyntetiskPersonident({ y: 1985, m: 3, d: 14 }, 124), PERSON)
@@ -165,9 +194,14 @@ t.test('property: wrong length or any non-digit is always invalid', async (t) =>
     ),
   )
   fc.assert(
-    fc.property(syntetiskArb, fc.integer({ min: 0, max: 10 }), fc.string({ minLength: 1, maxLength: 1 }).filter((c) => !/\d/.test(c)), (s, pos, c) => {
-      return !validerPersonident(`${s.slice(0, pos)}${c}${s.slice(pos + 1)}`).gyldig
-    }),
+    fc.property(
+      syntetiskArb,
+      fc.integer({ min: 0, max: 10 }),
+      fc.string({ minLength: 1, maxLength: 1 }).filter((c) => !/\d/.test(c)),
+      (s, pos, c) => {
+        return !validerPersonident(`${s.slice(0, pos)}${c}${s.slice(pos + 1)}`).gyldig
+      },
+    ),
   )
   fc.assert(fc.property(fc.string(), (s) => /^\d{11}$/.test(s) || !validerPersonident(s).gyldig))
   t.pass('held')
@@ -175,12 +209,35 @@ t.test('property: wrong length or any non-digit is always invalid', async (t) =>
 
 t.test('lignerPersonident: any writing of 11 digits, not a UUID or a date-time', async (t) => {
   const { lignerPersonident } = await import('../../src/domain/model.js')
-  for (const s of ['14839010150', '148390-10150', '14.83.90-10150', '14-83-90-10150', '148390 101 50', '148390.:10150', 'H-148390-10150', '1483901015012345',
+  for (const s of [
+    '14839010150',
+    '148390-10150',
+    '14.83.90-10150',
+    '14-83-90-10150',
+    '148390 101 50',
+    '148390.:10150',
+    'H-148390-10150',
+    '1483901015012345',
     // However the two halves are parted, when the digits in all are a valid ident (found in review).
-    '148390a10150', '148390----10150', '148390_:_:10150', '148390X10150', 'x148390 and 10150y']) {
+    '148390a10150',
+    '148390----10150',
+    '148390_:_:10150',
+    '148390X10150',
+    'x148390 and 10150y',
+  ]) {
     t.ok(lignerPersonident(s), `${s} looks like a personident`)
   }
-  for (const s of ['123e4567-e89b-12d3-a456-426614174000', '12345678-1234-1234-1234-123456789012', 'H1234', '2026-12-05T12:00:00Z', 'nks-2024-03-14.123456', '2024-03-14-00001', 'CallId_abc_1483901', '148390a10151', 'v1a48390b101c51']) {
+  for (const s of [
+    '123e4567-e89b-12d3-a456-426614174000',
+    '12345678-1234-1234-1234-123456789012',
+    'H1234',
+    '2026-12-05T12:00:00Z',
+    'nks-2024-03-14.123456',
+    '2024-03-14-00001',
+    'CallId_abc_1483901',
+    '148390a10151',
+    'v1a48390b101c51',
+  ]) {
     t.notOk(lignerPersonident(s), `${s} does not`)
   }
 })
@@ -200,8 +257,13 @@ t.test('personidentITekst: written as an ident, an ident inside a longer run, or
   // MDCOperations in its Java/Kotlin libraries makes them): never written as an ident. Their
   // 13-digit milliseconds can hold a valid ident by chance; then the id is replaced, not refused.
   const start = Date.UTC(2026, 0, 1)
-  fc.assert(fc.property(fc.integer({ min: 0, max: 5 * 365 * 86_400_000 }), fc.integer({ min: 0, max: 2_147_483_646 }), (ms, tall) =>
-    personidentITekst(`CallId_${start + ms}_${tall}`) !== 'SKREVET'))
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 5 * 365 * 86_400_000 }),
+      fc.integer({ min: 0, max: 2_147_483_646 }),
+      (ms, tall) => personidentITekst(`CallId_${start + ms}_${tall}`) !== 'SKREVET',
+    ),
+  )
   let inni = 0
   for (let i = 0; i < 10_000; i++) if (personidentITekst(`CallId_${start + i * 15_768_000}_${i}`) === 'INNI') inni++
   t.ok(inni < 300, `${inni} of 10 000 call ids over five years replaced (by chance holding a valid ident)`)

@@ -59,7 +59,9 @@ function arbitrar(s: z.ZodType, sti: string): fc.Arbitrary<unknown> {
     case 'object': {
       const felt = Object.entries(d.shape!)
       const pakrevd = felt.filter(([, v]) => def(v).type !== 'optional').map(([k]) => k)
-      return fc.record(Object.fromEntries(felt.map(([k, v]) => [k, arbitrar(v, sti ? `${sti}.${k}` : k)])), { requiredKeys: pakrevd })
+      return fc.record(Object.fromEntries(felt.map(([k, v]) => [k, arbitrar(v, sti ? `${sti}.${k}` : k)])), {
+        requiredKeys: pakrevd,
+      })
     }
     case 'array':
       return fc.array(arbitrar(d.element!, `${sti}[]`), { maxLength: 3 })
@@ -96,33 +98,48 @@ interface Brudd {
  * Walks input and output together and reports each field not treated as its class says, with
  * `sted`/`adresse` telling which classes are withheld. `ider` records what each identifier became.
  */
-function sjekk(s: z.ZodType, sti: string, inn: unknown, ut: unknown, sted: boolean, adresse: boolean, ider: Map<string, string>, brudd: Brudd[]): void {
+function sjekk(
+  s: z.ZodType,
+  sti: string,
+  inn: unknown,
+  ut: unknown,
+  sted: boolean,
+  adresse: boolean,
+  ider: Map<string, string>,
+  brudd: Brudd[],
+): void {
   const klasse = klasser[sti]
   if (klasse === 'ADRESSE') {
-    if (adresse ? ut !== null : JSON.stringify(ut) !== JSON.stringify(inn)) brudd.push({ sti, hva: 'address not as the rule says' })
+    if (adresse ? ut !== null : JSON.stringify(ut) !== JSON.stringify(inn))
+      brudd.push({ sti, hva: 'address not as the rule says' })
     return
   }
   const d = def(s)
   if (d.type === 'nullable' || d.type === 'optional') {
     if (inn === null || inn === undefined) {
-      if (ut !== inn && !(klasse === 'STED' && ut === null)) brudd.push({ sti, hva: 'an absent value became something' })
+      if (ut !== inn && !(klasse === 'STED' && ut === null))
+        brudd.push({ sti, hva: 'an absent value became something' })
       return
     }
     return sjekk(d.innerType!, sti, inn, ut, sted, adresse, ider, brudd)
   }
   if (d.type === 'object') {
-    if (typeof ut !== 'object' || ut === null || Array.isArray(ut)) return void brudd.push({ sti, hva: 'object missing' })
+    if (typeof ut !== 'object' || ut === null || Array.isArray(ut))
+      return void brudd.push({ sti, hva: 'object missing' })
     const i = inn as Record<string, unknown>
     const u = ut as Record<string, unknown>
-    for (const k of Object.keys(u)) if (!(k in d.shape!)) brudd.push({ sti: `${sti}.${k}`, hva: 'a field not in the model' })
-    for (const [k, v] of Object.entries(d.shape!)) sjekk(v, sti ? `${sti}.${k}` : k, i[k], u[k], sted, adresse, ider, brudd)
+    for (const k of Object.keys(u))
+      if (!(k in d.shape!)) brudd.push({ sti: `${sti}.${k}`, hva: 'a field not in the model' })
+    for (const [k, v] of Object.entries(d.shape!))
+      sjekk(v, sti ? `${sti}.${k}` : k, i[k], u[k], sted, adresse, ider, brudd)
     return
   }
   if (d.type === 'array') {
     const i = inn as unknown[]
     const u = ut as unknown[]
     if (klasser[`${sti}[]`] === 'ADRESSE') {
-      if (adresse ? u.length !== 0 : JSON.stringify(u) !== JSON.stringify(i)) brudd.push({ sti, hva: 'addresses not as the rule says' })
+      if (adresse ? u.length !== 0 : JSON.stringify(u) !== JSON.stringify(i))
+        brudd.push({ sti, hva: 'addresses not as the rule says' })
       return
     }
     if (!Array.isArray(u) || u.length !== i.length) return void brudd.push({ sti, hva: 'items added or lost' })
@@ -138,7 +155,8 @@ function sjekk(s: z.ZodType, sti: string, inn: unknown, ut: unknown, sted: boole
   } else if (klasse === 'ID') {
     const fra = inn as string
     const til = ut as string
-    if (UUIDER.includes(fra) ? til !== fra : !/^ref-\d+$/.test(til)) brudd.push({ sti, hva: `identifier ${fra} → ${til}` })
+    if (UUIDER.includes(fra) ? til !== fra : !/^ref-\d+$/.test(til))
+      brudd.push({ sti, hva: `identifier ${fra} → ${til}` })
     const tidligere = ider.get(fra)
     if (tidligere !== undefined && tidligere !== til) brudd.push({ sti, hva: 'one identifier, two stand-ins' })
     ider.set(fra, til)
@@ -160,15 +178,14 @@ const perSystem = (kilder: Stonadsopplysninger['kilder']): Stonadsopplysninger['
     }))
 
 function kontroller(inn: Stonadsopplysninger, gradering: Gradering, sted: boolean, adresse: boolean): Brudd[] {
-  const forventetInn = sted
-    ? { ...inn, kilder: perSystem(inn.kilder) }
-    : inn
+  const forventetInn = sted ? { ...inn, kilder: perSystem(inn.kilder) } : inn
   const { data: ut, tilbakeholdt } = skjermForGradering(structuredClone(inn), gradering)
   const brudd: Brudd[] = []
   const ider = new Map<string, string>()
   sjekk(Stonadsopplysninger, '', forventetInn, ut, sted, adresse, ider, brudd)
   if (new Set(ider.values()).size !== ider.size) brudd.push({ sti: '(ider)', hva: 'two identifiers, one stand-in' })
-  if (tilbakeholdt.sted !== sted || tilbakeholdt.adresser !== adresse) brudd.push({ sti: 'tilbakeholdt', hva: JSON.stringify(tilbakeholdt) })
+  if (tilbakeholdt.sted !== sted || tilbakeholdt.adresser !== adresse)
+    brudd.push({ sti: 'tilbakeholdt', hva: JSON.stringify(tilbakeholdt) })
   const gyldig = Stonadsopplysninger.safeParse(ut)
   if (!gyldig.success) brudd.push({ sti: '(skjema)', hva: `the output breaks the model: ${gyldig.error.message}` })
   if (sted) {
@@ -185,7 +202,8 @@ function kontroller(inn: Stonadsopplysninger, gradering: Gradering, sted: boolea
       ...inn.kvalifiseringsprogram.programmer.map((p) => p.kommunenummer),
       ...inn['midlertidig-bolig'].opphold.map((o) => o.kommunenummer),
     ]
-    for (const k of kommuner) if (k !== null && tekst.includes(`"${k}"`)) brudd.push({ sti: '(tekst)', hva: `kommunenummer ${k}` })
+    for (const k of kommuner)
+      if (k !== null && tekst.includes(`"${k}"`)) brudd.push({ sti: '(tekst)', hva: `kommunenummer ${k}` })
   }
   return brudd
 }
@@ -194,8 +212,16 @@ function kontroller(inn: Stonadsopplysninger, gradering: Gradering, sted: boolea
 t.test('every field of the model is classified, and nothing classified is gone from it', async (t) => {
   const felt = feltstier(Stonadsopplysninger)
   t.ok(felt.length > 40, `${felt.length} fields`)
-  t.same(felt.filter((f) => klasser[f] === undefined), [], 'each field is a case fact, place-bearing, an address or an identifier')
-  t.same(Object.keys(klasser).filter((k) => !felt.includes(k)), [], 'no class for a field the model no longer has')
+  t.same(
+    felt.filter((f) => klasser[f] === undefined),
+    [],
+    'each field is a case fact, place-bearing, an address or an identifier',
+  )
+  t.same(
+    Object.keys(klasser).filter((k) => !felt.includes(k)),
+    [],
+    'no class for a field the model no longer has',
+  )
 })
 
 t.test('the check fails closed: a field added to the model and not classified is caught', async (t) => {
@@ -203,19 +229,25 @@ t.test('the check fails closed: a field added to the model and not classified is
   const medNytt = z.object({
     kilder: z.array(Kilde),
     ...KategoriData,
-    'okonomisk-sosialhjelp': OkonomiskSosialhjelpData.extend({ soknader: z.array(Soknad.extend({ kontorNavn: z.string() })) }),
+    'okonomisk-sosialhjelp': OkonomiskSosialhjelpData.extend({
+      soknader: z.array(Soknad.extend({ kontorNavn: z.string() })),
+    }),
   })
   t.same(
     feltstier(medNytt).filter((f) => klasser[f] === undefined),
     ['okonomisk-sosialhjelp.soknader[].kontorNavn'],
   )
-  const inn = fc.sample(arbitrar(medNytt, ''), { numRuns: 40, seed: 7 }).find(
-    (x) => (x as Stonadsopplysninger)['okonomisk-sosialhjelp'].soknader.length > 0,
-  ) as Stonadsopplysninger
+  const inn = fc
+    .sample(arbitrar(medNytt, ''), { numRuns: 40, seed: 7 })
+    .find((x) => (x as Stonadsopplysninger)['okonomisk-sosialhjelp'].soknader.length > 0) as Stonadsopplysninger
   const brudd: Brudd[] = []
   const { data: ut } = skjermForGradering(structuredClone(inn), 'STRENGT_FORTROLIG')
   sjekk(medNytt, '', { ...inn, kilder: perSystem(inn.kilder) }, ut, true, true, new Map(), brudd)
-  t.ok(brudd.some((b) => b.sti === 'okonomisk-sosialhjelp.soknader[].kontorNavn'), 'and the walk reports it', { brudd })
+  t.ok(
+    brudd.some((b) => b.sti === 'okonomisk-sosialhjelp.soknader[].kontorNavn'),
+    'and the walk reports it',
+    { brudd },
+  )
 })
 
 t.test('strengt fortrolig (and any grading not known): nothing that places the person survives', async (t) => {
@@ -240,7 +272,8 @@ t.test('FORTROLIG: only addresses are withheld; UGRADERT: nothing changes', asyn
     fc.property(modell, (inn) => {
       const fortrolig = kontroller(inn, 'FORTROLIG', false, true)
       const ugradert = kontroller(inn, 'UGRADERT', false, false)
-      if (fortrolig.length + ugradert.length > 0) throw new Error(JSON.stringify([...fortrolig, ...ugradert].slice(0, 5)))
+      if (fortrolig.length + ugradert.length > 0)
+        throw new Error(JSON.stringify([...fortrolig, ...ugradert].slice(0, 5)))
     }),
     { numRuns: 300, seed: 20260602 },
   )
@@ -260,14 +293,32 @@ t.test('identifiers: UUIDs kept, others replaced consistently, so links between 
     saker: [{ referanse: 'TRD-2024-17', tittel: 'Husleie Lademoen', status: null, vedtak: [] }],
     utbetalinger: [
       {
-        referanse: 'utb-1', saksreferanse: 'TRD-2024-17', belop: 900, beskrivelse: 'Husleie Lademoen', status: null,
-        forfallsdato: null, utbetalingsdato: null, fom: null, tom: null, tilAnnenMottaker: false, kontonummer: null,
+        referanse: 'utb-1',
+        saksreferanse: 'TRD-2024-17',
+        belop: 900,
+        beskrivelse: 'Husleie Lademoen',
+        status: null,
+        forfallsdato: null,
+        utbetalingsdato: null,
+        fom: null,
+        tom: null,
+        tilAnnenMottaker: false,
+        kontonummer: null,
       },
     ],
     kommunenavn: 'Trondheim kommune',
     navEnhetNavn: 'NAV Lerkendal',
     papirsoknad: false,
-    vilkar: [{ referanse: 'vilkar-TRD-1', saksreferanse: 'TRD-2024-17', tittel: 'Møte på Lademoen', status: 'RELEVANT' as const, utbetalingsreferanser: ['utb-1'], sistEndret: '2026-05-01T10:00:00.000Z' }],
+    vilkar: [
+      {
+        referanse: 'vilkar-TRD-1',
+        saksreferanse: 'TRD-2024-17',
+        tittel: 'Møte på Lademoen',
+        status: 'RELEVANT' as const,
+        utbetalingsreferanser: ['utb-1'],
+        sistEndret: '2026-05-01T10:00:00.000Z',
+      },
+    ],
     dokumentasjonkrav: [],
     dokumentasjonEtterspurt: false,
     etterspurtDokumentasjon: [],
@@ -279,7 +330,16 @@ t.test('identifiers: UUIDs kept, others replaced consistently, so links between 
       { kommunenummer: '5001', system: 'DIGISOS', status: 'OK', behandlingsansvarlig: 'Trondheim kommune' },
       { kommunenummer: '5001', system: 'FAGSYSTEM', status: 'OK', behandlingsansvarlig: 'Trondheim kommune' },
     ],
-    konto: { kontoer: [{ kontonummer: '97100011119', kilde: 'SOKNAD', sistBrukt: null, opphav: { kommunenummer: '5001', system: 'DIGISOS', fiksDigisosId: 'soknad-trd' } }] },
+    konto: {
+      kontoer: [
+        {
+          kontonummer: '97100011119',
+          kilde: 'SOKNAD',
+          sistBrukt: null,
+          opphav: { kommunenummer: '5001', system: 'DIGISOS', fiksDigisosId: 'soknad-trd' },
+        },
+      ],
+    },
     adresse: { adresser: [] },
     'okonomisk-sosialhjelp': { soknader: [soknad('soknad-trd'), soknad(UUIDER[0]!)] },
     kvalifiseringsprogram: { programmer: [] },
@@ -294,9 +354,13 @@ t.test('identifiers: UUIDs kept, others replaced consistently, so links between 
   t.equal(a?.vilkar[0]?.saksreferanse, a?.saker[0]?.referanse, 'the vilkår still points at its sak')
   t.same(a?.vilkar[0]?.utbetalingsreferanser, [a?.utbetalinger[0]?.referanse], '… and at its payout')
   t.notMatch(JSON.stringify(ut), /TRD|Lademoen|Lerkendal|Trondheim|5001|5701/)
-  t.same(ut.kilder, [
-    { kommunenummer: null, system: 'DIGISOS', status: 'OK', behandlingsansvarlig: null },
-    { kommunenummer: null, system: 'FAGSYSTEM', status: 'OK', behandlingsansvarlig: null },
-  ], 'kilder keep their source and status; behandlingsansvarlig (KS KommuneInfo) names a municipality and is withheld')
+  t.same(
+    ut.kilder,
+    [
+      { kommunenummer: null, system: 'DIGISOS', status: 'OK', behandlingsansvarlig: null },
+      { kommunenummer: null, system: 'FAGSYSTEM', status: 'OK', behandlingsansvarlig: null },
+    ],
+    'kilder keep their source and status; behandlingsansvarlig (KS KommuneInfo) names a municipality and is withheld',
+  )
   t.equal(ut.konto.kontoer[0]?.kontonummer, '97100011119', 'the account number is a case fact')
 })

@@ -85,7 +85,9 @@ t.test('the schemas are strict enough to catch a broken event', async (t) => {
 })
 
 t.test('every fixture in the folder is accounted for', async (t) => {
-  const alle = readdirSync(new URL('../fixtures/digisos/', import.meta.url)).filter((f) => f.endsWith('.json')).sort()
+  const alle = readdirSync(new URL('../fixtures/digisos/', import.meta.url))
+    .filter((f) => f.endsWith('.json'))
+    .sort()
   const kjente = [
     ...GYLDIGE_SOKER,
     ...GYLDIGE_SOKNAD,

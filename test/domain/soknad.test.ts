@@ -6,7 +6,11 @@ import { foldDigisosSak } from '../../src/domain/digisos/fold.js'
 import { Adresse, Konto, type Opphav, type Utbetaling } from '../../src/domain/model.js'
 import { KONTO, erGyldigKontonummer, lagDigisosSak, lesFixture } from './hjelpere.js'
 
-const opphav: Opphav = { kommunenummer: '0301', system: 'DIGISOS', fiksDigisosId: '3f1c2b7a-0000-4000-8000-000000000001' }
+const opphav: Opphav = {
+  kommunenummer: '0301',
+  system: 'DIGISOS',
+  fiksDigisosId: '3f1c2b7a-0000-4000-8000-000000000001',
+}
 
 const kontoer = (json: unknown, sendt?: string | null) => z.array(Konto).parse(kontoerFraSoknad(json, opphav, sendt))
 const adresser = (json: unknown) => z.array(Adresse).parse(adresserFraSoknad(json, opphav))
@@ -28,14 +32,26 @@ t.test('kontonummer from soknad.json, kilde SOKNAD', async (t) => {
   t.same(kontoer(lesFixture('soknad-full.json')), [
     { kontonummer: KONTO.soknad, kilde: 'SOKNAD', sistBrukt: '2024-02-29T09:15:00.000Z', opphav },
   ])
-  t.match(kontoer(lesFixture('soknad-full.json'), '2024-03-01T00:00:00.000Z'), [{ sistBrukt: '2024-03-01T00:00:00.000Z' }], 'sendt goes first')
+  t.match(
+    kontoer(lesFixture('soknad-full.json'), '2024-03-01T00:00:00.000Z'),
+    [{ sistBrukt: '2024-03-01T00:00:00.000Z' }],
+    'sendt goes first',
+  )
 })
 
 t.test('no konto when there is none to show', async (t) => {
   t.same(kontoer(lesFixture('soknad-uten-konto.json')), [], 'harIkkeKonto')
-  t.same(kontoer(medPersonalia('soknad-full.json', 'kontonummer', { kilde: 'utdatert', verdi: KONTO.soknad })), [], 'kilde utdatert may not be shown')
+  t.same(
+    kontoer(medPersonalia('soknad-full.json', 'kontonummer', { kilde: 'utdatert', verdi: KONTO.soknad })),
+    [],
+    'kilde utdatert may not be shown',
+  )
   t.same(kontoer(medPersonalia('soknad-full.json', 'kontonummer', { kilde: 'bruker' })), [], 'no verdi')
-  t.same(kontoer(medPersonalia('soknad-full.json', 'kontonummer', { kilde: 'bruker', verdi: '1234' })), [], 'not 11 digits')
+  t.same(
+    kontoer(medPersonalia('soknad-full.json', 'kontonummer', { kilde: 'bruker', verdi: '1234' })),
+    [],
+    'not 11 digits',
+  )
   t.same(kontoer(medPersonalia('soknad-full.json', 'kontonummer', undefined)), [], 'missing')
 })
 
@@ -93,7 +109,10 @@ t.test('gateadresse details: foreign country, no house number', async (t) => {
   })
   t.match(adresser(postboksMedTekst).at(-1), { type: 'POST', adresselinjer: ['Postboks 5 Sentrum'], postnummer: null })
   const tom = medPersonalia('soknad-full.json', 'postadresse', { kilde: 'system', type: 'ustrukturert', adresse: [] })
-  t.notOk(adresser(tom).some((a) => a.type === 'POST'), 'an empty address is left out')
+  t.notOk(
+    adresser(tom).some((a) => a.type === 'POST'),
+    'an empty address is left out',
+  )
 })
 
 t.test('a malformed soknad.json gives nothing and never throws', async (t) => {
@@ -123,12 +142,18 @@ t.test('property: any JSON never throws and gives valid model objects', async (t
   )
   // Arbitrary personalia inside a valid envelope reach the part parsers.
   fc.assert(
-    fc.property(fc.dictionary(fc.constantFrom('kontonummer', 'folkeregistrertAdresse', 'oppholdsadresse', 'postadresse'), fc.jsonValue()), (personalia) => {
-      const json = { data: { personalia } }
-      kontoer(json)
-      adresser(json)
-      return true
-    }),
+    fc.property(
+      fc.dictionary(
+        fc.constantFrom('kontonummer', 'folkeregistrertAdresse', 'oppholdsadresse', 'postadresse'),
+        fc.jsonValue(),
+      ),
+      (personalia) => {
+        const json = { data: { personalia } }
+        kontoer(json)
+        adresser(json)
+        return true
+      },
+    ),
     { numRuns: 200 },
   )
   t.pass('held')
@@ -165,7 +190,11 @@ t.test('kontoer from payouts: the rules one by one', async (t) => {
     [],
     'paid to someone else: never the person’s account, even if a kontonummer slipped through',
   )
-  t.same(kontoerFraUtbetalinger([utbetaling({ kontonummer: null, utbetalingsdato: '2024-01-01' })], opphav), [], 'no account')
+  t.same(
+    kontoerFraUtbetalinger([utbetaling({ kontonummer: null, utbetalingsdato: '2024-01-01' })], opphav),
+    [],
+    'no account',
+  )
   const r = kontoerFraUtbetalinger(
     [
       utbetaling({ referanse: 'a', kontonummer: KONTO.egen1, utbetalingsdato: '2024-03-01' }),
@@ -187,7 +216,11 @@ t.test('kontoer from payouts: the rules one by one', async (t) => {
     [utbetaling({ kontonummer: KONTO.egen1 }), utbetaling({ kontonummer: KONTO.egen1, utbetalingsdato: '2024-02-02' })],
     opphav,
   )
-  t.same(udatertForst.map((k) => k.sistBrukt), ['2024-02-02'], 'a known date beats none')
+  t.same(
+    udatertForst.map((k) => k.sistBrukt),
+    ['2024-02-02'],
+    'a known date beats none',
+  )
 })
 
 t.test('soknad.json is attributed only to the person it names', async (t) => {
@@ -206,14 +239,26 @@ t.test('fraSoknad: account and addresses from one parse, only when the document 
   const { PERSON, ANNEN_PERSON } = await import('./hjelpere.js')
   const dokument = (verdi: string) => ({
     innsendingstidspunkt: '2026-01-02T10:00:00.000Z',
-    data: { personalia: {
-      personIdentifikator: { verdi },
-      kontonummer: { kilde: 'bruker', verdi: KONTO.egen1 },
-      oppholdsadresse: { kilde: 'bruker', type: 'gateadresse', gatenavn: 'Testveien', husnummer: '1', postnummer: '0557', poststed: 'OSLO' },
-    } },
+    data: {
+      personalia: {
+        personIdentifikator: { verdi },
+        kontonummer: { kilde: 'bruker', verdi: KONTO.egen1 },
+        oppholdsadresse: {
+          kilde: 'bruker',
+          type: 'gateadresse',
+          gatenavn: 'Testveien',
+          husnummer: '1',
+          postnummer: '0557',
+          poststed: 'OSLO',
+        },
+      },
+    },
   })
   const egen = fraSoknad(dokument(PERSON), PERSON, opphav)
-  t.same(egen.kontoer.map((k) => k.kontonummer), [KONTO.egen1])
+  t.same(
+    egen.kontoer.map((k) => k.kontonummer),
+    [KONTO.egen1],
+  )
   t.equal(egen.adresser.length, 1)
   t.same(fraSoknad(dokument(ANNEN_PERSON), PERSON, opphav), { kontoer: [], adresser: [] }, 'someone else: nothing')
   t.same(fraSoknad(null, PERSON, opphav), { kontoer: [], adresser: [] })
@@ -229,16 +274,32 @@ t.test('fraSoknad: account and addresses from one parse, only when the document 
 t.test('innsendingstidspunkt as soknad-api wrote it: with or without offset, seconds or fraction', async (t) => {
   const medTid = (tid: unknown) => ({ ...(lesFixture('soknad-full.json') as object), innsendingstidspunkt: tid })
   const sistBrukt = (tid: unknown) => kontoer(medTid(tid))[0]?.sistBrukt
-  t.equal(sistBrukt('2024-02-29T09:15:00.000Z'), '2024-02-29T09:15:00.000Z', 'the format\'s own shape')
+  t.equal(sistBrukt('2024-02-29T09:15:00.000Z'), '2024-02-29T09:15:00.000Z', "the format's own shape")
   t.equal(sistBrukt('2024-02-29T10:15:00'), '2024-02-29T09:15:00.000Z', 'ISO_LOCAL_DATE_TIME, winter: Oslo is UTC+1')
-  t.equal(sistBrukt('2024-07-01T10:15:00.123'), '2024-07-01T08:15:00.123Z', 'ISO_LOCAL_DATE_TIME, summer: Oslo is UTC+2')
+  t.equal(
+    sistBrukt('2024-07-01T10:15:00.123'),
+    '2024-07-01T08:15:00.123Z',
+    'ISO_LOCAL_DATE_TIME, summer: Oslo is UTC+2',
+  )
   t.equal(sistBrukt('2024-02-29T10:15'), '2024-02-29T09:15:00.000Z', 'LocalDateTime.toString without seconds')
-  t.equal(sistBrukt('2024-09-05T21:34:37.123456789Z'), '2024-09-05T21:34:37.123Z', 'OffsetDateTime.toString, nanoseconds')
+  t.equal(
+    sistBrukt('2024-09-05T21:34:37.123456789Z'),
+    '2024-09-05T21:34:37.123Z',
+    'OffsetDateTime.toString, nanoseconds',
+  )
   t.equal(sistBrukt('2024-09-05T21:34Z'), '2024-09-05T21:34:00.000Z', 'OffsetDateTime.toString without seconds')
-  t.equal(sistBrukt('2024-09-05T23:34:37+02:00'), '2024-09-05T21:34:37.000Z', 'an offset is kept to, and the time shown in UTC')
+  t.equal(
+    sistBrukt('2024-09-05T23:34:37+02:00'),
+    '2024-09-05T21:34:37.000Z',
+    'an offset is kept to, and the time shown in UTC',
+  )
   t.equal(sistBrukt('2024-03-31T02:30:00'), null, 'a local time Oslo skips (the spring change) is no time')
   t.equal(sistBrukt('2024-02-30T10:15:00'), null, 'no such day')
   t.equal(sistBrukt('i går'), null, 'not a time')
   t.equal(sistBrukt(1709198100000), null, 'not a string')
-  t.equal(kontoer(medTid('2024-02-29T10:15:00'), '2024-03-01T00:00:00.000Z')[0]?.sistBrukt, '2024-03-01T00:00:00.000Z', 'sendt still goes first')
+  t.equal(
+    kontoer(medTid('2024-02-29T10:15:00'), '2024-03-01T00:00:00.000Z')[0]?.sistBrukt,
+    '2024-03-01T00:00:00.000Z',
+    'sendt still goes first',
+  )
 })

@@ -7,8 +7,14 @@ import { KANAL, oppslagHash, PostgresSesjonLager, UgyldigLagretTillatelse } from
 import { krevPostgres, medSkjema, PG_URL } from '../postgres.js'
 
 const tillatelse = {
-  navident: 'Z990009', personident: '14839010150', gjeldendeIdent: '14839010150', identer: ['14839010150'],
-  henvendelseId: 'H-1', gradering: 'UGRADERT', kommunenummer: '0301', loftet: [],
+  navident: 'Z990009',
+  personident: '14839010150',
+  gjeldendeIdent: '14839010150',
+  identer: ['14839010150'],
+  henvendelseId: 'H-1',
+  gradering: 'UGRADERT',
+  kommunenummer: '0301',
+  loftet: [],
 } as unknown as Tillatelse
 
 async function vente(vilkar: () => boolean, ms = 3000): Promise<boolean> {
@@ -23,7 +29,10 @@ if (await krevPostgres(t)) {
     const url = `${PG_URL}?schema=${skjema}`
     const a = await PostgresSesjonLager.apne(url, { idleMs: 60_000, na: () => na })
     const b = await PostgresSesjonLager.apne(url, { idleMs: 60_000, na: () => na })
-    t.teardown(async () => { await a.lukk(); await b.lukk() })
+    t.teardown(async () => {
+      await a.lukk()
+      await b.lukk()
+    })
     const hort: string[] = []
     await b.lytt({ avsluttet: (h) => hort.push(h), tapt: () => hort.push('tapt') })
 
@@ -60,7 +69,9 @@ if (await krevPostgres(t)) {
     t.teardown(() => lager.lukk())
     const hort: string[] = []
     await lager.lytt({ avsluttet: (h) => hort.push(h), tapt: () => hort.push('tapt') })
-    await ra.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, [`stonadsoppslag-lytter ${skjema}`])
+    await ra.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, [
+      `stonadsoppslag-lytter ${skjema}`,
+    ])
     t.ok(await vente(() => hort.includes('tapt')), 'the loss is reported (the app then drops its cached data)')
     // Once it listens again, announcements arrive.
     let hortEtter = false

@@ -46,20 +46,29 @@ t.test('identbytte: either ident shows the cases filed under both, each once', a
   const vedGammel = await start(b, gammel)
   const alt = await b.kall('GET', `${OPPSLAG}/${vedGammel.body.oppslagId}`)
   t.equal(alt.status, 200)
-  t.ok((alt.body.kilder as { kommunenummer: string; status: string }[]).every((k) => k.status === 'OK'), 'every source answered')
-  t.ok((alt.body.kategorier.konto.kontoer as { kilde: string; kontonummer: string }[]).some((k) => k.kilde === 'FAGSYSTEM' && k.kontonummer === '97100010910'),
-    'the fagsystem account, by the old ident too')
+  t.ok(
+    (alt.body.kilder as { kommunenummer: string; status: string }[]).every((k) => k.status === 'OK'),
+    'every source answered',
+  )
+  t.ok(
+    (alt.body.kategorier.konto.kontoer as { kilde: string; kontonummer: string }[]).some(
+      (k) => k.kilde === 'FAGSYSTEM' && k.kontonummer === '97100010910',
+    ),
+    'the fagsystem account, by the old ident too',
+  )
 
   // The account and address of the case under the old ident are the person's too (personIdentifikator).
   const s = await start(b, p.personident)
   const konto = await b.kall('GET', `${OPPSLAG}/${s.body.oppslagId}/konto`)
   t.ok(
-    (konto.body.data.kontoer as { opphav: { fiksDigisosId?: string } }[]).some((k) => k.opphav.fiksDigisosId === underGammel.fiksDigisosId),
+    (konto.body.data.kontoer as { opphav: { fiksDigisosId?: string } }[]).some(
+      (k) => k.opphav.fiksDigisosId === underGammel.fiksDigisosId,
+    ),
     'the account given in the case under the old ident is shown',
   )
 })
 
-t.test('a case under an ident that is not the person\'s is still left out', async (t) => {
+t.test("a case under an ident that is not the person's is still left out", async (t) => {
   const b = await build(t)
   // sak-med-annen-soker: Fiks returns another person's case for this person (a data error).
   const soknader = await soknaderFor(b, b.ident('sak-med-annen-soker'))
@@ -77,11 +86,24 @@ t.test('skjerming on every ident: the pip knows the person only by the old ident
   const svar = await start(b, p.personident)
   t.equal(svar.status, 403)
   t.equal(svar.body.code, 'AVVIST_SKJERMING')
-  t.equal(b.sim.styring.kall().perUpstream.skjerming, 2, 'the typed ident beside PDL, then the other idents in one bulk call')
-  t.match((await b.hendelser()).at(-1), { handling: 'OPPSLAG_START', beslutning: 'Deny', regel: 'AVVIST_SKJERMING', personident: p.personident })
+  t.equal(
+    b.sim.styring.kall().perUpstream.skjerming,
+    2,
+    'the typed ident beside PDL, then the other idents in one bulk call',
+  )
+  t.match((await b.hendelser()).at(-1), {
+    handling: 'OPPSLAG_START',
+    beslutning: 'Deny',
+    regel: 'AVVIST_SKJERMING',
+    personident: p.personident,
+  })
   // By the old ident itself: one call is enough.
   b.sim.styring.nullstillKall()
-  t.equal((await start(b, p.historiskeIdenter[0]?.personident as string)).body.code, 'AVVIST_SKJERMING', 'by the old ident')
+  t.equal(
+    (await start(b, p.historiskeIdenter[0]?.personident as string)).body.code,
+    'AVVIST_SKJERMING',
+    'by the old ident',
+  )
   t.equal(b.sim.styring.kall().perUpstream.skjerming, 1, 'skjermet by the typed ident: no second call')
   // The egne-ansatte group lifts it, as for any skjermet person.
   const loftet = await start(b, p.personident, await b.token('Z990009', [GRUPPER.nks, GRUPPER.egneAnsatte]))
@@ -110,11 +132,25 @@ t.test('audit: the typed and the current ident; innsyn by either finds every acc
   const gammel = p.historiskeIdenter[0]?.personident as string
   const vedGammel = await start(b, gammel)
   t.equal(vedGammel.status, 201)
-  t.match((await b.hendelser()).at(-1), { handling: 'OPPSLAG_START', beslutning: 'Permit', personident: gammel, gjeldendeIdent: p.personident })
+  t.match((await b.hendelser()).at(-1), {
+    handling: 'OPPSLAG_START',
+    beslutning: 'Permit',
+    personident: gammel,
+    gjeldendeIdent: p.personident,
+  })
   await b.kall('GET', `${OPPSLAG}/${vedGammel.body.oppslagId}/konto`)
-  t.match((await b.hendelser()).at(-1), { handling: 'LES', kategori: 'konto', personident: gammel, gjeldendeIdent: p.personident })
+  t.match((await b.hendelser()).at(-1), {
+    handling: 'LES',
+    kategori: 'konto',
+    personident: gammel,
+    gjeldendeIdent: p.personident,
+  })
   t.equal((await start(b, p.personident)).status, 201)
-  t.match((await b.hendelser()).at(-1), { handling: 'OPPSLAG_START', personident: p.personident, gjeldendeIdent: p.personident })
+  t.match((await b.hendelser()).at(-1), {
+    handling: 'OPPSLAG_START',
+    personident: p.personident,
+    gjeldendeIdent: p.personident,
+  })
   // Someone else's lookup must not show up in this person's report.
   t.equal((await b.startOppslag('uten-saker')).status, 201)
 
@@ -124,30 +160,55 @@ t.test('audit: the typed and the current ident; innsyn by either finds every acc
     t.equal(svar.status, 200)
     // The report's own AUDIT_INNSYN events are about the person too; the employees' accesses here:
     const tilganger = (svar.body.tilganger as { handling: string; kategori: string | null }[])
-      .filter((a) => !a.handling.startsWith('AUDIT_')).map((a) => `${a.handling}:${a.kategori ?? ''}`)
-    t.same(tilganger, ['OPPSLAG_START:', 'LES:konto', 'OPPSLAG_START:'], `innsyn by ${ident === gammel ? 'the old' : 'the current'} ident: both lookups and the read`)
-    t.match((await b.hendelser()).at(-1), { handling: 'AUDIT_INNSYN', personident: ident, gjeldendeIdent: p.personident })
+      .filter((a) => !a.handling.startsWith('AUDIT_'))
+      .map((a) => `${a.handling}:${a.kategori ?? ''}`)
+    t.same(
+      tilganger,
+      ['OPPSLAG_START:', 'LES:konto', 'OPPSLAG_START:'],
+      `innsyn by ${ident === gammel ? 'the old' : 'the current'} ident: both lookups and the read`,
+    )
+    t.match((await b.hendelser()).at(-1), {
+      handling: 'AUDIT_INNSYN',
+      personident: ident,
+      gjeldendeIdent: p.personident,
+    })
   }
   // sok by the current ident finds the events typed by the old one, and says which was typed.
   const sok = await b.kall('POST', '/api/v1/audit/sok', { token: revisor, body: { personident: p.personident } })
-  t.ok(sok.body.hendelser.some((h: { personident: string; gjeldendeIdent: string }) => h.personident === gammel && h.gjeldendeIdent === p.personident))
+  t.ok(
+    sok.body.hendelser.some(
+      (h: { personident: string; gjeldendeIdent: string }) =>
+        h.personident === gammel && h.gjeldendeIdent === p.personident,
+    ),
+  )
 
   // PDL down: no report (it could miss accesses), and the attempt is on record.
   b.sim.styring.settFeil({ upstream: 'pdl' }, { status: 500 })
   const nede = await b.kall('POST', '/api/v1/audit/innsyn', { token: revisor, body: { personident: gammel } })
   t.equal(nede.status, 503)
-  t.match((await b.hendelser()).at(-1), { handling: 'AUDIT_INNSYN', beslutning: 'Deny', regel: 'REGISTER_UTILGJENGELIG', personident: gammel })
+  t.match((await b.hendelser()).at(-1), {
+    handling: 'AUDIT_INNSYN',
+    beslutning: 'Deny',
+    regel: 'REGISTER_UTILGJENGELIG',
+    personident: gammel,
+  })
   b.sim.styring.fjernAlleFeil()
   // A person PDL does not know is searched by the ident given.
   const ukjentIdent = ukjentPersonMedTag(b.sim.datasett, 'ukjent-i-pdl')
   t.equal((await start(b, ukjentIdent)).body.code, 'PERSON_IKKE_FUNNET')
   const ukjent = await b.kall('POST', '/api/v1/audit/innsyn', { token: revisor, body: { personident: ukjentIdent } })
   t.equal(ukjent.status, 200)
-  t.same(ukjent.body.tilganger.map((a: { handling: string; beslutning: string }) => `${a.handling}:${a.beslutning}`),
-    ['OPPSLAG_START:Deny'], 'the denied lookup of the unknown ident (the report\'s own record holds its count, so it is committed after the query: the next report shows it)')
+  t.same(
+    ukjent.body.tilganger.map((a: { handling: string; beslutning: string }) => `${a.handling}:${a.beslutning}`),
+    ['OPPSLAG_START:Deny'],
+    "the denied lookup of the unknown ident (the report's own record holds its count, so it is committed after the query: the next report shows it)",
+  )
   const igjen = await b.kall('POST', '/api/v1/audit/innsyn', { token: revisor, body: { personident: ukjentIdent } })
-  t.same(igjen.body.tilganger.map((a: { handling: string; beslutning: string }) => `${a.handling}:${a.beslutning}`),
-    ['OPPSLAG_START:Deny', 'AUDIT_INNSYN:Permit'], 'and the next report shows the first')
+  t.same(
+    igjen.body.tilganger.map((a: { handling: string; beslutning: string }) => `${a.handling}:${a.beslutning}`),
+    ['OPPSLAG_START:Deny', 'AUDIT_INNSYN:Permit'],
+    'and the next report shows the first',
+  )
 })
 
 t.test('cost: a person with one ident costs no more upstream calls than before', async (t) => {

@@ -17,22 +17,47 @@ if (await krevPostgres(t)) {
     const sim = await devSimulator(t)
     const pg = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=${skjema}`
     const env = {
-      ...DEV_VERDIER, ...sim.urls,
-      NODE_ENV: 'production', PDL_BEHANDLINGSNUMMER: 'B123', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', AUDIT_CEF: 'av', AUDIT_NOKKEL: TEST_AUDIT_NOKKEL,
-      AUDIT_STORE: pg, SESJON_STORE: pg,
+      ...DEV_VERDIER,
+      ...sim.urls,
+      NODE_ENV: 'production',
+      PDL_BEHANDLINGSNUMMER: 'B123',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      AUDIT_CEF: 'av',
+      AUDIT_NOKKEL: TEST_AUDIT_NOKKEL,
+      AUDIT_STORE: pg,
+      SESJON_STORE: pg,
     }
     const [a, b] = await Promise.all([startTjeneste(env), startTjeneste(env)])
     // Registered after medSkjema's, so the processes stop before the schema is dropped.
     t.teardown(async () => {
-      await Promise.all([a, b].map((r) => new Promise((ok) => { r.barn.once('exit', ok); r.barn.kill('SIGTERM') })))
+      await Promise.all(
+        [a, b].map(
+          (r) =>
+            new Promise((ok) => {
+              r.barn.once('exit', ok)
+              r.barn.kill('SIGTERM')
+            }),
+        ),
+      )
     })
 
-    const token = (navident: string, groups: string[] = [DEV_VERDIER.GRUPPE_NKS]) => sim.lagToken({ navident, groups, aud: DEV_VERDIER.AZURE_APP_CLIENT_ID })
+    const token = (navident: string, groups: string[] = [DEV_VERDIER.GRUPPE_NKS]) =>
+      sim.lagToken({ navident, groups, aud: DEV_VERDIER.AZURE_APP_CLIENT_ID })
     const meg = await token('Z990009')
-    const kall = async (url: string, method: 'GET' | 'POST' | 'DELETE', sti: string, valg: { token?: string; body?: unknown } = {}) => {
+    const kall = async (
+      url: string,
+      method: 'GET' | 'POST' | 'DELETE',
+      sti: string,
+      valg: { token?: string; body?: unknown } = {},
+    ) => {
       const svar = await request(`${url}${sti}`, {
         method,
-        headers: { authorization: `Bearer ${valg.token ?? meg}`, ...(valg.body ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          authorization: `Bearer ${valg.token ?? meg}`,
+          ...(valg.body ? { 'content-type': 'application/json' } : {}),
+        },
         body: valg.body ? JSON.stringify(valg.body) : null,
       })
       const tekst = await svar.body.text()
@@ -61,7 +86,11 @@ if (await krevPostgres(t)) {
     t.equal(await aktive(b.url), 1)
 
     const annen = await token('Z990012')
-    t.equal((await kall(b.url, 'GET', `/api/v1/oppslag/${id}`, { token: annen })).status, 404, 'another employee: as if it did not exist')
+    t.equal(
+      (await kall(b.url, 'GET', `/api/v1/oppslag/${id}`, { token: annen })).status,
+      404,
+      'another employee: as if it did not exist',
+    )
 
     // The permit in the database: not the id itself, no case data.
     const { rows } = await ra.query(`SELECT * FROM "${skjema}".oppslag_sesjon`)
@@ -97,7 +126,9 @@ if (await krevPostgres(t)) {
     t.equal(uten.status, 503)
     t.equal(uten.body.code, 'OPPSLAG_LAGER_UTILGJENGELIG')
     t.notOk(uten.body.oppslagId)
-    const avslag = await ra.query(`SELECT beslutning, personident FROM "${skjema}".audit_hendelse WHERE henvendelse_id = 'HENV-S'`)
+    const avslag = await ra.query(
+      `SELECT beslutning, personident FROM "${skjema}".audit_hendelse WHERE henvendelse_id = 'HENV-S'`,
+    )
     t.same(avslag.rows, [{ beslutning: 'Deny', personident }], 'a Deny names the person the registers were asked about')
   })
 }

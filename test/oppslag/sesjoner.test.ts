@@ -4,19 +4,36 @@ import { komprimer, type Kompakt } from '../../src/oppslag/kompakt.js'
 import { OppslagSesjoner } from '../../src/oppslag/sesjoner.js'
 
 const tillatelse = (navident = 'Z990009') =>
-  ({ navident, personident: '14839010150', henvendelseId: 'H', gradering: 'UGRADERT', kommunenummer: '0301' }) as Tillatelse
-const data = (fyll: number): Kompakt => komprimer({
-  data: {
-    kilder: [],
-    konto: { kontoer: [] },
-    adresse: { adresser: [{ type: 'POST', adresselinjer: ['x'.repeat(fyll)], postnummer: null, poststed: null, opphav: { kommunenummer: '0301', system: 'DIGISOS' } }] },
-    'okonomisk-sosialhjelp': { soknader: [] },
-    kvalifiseringsprogram: { programmer: [] },
-    'midlertidig-bolig': { opphold: [] },
-  },
-  tilbakeholdt: { adresser: false, sted: false },
-  sporing: [],
-})
+  ({
+    navident,
+    personident: '14839010150',
+    henvendelseId: 'H',
+    gradering: 'UGRADERT',
+    kommunenummer: '0301',
+  }) as Tillatelse
+const data = (fyll: number): Kompakt =>
+  komprimer({
+    data: {
+      kilder: [],
+      konto: { kontoer: [] },
+      adresse: {
+        adresser: [
+          {
+            type: 'POST',
+            adresselinjer: ['x'.repeat(fyll)],
+            postnummer: null,
+            poststed: null,
+            opphav: { kommunenummer: '0301', system: 'DIGISOS' },
+          },
+        ],
+      },
+      'okonomisk-sosialhjelp': { soknader: [] },
+      kvalifiseringsprogram: { programmer: [] },
+      'midlertidig-bolig': { opphold: [] },
+    },
+    tilbakeholdt: { adresser: false, sted: false },
+    sporing: [],
+  })
 
 t.test('the byte bound counts the cached data and evicts the least recently used', async (t) => {
   const s = new OppslagSesjoner({ idleTtlMs: 60_000, maxTtlMs: 120_000, maksAntall: 100, maksBytes: 100_000 })
@@ -35,7 +52,13 @@ t.test('the byte bound counts the cached data and evicts the least recently used
 
 t.test('max life, idle time and another employee', async (t) => {
   let na = 1_000_000
-  const s = new OppslagSesjoner({ idleTtlMs: 60_000, maxTtlMs: 120_000, maksAntall: 10, maksBytes: 1_000_000, na: () => na })
+  const s = new OppslagSesjoner({
+    idleTtlMs: 60_000,
+    maxTtlMs: 120_000,
+    maksAntall: 10,
+    maksBytes: 1_000_000,
+    na: () => na,
+  })
   const a = s.opprett(tillatelse())
   t.equal(s.hent(a.oppslagId, 'Z990008'), null, 'another employee sees nothing')
   na += 50_000
@@ -82,9 +105,25 @@ t.test('kompakt: the cached text is the schema-checked data, and unknown fields 
   const { heltSvar, kategoriSvar } = await import('../../src/oppslag/kompakt.js')
   const k = data(5)
   const hel = JSON.parse(heltSvar(k, 'id', '2026-01-01T00:00:00.000Z'))
-  t.same(Object.keys(hel.kategorier), ['konto', 'adresse', 'okonomisk-sosialhjelp', 'kvalifiseringsprogram', 'midlertidig-bolig'])
+  t.same(Object.keys(hel.kategorier), [
+    'konto',
+    'adresse',
+    'okonomisk-sosialhjelp',
+    'kvalifiseringsprogram',
+    'midlertidig-bolig',
+  ])
   t.same(JSON.parse(kategoriSvar(k, 'id', 'u', 'adresse')).data, hel.kategorier.adresse)
-  const medEkstra = komprimer({ data: { ...(JSON.parse(heltSvar(k, 'i', 'u')).kategorier), kilder: [], konto: { kontoer: [], hemmelig: 'x' } }, tilbakeholdt: { adresser: true, sted: false }, sporing: [] })
+  const medEkstra = komprimer({
+    data: { ...JSON.parse(heltSvar(k, 'i', 'u')).kategorier, kilder: [], konto: { kontoer: [], hemmelig: 'x' } },
+    tilbakeholdt: { adresser: true, sted: false },
+    sporing: [],
+  })
   t.notMatch(heltSvar(medEkstra, 'i', 'u'), 'hemmelig', 'stripped like the serializer would')
-  t.throws(() => komprimer({ data: { ...hel.kategorier, kilder: [], konto: { kontoer: [{ kontonummer: 'ikke et nummer' }] } }, tilbakeholdt: { adresser: false, sted: false }, sporing: [] } as never))
+  t.throws(() =>
+    komprimer({
+      data: { ...hel.kategorier, kilder: [], konto: { kontoer: [{ kontonummer: 'ikke et nummer' }] } },
+      tilbakeholdt: { adresser: false, sted: false },
+      sporing: [],
+    } as never),
+  )
 })

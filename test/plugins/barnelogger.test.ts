@@ -7,7 +7,12 @@ import { latBarnelogger } from '../../src/plugins/barnelogger.js'
 
 async function app(t: Test, level: string) {
   const linjer: Record<string, unknown>[] = []
-  const stream = new Writable({ write: (c, _e, cb) => { linjer.push(JSON.parse(String(c)) as Record<string, unknown>); cb() } })
+  const stream = new Writable({
+    write: (c, _e, cb) => {
+      linjer.push(JSON.parse(String(c)) as Record<string, unknown>)
+      cb()
+    },
+  })
   const a = Fastify({
     logger: { level, stream, redact: { paths: ['*.personident'], censor: '[skjult]' } },
     childLoggerFactory: latBarnelogger,
@@ -16,7 +21,10 @@ async function app(t: Test, level: string) {
   let barn = 0
   // Counts children made of the app's logger (pino children inherit this property, so `this`).
   const child = a.log.child
-  a.log.child = function (this: typeof a.log, ...args: Parameters<typeof child>) { barn++; return child.apply(this, args) } as typeof child
+  a.log.child = function (this: typeof a.log, ...args: Parameters<typeof child>) {
+    barn++
+    return child.apply(this, args)
+  } as typeof child
   a.get('/stille', async (request) => {
     request.log.debug({ x: 1 }, 'ikke skrevet')
     return { level: request.log.level }

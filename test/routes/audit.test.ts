@@ -29,7 +29,11 @@ t.test('audit endpoints', async (t) => {
       ['POST', '/api/v1/audit/sok', { personident: person }],
       ['POST', '/api/v1/audit/innsyn', { personident: person }],
       ['GET', '/api/v1/audit/verifiser', undefined],
-      ['GET', `/api/v1/audit/avvik?fra=${new Date(start - 1000).toISOString()}&til=${new Date().toISOString()}`, undefined],
+      [
+        'GET',
+        `/api/v1/audit/avvik?fra=${new Date(start - 1000).toISOString()}&til=${new Date().toISOString()}`,
+        undefined,
+      ],
     ] as const) {
       const svar = await b.kall(method, sti, body ? { body } : {})
       t.equal(svar.status, 403, sti)
@@ -41,32 +45,57 @@ t.test('audit endpoints', async (t) => {
   })
 
   t.test('sok: by personident and by NAVident, cursor paging gives every event once', async (t) => {
-    const alle = await b.kall('POST', '/api/v1/audit/sok', { token: revisor, body: { personident: person, grense: 500 } })
+    const alle = await b.kall('POST', '/api/v1/audit/sok', {
+      token: revisor,
+      body: { personident: person, grense: 500 },
+    })
     t.equal(alle.status, 200, alle.tekst)
     // The lookup and its two reads. The search's own record is committed once its answer is known
     // (it holds how many persons the answer named), before the answer leaves: the next search has it.
-    t.same(alle.body.hendelser.map((h: { handling: string }) => h.handling), ['OPPSLAG_START', 'LES', 'LES'])
+    t.same(
+      alle.body.hendelser.map((h: { handling: string }) => h.handling),
+      ['OPPSLAG_START', 'LES', 'LES'],
+    )
     t.ok(alle.body.hendelser.every((h: { personident: string }) => h.personident === person))
     t.equal(alle.body.nesteCursor, null)
     t.notOk('hash' in alle.body.hendelser[0], 'chain internals are not part of the answer')
-    t.match((await b.hendelser()).at(-1), { handling: 'AUDIT_SOK', navident: 'Z990050', personident: person, beslutning: 'Permit' }, 'the search is audited')
-    const igjen = await b.kall('POST', '/api/v1/audit/sok', { token: revisor, body: { personident: person, grense: 500 } })
-    t.match(igjen.body.hendelser.at(-1), { handling: 'AUDIT_SOK', navident: 'Z990050', personident: person }, 'found by the next search')
+    t.match(
+      (await b.hendelser()).at(-1),
+      { handling: 'AUDIT_SOK', navident: 'Z990050', personident: person, beslutning: 'Permit' },
+      'the search is audited',
+    )
+    const igjen = await b.kall('POST', '/api/v1/audit/sok', {
+      token: revisor,
+      body: { personident: person, grense: 500 },
+    })
+    t.match(
+      igjen.body.hendelser.at(-1),
+      { handling: 'AUDIT_SOK', navident: 'Z990050', personident: person },
+      'found by the next search',
+    )
 
     const sett: number[] = []
     let cursor: string | null = null
     do {
-      const side: { body: { hendelser: { id: number }[]; nesteCursor: string | null } } = await b.kall('POST', '/api/v1/audit/sok', {
-        token: revisor, body: { navident: 'Z990009', grense: 2, ...(cursor ? { cursor } : {}) },
-      })
+      const side: { body: { hendelser: { id: number }[]; nesteCursor: string | null } } = await b.kall(
+        'POST',
+        '/api/v1/audit/sok',
+        {
+          token: revisor,
+          body: { navident: 'Z990009', grense: 2, ...(cursor ? { cursor } : {}) },
+        },
+      )
       t.ok(side.body.hendelser.length <= 2)
       sett.push(...side.body.hendelser.map((h) => h.id))
       cursor = side.body.nesteCursor
     } while (cursor)
     const fasit = (await b.hendelser()).filter((h) => h.navident === 'Z990009').map((h) => h.id)
-    t.same(sett, fasit, 'each of Z990009\'s events exactly once, in order')
+    t.same(sett, fasit, "each of Z990009's events exactly once, in order")
 
-    const tomt = await b.kall('POST', '/api/v1/audit/sok', { token: revisor, body: { fra: new Date(Date.now() + 3_600_000).toISOString() } })
+    const tomt = await b.kall('POST', '/api/v1/audit/sok', {
+      token: revisor,
+      body: { fra: new Date(Date.now() + 3_600_000).toISOString() },
+    })
     t.same(tomt.body.hendelser, [])
     const ugyldig = await b.kall('POST', '/api/v1/audit/sok', { token: revisor, body: { personident: '12345678901' } })
     t.equal(ugyldig.status, 400)
@@ -77,8 +106,17 @@ t.test('audit endpoints', async (t) => {
     t.equal(svar.status, 200)
     t.equal(svar.body.personident, person)
     const lesninger = svar.body.tilganger.filter((a: { handling: string }) => a.handling === 'LES')
-    t.same(lesninger.map((a: { navident: string; kategori: string; henvendelseId: string }) => [a.navident, a.kategori, a.henvendelseId]),
-      [['Z990009', 'konto', 'HENV-1'], ['Z990009', 'konto', 'HENV-1']])
+    t.same(
+      lesninger.map((a: { navident: string; kategori: string; henvendelseId: string }) => [
+        a.navident,
+        a.kategori,
+        a.henvendelseId,
+      ]),
+      [
+        ['Z990009', 'konto', 'HENV-1'],
+        ['Z990009', 'konto', 'HENV-1'],
+      ],
+    )
     t.ok(svar.body.tilganger.some((a: { handling: string }) => a.handling === 'OPPSLAG_START'))
     t.equal(svar.body.avkortet, false)
     t.match((await b.hendelser()).at(-1), { handling: 'AUDIT_INNSYN', personident: person })
@@ -87,21 +125,34 @@ t.test('audit endpoints', async (t) => {
   t.test('avvik: volume, colleague lookups, repeated denials, lookups never read', async (t) => {
     const fra = new Date(start - 1000).toISOString()
     const til = new Date(Date.now() + 1000).toISOString()
-    const svar = await b.kall('GET', `/api/v1/audit/avvik?fra=${encodeURIComponent(fra)}&til=${encodeURIComponent(til)}`, { token: revisor })
+    const svar = await b.kall(
+      'GET',
+      `/api/v1/audit/avvik?fra=${encodeURIComponent(fra)}&til=${encodeURIComponent(til)}`,
+      { token: revisor },
+    )
     t.equal(svar.status, 200)
     const av = (type: string) => svar.body.avvik.filter((a: { type: string }) => a.type === type)
     t.match(av('HOYT_VOLUM'), [{ navident: 'Z990009', antall: 5 }])
     t.match(av('OPPSLAG_AV_KOLLEGA'), [{ navident: 'Z990007', personident: b.ident('skjermet') }])
-    t.match(av('GJENTATTE_AVSLAG'), [{ navident: 'Z990008', antall: 2, regler: ['AVVIST_FORTROLIG_ADRESSE', 'AVVIST_STRENGT_FORTROLIG_ADRESSE'] }])
+    t.match(av('GJENTATTE_AVSLAG'), [
+      { navident: 'Z990008', antall: 2, regler: ['AVVIST_FORTROLIG_ADRESSE', 'AVVIST_STRENGT_FORTROLIG_ADRESSE'] },
+    ])
     const ulest = av('OPPSLAG_UTEN_LESING').map((a: { personident: string }) => a.personident)
     t.ok(ulest.includes(b.ident('uten-saker')))
     t.notOk(ulest.includes(person), 'the lookup that was read is not flagged')
     // The reader's own access is on record with how many persons the findings named (DESIGN §6).
-    const personer = new Set(svar.body.avvik.flatMap((a: { personident?: string }) => (a.personident ? [a.personident] : []))).size
+    const personer = new Set(
+      svar.body.avvik.flatMap((a: { personident?: string }) => (a.personident ? [a.personident] : [])),
+    ).size
     t.ok(personer >= 2)
     const egen = (await b.hendelser()).at(-1)
     t.match(egen, { handling: 'AUDIT_AVVIK', navident: 'Z990050' })
-    t.same(JSON.parse(String(egen?.detaljer)), { fra, til, antallFunn: svar.body.avvik.length, antallPersoner: personer })
+    t.same(JSON.parse(String(egen?.detaljer)), {
+      fra,
+      til,
+      antallFunn: svar.body.avvik.length,
+      antallPersoner: personer,
+    })
     t.equal((await b.kall('GET', '/api/v1/audit/avvik?fra=x&til=y', { token: revisor })).status, 400)
   })
 

@@ -11,16 +11,32 @@ t.test('every configured municipality, in order, with its flags; no contact pers
   const foer = (await b.hendelser()).length
   const svar = await b.kall('GET', STI)
   t.equal(svar.status, 200)
-  const konfigurert = b.sim.datasett.kommuner.filter((k) => k.kommuneInfo !== null).map((k) => k.kommunenummer).sort()
-  t.same(svar.body.kommuner.map((k: { kommunenummer: string }) => k.kommunenummer), konfigurert, 'Stavanger, not configured in Fiks, is not listed')
+  const konfigurert = b.sim.datasett.kommuner
+    .filter((k) => k.kommuneInfo !== null)
+    .map((k) => k.kommunenummer)
+    .sort()
+  t.same(
+    svar.body.kommuner.map((k: { kommunenummer: string }) => k.kommunenummer),
+    konfigurert,
+    'Stavanger, not configured in Fiks, is not listed',
+  )
   const per = Object.fromEntries(svar.body.kommuner.map((k: { kommunenummer: string }) => [k.kommunenummer, k]))
-  t.match(per['5001'], { harNksTilgang: false }, 'a municipality without NKS access is listed here, so the agent can refer the caller')
+  t.match(
+    per['5001'],
+    { harNksTilgang: false },
+    'a municipality without NKS access is listed here, so the agent can refer the caller',
+  )
   t.match(per['3301'], { harNksTilgang: true, harMidlertidigDeaktivertOppdateringer: true })
   t.match(per['3201'], { harNksTilgang: true, harMidlertidigDeaktivertMottak: true })
   t.match(per['4223'], { kanOppdatereStatus: false, behandlingsansvarlig: 'Kristiansand kommune' })
   t.same(Object.keys(per['0301']).sort(), [
-    'behandlingsansvarlig', 'harMidlertidigDeaktivertMottak', 'harMidlertidigDeaktivertOppdateringer', 'harNksTilgang',
-    'kanMottaSoknader', 'kanOppdatereStatus', 'kommunenummer',
+    'behandlingsansvarlig',
+    'harMidlertidigDeaktivertMottak',
+    'harMidlertidigDeaktivertOppdateringer',
+    'harNksTilgang',
+    'kanMottaSoknader',
+    'kanOppdatereStatus',
+    'kommunenummer',
   ])
   t.notMatch(svar.tekst, /@|kontaktpersoner/, "KS's contact persons (municipal staff's e-mails) are not passed on")
   t.ok(Math.abs(Date.parse(svar.body.hentet) - Date.now()) < 60_000, 'hentet: when Fiks gave it')
@@ -36,14 +52,21 @@ t.test('the NKS role is required: 401 without a token, 403 without the group', a
   t.equal(revisor.status, 403)
   t.equal(revisor.body.code, 'AVVIST_MANGLER_ROLLE')
   t.equal(revisor.headers['content-type'], 'application/problem+json; charset=utf-8')
-  t.same(b.sim.styring.kall().perUpstream['fiks-kommuner'], undefined, 'Fiks is not asked for a caller without the role')
+  t.same(
+    b.sim.styring.kall().perUpstream['fiks-kommuner'],
+    undefined,
+    'Fiks is not asked for a caller without the role',
+  )
 })
 
 t.test('cached for KOMMUNELISTE_CACHE_S; concurrent misses share one call', async (t) => {
   const b = await build(t, { miljo: { KOMMUNELISTE_CACHE_S: '300' } })
   b.sim.styring.nullstillKall()
   const svar = await Promise.all([b.kall('GET', STI), b.kall('GET', STI), b.kall('GET', STI)])
-  t.same(svar.map((s) => s.status), [200, 200, 200])
+  t.same(
+    svar.map((s) => s.status),
+    [200, 200, 200],
+  )
   t.equal(b.sim.styring.kall().perUpstream['fiks-kommuner'], 1, 'one call to Fiks for three at once')
   await b.kall('GET', STI)
   t.equal(b.sim.styring.kall().perUpstream['fiks-kommuner'], 1, 'and none while fresh')

@@ -23,7 +23,11 @@ t.test('a kode 6 lookup adds no municipality to /metrics', async (t) => {
   t.equal(start.status, 201)
   const svar = await b.kall('GET', `/api/v1/oppslag/${start.body.oppslagId}`, { token: tok })
   t.equal(svar.status, 200)
-  t.same(svar.body.kilder.map((k: { kommunenummer: unknown }) => k.kommunenummer), [null, null], 'the answer itself names none')
+  t.same(
+    svar.body.kilder.map((k: { kommunenummer: unknown }) => k.kommunenummer),
+    [null, null],
+    'the answer itself names none',
+  )
   const nye = (await kommuner()).filter((k) => !for_.includes(k))
   t.same(nye, [], `no municipality appears in /metrics with the lookup (appeared: ${nye.join(', ')})`)
 })

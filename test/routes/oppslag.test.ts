@@ -18,7 +18,10 @@ async function lesAlt(b: Bygget, tag: string, token?: string) {
 const status = (kilder: { kommunenummer: string | null; system: string; status: string }[]) =>
   Object.fromEntries(kilder.map((k) => [`${k.kommunenummer}/${k.system}`, k.status]))
 /** Both sources of a municipality with one status. */
-const begge = (kommunenummer: string, s: string) => ({ [`${kommunenummer}/DIGISOS`]: s, [`${kommunenummer}/FAGSYSTEM`]: s })
+const begge = (kommunenummer: string, s: string) => ({
+  [`${kommunenummer}/DIGISOS`]: s,
+  [`${kommunenummer}/FAGSYSTEM`]: s,
+})
 
 t.test('dataset cases, one lookup each', async (t) => {
   const b = await build(t)
@@ -47,10 +50,22 @@ t.test('dataset cases, one lookup each', async (t) => {
 
     const hendelser = (await b.hendelser()).filter((h) => h.handling === 'LES' && h.kilde === 'upstream')
     const siste = hendelser.slice(-5)
-    t.same(siste.map((h) => h.kategori).sort(), ['adresse', 'konto', 'kvalifiseringsprogram', 'midlertidig-bolig', 'okonomisk-sosialhjelp'])
+    t.same(siste.map((h) => h.kategori).sort(), [
+      'adresse',
+      'konto',
+      'kvalifiseringsprogram',
+      'midlertidig-bolig',
+      'okonomisk-sosialhjelp',
+    ])
     const auditert = new Set(siste.flatMap((h) => h.sporingsIder))
-    t.ok(siste.every((h) => h.sporingsIder.length > 0), 'each upstream read names its sporingsIds')
-    t.ok(kall.sporingsIder.every((s) => auditert.has(s)), 'every sporingsId Fiks saw is in the audit')
+    t.ok(
+      siste.every((h) => h.sporingsIder.length > 0),
+      'each upstream read names its sporingsIds',
+    )
+    t.ok(
+      kall.sporingsIder.every((s) => auditert.has(s)),
+      'every sporingsId Fiks saw is in the audit',
+    )
 
     // A second read comes from the session cache: no upstream call, audited as cache.
     b.sim.styring.nullstillKall()
@@ -69,10 +84,24 @@ t.test('dataset cases, one lookup each', async (t) => {
     const d = await lesAlt(b, 'sak-i-midlertidig-deaktivert-kommune')
     // KS: harMidlertidigDeaktivertOppdateringer pauses the citizen-facing flow; the data is shown, may be stale.
     t.equal(status(d.alt.body.kilder)['3301/DIGISOS'], 'MIDLERTIDIG_DEAKTIVERT')
-    t.equal(status(d.alt.body.kilder)['3301/FAGSYSTEM'], 'OK', 'the pause is a Fiks Digisos setting: the fagsystem is not paused')
-    t.ok(d.alt.body.kategorier['okonomisk-sosialhjelp'].soknader.some((s: { kommunenummer: string }) => s.kommunenummer === '3301'), "Drammen's søknad is shown")
-    t.ok(d.alt.body.kategorier.adresse.adresser.some((a: { opphav: { kommunenummer: string; system: string } }) =>
-      a.opphav.kommunenummer === '3301' && a.opphav.system === 'FAGSYSTEM'), "and Drammen's fagsystem data")
+    t.equal(
+      status(d.alt.body.kilder)['3301/FAGSYSTEM'],
+      'OK',
+      'the pause is a Fiks Digisos setting: the fagsystem is not paused',
+    )
+    t.ok(
+      d.alt.body.kategorier['okonomisk-sosialhjelp'].soknader.some(
+        (s: { kommunenummer: string }) => s.kommunenummer === '3301',
+      ),
+      "Drammen's søknad is shown",
+    )
+    t.ok(
+      d.alt.body.kategorier.adresse.adresser.some(
+        (a: { opphav: { kommunenummer: string; system: string } }) =>
+          a.opphav.kommunenummer === '3301' && a.opphav.system === 'FAGSYSTEM',
+      ),
+      "and Drammen's fagsystem data",
+    )
   })
 
   t.test('person with no cases', async (t) => {
@@ -87,14 +116,19 @@ t.test('dataset cases, one lookup each', async (t) => {
     const { alt } = await lesAlt(b, 'kvp-generisk')
     const programmer = alt.body.kategorier.kvalifiseringsprogram.programmer
     t.ok(programmer.length > 0)
-    t.ok(programmer.some((p: { stonad: { utbetalinger: unknown[] } | null }) => (p.stonad?.utbetalinger.length ?? 0) > 0))
+    t.ok(
+      programmer.some((p: { stonad: { utbetalinger: unknown[] } | null }) => (p.stonad?.utbetalinger.length ?? 0) > 0),
+    )
   })
 
   t.test('midlertidig bolig from a socio.v1 fagsystem; other measures are not shown', async (t) => {
     const { alt } = await lesAlt(b, 'midlertidig-bolig-socio')
     const opphold = alt.body.kategorier['midlertidig-bolig'].opphold
     t.ok(opphold.length > 0)
-    t.ok(opphold.every((o: { adresse: unknown }) => o.adresse !== null), 'ungraded: the housing address is shown')
+    t.ok(
+      opphold.every((o: { adresse: unknown }) => o.adresse !== null),
+      'ungraded: the housing address is shown',
+    )
     const tekst = JSON.stringify(alt.body)
     const person = b.sim.datasett.personer.find((p) => p.tags.includes('midlertidig-bolig-socio'))
     const socio = Object.values(person?.fagsystem ?? {}).find((f) => 'botilbud' in (f as object)) as
@@ -108,33 +142,40 @@ t.test('dataset cases, one lookup each', async (t) => {
     }
   })
 
-  t.test('a payout to another recipient: no account number, and not the person\'s account', async (t) => {
+  t.test("a payout to another recipient: no account number, and not the person's account", async (t) => {
     const { alt } = await lesAlt(b, 'utbetaling-annen-mottaker')
-    const utbetalinger = alt.body.kategorier['okonomisk-sosialhjelp'].soknader.flatMap((s: { utbetalinger: unknown[] }) => s.utbetalinger)
+    const utbetalinger = alt.body.kategorier['okonomisk-sosialhjelp'].soknader.flatMap(
+      (s: { utbetalinger: unknown[] }) => s.utbetalinger,
+    )
     const annen = utbetalinger.filter((u: { tilAnnenMottaker: boolean }) => u.tilAnnenMottaker)
     t.ok(annen.length > 0)
     t.ok(annen.every((u: { kontonummer: string | null }) => u.kontonummer === null))
     const sak = b.sim.datasett.digisosSaker.find((s) => s.tags.includes('sak-med-annen-mottaker'))
-    const annenKonto = JSON.stringify(sak?.digisosSoker).match(/"annenMottaker":\s*true[^}]*"kontonummer":\s*"(\d{11})"/)?.[1]
-      ?? JSON.stringify(sak?.digisosSoker).match(/"kontonummer":\s*"(\d{11})"[^}]*"annenMottaker":\s*true/)?.[1]
-    t.ok(annenKonto, 'the dataset has the other recipient\'s account')
+    const annenKonto =
+      JSON.stringify(sak?.digisosSoker).match(/"annenMottaker":\s*true[^}]*"kontonummer":\s*"(\d{11})"/)?.[1] ??
+      JSON.stringify(sak?.digisosSoker).match(/"kontonummer":\s*"(\d{11})"[^}]*"annenMottaker":\s*true/)?.[1]
+    t.ok(annenKonto, "the dataset has the other recipient's account")
     t.notMatch(JSON.stringify(alt.body), annenKonto as string, 'that account appears nowhere in the answer')
   })
 
-  t.test('a case with someone else\'s sokerFnr, one older than 15 months, a FEILREGISTRERT sak', async (t) => {
+  t.test("a case with someone else's sokerFnr, one older than 15 months, a FEILREGISTRERT sak", async (t) => {
     const feil = b.sim.datasett.digisosSaker.find((s) => s.tags.includes('sak-feil-soker'))
     const a = await lesAlt(b, 'sak-med-annen-soker')
-    t.notMatch(JSON.stringify(a.alt.body), feil?.fiksDigisosId as string, 'the other person\'s case is dropped')
+    t.notMatch(JSON.stringify(a.alt.body), feil?.fiksDigisosId as string, "the other person's case is dropped")
     t.ok(a.alt.body.kategorier['okonomisk-sosialhjelp'].soknader.length > 0, 'own case shown')
 
     const gammel = b.sim.datasett.digisosSaker.find((s) => s.tags.includes('sak-gammel-20-maneder'))
     const g = await lesAlt(b, 'gammel-sak')
-    const ider = g.alt.body.kategorier['okonomisk-sosialhjelp'].soknader.map((s: { fiksDigisosId: string }) => s.fiksDigisosId)
+    const ider = g.alt.body.kategorier['okonomisk-sosialhjelp'].soknader.map(
+      (s: { fiksDigisosId: string }) => s.fiksDigisosId,
+    )
     t.notOk(ider.includes(gammel?.fiksDigisosId), 'the 20-month-old case is left out')
     t.equal(ider.length, 1, 'the recent case is shown')
 
     const f = await lesAlt(b, 'feilregistrert-sak')
-    const saker = f.alt.body.kategorier['okonomisk-sosialhjelp'].soknader.flatMap((s: { saker: { status: string }[] }) => s.saker)
+    const saker = f.alt.body.kategorier['okonomisk-sosialhjelp'].soknader.flatMap(
+      (s: { saker: { status: string }[] }) => s.saker,
+    )
     t.ok(saker.length > 0)
     t.notMatch(JSON.stringify(f.alt.body), 'FEILREGISTRERT')
   })
@@ -157,7 +198,9 @@ t.test('dataset cases, one lookup each', async (t) => {
   })
 
   t.test('a person unknown to PDL is 404 PERSON_IKKE_FUNNET', async (t) => {
-    const svar = await b.kall('POST', OPPSLAG, { body: { personident: b.sim.datasett.ukjentePersoner[0]?.personident, henvendelseId: 'H-1' } })
+    const svar = await b.kall('POST', OPPSLAG, {
+      body: { personident: b.sim.datasett.ukjentePersoner[0]?.personident, henvendelseId: 'H-1' },
+    })
     t.equal(svar.status, 404)
     t.equal(svar.body.code, 'PERSON_IKKE_FUNNET')
   })
@@ -192,7 +235,15 @@ t.test('dataset cases, one lookup each', async (t) => {
   t.test('habilitet: the employee, their parent, child, sibling, partners and co-parent', async (t) => {
     const alle = Object.values(GRUPPER)
     const token = await b.token('Z990001', alle)
-    for (const tag of ['ansatt', 'ansatt-forelder', 'ansatt-barn', 'ansatt-sosken', 'ansatt-ektefelle', 'ansatt-tidligere-ektefelle', 'ansatt-medforelder']) {
+    for (const tag of [
+      'ansatt',
+      'ansatt-forelder',
+      'ansatt-barn',
+      'ansatt-sosken',
+      'ansatt-ektefelle',
+      'ansatt-tidligere-ektefelle',
+      'ansatt-medforelder',
+    ]) {
       const svar = await b.startOppslag(tag, { token })
       t.equal(svar.status, 403, tag)
       t.equal(svar.body.code, 'AVVIST_HABILITET', tag)
@@ -240,11 +291,15 @@ t.test('session: bound to its employee, ended by DELETE, expired by idle time an
   t.equal(etter.body.code, 'OPPSLAG_UTLOPT')
   t.equal((await b.kall('DELETE', `${OPPSLAG}/${slett}`)).status, 404)
   // The end, then the two attempts after it (each on record as a Deny: the id is gone).
-  t.match((await b.hendelser()).slice(-3), [
-    { handling: 'AVSLUTT', beslutning: 'Permit' },
-    { handling: 'LES', beslutning: 'Deny', regel: 'OPPSLAG_UTLOPT' },
-    { handling: 'AVSLUTT', beslutning: 'Deny', regel: 'OPPSLAG_UTLOPT' },
-  ], 'the end is audited')
+  t.match(
+    (await b.hendelser()).slice(-3),
+    [
+      { handling: 'AVSLUTT', beslutning: 'Permit' },
+      { handling: 'LES', beslutning: 'Deny', regel: 'OPPSLAG_UTLOPT' },
+      { handling: 'AVSLUTT', beslutning: 'Deny', regel: 'OPPSLAG_UTLOPT' },
+    ],
+    'the end is audited',
+  )
 })
 
 t.test('faults injected at run time mark only that municipality UTILGJENGELIG', async (t) => {
@@ -274,38 +329,57 @@ t.test('faults injected at run time mark only that municipality UTILGJENGELIG', 
   // unnumbered kilde says cases may be anywhere); the person's own municipality's fagsystem still can.
   b.sim.styring.settFeil({ upstream: 'fiks-soknader' }, { status: 500 })
   const ingen = await lesAlt(b, 'ugradert-to-kommuner')
-  t.same(status(ingen.alt.body.kilder), { '0301/DIGISOS': 'UTILGJENGELIG', '0301/FAGSYSTEM': 'OK', 'null/DIGISOS': 'UTILGJENGELIG' })
+  t.same(status(ingen.alt.body.kilder), {
+    '0301/DIGISOS': 'UTILGJENGELIG',
+    '0301/FAGSYSTEM': 'OK',
+    'null/DIGISOS': 'UTILGJENGELIG',
+  })
   t.same(ingen.alt.body.kategorier['okonomisk-sosialhjelp'].soknader, [])
-  t.ok(ingen.alt.body.kategorier.konto.kontoer.some((k: { opphav: { system: string } }) => k.opphav.system === 'FAGSYSTEM'), "Oslo's fagsystem data is shown")
+  t.ok(
+    ingen.alt.body.kategorier.konto.kontoer.some(
+      (k: { opphav: { system: string } }) => k.opphav.system === 'FAGSYSTEM',
+    ),
+    "Oslo's fagsystem data is shown",
+  )
   b.sim.styring.fjernAlleFeil()
 })
 
-t.test('a municipality answering more than it legitimately can: that municipality UTILGJENGELIG, never a 500', async (t) => {
-  const b = await build(t)
-  // 3 MiB of `[{},{},…]` for every document and fagsystem call of Bergen: over each one's bound.
-  b.sim.styring.settFeil({ kommunenummer: '4601' }, { storKroppKiB: 3 * 1024 })
-  const { alt } = await lesAlt(b, 'ugradert-to-kommuner')
-  t.equal(alt.status, 200)
-  t.same(status(alt.body.kilder), { ...begge('0301', 'OK'), ...begge('4601', 'UTILGJENGELIG') })
-  t.ok(alt.body.kategorier['okonomisk-sosialhjelp'].soknader.length >= 1, 'Oslo is still shown')
-  b.sim.styring.fjernAlleFeil()
-  // A KommuneInfo of 64 KiB (its bound is 16 KiB), on a service that has none cached yet, and
-  // Fiks's list of every municipality (the gate in its place) failing too.
-  const ny = await build(t)
-  ny.sim.styring.settFeil({ upstream: 'fiks-kommuneinfo' }, { storKroppKiB: 64 })
-  ny.sim.styring.settFeil({ upstream: 'fiks-kommuner' }, { status: 503 })
-  const { alt: info } = await lesAlt(ny, 'ugradert-to-kommuner')
-  t.equal(info.status, 200)
-  t.same(status(info.body.kilder), { ...begge('0301', 'UTILGJENGELIG'), ...begge('null', 'UTILGJENGELIG') },
-    'no municipality confirmed, none shown; those only the case list names are not named')
-  t.notMatch(info.tekst, /4601|5001/)
-  t.same(info.body.kategorier['okonomisk-sosialhjelp'].soknader, [])
-  // The list answering: it gates in KommuneInfo's place (KS's KommuneInfo either way).
-  ny.sim.styring.settFeil({ upstream: 'fiks-kommuner' }, null)
-  const { alt: liste } = await lesAlt(ny, 'ugradert-to-kommuner')
-  t.same(status(liste.body.kilder), { ...begge('0301', 'OK'), ...begge('4601', 'OK') }, 'Trondheim, without NKS access per the list, leaves no trace')
-  t.equal(liste.body.kategorier['okonomisk-sosialhjelp'].soknader.length, 2)
-})
+t.test(
+  'a municipality answering more than it legitimately can: that municipality UTILGJENGELIG, never a 500',
+  async (t) => {
+    const b = await build(t)
+    // 3 MiB of `[{},{},…]` for every document and fagsystem call of Bergen: over each one's bound.
+    b.sim.styring.settFeil({ kommunenummer: '4601' }, { storKroppKiB: 3 * 1024 })
+    const { alt } = await lesAlt(b, 'ugradert-to-kommuner')
+    t.equal(alt.status, 200)
+    t.same(status(alt.body.kilder), { ...begge('0301', 'OK'), ...begge('4601', 'UTILGJENGELIG') })
+    t.ok(alt.body.kategorier['okonomisk-sosialhjelp'].soknader.length >= 1, 'Oslo is still shown')
+    b.sim.styring.fjernAlleFeil()
+    // A KommuneInfo of 64 KiB (its bound is 16 KiB), on a service that has none cached yet, and
+    // Fiks's list of every municipality (the gate in its place) failing too.
+    const ny = await build(t)
+    ny.sim.styring.settFeil({ upstream: 'fiks-kommuneinfo' }, { storKroppKiB: 64 })
+    ny.sim.styring.settFeil({ upstream: 'fiks-kommuner' }, { status: 503 })
+    const { alt: info } = await lesAlt(ny, 'ugradert-to-kommuner')
+    t.equal(info.status, 200)
+    t.same(
+      status(info.body.kilder),
+      { ...begge('0301', 'UTILGJENGELIG'), ...begge('null', 'UTILGJENGELIG') },
+      'no municipality confirmed, none shown; those only the case list names are not named',
+    )
+    t.notMatch(info.tekst, /4601|5001/)
+    t.same(info.body.kategorier['okonomisk-sosialhjelp'].soknader, [])
+    // The list answering: it gates in KommuneInfo's place (KS's KommuneInfo either way).
+    ny.sim.styring.settFeil({ upstream: 'fiks-kommuner' }, null)
+    const { alt: liste } = await lesAlt(ny, 'ugradert-to-kommuner')
+    t.same(
+      status(liste.body.kilder),
+      { ...begge('0301', 'OK'), ...begge('4601', 'OK') },
+      'Trondheim, without NKS access per the list, leaves no trace',
+    )
+    t.equal(liste.body.kategorier['okonomisk-sosialhjelp'].soknader.length, 2)
+  },
+)
 
 t.test('a register that cannot answer: 503, no lookup, never a permit', async (t) => {
   const b = await build(t, { miljo: { UPSTREAM_TIDSAVBRUDD_MS: '400' } })

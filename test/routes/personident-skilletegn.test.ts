@@ -6,7 +6,10 @@ import t from 'tap'
 import { build } from '../helper.js'
 
 function varianter(ident: string): string[] {
-  const d = ident.slice(0, 2), m = ident.slice(2, 4), a = ident.slice(4, 6), n = ident.slice(6)
+  const d = ident.slice(0, 2),
+    m = ident.slice(2, 4),
+    a = ident.slice(4, 6),
+    n = ident.slice(6)
   return [
     `${d}.${m}.${a}-${n}`, // 14.83.90-10150
     `${d}-${m}-${a}-${n}`, // 14-83-90-10150
@@ -30,7 +33,12 @@ t.test('henvendelseId: a personident with two separators is refused', async (t) 
 
 t.test('Nav-Call-Id: a personident with two separators is never used, logged or echoed', async (t) => {
   const linjer: string[] = []
-  const logStrom = new Writable({ write: (c, _e, cb) => { linjer.push(String(c)); cb() } })
+  const logStrom = new Writable({
+    write: (c, _e, cb) => {
+      linjer.push(String(c))
+      cb()
+    },
+  })
   const b = await build(t, { logStrom, miljo: { LOG_LEVEL: 'trace', LOGG_FORESPORSLER: 'ja' } })
   const ident = b.ident('ugradert-to-kommuner')
   for (const callId of varianter(ident)) {

@@ -11,13 +11,24 @@ t.test('a personident split by a longer separator or a letter is refused as call
   const b = await build(t)
   const ident = b.ident('kode6')
   const [fodsel, individ] = [ident.slice(0, 6), ident.slice(6)]
-  for (const v of [`${fodsel}----${individ}`, `${fodsel}_:_:${individ}`, `${fodsel}a${individ}`, `${fodsel}X${individ}`]) {
+  for (const v of [
+    `${fodsel}----${individ}`,
+    `${fodsel}_:_:${individ}`,
+    `${fodsel}a${individ}`,
+    `${fodsel}X${individ}`,
+  ]) {
     const kall = await b.kall('GET', '/api/v1/kommuner', { headers: { 'nav-call-id': v } })
     t.not(kall.headers['nav-call-id'], v, `call id ${v}: neither used nor echoed`)
     t.equal(kall.status, 400, `call id ${v}: refused`)
-    const start = await b.kall('POST', '/api/v1/oppslag', { body: { personident: b.ident('uten-saker'), henvendelseId: v } })
+    const start = await b.kall('POST', '/api/v1/oppslag', {
+      body: { personident: b.ident('uten-saker'), henvendelseId: v },
+    })
     t.equal(start.status, 400, `henvendelseId ${v}: refused (got ${start.status})`)
   }
   const iLoggen = (await b.hendelser()).filter((h) => (h.henvendelseId ?? '').replace(/\D/g, '') === ident)
-  t.equal(iLoggen.length, 0, `no audit event names the other person as henvendelse (found ${iLoggen.map((h) => h.henvendelseId).join(', ')})`)
+  t.equal(
+    iLoggen.length,
+    0,
+    `no audit event names the other person as henvendelse (found ${iLoggen.map((h) => h.henvendelseId).join(', ')})`,
+  )
 })

@@ -28,7 +28,21 @@ function stedsverdier(b: Bygget, p: DatasettPerson): string[] {
     if (k.kommuneInfo?.behandlingsansvarlig) verdier.add(k.kommuneInfo.behandlingsansvarlig)
   }
   for (const v of [p.geografiskTilknytning.gtKommune, p.geografiskTilknytning.gtBydel]) if (v) verdier.add(v)
-  const NOKLER = new Set(['kommunenummer', 'enhetsnummer', 'navEnhetsnavn', 'navKontor', 'postnummer', 'poststed', 'gatenavn', 'adresselinjer', 'tittel', 'beskrivelse', 'botype', 'dokumenttype', 'tilleggsinformasjon'])
+  const NOKLER = new Set([
+    'kommunenummer',
+    'enhetsnummer',
+    'navEnhetsnavn',
+    'navKontor',
+    'postnummer',
+    'poststed',
+    'gatenavn',
+    'adresselinjer',
+    'tittel',
+    'beskrivelse',
+    'botype',
+    'dokumenttype',
+    'tilleggsinformasjon',
+  ])
   const samle = (x: unknown, nokkel: string | null): void => {
     if (typeof x === 'string') {
       if (nokkel !== null && NOKLER.has(nokkel)) verdier.add(x)
@@ -37,8 +51,15 @@ function stedsverdier(b: Bygget, p: DatasettPerson): string[] {
   }
   // What the upstreams serve about the person (not the dataset's own descriptions, nor the
   // application form's questions).
-  samle([saker.map((s) => [s.soknad?.dokument.data.personalia, s.soknad?.dokument['mottaker'], s.digisosSoker?.dokument]), p.fagsystem], null)
-  for (const v of [...verdier]) for (const ord of v.split(/[\s,]+/)) if (ord.length >= 4 && !/^(kommune|NAV)$/i.test(ord)) verdier.add(ord)
+  samle(
+    [
+      saker.map((s) => [s.soknad?.dokument.data.personalia, s.soknad?.dokument['mottaker'], s.digisosSoker?.dokument]),
+      p.fagsystem,
+    ],
+    null,
+  )
+  for (const v of [...verdier])
+    for (const ord of v.split(/[\s,]+/)) if (ord.length >= 4 && !/^(kommune|NAV)$/i.test(ord)) verdier.add(ord)
   return [...verdier].filter((v) => v.length >= 4)
 }
 
@@ -48,16 +69,36 @@ t.test('kode 6: nothing that places the person below the country leaves, in any 
   const verdier = stedsverdier(b, p)
   // The dataset must give the test something to find: two municipalities, NAV offices, postal
   // places and free text naming places, in Digisos and the fagsystem.
-  for (const v of ['0301', '4601', '0315', '1203', 'Oslo', 'Bergen', 'Oslo kommune', 'NAV Bergenhus, Bergen kommune', '0557', 'BERGEN', 'Sandviken', 'Tøyen', 'Hybelhus Tøyen', '030105']) {
+  for (const v of [
+    '0301',
+    '4601',
+    '0315',
+    '1203',
+    'Oslo',
+    'Bergen',
+    'Oslo kommune',
+    'NAV Bergenhus, Bergen kommune',
+    '0557',
+    'BERGEN',
+    'Sandviken',
+    'Tøyen',
+    'Hybelhus Tøyen',
+    '030105',
+  ]) {
     t.ok(verdier.includes(v), `the simulator holds ${v} for the person`)
   }
 
   const token = await b.token('Z990009', [GRUPPER.nks, GRUPPER.strengtFortrolig])
   const { id, alt } = await lesAlt(b, 'kode6', token)
   t.equal(alt.status, 200)
-  const svar = [alt, ...(await Promise.all(
-    ['konto', 'adresse', 'okonomisk-sosialhjelp', 'kvalifiseringsprogram', 'midlertidig-bolig'].map((k) => b.kall('GET', `${OPPSLAG}/${id}/${k}`, { token })),
-  ))]
+  const svar = [
+    alt,
+    ...(await Promise.all(
+      ['konto', 'adresse', 'okonomisk-sosialhjelp', 'kvalifiseringsprogram', 'midlertidig-bolig'].map((k) =>
+        b.kall('GET', `${OPPSLAG}/${id}/${k}`, { token }),
+      ),
+    )),
+  ]
   for (const s of svar) {
     t.equal(s.status, 200)
     // The lookup's own id and expiry are ours, not the person's: left out of the search.
@@ -70,18 +111,41 @@ t.test('kode 6: nothing that places the person below the country leaves, in any 
   const k = alt.body.kategorier
   t.same(alt.body.tilbakeholdt, { adresser: true, sted: true })
   const tom = (system: string) => ({ kommunenummer: null, system, status: 'OK', behandlingsansvarlig: null })
-  t.same(alt.body.kilder, [tom('DIGISOS'), tom('FAGSYSTEM')], 'kilder name no municipality: one per system, not per municipality')
+  t.same(
+    alt.body.kilder,
+    [tom('DIGISOS'), tom('FAGSYSTEM')],
+    'kilder name no municipality: one per system, not per municipality',
+  )
   // KS's behandlingsansvarlig names a municipality ("Oslo kommune"): withheld with the rest.
   t.notMatch(alt.tekst, /Oslo kommune|Bergen kommune/, 'nor behandlingsansvarlig')
   // The case facts themselves are shown.
   const soknader = k['okonomisk-sosialhjelp'].soknader
   t.equal(soknader.length, 2)
-  t.ok(soknader.every((s: { kommunenummer: unknown; navEnhet: unknown }) => s.kommunenummer === null && s.navEnhet === null))
-  t.same(soknader.flatMap((s: { saker: { vedtak: { utfall: string }[] }[] }) => s.saker.flatMap((x) => x.vedtak.map((v) => v.utfall))), ['INNVILGET', 'INNVILGET'])
-  t.same(soknader.flatMap((s: { utbetalinger: { belop: number }[] }) => s.utbetalinger.map((u) => u.belop)).sort(), [7450, 9800])
-  t.ok(k.konto.kontoer.some((x: { kontonummer: string }) => x.kontonummer === '97100011119'), 'the account is shown')
-  t.match(k.kvalifiseringsprogram.programmer, [{ kommunenummer: null, status: 'AKTIV', stonad: { belopPerManed: 21450 } }])
-  t.match(k['midlertidig-bolig'].opphold, [{ kommunenummer: null, botype: null, status: 'AKTIV', adresse: null, fom: String }])
+  t.ok(
+    soknader.every(
+      (s: { kommunenummer: unknown; navEnhet: unknown }) => s.kommunenummer === null && s.navEnhet === null,
+    ),
+  )
+  t.same(
+    soknader.flatMap((s: { saker: { vedtak: { utfall: string }[] }[] }) =>
+      s.saker.flatMap((x) => x.vedtak.map((v) => v.utfall)),
+    ),
+    ['INNVILGET', 'INNVILGET'],
+  )
+  t.same(
+    soknader.flatMap((s: { utbetalinger: { belop: number }[] }) => s.utbetalinger.map((u) => u.belop)).sort(),
+    [7450, 9800],
+  )
+  t.ok(
+    k.konto.kontoer.some((x: { kontonummer: string }) => x.kontonummer === '97100011119'),
+    'the account is shown',
+  )
+  t.match(k.kvalifiseringsprogram.programmer, [
+    { kommunenummer: null, status: 'AKTIV', stonad: { belopPerManed: 21450 } },
+  ])
+  t.match(k['midlertidig-bolig'].opphold, [
+    { kommunenummer: null, botype: null, status: 'AKTIV', adresse: null, fom: String },
+  ])
   t.same(k.adresse.adresser, [])
 })
 
@@ -96,16 +160,23 @@ t.test('kode 6: no status names a municipality either (one paused, one down)', a
   const token = await b.token('Z990009', [GRUPPER.nks, GRUPPER.strengtFortrolig])
   const forst = (await lesAlt(b, 'kode6', token)).alt
   t.equal(forst.status, 200)
-  t.same(forst.body.kilder, [
-    { kommunenummer: null, system: 'DIGISOS', status: 'UTILGJENGELIG', behandlingsansvarlig: null },
-    { kommunenummer: null, system: 'FAGSYSTEM', status: 'OK', behandlingsansvarlig: null },
-  ], 'the paused municipality makes its system not complete, without saying which')
+  t.same(
+    forst.body.kilder,
+    [
+      { kommunenummer: null, system: 'DIGISOS', status: 'UTILGJENGELIG', behandlingsansvarlig: null },
+      { kommunenummer: null, system: 'FAGSYSTEM', status: 'OK', behandlingsansvarlig: null },
+    ],
+    'the paused municipality makes its system not complete, without saying which',
+  )
   t.equal(forst.body.kategorier['okonomisk-sosialhjelp'].soknader.length, 2, 'its data is still shown')
   t.notMatch(forst.tekst, 'MIDLERTIDIG_DEAKTIVERT')
 
   sim.styring.settFeil({ upstream: 'fiks-io' }, { status: 500 })
   const nede = (await lesAlt(b, 'kode6', token)).alt
-  t.same(nede.body.kilder.map((k: { system: string; status: string }) => `${k.system} ${k.status}`), ['DIGISOS UTILGJENGELIG', 'FAGSYSTEM UTILGJENGELIG'])
+  t.same(
+    nede.body.kilder.map((k: { system: string; status: string }) => `${k.system} ${k.status}`),
+    ['DIGISOS UTILGJENGELIG', 'FAGSYSTEM UTILGJENGELIG'],
+  )
   t.equal(nede.body.kilder.length, 2, 'still one per system')
 })
 
@@ -115,14 +186,20 @@ t.test('kode 7 (FORTROLIG): addresses withheld, the municipality and NAV office 
   const { alt } = await lesAlt(b, 'kode7-midlertidig-bolig', token)
   t.equal(alt.status, 200)
   t.same(alt.body.tilbakeholdt, { adresser: true, sted: false })
-  t.same(alt.body.kilder, [
-    { kommunenummer: '0301', system: 'DIGISOS', status: 'OK', behandlingsansvarlig: 'Oslo kommune' },
-    { kommunenummer: '0301', system: 'FAGSYSTEM', status: 'OK', behandlingsansvarlig: 'Oslo kommune' },
-  ], 'the municipality and its behandlingsansvarlig shown')
+  t.same(
+    alt.body.kilder,
+    [
+      { kommunenummer: '0301', system: 'DIGISOS', status: 'OK', behandlingsansvarlig: 'Oslo kommune' },
+      { kommunenummer: '0301', system: 'FAGSYSTEM', status: 'OK', behandlingsansvarlig: 'Oslo kommune' },
+    ],
+    'the municipality and its behandlingsansvarlig shown',
+  )
   const k = alt.body.kategorier
-  t.match(k['okonomisk-sosialhjelp'].soknader, [{ kommunenummer: '0301', navEnhet: '0315', saker: [{ tittel: 'Livsopphold' }] }])
+  t.match(k['okonomisk-sosialhjelp'].soknader, [
+    { kommunenummer: '0301', navEnhet: '0315', saker: [{ tittel: 'Livsopphold' }] },
+  ])
   t.match(k['midlertidig-bolig'].opphold, [{ kommunenummer: '0301', botype: 'Hybelhus', adresse: null }])
-  t.notMatch(alt.tekst, 'Midlertidig vei', 'the stay\'s address is not')
+  t.notMatch(alt.tekst, 'Midlertidig vei', "the stay's address is not")
   t.same(k.adresse.adresser, [])
 })
 
@@ -136,12 +213,31 @@ t.test('older than SAK_MAKS_ALDER_MANEDER is left out from every source, item by
   ])
   const k = alt.body.kategorier
   const [soknad] = k['okonomisk-sosialhjelp'].soknader
-  t.same(soknad.utbetalinger.map((u: { referanse: string }) => u.referanse), ['utb-ny'], 'a ~20-month-old payout of a recent case is gone')
-  t.same(soknad.saker.map((s: { tittel: string }) => s.tittel), ['Livsopphold'], 'the case itself is shown')
-  t.same(k.kvalifiseringsprogram.programmer.map((p: { status: string }) => p.status), ['AKTIV'], 'the programme ended ~17 months ago is gone')
-  t.same(k.kvalifiseringsprogram.programmer[0].stonad.utbetalinger.map((u: { belop: number }) => u.belop), [21000])
+  t.same(
+    soknad.utbetalinger.map((u: { referanse: string }) => u.referanse),
+    ['utb-ny'],
+    'a ~20-month-old payout of a recent case is gone',
+  )
+  t.same(
+    soknad.saker.map((s: { tittel: string }) => s.tittel),
+    ['Livsopphold'],
+    'the case itself is shown',
+  )
+  t.same(
+    k.kvalifiseringsprogram.programmer.map((p: { status: string }) => p.status),
+    ['AKTIV'],
+    'the programme ended ~17 months ago is gone',
+  )
+  t.same(
+    k.kvalifiseringsprogram.programmer[0].stonad.utbetalinger.map((u: { belop: number }) => u.belop),
+    [21000],
+  )
   t.equal(k.kvalifiseringsprogram.programmer[0].stonad.utbetalinger.length, 1, 'its ~20-month-old payout is gone')
-  t.same(k['midlertidig-bolig'].opphold.map((o: { botype: string }) => o.botype), ['Hybelhus'], 'the old stay is gone')
+  t.same(
+    k['midlertidig-bolig'].opphold.map((o: { botype: string }) => o.botype),
+    ['Hybelhus'],
+    'the old stay is gone',
+  )
 
   // The limit is the configuration's: with 30 months, all of it is shown.
   const lang = await build(t, { miljo: { SAK_MAKS_ALDER_MANEDER: '30' } })
@@ -157,19 +253,27 @@ t.test('a malformed case or fagsystem item: left out, its municipality UTILGJENG
   const ider = (tag: string) => d.digisosSaker.find((s) => s.tags.includes(tag))!.fiksDigisosId
   const start = await b.startOppslag('ugyldig-sak')
   const id = start.body.oppslagId as string
-  for (const sti of [`${OPPSLAG}/${id}`, `${OPPSLAG}/${id}/okonomisk-sosialhjelp`, `${OPPSLAG}/${id}/kvalifiseringsprogram`]) {
+  for (const sti of [
+    `${OPPSLAG}/${id}`,
+    `${OPPSLAG}/${id}/okonomisk-sosialhjelp`,
+    `${OPPSLAG}/${id}/kvalifiseringsprogram`,
+  ]) {
     const svar = await b.kall('GET', sti)
     t.equal(svar.status, 200, sti)
-    t.same(svar.body.kilder.map((k: { kommunenummer: string; system: string; status: string }) => `${k.kommunenummer}/${k.system} ${k.status}`), [
-      '0301/DIGISOS UTILGJENGELIG', '0301/FAGSYSTEM UTILGJENGELIG', '4601/DIGISOS OK', '4601/FAGSYSTEM OK',
-    ], 'Oslo is not complete (a malformed case, a malformed fagsystem item); Bergen is')
+    t.same(
+      svar.body.kilder.map(
+        (k: { kommunenummer: string; system: string; status: string }) => `${k.kommunenummer}/${k.system} ${k.status}`,
+      ),
+      ['0301/DIGISOS UTILGJENGELIG', '0301/FAGSYSTEM UTILGJENGELIG', '4601/DIGISOS OK', '4601/FAGSYSTEM OK'],
+      'Oslo is not complete (a malformed case, a malformed fagsystem item); Bergen is',
+    )
     t.notMatch(svar.tekst, /forrige uke|stack|Error/, 'the malformed item and nothing of the fault is shown')
   }
   const alt = (await b.kall('GET', `${OPPSLAG}/${id}`)).body.kategorier
   t.same(
     alt['okonomisk-sosialhjelp'].soknader.map((s: { fiksDigisosId: string }) => s.fiksDigisosId).sort(),
     [ider('sak-oslo-lesbar'), ider('sak-bergen-lesbar')].sort(),
-    'the other case in the same municipality and the other municipality\'s are shown',
+    "the other case in the same municipality and the other municipality's are shown",
   )
   t.same(alt.kvalifiseringsprogram.programmer, [], 'the KVP with a free-text sistEndret is left out')
   t.equal(alt['midlertidig-bolig'].opphold.length, 1, 'the valid stay from the same fagsystem is shown')
@@ -198,7 +302,15 @@ t.test('a fagsystem with nothing recent shows no undated account or address eith
 
   // The same fagsystem beside a recent item: its account is shown (the rule is not "never").
   const standardBygg = await build(t)
-  const fagKonto = (standardBygg.sim.datasett.personer.find((x) => x.tags.includes('gamle-elementer'))!.fagsystem as Record<string, { kontonummer: string }>)['0301']!.kontonummer
+  const fagKonto = (
+    standardBygg.sim.datasett.personer.find((x) => x.tags.includes('gamle-elementer'))!.fagsystem as Record<
+      string,
+      { kontonummer: string }
+    >
+  )['0301']!.kontonummer
   const { alt: standard } = await lesAlt(standardBygg, 'gamle-elementer')
-  t.ok(standard.body.kategorier.konto.kontoer.some((x: { kontonummer: string }) => x.kontonummer === fagKonto), 'with something recent, the account is shown')
+  t.ok(
+    standard.body.kategorier.konto.kontoer.some((x: { kontonummer: string }) => x.kontonummer === fagKonto),
+    'with something recent, the account is shown',
+  )
 })

@@ -16,17 +16,24 @@ function harFasteHoder(t: Test, hoder: Record<string, unknown>, navn: string) {
 }
 
 /** A raw HTTP exchange: what Node's own parser answers, with headers lower-cased. */
-async function raatt(port: number, foresporsel: string): Promise<{ status: number; hoder: Record<string, string>; kropp: string }> {
+async function raatt(
+  port: number,
+  foresporsel: string,
+): Promise<{ status: number; hoder: Record<string, string>; kropp: string }> {
   const s = connect(port, '127.0.0.1')
   await once(s, 'connect')
   let svar = ''
-  s.on('data', (d: Buffer) => { svar += d.toString() })
+  s.on('data', (d: Buffer) => {
+    svar += d.toString()
+  })
   s.on('error', () => undefined)
   s.write(foresporsel)
   await once(s, 'close')
   const [hode = '', ...resten] = svar.split('\r\n\r\n')
   const [statuslinje = '', ...linjer] = hode.split('\r\n')
-  const hoder = Object.fromEntries(linjer.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]))
+  const hoder = Object.fromEntries(
+    linjer.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+  )
   return { status: Number(statuslinje.split(' ')[1]), hoder, kropp: resten.join('\r\n\r\n') }
 }
 
@@ -43,13 +50,31 @@ t.test('every answer, data or error, is no-store, no-cache and nosniff, with its
     ['live', await b.kall('GET', '/health/live', { token: null }), 200],
     ['ready', await b.kall('GET', '/health/ready', { token: null }), 200],
     ['metrics', await b.kall('GET', '/metrics', { token: null }), 200],
-    ['bad JSON', await b.kall('POST', '/api/v1/oppslag', { raw: '{', headers: { 'content-type': 'application/json' } }), 400],
+    [
+      'bad JSON',
+      await b.kall('POST', '/api/v1/oppslag', { raw: '{', headers: { 'content-type': 'application/json' } }),
+      400,
+    ],
     ['no token', await b.kall('GET', `/api/v1/oppslag/${id}`, { token: null }), 401],
-    ['no role', await b.kall('GET', `/api/v1/oppslag/${id}`, { token: await b.token('Z990009', [GRUPPER.fortrolig]) }), 403],
+    [
+      'no role',
+      await b.kall('GET', `/api/v1/oppslag/${id}`, { token: await b.token('Z990009', [GRUPPER.fortrolig]) }),
+      403,
+    ],
     ['audit without the role', await b.kall('POST', '/api/v1/audit/sok', { body: { personident: ident } }), 403],
     ['unknown route', await b.kall('GET', '/finnes-ikke'), 404],
-    ['body too large', await b.kall('POST', '/api/v1/oppslag', { body: { personident: ident, henvendelseId: 'H', fyll: 'x'.repeat(5000) } }), 413],
-    ['wrong media type', await b.kall('POST', '/api/v1/oppslag', { raw: 'x', headers: { 'content-type': 'text/plain' } }), 415],
+    [
+      'body too large',
+      await b.kall('POST', '/api/v1/oppslag', {
+        body: { personident: ident, henvendelseId: 'H', fyll: 'x'.repeat(5000) },
+      }),
+      413,
+    ],
+    [
+      'wrong media type',
+      await b.kall('POST', '/api/v1/oppslag', { raw: 'x', headers: { 'content-type': 'text/plain' } }),
+      415,
+    ],
     ['end', await b.kall('DELETE', `/api/v1/oppslag/${id}`), 204],
     ['ended', await b.kall('GET', `/api/v1/oppslag/${id}`), 404],
   ]
@@ -60,7 +85,11 @@ t.test('every answer, data or error, is no-store, no-cache and nosniff, with its
 
   // A path Fastify's router cannot decode, or a parameter over its limit: Fastify answered with
   // plain JSON repeating the path, the personident in it included.
-  for (const sti of [`/api/v1/oppslag/${ident}%`, `/api/v1/oppslag/${'A'.repeat(43)}%zz/konto`, `/api/v1/oppslag/${ident.repeat(10)}`]) {
+  for (const sti of [
+    `/api/v1/oppslag/${ident}%`,
+    `/api/v1/oppslag/${'A'.repeat(43)}%zz/konto`,
+    `/api/v1/oppslag/${ident.repeat(10)}`,
+  ]) {
     const s = await b.kall('GET', sti)
     t.equal(s.status, 400, sti)
     t.equal(s.body?.code, 'UGYLDIG_FORESPORSEL', sti)
@@ -92,7 +121,11 @@ t.test('401 carries WWW-Authenticate: Bearer, with error="invalid_token" when a 
     ['two spaces', { authorization: `Bearer  ${utlopt}` }, 'Bearer error="invalid_token"'],
   ]
   for (const [navn, headers, forventet] of saker) {
-    for (const [method, sti] of [['POST', '/api/v1/oppslag'], ['GET', `/api/v1/oppslag/${'A'.repeat(43)}`], ['POST', '/api/v1/audit/sok']] as const) {
+    for (const [method, sti] of [
+      ['POST', '/api/v1/oppslag'],
+      ['GET', `/api/v1/oppslag/${'A'.repeat(43)}`],
+      ['POST', '/api/v1/audit/sok'],
+    ] as const) {
       const s = await b.kall(method, sti, { token: null, headers, ...(method === 'POST' ? { body: {} } : {}) })
       t.equal(s.status, 401, `${navn} ${sti}`)
       t.equal(s.headers['www-authenticate'], forventet, `${navn} ${sti}`)
@@ -114,7 +147,11 @@ t.test('idtyp in any case: a machine token may not look up persons', async (t) =
   }
   for (const idtyp of ['user', 'User', undefined]) {
     const token = await b.token('Z990009', [GRUPPER.nks], { idtyp })
-    t.equal((await b.kall('POST', '/api/v1/oppslag', { token, body })).status, 201, `idtyp ${String(idtyp)}: a user token`)
+    t.equal(
+      (await b.kall('POST', '/api/v1/oppslag', { token, body })).status,
+      201,
+      `idtyp ${String(idtyp)}: a user token`,
+    )
   }
 })
 
@@ -122,14 +159,21 @@ t.test('what Node refuses before a request exists: 431 and 400 as problems, unde
   const b = await build(t)
   const port = Number(new URL(b.url).port)
   const ident = b.ident('uten-saker')
-  const store = await raatt(port, `GET /health/live HTTP/1.1\r\nHost: x\r\nNav-Call-Id: ok-1\r\nX-Fyll: ${ident}${'x'.repeat(20_000)}\r\n\r\n`)
+  const store = await raatt(
+    port,
+    `GET /health/live HTTP/1.1\r\nHost: x\r\nNav-Call-Id: ok-1\r\nX-Fyll: ${ident}${'x'.repeat(20_000)}\r\n\r\n`,
+  )
   t.equal(store.status, 431)
   t.match(store.hoder['content-type'], /^application\/problem\+json/)
   const kropp = JSON.parse(store.kropp)
   t.match(kropp, { status: 431, code: 'FOR_STORE_HODER', type: String, title: String, detail: String })
   t.match(store.hoder['nav-call-id'], /^[0-9a-f-]{36}$/)
   t.equal(kropp.callId, store.hoder['nav-call-id'])
-  t.equal(store.hoder['content-length'], String(Buffer.byteLength(store.kropp)), 'the length counts bytes (the title has ø)')
+  t.equal(
+    store.hoder['content-length'],
+    String(Buffer.byteLength(store.kropp)),
+    'the length counts bytes (the title has ø)',
+  )
   t.notMatch(store.kropp, ident)
   for (const [k, v] of Object.entries(FASTE)) t.equal(store.hoder[k], v, k)
 
@@ -151,7 +195,10 @@ t.test('HEAD reads nothing: no route answers it, so no fetch and no Permit witho
   const token = await b.token()
   b.sim.styring.nullstillKall()
   for (const sti of [`/api/v1/oppslag/${id}`, `/api/v1/oppslag/${id}/konto`, '/api/v1/audit/verifiser']) {
-    const svar = await raatt(port, `HEAD ${sti} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nConnection: close\r\n\r\n`)
+    const svar = await raatt(
+      port,
+      `HEAD ${sti} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nConnection: close\r\n\r\n`,
+    )
     t.equal(svar.status, 404, `HEAD ${sti.replace(id, ':id')}: 404`)
     harFasteHoder(t, svar.hoder, `HEAD ${sti.replace(id, ':id')}`)
   }

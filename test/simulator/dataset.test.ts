@@ -12,12 +12,19 @@ import {
   ukjentPersonMedTag,
   type Datasett,
 } from '../../simulator/dataset.js'
-import { erSyntetisk, gyldigKontonummer, gyldigeKontrollsifre, nesteSyntetiskeIdent, syntetiskIdent } from '../../simulator/syntetisk.js'
+import {
+  erSyntetisk,
+  gyldigKontonummer,
+  gyldigeKontrollsifre,
+  nesteSyntetiskeIdent,
+  syntetiskIdent,
+} from '../../simulator/syntetisk.js'
 import { NAA } from './fixtures/hjelp.js'
 
 const d = standardDatasett({ naa: NAA })
 const kommune = (knr: string) => d.kommuner.find((k) => k.kommunenummer === knr)!
-const sakerFor = (ident: string) => d.digisosSaker.filter((s) => s.sokerFnr === ident || s.ogsaReturnertFor.includes(ident))
+const sakerFor = (ident: string) =>
+  d.digisosSaker.filter((s) => s.sokerFnr === ident || s.ogsaReturnertFor.includes(ident))
 const maneder = (iso: string) => (NAA.getTime() - Date.parse(iso)) / (30.44 * 86_400_000)
 
 t.test('syntetisk: Tenor idents with both control digits', async (t) => {
@@ -51,7 +58,11 @@ t.test('the bundled dataset loads and every ident is synthetic and valid', async
 t.test('the dataset covers every case the service must handle', async (t) => {
   const p1 = personMedTag(d, 'ugradert-to-kommuner')
   t.same(p1.adressebeskyttelse, [])
-  const nks = new Set(sakerFor(p1.personident).filter((s) => kommune(s.kommunenummer).kommuneInfo?.harNksTilgang).map((s) => s.kommunenummer))
+  const nks = new Set(
+    sakerFor(p1.personident)
+      .filter((s) => kommune(s.kommunenummer).kommuneInfo?.harNksTilgang)
+      .map((s) => s.kommunenummer),
+  )
   t.ok(nks.size >= 2, 'cases in two municipalities with harNksTilgang')
 
   const utenNks = personMedTag(d, 'sak-i-kommune-uten-nks-tilgang')
@@ -71,7 +82,10 @@ t.test('the dataset covers every case the service must handle', async (t) => {
   const k6 = personMedTag(d, 'kode6')
   t.same(k6.adressebeskyttelse, ['STRENGT_FORTROLIG'])
   const k6sak = sakerFor(k6.personident)[0]!
-  t.ok((k6sak.soknad?.dokument.data.personalia as Record<string, unknown> | undefined)?.['folkeregistrertAdresse'], 'an address in the application')
+  t.ok(
+    (k6sak.soknad?.dokument.data.personalia as Record<string, unknown> | undefined)?.['folkeregistrertAdresse'],
+    'an address in the application',
+  )
 
   t.same(personMedTag(d, 'kode6-utland').adressebeskyttelse, ['STRENGT_FORTROLIG_UTLAND'])
   t.ok(sakerFor(personMedTag(d, 'kode6-utland').personident).length > 0)
@@ -84,7 +98,10 @@ t.test('the dataset covers every case the service must handle', async (t) => {
   // Kode 6 with something to withhold everywhere: two municipalities, NAV offices, KVP and a stay.
   const k6saker = sakerFor(k6.personident)
   t.ok(new Set(k6saker.map((s) => s.kommunenummer)).size >= 2, 'kode 6: cases in two municipalities')
-  t.ok(k6saker.every((s) => s.enhetsnummer !== null), 'kode 6: a NAV office on each case')
+  t.ok(
+    k6saker.every((s) => s.enhetsnummer !== null),
+    'kode 6: a NAV office on each case',
+  )
   const k6fag = k6.fagsystem['0301'] as { kvalifiseringsprogram: unknown[]; midlertidigBolig: { botype: string }[] }
   t.ok(k6fag.kvalifiseringsprogram.length > 0 && k6fag.midlertidigBolig.length > 0, 'kode 6: KVP and midlertidig bolig')
 
@@ -93,11 +110,19 @@ t.test('the dataset covers every case the service must handle', async (t) => {
   const gammelUtbetaling = sakMedTag(d, 'sak-med-gammel-utbetaling')
   t.ok(maneder(gammelUtbetaling.sistEndret) < 15, 'a recent case')
   t.ok(
-    gammelUtbetaling.digisosSoker!.dokument.hendelser.some((h) => h.type === 'utbetaling' && maneder(h.hendelsestidspunkt) > 18),
+    gammelUtbetaling.digisosSoker!.dokument.hendelser.some(
+      (h) => h.type === 'utbetaling' && maneder(h.hendelsestidspunkt) > 18,
+    ),
     'with a payout older than 15 months',
   )
-  const gamleFag = gamle.fagsystem['0301'] as { kvalifiseringsprogram: { sistEndret: string }[]; midlertidigBolig: { sistEndret: string }[] }
-  t.ok(gamleFag.kvalifiseringsprogram.some((k) => maneder(k.sistEndret) > 15) && gamleFag.midlertidigBolig.some((b) => maneder(b.sistEndret) > 15))
+  const gamleFag = gamle.fagsystem['0301'] as {
+    kvalifiseringsprogram: { sistEndret: string }[]
+    midlertidigBolig: { sistEndret: string }[]
+  }
+  t.ok(
+    gamleFag.kvalifiseringsprogram.some((k) => maneder(k.sistEndret) > 15) &&
+      gamleFag.midlertidigBolig.some((b) => maneder(b.sistEndret) > 15),
+  )
 
   // A case malformed on the wire beside readable ones.
   t.ok(sakMedTag(d, 'sak-ugyldig-sistendret').paLedningen, 'a case with wire fields of its own')
@@ -110,20 +135,42 @@ t.test('the dataset covers every case the service must handle', async (t) => {
   const meg = personMedTag(d, 'ansatt')
   t.equal(ansatt.personident, meg.personident)
   const forelder = personMedTag(d, 'ansatt-forelder')
-  t.ok(meg.foreldre.some((f) => f.personident === forelder.personident), 'parent')
-  t.ok(personMedTag(d, 'ansatt-barn').foreldre.some((f) => f.personident === meg.personident), 'child')
+  t.ok(
+    meg.foreldre.some((f) => f.personident === forelder.personident),
+    'parent',
+  )
+  t.ok(
+    personMedTag(d, 'ansatt-barn').foreldre.some((f) => f.personident === meg.personident),
+    'child',
+  )
   const sosken = personMedTag(d, 'ansatt-sosken')
-  t.ok(sosken.foreldre.some((f) => meg.foreldre.some((g) => g.personident === f.personident)), 'sibling shares a parent')
+  t.ok(
+    sosken.foreldre.some((f) => meg.foreldre.some((g) => g.personident === f.personident)),
+    'sibling shares a parent',
+  )
   const gift = personMedTag(d, 'ansatt-ektefelle')
   t.equal(meg.sivilstand.at(-1)?.type, 'GIFT')
   t.equal(meg.sivilstand.at(-1)?.relatertVedSivilstand, gift.personident, 'current partner')
   const skilt = personMedTag(d, 'ansatt-tidligere-ektefelle')
-  t.ok(meg.sivilstand.some((s) => s.type === 'SKILT' && s.relatertVedSivilstand === skilt.personident), 'former partner')
+  t.ok(
+    meg.sivilstand.some((s) => s.type === 'SKILT' && s.relatertVedSivilstand === skilt.personident),
+    'former partner',
+  )
   const medforelder = personMedTag(d, 'ansatt-medforelder')
   const fellesBarn = personMedTag(d, 'ansatt-felles-barn-med-medforelder')
-  t.same(new Set(fellesBarn.foreldre.map((f) => f.personident)), new Set([meg.personident, medforelder.personident]), 'co-parent')
-  t.notOk(meg.sivilstand.some((s) => s.relatertVedSivilstand === medforelder.personident), 'never married')
-  t.notOk(d.ansatte.some((a) => a.navident === 'Z990099'), 'a NAVident without NOM entry')
+  t.same(
+    new Set(fellesBarn.foreldre.map((f) => f.personident)),
+    new Set([meg.personident, medforelder.personident]),
+    'co-parent',
+  )
+  t.notOk(
+    meg.sivilstand.some((s) => s.relatertVedSivilstand === medforelder.personident),
+    'never married',
+  )
+  t.notOk(
+    d.ansatte.some((a) => a.navident === 'Z990099'),
+    'a NAVident without NOM entry',
+  )
   t.ok(d.ukjenteNavidenter.some((a) => a.navident === 'Z990099'))
 
   t.equal(sakerFor(personMedTag(d, 'uten-saker').personident).length, 0)
@@ -131,18 +178,31 @@ t.test('the dataset covers every case the service must handle', async (t) => {
 
   const kvp = personMedTag(d, 'kvp-generisk')
   t.equal(kommune('0301').fagsystem?.dialekt, 'generisk.v1')
-  const program = (kvp.fagsystem['0301'] as { kvalifiseringsprogram: { stonad: { utbetalinger: unknown[] } | null }[] }).kvalifiseringsprogram
-  t.ok(program.some((p) => (p.stonad?.utbetalinger.length ?? 0) > 0), 'kvalifiseringsstønad payouts')
+  const program = (kvp.fagsystem['0301'] as { kvalifiseringsprogram: { stonad: { utbetalinger: unknown[] } | null }[] })
+    .kvalifiseringsprogram
+  t.ok(
+    program.some((p) => (p.stonad?.utbetalinger.length ?? 0) > 0),
+    'kvalifiseringsstønad payouts',
+  )
 
   const mb = personMedTag(d, 'midlertidig-bolig-socio')
   t.equal(kommune('4601').fagsystem?.dialekt, 'socio.v1')
   const socio = mb.fagsystem['4601'] as { tiltak: { type: string }[]; botilbud: { kategori: string }[] }
   t.ok(socio.botilbud.some((b) => b.kategori === 'MIDLERTIDIG_BOLIG'))
-  t.ok(socio.botilbud.some((b) => b.kategori !== 'MIDLERTIDIG_BOLIG'), 'a botilbud that must not be shown')
-  t.ok(socio.tiltak.some((x) => x.type !== 'KVP'), 'a tiltak that must not be shown')
+  t.ok(
+    socio.botilbud.some((b) => b.kategori !== 'MIDLERTIDIG_BOLIG'),
+    'a botilbud that must not be shown',
+  )
+  t.ok(
+    socio.tiltak.some((x) => x.type !== 'KVP'),
+    'a tiltak that must not be shown',
+  )
 
   const am = sakMedTag(d, 'sak-med-annen-mottaker')
-  const utbetalinger = am.digisosSoker!.dokument.hendelser.filter((h) => h.type === 'utbetaling') as { annenMottaker?: boolean; kontonummer?: string }[]
+  const utbetalinger = am.digisosSoker!.dokument.hendelser.filter((h) => h.type === 'utbetaling') as {
+    annenMottaker?: boolean
+    kontonummer?: string
+  }[]
   const egen = utbetalinger.find((u) => !u.annenMottaker)!
   const annen = utbetalinger.find((u) => u.annenMottaker)!
   t.ok(annen.kontonummer && annen.kontonummer !== egen.kontonummer, "another recipient's account")
@@ -174,12 +234,25 @@ t.test('the dataset covers every case the service must handle', async (t) => {
   const flagg: [string, (k: (typeof d.kommuner)[number]) => boolean][] = [
     ['not configured in Fiks', (k) => info(k) === null],
     ['no NKS access', (k) => info(k)?.harNksTilgang === false],
-    ['harMidlertidigDeaktivertMottak', (k) => info(k)?.harNksTilgang === true && info(k)?.harMidlertidigDeaktivertMottak === true],
-    ['harMidlertidigDeaktivertOppdateringer', (k) => info(k)?.harNksTilgang === true && info(k)?.harMidlertidigDeaktivertOppdateringer === true],
+    [
+      'harMidlertidigDeaktivertMottak',
+      (k) => info(k)?.harNksTilgang === true && info(k)?.harMidlertidigDeaktivertMottak === true,
+    ],
+    [
+      'harMidlertidigDeaktivertOppdateringer',
+      (k) => info(k)?.harNksTilgang === true && info(k)?.harMidlertidigDeaktivertOppdateringer === true,
+    ],
     ['kanOppdatereStatus false', (k) => info(k)?.harNksTilgang === true && info(k)?.kanOppdatereStatus === false],
-    ['a behandlingsansvarlig other than itself', (k) => (info(k)?.behandlingsansvarlig ?? k.navn).startsWith(k.navn) === false],
+    [
+      'a behandlingsansvarlig other than itself',
+      (k) => (info(k)?.behandlingsansvarlig ?? k.navn).startsWith(k.navn) === false,
+    ],
   ]
-  for (const [hva, har] of flagg) t.ok(d.kommuner.some((k) => har(k) && medSak(k)), `${hva}, with a case there`)
+  for (const [hva, har] of flagg)
+    t.ok(
+      d.kommuner.some((k) => har(k) && medSak(k)),
+      `${hva}, with a case there`,
+    )
   t.ok(sakMedTag(d, 'sak-vennesla-uten-status').digisosSoker, 'Fiks holds an event log the service must not fetch')
 })
 
@@ -190,9 +263,12 @@ t.test('dates move with the clock', async (t) => {
   t.equal(pa.digisosSaker[0]!.sistEndret, ref.digisosSaker[0]!.sistEndret, 'no move on the reference date')
   const senere = lastDatasett(raa, { naa: new Date('2026-09-09T08:00:00Z') })
   t.equal(senere.referansedato, '2026-09-09')
-  const dager = (Date.parse(senere.digisosSaker[0]!.sistEndret) - Date.parse(ref.digisosSaker[0]!.sistEndret)) / 86_400_000
+  const dager =
+    (Date.parse(senere.digisosSaker[0]!.sistEndret) - Date.parse(ref.digisosSaker[0]!.sistEndret)) / 86_400_000
   t.equal(dager, 100)
-  const kvp = (p: Datasett) => (personMedTag(p, 'kvp-generisk').fagsystem['0301'] as { kvalifiseringsprogram: { fom: string }[] }).kvalifiseringsprogram[0]!.fom
+  const kvp = (p: Datasett) =>
+    (personMedTag(p, 'kvp-generisk').fagsystem['0301'] as { kvalifiseringsprogram: { fom: string }[] })
+      .kvalifiseringsprogram[0]!.fom
   t.equal((Date.parse(kvp(senere)) - Date.parse(kvp(ref))) / 86_400_000, 100, 'dates inside fagsystem data too')
   t.equal(senere.personer[0]!.personident, ref.personer[0]!.personident, 'idents are not dates')
 })
@@ -290,7 +366,10 @@ t.test('a broken dataset fails with a message naming the field', async (t) => {
     /digisosSaker\[\d+\]\.sokerFnr: peker på en person som ikke finnes/,
     'a case under an old ident needs the ident in historiskeIdenter',
   )
-  t.match(odelagt((d) => void (d['versjon'] = 2)), /versjon/)
+  t.match(
+    odelagt((d) => void (d['versjon'] = 2)),
+    /versjon/,
+  )
   t.throws(() => lastDatasett('ikke et datasett'), DatasettFeil)
 })
 
@@ -307,9 +386,16 @@ t.test('DATASET.md lists every person with the right ident', async (t) => {
 t.test('DATASET.md lists every case, with its owner and municipality', async (t) => {
   const dok = readFileSync(new URL('../../simulator/DATASET.md', import.meta.url), 'utf8')
   const rader = dok.split('\n').filter((l) => l.startsWith('| `'))
-  const eier = new Map(d.personer.flatMap((p) => [p.personident, ...p.historiskeIdenter.map((h) => h.personident)].map((i) => [i, p.tags[0]] as const)))
+  const eier = new Map(
+    d.personer.flatMap((p) =>
+      [p.personident, ...p.historiskeIdenter.map((h) => h.personident)].map((i) => [i, p.tags[0]] as const),
+    ),
+  )
   for (const s of d.digisosSaker) {
     const rad = rader.find((r) => r.startsWith(`| \`${s.fiksDigisosId}\` |`))
-    t.ok(rad?.includes(`\`${eier.get(s.sokerFnr)}`) && rad.includes(`| ${s.kommunenummer} `), `${s.fiksDigisosId} is documented`)
+    t.ok(
+      rad?.includes(`\`${eier.get(s.sokerFnr)}`) && rad.includes(`| ${s.kommunenummer} `),
+      `${s.fiksDigisosId} is documented`,
+    )
   }
 })

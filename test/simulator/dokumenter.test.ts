@@ -35,7 +35,10 @@ const { soknad, soker } = lagAjv()
 t.test("the schemas are NAV's reference, unchanged: ../shared/reference/digisos-filformat/json", async (t) => {
   // The copy lets the repository stand alone; this keeps it the reference the review named.
   const REFERANSE = fileURLToPath(new URL('../../../shared/reference/digisos-filformat/json/', import.meta.url))
-  const filer = (rot: string) => alle(rot).map((f) => relative(rot, f)).sort()
+  const filer = (rot: string) =>
+    alle(rot)
+      .map((f) => relative(rot, f))
+      .sort()
   const kopi = filer(ROT)
   t.ok(kopi.length > 10)
   t.same(kopi, filer(REFERANSE), 'the same files')
@@ -82,8 +85,18 @@ t.test('the tolerance document fails only on what modia tolerates', async (t) =>
   const dok = toleranse.digisosSoker!.dokument
   t.notOk(soker(dok), 'deliberately invalid')
   const hendelser = dok.hendelser as Record<string, unknown>[]
-  t.equal(hendelser.filter((h) => h.type === 'vedtakFattet' && h.saksreferanse === undefined).length, 1, 'one vedtak without saksreferanse')
-  t.equal(hendelser.filter((h) => h.type === 'utbetaling' && typeof h.kontonummer === 'string' && !/^\d{11}$/.test(h.kontonummer)).length, 1, 'one short kontonummer')
+  t.equal(
+    hendelser.filter((h) => h.type === 'vedtakFattet' && h.saksreferanse === undefined).length,
+    1,
+    'one vedtak without saksreferanse',
+  )
+  t.equal(
+    hendelser.filter(
+      (h) => h.type === 'utbetaling' && typeof h.kontonummer === 'string' && !/^\d{11}$/.test(h.kontonummer),
+    ).length,
+    1,
+    'one short kontonummer',
+  )
   const rettet = {
     ...dok,
     hendelser: hendelser

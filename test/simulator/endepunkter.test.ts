@@ -3,7 +3,14 @@
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
 import { personMedTag, sakMedTag, ukjentPersonMedTag } from '../../simulator/dataset.js'
-import { Feilsvar, type Foresporsel, GeneriskV1, MELDING_FORESPORSEL, SocioV1, Svar } from '../../src/sources/fagsystem/protocol.js'
+import {
+  Feilsvar,
+  type Foresporsel,
+  GeneriskV1,
+  MELDING_FORESPORSEL,
+  SocioV1,
+  Svar,
+} from '../../src/sources/fagsystem/protocol.js'
 import { fiksHoder, kall, PDL_HODER, PDL_QUERY, sporing, startApp } from './fixtures/hjelp.js'
 
 const FIKS = '/fiks/digisos/api/v1/nav'
@@ -23,9 +30,21 @@ t.test('PDL', async (t) => {
           adressebeskyttelse: [],
           doedsfall: [],
           forelderBarnRelasjon: [
-            { relatertPersonsIdent: personMedTag(d, 'ansatt-forelder').personident, relatertPersonsRolle: 'MOR', minRolleForPerson: 'BARN' },
-            { relatertPersonsIdent: personMedTag(d, 'ansatt-barn').personident, relatertPersonsRolle: 'BARN', minRolleForPerson: 'FAR' },
-            { relatertPersonsIdent: personMedTag(d, 'ansatt-felles-barn-med-medforelder').personident, relatertPersonsRolle: 'BARN', minRolleForPerson: 'FAR' },
+            {
+              relatertPersonsIdent: personMedTag(d, 'ansatt-forelder').personident,
+              relatertPersonsRolle: 'MOR',
+              minRolleForPerson: 'BARN',
+            },
+            {
+              relatertPersonsIdent: personMedTag(d, 'ansatt-barn').personident,
+              relatertPersonsRolle: 'BARN',
+              minRolleForPerson: 'FAR',
+            },
+            {
+              relatertPersonsIdent: personMedTag(d, 'ansatt-felles-barn-med-medforelder').personident,
+              relatertPersonsRolle: 'BARN',
+              minRolleForPerson: 'FAR',
+            },
           ],
           sivilstand: [
             { type: 'UGIFT', relatertVedSivilstand: null },
@@ -50,25 +69,42 @@ t.test('PDL', async (t) => {
   t.test('hentIdenter: a person found by a historical ident, its idents with history only when asked', async (t) => {
     const p = personMedTag(d, 'identbytte')
     const gammel = p.historiskeIdenter[0]?.personident as string
-    const medHistorikk = 'query($ident: ID!) { hentIdenter(ident: $ident, historikk: true) { identer { ident gruppe historisk } } }'
+    const medHistorikk =
+      'query($ident: ID!) { hentIdenter(ident: $ident, historikk: true) { identer { ident gruppe historisk } } }'
     for (const ident of [p.personident, gammel]) {
       const svar = await pdl(ident, PDL_HODER, medHistorikk)
-      t.same(svar.json, {
-        data: {
-          hentIdenter: {
-            identer: [
-              { ident: p.personident, gruppe: 'FOLKEREGISTERIDENT', historisk: false },
-              { ident: gammel, gruppe: 'FOLKEREGISTERIDENT', historisk: true },
-              { ident: `20${p.personident}`, gruppe: 'AKTORID', historisk: false },
-            ],
+      t.same(
+        svar.json,
+        {
+          data: {
+            hentIdenter: {
+              identer: [
+                { ident: p.personident, gruppe: 'FOLKEREGISTERIDENT', historisk: false },
+                { ident: gammel, gruppe: 'FOLKEREGISTERIDENT', historisk: true },
+                { ident: `20${p.personident}`, gruppe: 'AKTORID', historisk: false },
+              ],
+            },
           },
         },
-      }, ident === gammel ? 'by the old ident' : 'by the current ident')
+        ident === gammel ? 'by the old ident' : 'by the current ident',
+      )
     }
-    const utenHistorikk = await pdl(gammel, PDL_HODER, 'query($ident: ID!) { hentIdenter(ident: $ident) { identer { ident gruppe historisk } } }')
-    t.same((utenHistorikk.json as any).data.hentIdenter.identer.map((i: any) => i.historisk), [false, false], 'historikk defaults to false')
+    const utenHistorikk = await pdl(
+      gammel,
+      PDL_HODER,
+      'query($ident: ID!) { hentIdenter(ident: $ident) { identer { ident gruppe historisk } } }',
+    )
+    t.same(
+      (utenHistorikk.json as any).data.hentIdenter.identer.map((i: any) => i.historisk),
+      [false, false],
+      'historikk defaults to false',
+    )
     const person = (await pdl(gammel)).json as any
-    t.same(person.data.hentGeografiskTilknytning, p.geografiskTilknytning, 'hentPerson by the old ident is the same person')
+    t.same(
+      person.data.hentGeografiskTilknytning,
+      p.geografiskTilknytning,
+      'hentPerson by the old ident is the same person',
+    )
   })
 
   t.test('siblings are found through the parent', async (t) => {
@@ -96,14 +132,26 @@ t.test('PDL', async (t) => {
     const svar = await pdl(ukjentPersonMedTag(d, 'ukjent-i-pdl'))
     t.equal(svar.status, 200)
     t.same(svar.json, {
-      errors: [{ message: 'Fant ikke person', path: ['hentPerson'], extensions: { code: 'not_found', classification: 'ExecutionAborted' } }],
+      errors: [
+        {
+          message: 'Fant ikke person',
+          path: ['hentPerson'],
+          extensions: { code: 'not_found', classification: 'ExecutionAborted' },
+        },
+      ],
       data: { hentPerson: null, hentGeografiskTilknytning: null, hentIdenter: null },
     })
   })
 
   t.test('only the fields asked for', async (t) => {
-    const svar = await pdl(personMedTag(d, 'uten-saker').personident, PDL_HODER, 'query($ident: ID!) { hentGeografiskTilknytning(ident: $ident) { gtType gtKommune gtBydel gtLand } }')
-    t.same(svar.json, { data: { hentGeografiskTilknytning: { gtType: 'KOMMUNE', gtKommune: '5001', gtBydel: null, gtLand: null } } })
+    const svar = await pdl(
+      personMedTag(d, 'uten-saker').personident,
+      PDL_HODER,
+      'query($ident: ID!) { hentGeografiskTilknytning(ident: $ident) { gtType gtKommune gtBydel gtLand } }',
+    )
+    t.same(svar.json, {
+      data: { hentGeografiskTilknytning: { gtType: 'KOMMUNE', gtKommune: '5001', gtBydel: null, gtLand: null } },
+    })
   })
 
   t.test('auth and headers are required; errors come with HTTP 200', async (t) => {
@@ -124,7 +172,11 @@ t.test('PDL', async (t) => {
     const { tema: _t, ...utenTema } = PDL_HODER
     t.equal((await pdl(ident, utenTema)).status, 200)
     t.ok(((await pdl(ident, utenTema)).json as any).data.hentPerson, 'no Tema header: answered all the same')
-    t.equal(await kode(pdl(ident, PDL_HODER, '{ hentPersonBolk(identer: ["x"]) { ident } }')), 'bad_request', 'a field the simulator does not know')
+    t.equal(
+      await kode(pdl(ident, PDL_HODER, '{ hentPersonBolk(identer: ["x"]) { ident } }')),
+      'bad_request',
+      'a field the simulator does not know',
+    )
     t.equal(await kode(kall(`${url}/pdl/graphql`, { headers: PDL_HODER, body: { query: PDL_QUERY } })), 'bad_request')
   })
 })
@@ -132,13 +184,22 @@ t.test('PDL', async (t) => {
 t.test('skjermede-personer-pip', async (t) => {
   const { url, datasett: d } = await startApp(t)
   const hoder = { authorization: 'Bearer azure-token' }
-  const skjermet = await kall(`${url}/skjerming/skjermet`, { headers: hoder, body: { personident: personMedTag(d, 'skjermet').personident } })
+  const skjermet = await kall(`${url}/skjerming/skjermet`, {
+    headers: hoder,
+    body: { personident: personMedTag(d, 'skjermet').personident },
+  })
   t.equal(skjermet.status, 200)
   t.equal(skjermet.tekst, 'true', 'a bare boolean')
   t.match(skjermet.headers['content-type'], /application\/json/)
-  const ikke = await kall(`${url}/skjerming/skjermet`, { headers: hoder, body: { personident: personMedTag(d, 'ansatt').personident } })
+  const ikke = await kall(`${url}/skjerming/skjermet`, {
+    headers: hoder,
+    body: { personident: personMedTag(d, 'ansatt').personident },
+  })
   t.equal(ikke.tekst, 'false')
-  const ukjent = await kall(`${url}/skjerming/skjermet`, { headers: hoder, body: { personident: ukjentPersonMedTag(d, 'ukjent-i-pdl') } })
+  const ukjent = await kall(`${url}/skjerming/skjermet`, {
+    headers: hoder,
+    body: { personident: ukjentPersonMedTag(d, 'ukjent-i-pdl') },
+  })
   t.equal(ukjent.tekst, 'false')
 
   const a = personMedTag(d, 'skjermet').personident
@@ -148,8 +209,11 @@ t.test('skjermede-personer-pip', async (t) => {
   // The pip knows each ident on its own: this person only by the old one.
   const p = personMedTag(d, 'skjermet-gammel-ident')
   const gammel = p.historiskeIdenter[0]?.personident as string
-  t.same((await kall(`${url}/skjerming/skjermetBulk`, { headers: hoder, body: { personidenter: [p.personident, gammel] } })).json,
-    { [p.personident]: false, [gammel]: true })
+  t.same(
+    (await kall(`${url}/skjerming/skjermetBulk`, { headers: hoder, body: { personidenter: [p.personident, gammel] } }))
+      .json,
+    { [p.personident]: false, [gammel]: true },
+  )
 
   t.equal((await kall(`${url}/skjerming/skjermet`, { body: { personident: a } })).status, 401)
   t.equal((await kall(`${url}/skjerming/skjermet`, { headers: hoder, body: { ident: a } })).status, 400)
@@ -160,13 +224,21 @@ t.test('NOM', async (t) => {
   const nom = (navident: string, headers: Record<string, string> = { authorization: 'Bearer azure-token' }) =>
     kall(`${url}/nom/graphql`, {
       headers,
-      body: { query: 'query($navident: String!) { ressurs(where: { navident: $navident }) { navident personident } }', variables: { navident } },
+      body: {
+        query: 'query($navident: String!) { ressurs(where: { navident: $navident }) { navident personident } }',
+        variables: { navident },
+      },
     })
-  t.same((await nom('Z990001')).json, { data: { ressurs: { navident: 'Z990001', personident: personMedTag(d, 'ansatt').personident } } })
+  t.same((await nom('Z990001')).json, {
+    data: { ressurs: { navident: 'Z990001', personident: personMedTag(d, 'ansatt').personident } },
+  })
   t.same((await nom('Z990003')).json, { data: { ressurs: { navident: 'Z990003', personident: null } } })
   t.same((await nom('Z990099')).json, { data: { ressurs: null } }, 'no NOM entry')
   t.equal((await nom('Z990001', {})).status, 401)
-  const feil = await kall(`${url}/nom/graphql`, { headers: { authorization: 'Bearer x' }, body: { query: '{ orgEnhet { id } }', variables: { navident: 'Z990001' } } })
+  const feil = await kall(`${url}/nom/graphql`, {
+    headers: { authorization: 'Bearer x' },
+    body: { query: '{ orgEnhet { id } }', variables: { navident: 'Z990001' } },
+  })
   t.equal((feil.json as any).errors[0].extensions.code, 'bad_request')
 })
 
@@ -188,7 +260,9 @@ t.test('Texas', async (t) => {
   t.equal((await kall(sti, { body: { identity_provider: 'idporten', target: 'x' } })).status, 400)
   // entra_id is the value NAIS documents (docs.nais.io, Texas's OpenAPI document); azuread is the
   // older name Texas still takes, and both are the same provider.
-  const entra = await kall(sti, { body: { identity_provider: 'entra_id', target: 'api://dev-fss.pdl.pdl-api/.default' } })
+  const entra = await kall(sti, {
+    body: { identity_provider: 'entra_id', target: 'api://dev-fss.pdl.pdl-api/.default' },
+  })
   t.equal(entra.status, 200)
   t.same(styring.kall().tokens, [
     { identityProvider: 'maskinporten', target: 'ks:fiks', antall: 1 },
@@ -203,13 +277,26 @@ t.test('Fiks Digisos', async (t) => {
   t.test('soknader: the DigisosSak list', async (t) => {
     const p = personMedTag(d, 'ugradert-to-kommuner')
     const sporingsId = randomUUID()
-    const svar = await kall(`${url}${FIKS}/soknader/soknader?sporingsId=${sporingsId}`, { headers: fiksHoder(), body: { fnr: p.personident } })
+    const svar = await kall(`${url}${FIKS}/soknader/soknader?sporingsId=${sporingsId}`, {
+      headers: fiksHoder(),
+      body: { fnr: p.personident },
+    })
     t.equal(svar.status, 200)
     const saker = svar.json as any[]
     t.same(saker.map((s) => s.kommunenummer).sort(), ['0301', '4601', '5001'])
     const oslo = sakMedTag(d, 'sak-oslo-innvilget')
     const s = saker.find((x) => x.fiksDigisosId === oslo.fiksDigisosId)
-    t.same(Object.keys(s).sort(), ['digisosSoker', 'ettersendtInfoNAV', 'fiksDigisosId', 'fiksOrgId', 'kommunenummer', 'originalSoknadNAV', 'sistEndret', 'sokerFnr', 'tilleggsinformasjon'])
+    t.same(Object.keys(s).sort(), [
+      'digisosSoker',
+      'ettersendtInfoNAV',
+      'fiksDigisosId',
+      'fiksOrgId',
+      'kommunenummer',
+      'originalSoknadNAV',
+      'sistEndret',
+      'sokerFnr',
+      'tilleggsinformasjon',
+    ])
     t.match(s.originalSoknadNAV.vedleggMetadata, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/)
     t.not(s.originalSoknadNAV.vedleggMetadata, s.originalSoknadNAV.soknadDokument.dokumentlagerDokumentId)
     t.match(s, {
@@ -228,7 +315,11 @@ t.test('Fiks Digisos', async (t) => {
         timestampSendt: Date.parse(oslo.soknad!.timestampSendt),
       },
       ettersendtInfoNAV: { ettersendelser: [] },
-      digisosSoker: { metadata: oslo.digisosSoker!.dokumentlagerId, dokumenter: [], timestampSistOppdatert: Date.parse(oslo.digisosSoker!.timestampSistOppdatert) },
+      digisosSoker: {
+        metadata: oslo.digisosSoker!.dokumentlagerId,
+        dokumenter: [],
+        timestampSistOppdatert: Date.parse(oslo.digisosSoker!.timestampSistOppdatert),
+      },
       tilleggsinformasjon: { enhetsnummer: oslo.enhetsnummer },
     })
     t.ok(styring.kall().sporingsIder.includes(sporingsId), 'sporingsId recorded')
@@ -236,26 +327,55 @@ t.test('Fiks Digisos', async (t) => {
 
   t.test('a case with another sokerFnr comes back for the wrong person', async (t) => {
     const p = personMedTag(d, 'sak-med-annen-soker')
-    const svar = await kall(`${url}${FIKS}/soknader/soknader?${sporing()}`, { headers: fiksHoder(), body: { fnr: p.personident } })
+    const svar = await kall(`${url}${FIKS}/soknader/soknader?${sporing()}`, {
+      headers: fiksHoder(),
+      body: { fnr: p.personident },
+    })
     const saker = svar.json as any[]
     t.equal(saker.length, 2)
     t.equal(saker.filter((s) => s.sokerFnr !== p.personident).length, 1)
-    const ingen = await kall(`${url}${FIKS}/soknader/soknader?${sporing()}`, { headers: fiksHoder(), body: { fnr: personMedTag(d, 'uten-saker').personident } })
+    const ingen = await kall(`${url}${FIKS}/soknader/soknader?${sporing()}`, {
+      headers: fiksHoder(),
+      body: { fnr: personMedTag(d, 'uten-saker').personident },
+    })
     t.same(ingen.json, [])
   })
 
   t.test('documents', async (t) => {
     const sak = sakMedTag(d, 'sak-bergen-under-behandling')
-    const soknad = await kall(`${url}${FIKS}/soknader/${sak.fiksDigisosId}/dokumenter/${sak.soknad!.dokumentlagerId}?${sporing()}`, { headers: fiksHoder() })
+    const soknad = await kall(
+      `${url}${FIKS}/soknader/${sak.fiksDigisosId}/dokumenter/${sak.soknad!.dokumentlagerId}?${sporing()}`,
+      { headers: fiksHoder() },
+    )
     t.equal(soknad.status, 200)
     t.same(soknad.json, sak.soknad!.dokument)
-    const soker = await kall(`${url}${FIKS}/soknader/${sak.fiksDigisosId}/dokumenter/${sak.digisosSoker!.dokumentlagerId}?${sporing()}`, { headers: fiksHoder() })
+    const soker = await kall(
+      `${url}${FIKS}/soknader/${sak.fiksDigisosId}/dokumenter/${sak.digisosSoker!.dokumentlagerId}?${sporing()}`,
+      { headers: fiksHoder() },
+    )
     t.same(soker.json, sak.digisosSoker!.dokument)
     const annen = sakMedTag(d, 'sak-oslo-innvilget')
-    const feil = await kall(`${url}${FIKS}/soknader/${sak.fiksDigisosId}/dokumenter/${annen.soknad!.dokumentlagerId}?${sporing()}`, { headers: fiksHoder() })
+    const feil = await kall(
+      `${url}${FIKS}/soknader/${sak.fiksDigisosId}/dokumenter/${annen.soknad!.dokumentlagerId}?${sporing()}`,
+      { headers: fiksHoder() },
+    )
     t.equal(feil.status, 404, "another case's document is not found under this case")
-    t.match(feil.json, { status: 404, error: 'Not Found', errorId: String, timestamp: Number, message: String, path: `/digisos/api/v1/nav/soknader/${sak.fiksDigisosId}/dokumenter/${annen.soknad!.dokumentlagerId}` })
-    t.equal((await kall(`${url}${FIKS}/soknader/${randomUUID()}/dokumenter/${randomUUID()}?${sporing()}`, { headers: fiksHoder() })).status, 404)
+    t.match(feil.json, {
+      status: 404,
+      error: 'Not Found',
+      errorId: String,
+      timestamp: Number,
+      message: String,
+      path: `/digisos/api/v1/nav/soknader/${sak.fiksDigisosId}/dokumenter/${annen.soknad!.dokumentlagerId}`,
+    })
+    t.equal(
+      (
+        await kall(`${url}${FIKS}/soknader/${randomUUID()}/dokumenter/${randomUUID()}?${sporing()}`, {
+          headers: fiksHoder(),
+        })
+      ).status,
+      404,
+    )
   })
 
   t.test('KommuneInfo', async (t) => {
@@ -268,13 +388,30 @@ t.test('Fiks Digisos', async (t) => {
       harMidlertidigDeaktivertOppdateringer: false,
       harNksTilgang: true,
       behandlingsansvarlig: 'Oslo kommune',
-      kontaktpersoner: { fagansvarligEpost: ['fagansvarlig.0301@kommune.invalid'], tekniskAnsvarligEpost: ['teknisk.0301@kommune.invalid'] },
+      kontaktpersoner: {
+        fagansvarligEpost: ['fagansvarlig.0301@kommune.invalid'],
+        tekniskAnsvarligEpost: ['teknisk.0301@kommune.invalid'],
+      },
     })
-    t.match((await kall(`${url}${FIKS}/kommuner/5001?${sporing()}`, { headers: fiksHoder() })).json, { harNksTilgang: false })
-    t.match((await kall(`${url}${FIKS}/kommuner/3301?${sporing()}`, { headers: fiksHoder() })).json, { harMidlertidigDeaktivertOppdateringer: true })
+    t.match((await kall(`${url}${FIKS}/kommuner/5001?${sporing()}`, { headers: fiksHoder() })).json, {
+      harNksTilgang: false,
+    })
+    t.match((await kall(`${url}${FIKS}/kommuner/3301?${sporing()}`, { headers: fiksHoder() })).json, {
+      harMidlertidigDeaktivertOppdateringer: true,
+    })
     const ukonf = await kall(`${url}${FIKS}/kommuner/1103?${sporing()}`, { headers: fiksHoder() })
     t.equal(ukonf.status, 404)
-    t.same(Object.keys(ukonf.json as object).sort(), ['error', 'errorCode', 'errorId', 'errorJson', 'message', 'originalPath', 'path', 'status', 'timestamp'])
+    t.same(Object.keys(ukonf.json as object).sort(), [
+      'error',
+      'errorCode',
+      'errorId',
+      'errorJson',
+      'message',
+      'originalPath',
+      'path',
+      'status',
+      'timestamp',
+    ])
     t.match(ukonf.json, { status: 404, path: '/digisos/api/v1/nav/kommuner/1103' })
     t.equal((await kall(`${url}${FIKS}/kommuner/9999?${sporing()}`, { headers: fiksHoder() })).status, 404)
   })
@@ -283,9 +420,18 @@ t.test('Fiks Digisos', async (t) => {
     const svar = await kall(`${url}${FIKS}/kommuner`, { headers: fiksHoder() })
     t.equal(svar.status, 200)
     const alle = svar.json as { kommunenummer: string; kontaktpersoner: unknown }[]
-    t.same(alle.map((k) => k.kommunenummer).sort(), d.kommuner.filter((k) => k.kommuneInfo !== null).map((k) => k.kommunenummer).sort(),
-      'the configured ones only')
-    t.ok(alle.every((k) => k.kontaktpersoner), "with KS's kontaktpersoner")
+    t.same(
+      alle.map((k) => k.kommunenummer).sort(),
+      d.kommuner
+        .filter((k) => k.kommuneInfo !== null)
+        .map((k) => k.kommunenummer)
+        .sort(),
+      'the configured ones only',
+    )
+    t.ok(
+      alle.every((k) => k.kontaktpersoner),
+      "with KS's kontaktpersoner",
+    )
     const { authorization: _a, ...utenToken } = fiksHoder()
     t.equal((await kall(`${url}${FIKS}/kommuner`, { headers: utenToken })).status, 401, 'the token is still required')
   })
@@ -295,11 +441,29 @@ t.test('Fiks Digisos', async (t) => {
     // KS requires sporingsId on the case and document reads, not on KommuneInfo
     // (ks-no.github.io static/api/digisos-api-v1.json: getKommuneStatus has no such parameter).
     t.equal((await kall(sti, { headers: fiksHoder() })).status, 200, 'KommuneInfo without sporingsId')
-    const utenSporing = await kall(`${url}${FIKS}/soknader/soknader`, { headers: fiksHoder(), body: { fnr: personMedTag(d, 'uten-saker').personident } })
+    const utenSporing = await kall(`${url}${FIKS}/soknader/soknader`, {
+      headers: fiksHoder(),
+      body: { fnr: personMedTag(d, 'uten-saker').personident },
+    })
     t.equal(utenSporing.status, 400)
-    t.match(utenSporing.json, { status: 400, error: 'Bad Request', errorId: String, path: '/digisos/api/v1/nav/soknader/soknader', message: String, errorCode: 'MANGLER_SPORINGSID' })
+    t.match(utenSporing.json, {
+      status: 400,
+      error: 'Bad Request',
+      errorId: String,
+      path: '/digisos/api/v1/nav/soknader/soknader',
+      message: String,
+      errorCode: 'MANGLER_SPORINGSID',
+    })
     const sak = sakMedTag(d, 'sak-oslo-innvilget')
-    t.equal((await kall(`${url}${FIKS}/soknader/${sak.fiksDigisosId}/dokumenter/${sak.soknad!.dokumentlagerId}`, { headers: fiksHoder() })).status, 400, 'a document read needs one')
+    t.equal(
+      (
+        await kall(`${url}${FIKS}/soknader/${sak.fiksDigisosId}/dokumenter/${sak.soknad!.dokumentlagerId}`, {
+          headers: fiksHoder(),
+        })
+      ).status,
+      400,
+      'a document read needs one',
+    )
     const { authorization: _a, ...utenToken } = fiksHoder()
     t.equal((await kall(`${sti}?${sporing()}`, { headers: utenToken })).status, 401)
     t.equal((await kall(`${sti}?${sporing()}`, { headers: fiksHoder({ integrasjonpassord: 'feil' }) })).status, 401)
@@ -308,7 +472,10 @@ t.test('Fiks Digisos', async (t) => {
     const svar = await kall(`${sti}?${sporing()}`, { headers: utenId })
     t.equal(svar.status, 401)
     t.match(svar.json, { status: 401, error: 'Unauthorized', errorCode: 'UGYLDIG_INTEGRASJON' })
-    const soknader = await kall(`${url}${FIKS}/soknader/soknader?${sporing()}`, { headers: fiksHoder(), body: { fodselsnummer: 'x' } })
+    const soknader = await kall(`${url}${FIKS}/soknader/soknader?${sporing()}`, {
+      headers: fiksHoder(),
+      body: { fodselsnummer: 'x' },
+    })
     t.equal(soknader.status, 400)
     t.match(soknader.json, { status: 400, errorId: String })
   })
@@ -326,7 +493,8 @@ t.test('fiks-io: our fagsystem protocol', async (t) => {
     ttlSekunder: 10,
     data: { personident },
   })
-  const send = (body: unknown, headers: Record<string, string> = hoder) => kall(`${url}/fiks-io/v1/meldinger`, { headers, body })
+  const send = (body: unknown, headers: Record<string, string> = hoder) =>
+    kall(`${url}/fiks-io/v1/meldinger`, { headers, body })
 
   t.test('generisk.v1', async (t) => {
     const kvp = personMedTag(d, 'kvp-generisk')
@@ -340,7 +508,7 @@ t.test('fiks-io: our fagsystem protocol', async (t) => {
     const data = GeneriskV1.parse(s.data)
     t.equal(data.personident, kvp.personident)
     t.ok(data.kvalifiseringsprogram.some((k) => k.status === 'AKTIV' && (k.stonad?.utbetalinger.length ?? 0) > 0))
-    t.ok(styring.kall().sporingsIder.includes(f.sporingsId), 'the request\'s sporingsId is recorded')
+    t.ok(styring.kall().sporingsIder.includes(f.sporingsId), "the request's sporingsId is recorded")
     t.equal(styring.kall().perKommune['0301']?.['fiks-io'], 1)
   })
 
@@ -357,7 +525,11 @@ t.test('fiks-io: our fagsystem protocol', async (t) => {
     const f = foresporsel('0301', personMedTag(d, 'uten-saker').personident)
     const svar = await send(f)
     t.equal(svar.status, 200)
-    t.match(Feilsvar.parse(svar.json), { kode: 'PERSON_UKJENT', svarPaMelding: f.meldingId, meldingType: 'no.nav.stonadsoppslag.feil.v1' })
+    t.match(Feilsvar.parse(svar.json), {
+      kode: 'PERSON_UKJENT',
+      svarPaMelding: f.meldingId,
+      meldingType: 'no.nav.stonadsoppslag.feil.v1',
+    })
   })
 
   t.test('no fagsystem connected (or unknown municipality): 404', async (t) => {
@@ -382,17 +554,31 @@ t.test('fiks-io: our fagsystem protocol', async (t) => {
 t.test('strict tokens: only tokens this simulator issued, for the right identity provider', async (t) => {
   const { url, datasett: d } = await startApp(t, { opts: { strengeTokens: true } })
   const token = async (identity_provider: string) =>
-    ((await kall(`${url}/texas/api/v1/token`, { body: { identity_provider, target: 'x' } })).json as { access_token: string }).access_token
+    (
+      (await kall(`${url}/texas/api/v1/token`, { body: { identity_provider, target: 'x' } })).json as {
+        access_token: string
+      }
+    ).access_token
   const azure = await token('entra_id')
   const maskinporten = await token('maskinporten')
   const ident = personMedTag(d, 'ansatt').personident
   const pdl = async (tok: string) =>
-    ((await kall(`${url}/pdl/graphql`, { headers: { ...PDL_HODER, authorization: `Bearer ${tok}` }, body: { query: PDL_QUERY, variables: { ident } } })).json as any)
+    (
+      await kall(`${url}/pdl/graphql`, {
+        headers: { ...PDL_HODER, authorization: `Bearer ${tok}` },
+        body: { query: PDL_QUERY, variables: { ident } },
+      })
+    ).json as any
   t.ok((await pdl(azure)).data.hentPerson)
   t.ok((await pdl(await token('azuread'))).data.hentPerson, 'the older name is the same provider')
   t.equal((await pdl('oppdiktet')).errors[0].extensions.code, 'unauthenticated')
-  t.equal((await pdl(maskinporten)).errors[0].extensions.code, 'unauthenticated', 'a Maskinporten token is no use at PDL')
-  const fiks = (tok: string) => kall(`${url}${FIKS}/kommuner/0301?${sporing()}`, { headers: fiksHoder({ authorization: `Bearer ${tok}` }) })
+  t.equal(
+    (await pdl(maskinporten)).errors[0].extensions.code,
+    'unauthenticated',
+    'a Maskinporten token is no use at PDL',
+  )
+  const fiks = (tok: string) =>
+    kall(`${url}${FIKS}/kommuner/0301?${sporing()}`, { headers: fiksHoder({ authorization: `Bearer ${tok}` }) })
   t.equal((await fiks(maskinporten)).status, 200)
   t.equal((await fiks(azure)).status, 401)
 })
@@ -402,9 +588,14 @@ t.test('call counters per upstream and municipality', async (t) => {
   const sak = sakMedTag(d, 'sak-bergen-under-behandling')
   await kall(`${url}${FIKS}/kommuner/4601?${sporing()}`, { headers: fiksHoder() })
   await kall(`${url}${FIKS}/kommuner/4601?${sporing()}`, { headers: fiksHoder() })
-  await kall(`${url}${FIKS}/soknader/${sak.fiksDigisosId}/dokumenter/${sak.soknad!.dokumentlagerId}?${sporing()}`, { headers: fiksHoder() })
+  await kall(`${url}${FIKS}/soknader/${sak.fiksDigisosId}/dokumenter/${sak.soknad!.dokumentlagerId}?${sporing()}`, {
+    headers: fiksHoder(),
+  })
   await kall(`${url}${FIKS}/soknader/soknader?${sporing()}`, { headers: fiksHoder(), body: { fnr: sak.sokerFnr } })
-  await kall(`${url}/skjerming/skjermet`, { headers: { authorization: 'Bearer x' }, body: { personident: sak.sokerFnr } })
+  await kall(`${url}/skjerming/skjermet`, {
+    headers: { authorization: 'Bearer x' },
+    body: { personident: sak.sokerFnr },
+  })
   const oversikt = await kall(`${url}/simulator/kall`)
   t.same(oversikt.json, {
     perUpstream: { 'fiks-kommuneinfo': 2, 'fiks-dokument': 1, 'fiks-soknader': 1, skjerming: 1 },

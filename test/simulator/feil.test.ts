@@ -21,25 +21,39 @@ t.test('latency delays the answer, then answers normally', async (t) => {
   const { url, datasett: d } = await startApp(t)
   await settFeil(url, { upstream: 'pdl' }, { latencyMs: 300 })
   const start = performance.now()
-  const svar = await kall(`${url}/pdl/graphql`, { headers: PDL_HODER, body: { query: PDL_QUERY, variables: { ident: personMedTag(d, 'ansatt').personident } } })
+  const svar = await kall(`${url}/pdl/graphql`, {
+    headers: PDL_HODER,
+    body: { query: PDL_QUERY, variables: { ident: personMedTag(d, 'ansatt').personident } },
+  })
   t.ok(performance.now() - start >= 280, 'waited')
   t.equal(svar.status, 200)
   t.ok((svar.json as any).data.hentPerson)
 })
 
-t.test('status answers that status in the upstream\'s error shape', async (t) => {
+t.test("status answers that status in the upstream's error shape", async (t) => {
   const { url, datasett: d } = await startApp(t)
   await settFeil(url, { kommunenummer: '0301' }, { status: 503 })
   const oslo = await kommuneinfo(url, '0301')
   t.equal(oslo.status, 503)
-  t.match(oslo.json, { status: 503, error: 'Service Unavailable', errorId: String, path: '/digisos/api/v1/nav/kommuner/0301' })
+  t.match(oslo.json, {
+    status: 503,
+    error: 'Service Unavailable',
+    errorId: String,
+    path: '/digisos/api/v1/nav/kommuner/0301',
+  })
   t.equal((await kommuneinfo(url, '4601')).status, 200, 'other municipalities unaffected')
 
   // A municipality's fault hits its documents and fiks-io, not the cross-municipality case list.
   const sak = sakMedTag(d, 'sak-oslo-innvilget')
-  const dok = await kall(`${url}${FIKS}/soknader/${sak.fiksDigisosId}/dokumenter/${sak.soknad!.dokumentlagerId}?${sporing()}`, { headers: fiksHoder() })
+  const dok = await kall(
+    `${url}${FIKS}/soknader/${sak.fiksDigisosId}/dokumenter/${sak.soknad!.dokumentlagerId}?${sporing()}`,
+    { headers: fiksHoder() },
+  )
   t.equal(dok.status, 503)
-  const saker = await kall(`${url}${FIKS}/soknader/soknader?${sporing()}`, { headers: fiksHoder(), body: { fnr: sak.sokerFnr } })
+  const saker = await kall(`${url}${FIKS}/soknader/soknader?${sporing()}`, {
+    headers: fiksHoder(),
+    body: { fnr: sak.sokerFnr },
+  })
   t.equal(saker.status, 200)
   const fiksIo = await kall(`${url}/fiks-io/v1/meldinger`, {
     headers: { authorization: 'Bearer x' },
@@ -56,10 +70,22 @@ t.test('status answers that status in the upstream\'s error shape', async (t) =>
   t.equal(fiksIo.status, 503)
 
   await settFeil(url, { upstream: 'fiks-soknader' }, { status: 500 })
-  t.equal((await kall(`${url}${FIKS}/soknader/soknader?${sporing()}`, { headers: fiksHoder(), body: { fnr: sak.sokerFnr } })).status, 500)
+  t.equal(
+    (await kall(`${url}${FIKS}/soknader/soknader?${sporing()}`, { headers: fiksHoder(), body: { fnr: sak.sokerFnr } }))
+      .status,
+    500,
+  )
 
   await settFeil(url, { upstream: 'skjerming' }, { status: 502 })
-  t.equal((await kall(`${url}/skjerming/skjermet`, { headers: { authorization: 'Bearer x' }, body: { personident: sak.sokerFnr } })).status, 502)
+  t.equal(
+    (
+      await kall(`${url}/skjerming/skjermet`, {
+        headers: { authorization: 'Bearer x' },
+        body: { personident: sak.sokerFnr },
+      })
+    ).status,
+    502,
+  )
 })
 
 t.test('timeout holds the call until the client gives up', async (t) => {
@@ -77,7 +103,10 @@ t.test('timeout holds the call until the client gives up', async (t) => {
 t.test('malformed answers 200 with a body that is not JSON', async (t) => {
   const { url, datasett: d } = await startApp(t)
   await settFeil(url, { upstream: 'skjerming' }, { malformed: true })
-  const svar = await kall(`${url}/skjerming/skjermet`, { headers: { authorization: 'Bearer x' }, body: { personident: personMedTag(d, 'skjermet').personident } })
+  const svar = await kall(`${url}/skjerming/skjermet`, {
+    headers: { authorization: 'Bearer x' },
+    body: { personident: personMedTag(d, 'skjermet').personident },
+  })
   t.equal(svar.status, 200)
   t.match(svar.headers['content-type'], /application\/json/)
   t.throws(() => JSON.parse(svar.tekst))
@@ -87,11 +116,20 @@ t.test('reset drops the connection', async (t) => {
   const { url } = await startApp(t)
   await settFeil(url, { upstream: 'nom' }, { reset: true })
   await t.rejects(
-    kall(`${url}/nom/graphql`, { headers: { authorization: 'Bearer x' }, body: { query: '{ ressurs(where: {navident: $n}) { navident } }', variables: { navident: 'Z990001' } } }),
+    kall(`${url}/nom/graphql`, {
+      headers: { authorization: 'Bearer x' },
+      body: { query: '{ ressurs(where: {navident: $n}) { navident } }', variables: { navident: 'Z990001' } },
+    }),
     { code: /UND_ERR_SOCKET|ECONNRESET/ },
   )
   await settFeil(url, { upstream: 'nom' }, null)
-  const svar = await kall(`${url}/nom/graphql`, { headers: { authorization: 'Bearer x' }, body: { query: 'query($navident: String!) { ressurs(where: {navident: $navident}) { navident personident } }', variables: { navident: 'Z990099' } } })
+  const svar = await kall(`${url}/nom/graphql`, {
+    headers: { authorization: 'Bearer x' },
+    body: {
+      query: 'query($navident: String!) { ressurs(where: {navident: $navident}) { navident personident } }',
+      variables: { navident: 'Z990099' },
+    },
+  })
   t.same(svar.json, { data: { ressurs: null } }, 'healthy again once cleared')
 })
 
@@ -104,7 +142,12 @@ t.test('latency combined with status; a client that leaves during latency', asyn
   t.equal(svar.status, 503)
   t.match(svar.json, { error: String, error_description: String })
   await settFeil(url, { upstream: 'texas' }, { latencyMs: 5000 })
-  await t.rejects(kall(`${url}/texas/api/v1/token`, { body: { identity_provider: 'azuread', target: 'x' }, signal: AbortSignal.timeout(100) }))
+  await t.rejects(
+    kall(`${url}/texas/api/v1/token`, {
+      body: { identity_provider: 'azuread', target: 'x' },
+      signal: AbortSignal.timeout(100),
+    }),
+  )
 })
 
 t.test('faults from the dataset, and clearing them all', async (t) => {

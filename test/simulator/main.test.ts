@@ -26,7 +26,14 @@ t.test('tsx simulator/main.ts', async (t) => {
     await new Promise((r) => setTimeout(r, 50))
   }
   t.match(ut, /PDL_URL=http:\/\/127\.0\.0\.1:\d+\/pdl/, feil)
-  for (const navn of ['SKJERMING_URL', 'NOM_URL', 'FIKS_DIGISOS_URL', 'FIKS_IO_URL', 'NAIS_TOKEN_ENDPOINT', 'AZURE_OPENID_CONFIG_ISSUER']) {
+  for (const navn of [
+    'SKJERMING_URL',
+    'NOM_URL',
+    'FIKS_DIGISOS_URL',
+    'FIKS_IO_URL',
+    'NAIS_TOKEN_ENDPOINT',
+    'AZURE_OPENID_CONFIG_ISSUER',
+  ]) {
     t.match(ut, new RegExp(`^${navn}=http://`, 'm'))
   }
   t.notMatch(ut, /\d{11}/, 'no personident printed')

@@ -11,12 +11,18 @@ const AUD = 'stonadsoppslag-test'
 const GRUPPE = '5e1b2c3d-0000-4000-8000-00000000a001'
 
 t.test('startSimulator', async (t) => {
-  const sim = await startSimulator({ integrasjon: INTEGRASJON, groups: [GRUPPE], audience: AUD, datasett: standardDatasett({ naa: NAA }) })
+  const sim = await startSimulator({
+    integrasjon: INTEGRASJON,
+    groups: [GRUPPE],
+    audience: AUD,
+    datasett: standardDatasett({ naa: NAA }),
+  })
   t.teardown(() => sim.close())
   const jwks = createRemoteJWKSet(new URL(sim.urls.AZURE_OPENID_CONFIG_JWKS_URI))
-  const verifiser = (token: string) => jwtVerify(token, jwks, { issuer: sim.urls.AZURE_OPENID_CONFIG_ISSUER, audience: AUD, algorithms: ['RS256'] })
+  const verifiser = (token: string) =>
+    jwtVerify(token, jwks, { issuer: sim.urls.AZURE_OPENID_CONFIG_ISSUER, audience: AUD, algorithms: ['RS256'] })
 
-  t.test('URLs in the service\'s configuration names', async (t) => {
+  t.test("URLs in the service's configuration names", async (t) => {
     t.same(Object.keys(sim.urls).sort(), [
       'AZURE_OPENID_CONFIG_ISSUER',
       'AZURE_OPENID_CONFIG_JWKS_URI',
@@ -28,22 +34,37 @@ t.test('startSimulator', async (t) => {
       'SKJERMING_URL',
     ])
     for (const u of Object.values(sim.urls)) t.match(u, /^http:\/\/127\.0\.0\.1:\d+/)
-    t.not(new URL(sim.urls.AZURE_OPENID_CONFIG_ISSUER).port, new URL(sim.urls.PDL_URL).port, 'the issuer has its own port')
+    t.not(
+      new URL(sim.urls.AZURE_OPENID_CONFIG_ISSUER).port,
+      new URL(sim.urls.PDL_URL).port,
+      'the issuer has its own port',
+    )
   })
 
   t.test('every URL reaches its upstream the way the adapters append paths', async (t) => {
     const d = sim.datasett
     const ident = personMedTag(d, 'kvp-generisk').personident
-    const pdl = await kall(`${sim.urls.PDL_URL}/graphql`, { headers: PDL_HODER, body: { query: PDL_QUERY, variables: { ident } } })
+    const pdl = await kall(`${sim.urls.PDL_URL}/graphql`, {
+      headers: PDL_HODER,
+      body: { query: PDL_QUERY, variables: { ident } },
+    })
     t.ok((pdl.json as any).data.hentPerson)
-    const skj = await kall(`${sim.urls.SKJERMING_URL}/skjermet`, { headers: { authorization: 'Bearer x' }, body: { personident: ident } })
+    const skj = await kall(`${sim.urls.SKJERMING_URL}/skjermet`, {
+      headers: { authorization: 'Bearer x' },
+      body: { personident: ident },
+    })
     t.equal(skj.tekst, 'false')
     const nom = await kall(`${sim.urls.NOM_URL}/graphql`, {
       headers: { authorization: 'Bearer x' },
-      body: { query: 'query($navident: String!) { ressurs(where: { navident: $navident }) { navident personident } }', variables: { navident: 'Z990001' } },
+      body: {
+        query: 'query($navident: String!) { ressurs(where: { navident: $navident }) { navident personident } }',
+        variables: { navident: 'Z990001' },
+      },
     })
     t.equal((nom.json as any).data.ressurs.navident, 'Z990001')
-    const tok = await kall(sim.urls.NAIS_TOKEN_ENDPOINT, { body: { identity_provider: 'maskinporten', target: 'ks:fiks' } })
+    const tok = await kall(sim.urls.NAIS_TOKEN_ENDPOINT, {
+      body: { identity_provider: 'maskinporten', target: 'ks:fiks' },
+    })
     t.equal(tok.status, 200)
     const info = await kall(`${sim.urls.FIKS_DIGISOS_URL}/digisos/api/v1/nav/kommuner/0301?${sporing()}`, {
       headers: { authorization: 'Bearer x', integrasjonid: INTEGRASJON.id, integrasjonpassord: INTEGRASJON.passord },
@@ -51,10 +72,25 @@ t.test('startSimulator', async (t) => {
     t.equal(info.status, 200)
     const io = await kall(`${sim.urls.FIKS_IO_URL}${FIKS_IO_STI}`, {
       headers: { authorization: 'Bearer x' },
-      body: { versjon: 1, meldingType: MELDING_FORESPORSEL, meldingId: randomUUID(), sporingsId: randomUUID(), mottaker: { kommunenummer: '0301' }, ttlSekunder: 5, data: { personident: ident } },
+      body: {
+        versjon: 1,
+        meldingType: MELDING_FORESPORSEL,
+        meldingId: randomUUID(),
+        sporingsId: randomUUID(),
+        mottaker: { kommunenummer: '0301' },
+        ttlSekunder: 5,
+        data: { personident: ident },
+      },
     })
     t.equal(io.status, 200)
-    t.same(sim.styring.kall().perUpstream, { pdl: 1, skjerming: 1, nom: 1, texas: 1, 'fiks-kommuneinfo': 1, 'fiks-io': 1 })
+    t.same(sim.styring.kall().perUpstream, {
+      pdl: 1,
+      skjerming: 1,
+      nom: 1,
+      texas: 1,
+      'fiks-kommuneinfo': 1,
+      'fiks-io': 1,
+    })
   })
 
   t.test('POST /dev/token gives a token that verifies against the JWKS', async (t) => {
@@ -73,7 +109,10 @@ t.test('startSimulator', async (t) => {
     t.ok(typeof payload.iat === 'number' && typeof payload.nbf === 'number' && typeof payload.exp === 'number')
     t.ok(payload.exp! > payload.iat!)
 
-    const igjen = await verifiser(((await kall(`${sim.baseUrl}/dev/token`, { body: { navident: 'Z990001', groups: ['a', 'b'] } })).json as any).access_token)
+    const igjen = await verifiser(
+      ((await kall(`${sim.baseUrl}/dev/token`, { body: { navident: 'Z990001', groups: ['a', 'b'] } })).json as any)
+        .access_token,
+    )
     t.same(igjen.payload['groups'], ['a', 'b'])
     t.equal(igjen.payload['oid'], payload['oid'], 'the same employee has the same oid')
 
@@ -82,7 +121,9 @@ t.test('startSimulator', async (t) => {
   })
 
   t.test('lagToken: overrides, removed claims, machine tokens, expiry', async (t) => {
-    const utenNavident = await verifiser(await sim.lagToken({ navident: 'Z990002', groups: [], aud: AUD, NAVident: undefined }))
+    const utenNavident = await verifiser(
+      await sim.lagToken({ navident: 'Z990002', groups: [], aud: AUD, NAVident: undefined }),
+    )
     t.notOk('NAVident' in utenNavident.payload)
     const maskin = await verifiser(await sim.lagToken({ aud: AUD, idtyp: 'app', azp: 'annen-app' }))
     t.equal(maskin.payload['idtyp'], 'app')
@@ -90,7 +131,12 @@ t.test('startSimulator', async (t) => {
     t.notOk('groups' in maskin.payload)
     const annenAud = await sim.lagToken({ navident: 'Z990001', groups: [], aud: 'noe-annet' })
     await t.rejects(verifiser(annenAud), { code: 'ERR_JWT_CLAIM_VALIDATION_FAILED' })
-    const utlopt = await sim.lagToken({ navident: 'Z990001', groups: [], aud: AUD, exp: Math.floor(Date.now() / 1000) - 600 })
+    const utlopt = await sim.lagToken({
+      navident: 'Z990001',
+      groups: [],
+      aud: AUD,
+      exp: Math.floor(Date.now() / 1000) - 600,
+    })
     await t.rejects(verifiser(utlopt), { code: 'ERR_JWT_EXPIRED' })
   })
 

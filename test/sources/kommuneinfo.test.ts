@@ -5,8 +5,13 @@ import type { KommuneInfo } from '../../src/domain/digisos/sak.js'
 import { build } from '../helper.js'
 
 const info = (kommunenummer: string, harNksTilgang = true): KommuneInfo => ({
-  kommunenummer, kanMottaSoknader: true, kanOppdatereStatus: true, harMidlertidigDeaktivertMottak: false,
-  harMidlertidigDeaktivertOppdateringer: false, harNksTilgang, behandlingsansvarlig: null,
+  kommunenummer,
+  kanMottaSoknader: true,
+  kanOppdatereStatus: true,
+  harMidlertidigDeaktivertMottak: false,
+  harMidlertidigDeaktivertOppdateringer: false,
+  harNksTilgang,
+  behandlingsansvarlig: null,
 })
 
 /** A Fiks port whose KommuneInfo answers are set by the test, counting the calls. */
@@ -22,7 +27,8 @@ function fiks() {
       if (s instanceof Error) throw s
       return s === undefined ? null : s
     },
-    hentAlleKommuneInfo: async () => [...svar.values()].filter((s): s is KommuneInfo => s !== null && !(s instanceof Error)),
+    hentAlleKommuneInfo: async () =>
+      [...svar.values()].filter((s): s is KommuneInfo => s !== null && !(s instanceof Error)),
   }
   return { port, svar, kall }
 }
@@ -81,7 +87,10 @@ t.test('the service asks Fiks for KommuneInfo once per municipality within the T
   b.sim.styring.nullstillKall()
   const svar = await les()
   t.equal(svar.status, 200)
-  t.same(svar.body.kilder.map((k: { kommunenummer: string; status: string }) => `${k.kommunenummer} ${k.status}`), ['0301 OK', '0301 OK', '4601 OK', '4601 OK'])
+  t.same(
+    svar.body.kilder.map((k: { kommunenummer: string; status: string }) => `${k.kommunenummer} ${k.status}`),
+    ['0301 OK', '0301 OK', '4601 OK', '4601 OK'],
+  )
   const k = b.sim.styring.kall()
   t.equal(k.perUpstream['fiks-kommuneinfo'], undefined, 'no KommuneInfo call for the second lookup')
   t.equal(k.perUpstream['fiks-soknader'], 1, 'the case list is asked for every lookup')
@@ -92,7 +101,10 @@ t.test('the list of every municipality keeps each one, so the lookups after it n
   f.svar.set('0301', info('0301'))
   f.svar.set('5001', info('5001', false))
   const c = medKommuneInfoCache(f.port, { ttlMs: 60_000 })
-  t.same((await c.hentAlleKommuneInfo(ctx)).map((k) => k.kommunenummer), ['0301', '5001'])
+  t.same(
+    (await c.hentAlleKommuneInfo(ctx)).map((k) => k.kommunenummer),
+    ['0301', '5001'],
+  )
   t.same(await c.hentKommuneInfo('5001', ctx), info('5001', false))
   t.same(f.kall, [], 'answered from what the list brought')
 })

@@ -13,7 +13,10 @@ const IDENT = '01918012345'
 
 /** The RegisterFeil's cause, or 'ingen feil'. */
 const arsak = (p: Promise<unknown>): Promise<string> =>
-  p.then(() => 'ingen feil', (e: unknown) => (e instanceof RegisterFeil ? e.arsak : `annen feil: ${String(e)}`))
+  p.then(
+    () => 'ingen feil',
+    (e: unknown) => (e instanceof RegisterFeil ? e.arsak : `annen feil: ${String(e)}`),
+  )
 
 function oppsett(t: Test) {
   const agent = new MockAgent()
@@ -132,30 +135,41 @@ t.test('PDL: a person is all their idents; the current is the non-historical fol
   const NPID = '01638012345'
   const medIdenter = (identer: unknown[]) => ({ data: { ...person().data, hentIdenter: { identer } } })
   // Typed by the old D-nummer: the current fnr is found, every ident kept, the aktør-id left out.
-  pool.intercept({ path: '/graphql', method: 'POST' }).reply(200, medIdenter([
-    { ident: DNR, gruppe: 'FOLKEREGISTERIDENT', historisk: true },
-    { ident: IDENT, gruppe: 'FOLKEREGISTERIDENT', historisk: false },
-    { ident: NPID, gruppe: 'NPID', historisk: true },
-    { ident: '2000000000001', gruppe: 'AKTORID', historisk: false },
-  ]))
+  pool.intercept({ path: '/graphql', method: 'POST' }).reply(
+    200,
+    medIdenter([
+      { ident: DNR, gruppe: 'FOLKEREGISTERIDENT', historisk: true },
+      { ident: IDENT, gruppe: 'FOLKEREGISTERIDENT', historisk: false },
+      { ident: NPID, gruppe: 'NPID', historisk: true },
+      { ident: '2000000000001', gruppe: 'AKTORID', historisk: false },
+    ]),
+  )
   const p = await pdl.hentPerson(DNR, ctx)
   t.equal(p?.personident, DNR, 'the typed ident stays what was asked for')
   t.equal(p?.gjeldendeIdent, IDENT)
   t.same([...(p?.identer ?? [])].sort(), [DNR, IDENT, NPID].sort())
 
   // Only an NPID is current: it is the current ident.
-  pool.intercept({ path: '/graphql', method: 'POST' }).reply(200, medIdenter([{ ident: NPID, gruppe: 'NPID', historisk: false }]))
+  pool
+    .intercept({ path: '/graphql', method: 'POST' })
+    .reply(200, medIdenter([{ ident: NPID, gruppe: 'NPID', historisk: false }]))
   const npid = await pdl.hentPerson(NPID, ctx)
   t.equal(npid?.gjeldendeIdent, NPID)
   t.same(npid?.identer, [NPID])
 
   // Fail closed: idents missing, or not what PDL's schema promises. PDL's hentIdenter lists the
   // ident it was asked by; a list without it is about someone else, or cut short.
-  pool.intercept({ path: '/graphql', method: 'POST' }).reply(200, medIdenter([{ ident: IDENT, gruppe: 'FOLKEREGISTERIDENT', historisk: false }]))
+  pool
+    .intercept({ path: '/graphql', method: 'POST' })
+    .reply(200, medIdenter([{ ident: IDENT, gruppe: 'FOLKEREGISTERIDENT', historisk: false }]))
   t.equal(await arsak(pdl.hentPerson(DNR, ctx)), 'UGYLDIG_SVAR', 'the typed ident not among the idents')
-  pool.intercept({ path: '/graphql', method: 'POST' }).reply(200, medIdenter([
-    { ident: IDENT, gruppe: 'FOLKEREGISTERIDENT', historisk: false }, { ident: DNR, gruppe: 'AKTORID', historisk: false },
-  ]))
+  pool.intercept({ path: '/graphql', method: 'POST' }).reply(
+    200,
+    medIdenter([
+      { ident: IDENT, gruppe: 'FOLKEREGISTERIDENT', historisk: false },
+      { ident: DNR, gruppe: 'AKTORID', historisk: false },
+    ]),
+  )
   t.equal(await arsak(pdl.hentPerson(DNR, ctx)), 'UGYLDIG_SVAR', 'the typed ident only as an aktør-id')
   const feilsaker: [string, unknown][] = [
     ['no hentIdenter', { data: { ...person().data, hentIdenter: null } }],
@@ -177,7 +191,14 @@ t.test('skjerming: anything but a bare false for every ident counts as skjermet'
   const { pool, http } = oppsett(t)
   const pip = new SkjermingPip(http, tokens, 's')
   const ANNEN = '41918012345'
-  for (const [verdi, forventet] of [[false, false], [true, true], ['false', true], [null, true], [{}, true], [0, true]] as const) {
+  for (const [verdi, forventet] of [
+    [false, false],
+    [true, true],
+    ['false', true],
+    [null, true],
+    [{}, true],
+    [0, true],
+  ] as const) {
     pool.intercept({ path: '/skjermetBulk', method: 'POST' }).reply(200, { [IDENT]: verdi })
     t.equal(await pip.erSkjermet([IDENT], ctx), forventet, JSON.stringify(verdi))
   }
@@ -206,7 +227,9 @@ t.test('skjerming: anything but a bare false for every ident counts as skjermet'
 t.test('NOM: unknown NAVident is null; errors fail closed', async (t) => {
   const { pool, http } = oppsett(t)
   const nom = new NomAnsattRegister(http, tokens, 's')
-  pool.intercept({ path: '/graphql', method: 'POST' }).reply(200, { data: { ressurs: { navident: 'Z990001', personident: IDENT } } })
+  pool
+    .intercept({ path: '/graphql', method: 'POST' })
+    .reply(200, { data: { ressurs: { navident: 'Z990001', personident: IDENT } } })
   t.equal(await nom.hentPersonident('Z990001', ctx), IDENT)
   pool.intercept({ path: '/graphql', method: 'POST' }).reply(200, { data: { ressurs: null } })
   t.equal(await nom.hentPersonident('Z990009', ctx), null)

@@ -4,7 +4,14 @@ import { z } from 'zod'
 import { aldersgrense, erEldreEnn } from '../alder.js'
 import { navnEllerNull } from '../tekst.js'
 import { somUtc } from '../tidspunkt.js'
-import type { Dokumentasjonkrav, EtterspurtDokument as EtterspurtDokumentUt, Sak, Soknad, Utbetaling, Vilkar } from '../model.js'
+import type {
+  Dokumentasjonkrav,
+  EtterspurtDokument as EtterspurtDokumentUt,
+  Sak,
+  Soknad,
+  Utbetaling,
+  Vilkar,
+} from '../model.js'
 import type { DigisosSak } from './sak.js'
 import {
   DigisosSokerDokument,
@@ -47,7 +54,11 @@ interface SakTilstand {
 /** soknad.json's mottaker (the format's parts/mottaker.json): each field judged on its own. */
 const SoknadJsonMottaker = z.object({
   mottaker: z.object({
-    enhetsnummer: z.string().regex(/^\d{4}$/).optional().catch(undefined),
+    enhetsnummer: z
+      .string()
+      .regex(/^\d{4}$/)
+      .optional()
+      .catch(undefined),
     kommunenummer: z.string().optional().catch(undefined),
     navEnhetsnavn: z.string().optional().catch(undefined),
   }),
@@ -67,7 +78,11 @@ function kontonummer(verdi: unknown): string | null {
  * The office's name only while the case is still with the office the application went to, the
  * municipality's only when it is the case's: a name is never put on another unit.
  */
-function navnFraSoknad(soknadJson: unknown, navEnhet: string | null, kommunenummer: string): { navEnhetNavn: string | null; kommunenavn: string | null } {
+function navnFraSoknad(
+  soknadJson: unknown,
+  navEnhet: string | null,
+  kommunenummer: string,
+): { navEnhetNavn: string | null; kommunenavn: string | null } {
   const m = SoknadJsonMottaker.safeParse(soknadJson)
   const navn = m.success ? m.data.mottaker.navEnhetsnavn?.trim() : undefined
   if (!m.success || !navn) return { navEnhetNavn: null, kommunenavn: null }
@@ -99,7 +114,12 @@ function tilIso(ms: number | null | undefined): string | null {
  * @param grenseMs payouts whose latest date (their last event, due and paid dates, period) is
  *   before this are left out (DESIGN §4); none when not given
  */
-export function foldDigisosSak(sak: DigisosSak, digisosSoker: unknown, soknadJson?: unknown, grenseMs?: number): FoldResultat {
+export function foldDigisosSak(
+  sak: DigisosSak,
+  digisosSoker: unknown,
+  soknadJson?: unknown,
+  grenseMs?: number,
+): FoldResultat {
   const statistikk: FoldStatistikk = {
     hendelser: 0,
     anvendt: 0,
@@ -178,7 +198,10 @@ export function foldDigisosSak(sak: DigisosSak, digisosSoker: unknown, soknadJso
         break
       }
       case 'vedtakFattet':
-        hentSak(h.saksreferanse || STANDARD_SAK).vedtak.push({ utfall: h.utfall ?? null, dato: new Date(ms).toISOString() })
+        hentSak(h.saksreferanse || STANDARD_SAK).vedtak.push({
+          utfall: h.utfall ?? null,
+          dato: new Date(ms).toISOString(),
+        })
         break
       case 'utbetaling':
         // The latest event for a reference is the whole truth about that payout.
@@ -202,7 +225,9 @@ export function foldDigisosSak(sak: DigisosSak, digisosSoker: unknown, soknadJso
   }
 
   // A FEILREGISTRERT sak was never real: it goes, and everything hanging on it goes with it.
-  const feilregistrert = new Set([...saker.values()].filter((s) => s.status === 'FEILREGISTRERT').map((s) => s.referanse))
+  const feilregistrert = new Set(
+    [...saker.values()].filter((s) => s.status === 'FEILREGISTRERT').map((s) => s.referanse),
+  )
   const synligeSaker: Sak[] = [...saker.values()]
     .filter((s) => !feilregistrert.has(s.referanse))
     .map((s) => ({
@@ -211,8 +236,10 @@ export function foldDigisosSak(sak: DigisosSak, digisosSoker: unknown, soknadJso
       status: s.status === 'FEILREGISTRERT' ? null : s.status,
       vedtak: s.vedtak,
     }))
-  const paFeilregistrertSak = (saksreferanse: string | null | undefined) => saksreferanse != null && feilregistrert.has(saksreferanse)
-  const nyNok = (...datoer: (string | number | null | undefined)[]) => grenseMs === undefined || !erEldreEnn(grenseMs, ...datoer)
+  const paFeilregistrertSak = (saksreferanse: string | null | undefined) =>
+    saksreferanse != null && feilregistrert.has(saksreferanse)
+  const nyNok = (...datoer: (string | number | null | undefined)[]) =>
+    grenseMs === undefined || !erEldreEnn(grenseMs, ...datoer)
   const synligeUtbetalinger: Utbetaling[] = [...utbetalinger.values()]
     .filter(
       ({ u, ms }) =>
@@ -243,7 +270,8 @@ export function foldDigisosSak(sak: DigisosSak, digisosSoker: unknown, soknadJso
       }
     })
   const viste = new Set(synligeUtbetalinger.map((u) => u.referanse))
-  const tilViste = (referanser: string[] | null | undefined) => [...new Set(referanser ?? [])].filter((r) => viste.has(r))
+  const tilViste = (referanser: string[] | null | undefined) =>
+    [...new Set(referanser ?? [])].filter((r) => viste.has(r))
 
   // ANNULLERT is the sender taking it back; on a FEILREGISTRERT sak it was never real. Each by its
   // own latest date (DESIGN §4).
@@ -286,8 +314,7 @@ export function foldDigisosSak(sak: DigisosSak, digisosSoker: unknown, soknadJso
 
   const siste = gyldige.at(-1)
   const sisteHendelse = siste ? new Date(siste.ms).toISOString() : null
-  const sistEndret =
-    tilIso(sak.sistEndret) ?? tilIso(sak.digisosSoker?.timestampSistOppdatert) ?? sisteHendelse
+  const sistEndret = tilIso(sak.sistEndret) ?? tilIso(sak.digisosSoker?.timestampSistOppdatert) ?? sisteHendelse
   if (sistEndret === null) throw new TypeError('DigisosSak mangler gyldig sistEndret')
 
   const navn = navnFraSoknad(soknadJson, navEnhet, sak.kommunenummer)

@@ -47,7 +47,8 @@ export class FiksIoFagsystem implements Fagsystem {
 
     const feil = Feilsvar.safeParse(svar.data)
     if (feil.success) {
-      if (feil.data.svarPaMelding === foresporsel.meldingId && feil.data.kode === 'PERSON_UKJENT') return TOM_FAGSYSTEMDATA
+      if (feil.data.svarPaMelding === foresporsel.meldingId && feil.data.kode === 'PERSON_UKJENT')
+        return TOM_FAGSYSTEMDATA
       throw new KildeFeil('fagsystem', 'UTILGJENGELIG', `fiks-io: feilsvar ${feil.data.kode}`)
     }
     const tolket = Svar.safeParse(svar.data)

@@ -72,7 +72,10 @@ const GeneriskAdresse = z.object({
 })
 export const GeneriskV1 = z.object({
   personident: z.string(),
-  kontonummer: z.string().regex(/^\d{11}$/).nullable(),
+  kontonummer: z
+    .string()
+    .regex(/^\d{11}$/)
+    .nullable(),
   adresse: GeneriskAdresse.nullable(),
   kvalifiseringsprogram: liste(
     z.object({
@@ -128,7 +131,10 @@ export const SocioV1 = z.object({
       ytelse: z
         .object({
           manedsbelop: z.number().nullable(),
-          utbetalinger: liste(z.object({ dato: Dato, belop: z.number(), status: z.enum(['U', 'P', 'S']) }), MAKS_UTBETALINGER),
+          utbetalinger: liste(
+            z.object({ dato: Dato, belop: z.number(), status: z.enum(['U', 'P', 'S']) }),
+            MAKS_UTBETALINGER,
+          ),
         })
         .nullable(),
       endret: z.string(),

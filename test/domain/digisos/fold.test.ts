@@ -58,14 +58,33 @@ tap.test('a full case: every known event type, applied in order', async (t) => {
       },
     ],
     vilkar: [
-      { referanse: 'vilkar-1', saksreferanse: 'sak-1', tittel: 'Møte på kurs', status: 'RELEVANT', utbetalingsreferanser: [], sistEndret: '2024-03-04T09:01:00.000Z' },
+      {
+        referanse: 'vilkar-1',
+        saksreferanse: 'sak-1',
+        tittel: 'Møte på kurs',
+        status: 'RELEVANT',
+        utbetalingsreferanser: [],
+        sistEndret: '2024-03-04T09:01:00.000Z',
+      },
     ],
     dokumentasjonkrav: [
-      { referanse: 'krav-1', saksreferanse: 'sak-1', tittel: 'Husleiekontrakt', status: 'RELEVANT', frist: null, utbetalingsreferanser: [], sistEndret: '2024-03-04T09:00:00.000Z' },
+      {
+        referanse: 'krav-1',
+        saksreferanse: 'sak-1',
+        tittel: 'Husleiekontrakt',
+        status: 'RELEVANT',
+        frist: null,
+        utbetalingsreferanser: [],
+        sistEndret: '2024-03-04T09:00:00.000Z',
+      },
     ],
     dokumentasjonEtterspurt: true,
     etterspurtDokumentasjon: [
-      { dokumenttype: 'kontoutskrift', tilleggsinformasjon: 'Siste tre måneder', innsendelsesfrist: '2024-03-09T23:59:00.000Z' },
+      {
+        dokumenttype: 'kontoutskrift',
+        tilleggsinformasjon: 'Siste tre måneder',
+        innsendelsesfrist: '2024-03-09T23:59:00.000Z',
+      },
     ],
     forelopigSvar: true,
     forelopigSvarDato: '2024-03-03T09:00:00.000Z',
@@ -101,7 +120,11 @@ tap.test('events are applied in hendelsestidspunkt order, not document order', a
 })
 
 tap.test('ties in hendelsestidspunkt keep document order (stable)', async (t) => {
-  t.equal(fold(t, lesFixture('soker-usortert.json')).soknad.navEnhet, '0312', 'fixture: the later-written of two ties wins')
+  t.equal(
+    fold(t, lesFixture('soker-usortert.json')).soknad.navEnhet,
+    '0312',
+    'fixture: the later-written of two ties wins',
+  )
   const a = { type: 'soknadsStatus', hendelsestidspunkt: tid('01-01T10:00:00'), status: 'MOTTATT' }
   const b = { type: 'soknadsStatus', hendelsestidspunkt: tid('01-01T10:00:00'), status: 'UNDER_BEHANDLING' }
   t.equal(fold(t, dok([a, b])).soknad.status, 'UNDER_BEHANDLING')
@@ -137,7 +160,12 @@ tap.test('malformed events of known types are skipped and counted', async (t) =>
   t.same(soknad.saker, [
     { referanse: 'sak-g', tittel: 'Gyldig sak', status: 'UNDER_BEHANDLING', vedtak: [] },
     // As modia does (navikt/sosialhjelp-modia-api VedtakFattet.kt): no saksreferanse, the default sak.
-    { referanse: 'default', tittel: null, status: null, vedtak: [{ utfall: 'INNVILGET', dato: '2024-10-02T13:00:00.000Z' }] },
+    {
+      referanse: 'default',
+      tittel: null,
+      status: null,
+      vedtak: [{ utfall: 'INNVILGET', dato: '2024-10-02T13:00:00.000Z' }],
+    },
   ])
   t.same(
     soknad.utbetalinger.map((u) => u.referanse),
@@ -197,7 +225,13 @@ tap.test('saksStatus FEILREGISTRERT hides the sak with its vedtak and payouts', 
 
 tap.test('a sak is in the state its latest saksStatus says', async (t) => {
   const gjenopprettet = dok([
-    { type: 'saksStatus', hendelsestidspunkt: tid('01-01T10:00:00'), referanse: 's', tittel: 'A', status: 'FEILREGISTRERT' },
+    {
+      type: 'saksStatus',
+      hendelsestidspunkt: tid('01-01T10:00:00'),
+      referanse: 's',
+      tittel: 'A',
+      status: 'FEILREGISTRERT',
+    },
     { type: 'saksStatus', hendelsestidspunkt: tid('01-02T10:00:00'), referanse: 's', status: 'UNDER_BEHANDLING' },
   ])
   t.same(fold(t, gjenopprettet).soknad.saker, [{ referanse: 's', tittel: 'A', status: 'UNDER_BEHANDLING', vedtak: [] }])
@@ -211,16 +245,32 @@ tap.test('a sak is in the state its latest saksStatus says', async (t) => {
 tap.test('vedtakFattet without an earlier saksStatus creates the sak', async (t) => {
   const { soknad } = fold(t, lesFixture('soker-vedtak-uten-saksstatus.json'))
   t.same(soknad.saker, [
-    { referanse: 'sak-v', tittel: null, status: null, vedtak: [{ utfall: 'AVVIST', dato: '2024-07-02T10:00:00.000Z' }] },
+    {
+      referanse: 'sak-v',
+      tittel: null,
+      status: null,
+      vedtak: [{ utfall: 'AVVIST', dato: '2024-07-02T10:00:00.000Z' }],
+    },
     { referanse: 'sak-w', tittel: null, status: null, vedtak: [{ utfall: null, dato: '2024-07-03T10:00:00.000Z' }] },
   ])
   // A later saksStatus fills in the sak the vedtak created.
   const senere = dok([
     { type: 'vedtakFattet', hendelsestidspunkt: tid('01-01T10:00:00'), saksreferanse: 's', utfall: 'INNVILGET' },
-    { type: 'saksStatus', hendelsestidspunkt: tid('01-02T10:00:00'), referanse: 's', tittel: 'T', status: 'UNDER_BEHANDLING' },
+    {
+      type: 'saksStatus',
+      hendelsestidspunkt: tid('01-02T10:00:00'),
+      referanse: 's',
+      tittel: 'T',
+      status: 'UNDER_BEHANDLING',
+    },
   ])
   t.same(fold(t, senere).soknad.saker, [
-    { referanse: 's', tittel: 'T', status: 'UNDER_BEHANDLING', vedtak: [{ utfall: 'INNVILGET', dato: '2024-01-01T10:00:00.000Z' }] },
+    {
+      referanse: 's',
+      tittel: 'T',
+      status: 'UNDER_BEHANDLING',
+      vedtak: [{ utfall: 'INNVILGET', dato: '2024-01-01T10:00:00.000Z' }],
+    },
   ])
 })
 
@@ -244,8 +294,21 @@ tap.test('utbetaling: keyed by reference, the later event replaces the earlier',
     kontonummer: null,
   })
   const erstattet = dok([
-    { type: 'utbetaling', hendelsestidspunkt: tid('01-01T10:00:00'), utbetalingsreferanse: 'u', belop: 1, beskrivelse: 'Strøm', forfallsdato: '2024-01-10' },
-    { type: 'utbetaling', hendelsestidspunkt: tid('01-02T10:00:00'), utbetalingsreferanse: 'u', belop: 2, forfallsdato: '2024-01-10' },
+    {
+      type: 'utbetaling',
+      hendelsestidspunkt: tid('01-01T10:00:00'),
+      utbetalingsreferanse: 'u',
+      belop: 1,
+      beskrivelse: 'Strøm',
+      forfallsdato: '2024-01-10',
+    },
+    {
+      type: 'utbetaling',
+      hendelsestidspunkt: tid('01-02T10:00:00'),
+      utbetalingsreferanse: 'u',
+      belop: 2,
+      forfallsdato: '2024-01-10',
+    },
   ])
   t.match(fold(t, erstattet).soknad.utbetalinger, [{ belop: 2, beskrivelse: null }], 'fields left out later are gone')
 })
@@ -272,11 +335,22 @@ tap.test('dokumentasjonEtterspurt and forelopigSvar set their flags', async (t) 
   const base = fold(t, lesFixture('soker-kun-mottatt.json')).soknad
   t.equal(base.dokumentasjonEtterspurt, false)
   t.equal(base.forelopigSvar, false)
-  const etterspurt = { type: 'dokumentasjonEtterspurt', hendelsestidspunkt: tid('01-01T10:00:00'), dokumenter: [{ dokumenttype: 'x' }] }
+  const etterspurt = {
+    type: 'dokumentasjonEtterspurt',
+    hendelsestidspunkt: tid('01-01T10:00:00'),
+    dokumenter: [{ dokumenttype: 'x' }],
+  }
   const tilbakekalt = { type: 'dokumentasjonEtterspurt', hendelsestidspunkt: tid('01-02T10:00:00'), dokumenter: [] }
   t.equal(fold(t, dok([etterspurt])).soknad.dokumentasjonEtterspurt, true)
-  t.equal(fold(t, dok([tilbakekalt, etterspurt])).soknad.dokumentasjonEtterspurt, false, 'an empty list later withdraws it')
-  t.equal(fold(t, dok([{ type: 'forelopigSvar', hendelsestidspunkt: tid('01-01T10:00:00') }])).soknad.forelopigSvar, true)
+  t.equal(
+    fold(t, dok([tilbakekalt, etterspurt])).soknad.dokumentasjonEtterspurt,
+    false,
+    'an empty list later withdraws it',
+  )
+  t.equal(
+    fold(t, dok([{ type: 'forelopigSvar', hendelsestidspunkt: tid('01-01T10:00:00') }])).soknad.forelopigSvar,
+    true,
+  )
 })
 
 tap.test('rammevedtak is accepted but not shown', async (t) => {
@@ -293,22 +367,23 @@ tap.test('sendt comes from timestampSendt, sistEndret from the case metadata', a
   t.equal(soknad.sistEndret, '2024-07-01T12:30:00.000Z')
   t.equal(fold(t, null).soknad.sendt, '2024-02-29T09:15:00.000Z')
   const utenTid = lagDigisosSak({ sistEndret: Number.NaN })
-  t.equal(fold(t, lesFixture('soker-kun-mottatt.json'), utenTid).soknad.sistEndret, '2024-03-20T10:00:00.000Z', 'falls back to digisosSoker')
-  t.throws(() =>
-    foldDigisosSak(lagDigisosSak({ sistEndret: Number.NaN, digisosSoker: null }), null),
+  t.equal(
+    fold(t, lesFixture('soker-kun-mottatt.json'), utenTid).soknad.sistEndret,
+    '2024-03-20T10:00:00.000Z',
+    'falls back to digisosSoker',
   )
+  t.throws(() => foldDigisosSak(lagDigisosSak({ sistEndret: Number.NaN, digisosSoker: null }), null))
 })
 
 // Arbitrary event logs, with known and unknown types and wrong field types mixed in: the fold
 // never throws and always gives a valid Soknad.
 const hendelseArb = fc.record(
   {
-    type: fc.constantFrom(
-      ...KJENTE_TYPER,
-      'ukjent',
-    ),
+    type: fc.constantFrom(...KJENTE_TYPER, 'ukjent'),
     hendelsestidspunkt: fc.oneof(
-      fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
+      fc
+        .date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true })
+        .map((d) => d.toISOString()),
       fc.string(),
     ),
     status: fc.constantFrom('MOTTATT', 'UNDER_BEHANDLING', 'FEILREGISTRERT', 'ANNULLERT', 'UTBETALT', 'X'),
@@ -376,10 +451,30 @@ tap.test('tilhorerPerson: only the owner’s cases', async (t) => {
 })
 
 tap.test('a payout that does not say who receives it never shows its account as the person’s', async (t) => {
-  const { soknad } = fold(t, dok([
-    { type: 'utbetaling', hendelsestidspunkt: tid('03-01T10:00:00'), utbetalingsreferanse: 'u-uten', status: 'UTBETALT', belop: 100, utbetalingsdato: '2024-03-01', kontonummer: KONTO.egen1 },
-    { type: 'utbetaling', hendelsestidspunkt: tid('03-02T10:00:00'), utbetalingsreferanse: 'u-egen', status: 'UTBETALT', belop: 100, utbetalingsdato: '2024-03-02', kontonummer: KONTO.egen2, annenMottaker: false },
-  ]))
+  const { soknad } = fold(
+    t,
+    dok([
+      {
+        type: 'utbetaling',
+        hendelsestidspunkt: tid('03-01T10:00:00'),
+        utbetalingsreferanse: 'u-uten',
+        status: 'UTBETALT',
+        belop: 100,
+        utbetalingsdato: '2024-03-01',
+        kontonummer: KONTO.egen1,
+      },
+      {
+        type: 'utbetaling',
+        hendelsestidspunkt: tid('03-02T10:00:00'),
+        utbetalingsreferanse: 'u-egen',
+        status: 'UTBETALT',
+        belop: 100,
+        utbetalingsdato: '2024-03-02',
+        kontonummer: KONTO.egen2,
+        annenMottaker: false,
+      },
+    ]),
+  )
   const perRef = new Map(soknad.utbetalinger.map((u) => [u.referanse, u]))
   t.equal(perRef.get('u-uten')?.kontonummer, null, 'recipient unstated: no account')
   t.equal(perRef.get('u-egen')?.kontonummer, KONTO.egen2, 'stated as the person’s own: shown')
@@ -393,104 +488,241 @@ tap.test('tolerant fold: the fixture in the real shape, as modia shows it', asyn
   const { soknad, statistikk } = fold(t, lesFixture('soker-tolerant.json'))
   t.equal(statistikk.ugyldige, 0, 'nothing in it is skipped as malformed')
   const perRef = new Map(soknad.utbetalinger.map((u) => [u.referanse, u]))
-  t.match(perRef.get('utb-kort-konto'), { belop: 4200, status: 'UTBETALT', kontonummer: null }, 'a kontonummer of 10 digits drops the number, not the payout')
-  t.match(perRef.get('utb-tekst-konto'), { belop: 300, kontonummer: null }, 'one with spaces and dots is not guessed at either')
-  t.match(perRef.get('utb-uten-status'), { status: 'PLANLAGT_UTBETALING', forfallsdato: '2024-05-20' }, 'no status is a planned payout')
+  t.match(
+    perRef.get('utb-kort-konto'),
+    { belop: 4200, status: 'UTBETALT', kontonummer: null },
+    'a kontonummer of 10 digits drops the number, not the payout',
+  )
+  t.match(
+    perRef.get('utb-tekst-konto'),
+    { belop: 300, kontonummer: null },
+    'one with spaces and dots is not guessed at either',
+  )
+  t.match(
+    perRef.get('utb-uten-status'),
+    { status: 'PLANLAGT_UTBETALING', forfallsdato: '2024-05-20' },
+    'no status is a planned payout',
+  )
   t.notOk(perRef.has('utb-uten-dato'), 'neither utbetalingsdato nor forfallsdato: not shown')
   t.same(
     soknad.saker.find((s) => s.referanse === 'default'),
-    { referanse: 'default', tittel: null, status: null, vedtak: [{ utfall: 'AVSLATT', dato: '2024-05-02T12:00:00.000Z' }] },
+    {
+      referanse: 'default',
+      tittel: null,
+      status: null,
+      vedtak: [{ utfall: 'AVSLATT', dato: '2024-05-02T12:00:00.000Z' }],
+    },
     'a vedtakFattet without saksreferanse goes to the default sak',
   )
-  t.ok(soknad.saker.some((s) => s.referanse === 'sak-t' && s.vedtak.length === 1), 'the named sak keeps its own vedtak')
+  t.ok(
+    soknad.saker.some((s) => s.referanse === 'sak-t' && s.vedtak.length === 1),
+    'the named sak keeps its own vedtak',
+  )
 })
 
 tap.test('vilkår and dokumentasjonkrav: latest event wins, ANNULLERT hidden, payouts linked', async (t) => {
   const { soknad } = fold(t, lesFixture('soker-tolerant.json'))
-  t.same(soknad.vilkar, [
-    {
-      referanse: 'vilkar-gammel-avsender', saksreferanse: null, tittel: 'Søke bostøtte', status: 'RELEVANT',
-      utbetalingsreferanser: [], sistEndret: '2024-05-03T09:00:00.000Z',
-    },
-    {
-      referanse: 'vilkar-aktivitet', saksreferanse: 'sak-t', tittel: 'Delta på jobbklubb', status: 'OPPFYLT',
-      utbetalingsreferanser: ['utb-uten-status'], sistEndret: '2024-05-10T09:00:00.000Z',
-    },
-  ], 'the ANNULLERT one is hidden; a reference to a payout not shown is left out; an old sender\'s beskrivelse is its title')
+  t.same(
+    soknad.vilkar,
+    [
+      {
+        referanse: 'vilkar-gammel-avsender',
+        saksreferanse: null,
+        tittel: 'Søke bostøtte',
+        status: 'RELEVANT',
+        utbetalingsreferanser: [],
+        sistEndret: '2024-05-03T09:00:00.000Z',
+      },
+      {
+        referanse: 'vilkar-aktivitet',
+        saksreferanse: 'sak-t',
+        tittel: 'Delta på jobbklubb',
+        status: 'OPPFYLT',
+        utbetalingsreferanser: ['utb-uten-status'],
+        sistEndret: '2024-05-10T09:00:00.000Z',
+      },
+    ],
+    "the ANNULLERT one is hidden; a reference to a payout not shown is left out; an old sender's beskrivelse is its title",
+  )
   t.same(soknad.dokumentasjonkrav, [
     {
-      referanse: 'krav-strom', saksreferanse: 'sak-t', tittel: 'Strømregning', status: 'LEVERT_TIDLIGERE',
-      frist: '2024-05-31T22:00:00.000Z', utbetalingsreferanser: ['utb-kort-konto'], sistEndret: '2024-05-12T08:00:00.000Z',
+      referanse: 'krav-strom',
+      saksreferanse: 'sak-t',
+      tittel: 'Strømregning',
+      status: 'LEVERT_TIDLIGERE',
+      frist: '2024-05-31T22:00:00.000Z',
+      utbetalingsreferanser: ['utb-kort-konto'],
+      sistEndret: '2024-05-12T08:00:00.000Z',
     },
   ])
   t.notOk(JSON.stringify(soknad).includes('Annullert krav'), 'ANNULLERT dokumentasjonkrav hidden')
-  t.same(soknad.etterspurtDokumentasjon, [
-    { dokumenttype: 'Husleiekontrakt', tilleggsinformasjon: 'Gjeldende kontrakt', innsendelsesfrist: '2024-05-15T22:00:00.000Z' },
-    { dokumenttype: 'Kontoutskrift', tilleggsinformasjon: null, innsendelsesfrist: '2024-05-15T22:00:00.000Z' },
-  ], 'the latest request, each document judged alone (one without dokumenttype is skipped)')
+  t.same(
+    soknad.etterspurtDokumentasjon,
+    [
+      {
+        dokumenttype: 'Husleiekontrakt',
+        tilleggsinformasjon: 'Gjeldende kontrakt',
+        innsendelsesfrist: '2024-05-15T22:00:00.000Z',
+      },
+      { dokumenttype: 'Kontoutskrift', tilleggsinformasjon: null, innsendelsesfrist: '2024-05-15T22:00:00.000Z' },
+    ],
+    'the latest request, each document judged alone (one without dokumenttype is skipped)',
+  )
   t.equal(soknad.forelopigSvarDato, '2024-05-04T07:30:00.000Z', 'the latest foreløpig svar')
 })
 
 tap.test('vilkår and krav on a FEILREGISTRERT sak go with it; each by its own latest date', async (t) => {
   const d = dok([
     { type: 'saksStatus', hendelsestidspunkt: tid('01-01T10:00:00'), referanse: 'feil', status: 'FEILREGISTRERT' },
-    { type: 'vilkar', hendelsestidspunkt: tid('01-01T11:00:00'), vilkarreferanse: 'v-feil', saksreferanse: 'feil', tittel: 'X', status: 'RELEVANT' },
-    { type: 'dokumentasjonkrav', hendelsestidspunkt: tid('01-01T11:00:00'), dokumentasjonkravreferanse: 'k-feil', saksreferanse: 'feil', tittel: 'Y' },
+    {
+      type: 'vilkar',
+      hendelsestidspunkt: tid('01-01T11:00:00'),
+      vilkarreferanse: 'v-feil',
+      saksreferanse: 'feil',
+      tittel: 'X',
+      status: 'RELEVANT',
+    },
+    {
+      type: 'dokumentasjonkrav',
+      hendelsestidspunkt: tid('01-01T11:00:00'),
+      dokumentasjonkravreferanse: 'k-feil',
+      saksreferanse: 'feil',
+      tittel: 'Y',
+    },
     { type: 'vilkar', hendelsestidspunkt: tid('01-01T11:00:00'), vilkarreferanse: 'v-gammel', tittel: 'Gammel' },
     { type: 'vilkar', hendelsestidspunkt: tid('06-01T11:00:00'), vilkarreferanse: 'v-ny', tittel: 'Ny' },
-    { type: 'dokumentasjonkrav', hendelsestidspunkt: tid('01-01T11:00:00'), dokumentasjonkravreferanse: 'k-frist', tittel: 'Frist senere', frist: tid('07-01T00:00:00') },
+    {
+      type: 'dokumentasjonkrav',
+      hendelsestidspunkt: tid('01-01T11:00:00'),
+      dokumentasjonkravreferanse: 'k-frist',
+      tittel: 'Frist senere',
+      frist: tid('07-01T00:00:00'),
+    },
   ])
   const alle = fold(t, d).soknad
-  t.same(alle.vilkar.map((v) => v.referanse), ['v-gammel', 'v-ny'])
-  t.same(alle.dokumentasjonkrav.map((k) => k.referanse), ['k-frist'])
+  t.same(
+    alle.vilkar.map((v) => v.referanse),
+    ['v-gammel', 'v-ny'],
+  )
+  t.same(
+    alle.dokumentasjonkrav.map((k) => k.referanse),
+    ['k-frist'],
+  )
   const grense = Date.parse(tid('03-01T00:00:00'))
   const nye = foldDigisosSak(lagDigisosSak(), d, undefined, grense).soknad
-  t.same(nye.vilkar.map((v) => v.referanse), ['v-ny'], 'a vilkår older than the limit by its latest event is left out')
-  t.same(nye.dokumentasjonkrav.map((k) => k.referanse), ['k-frist'], 'a krav whose deadline is after the limit stays')
+  t.same(
+    nye.vilkar.map((v) => v.referanse),
+    ['v-ny'],
+    'a vilkår older than the limit by its latest event is left out',
+  )
+  t.same(
+    nye.dokumentasjonkrav.map((k) => k.referanse),
+    ['k-frist'],
+    'a krav whose deadline is after the limit stays',
+  )
 })
 
 tap.test('names from soknad.json: the office only while it has the case, the municipality only its own', async (t) => {
   // soknad.json's mottaker as the format defines it (json/soknad/parts/mottaker.json) and as
   // sosialhjelp-soknad-api writes navEnhetsnavn: "<office>, <municipality>".
-  const soknadJson = { mottaker: { enhetsnummer: '0315', kommunenummer: '0301', navEnhetsnavn: 'NAV Grünerløkka, Oslo kommune' } }
+  const soknadJson = {
+    mottaker: { enhetsnummer: '0315', kommunenummer: '0301', navEnhetsnavn: 'NAV Grünerløkka, Oslo kommune' },
+  }
   const sendt = fold(t, null, lagDigisosSak(), soknadJson).soknad
   t.match(sendt, { navEnhet: '0315', navEnhetNavn: 'NAV Grünerløkka', kommunenavn: 'Oslo kommune', papirsoknad: false })
   const flyttet = dok([{ type: 'tildeltNavKontor', hendelsestidspunkt: tid('03-01T10:00:00'), navKontor: '0312' }])
-  t.match(fold(t, flyttet, lagDigisosSak(), soknadJson).soknad, { navEnhet: '0312', navEnhetNavn: null, kommunenavn: 'Oslo kommune' }, 'another office: no name is put on it')
-  t.match(fold(t, null, lagDigisosSak({ kommunenummer: '4601' }), soknadJson).soknad, { kommunenavn: null }, 'another municipality: no name')
-  t.match(fold(t, null, lagDigisosSak(), { mottaker: { enhetsnummer: '0315', navEnhetsnavn: 'NAV Frogner' } }).soknad, { navEnhetNavn: 'NAV Frogner', kommunenavn: null })
-  t.match(fold(t, null, lagDigisosSak(), { mottaker: { enhetsnummer: 315, navEnhetsnavn: 'NAV Frogner, Oslo kommune' } }).soknad, { navEnhet: null, navEnhetNavn: null, kommunenavn: 'Oslo kommune' }, 'each field judged alone')
+  t.match(
+    fold(t, flyttet, lagDigisosSak(), soknadJson).soknad,
+    { navEnhet: '0312', navEnhetNavn: null, kommunenavn: 'Oslo kommune' },
+    'another office: no name is put on it',
+  )
+  t.match(
+    fold(t, null, lagDigisosSak({ kommunenummer: '4601' }), soknadJson).soknad,
+    { kommunenavn: null },
+    'another municipality: no name',
+  )
+  t.match(fold(t, null, lagDigisosSak(), { mottaker: { enhetsnummer: '0315', navEnhetsnavn: 'NAV Frogner' } }).soknad, {
+    navEnhetNavn: 'NAV Frogner',
+    kommunenavn: null,
+  })
+  t.match(
+    fold(t, null, lagDigisosSak(), { mottaker: { enhetsnummer: 315, navEnhetsnavn: 'NAV Frogner, Oslo kommune' } })
+      .soknad,
+    { navEnhet: null, navEnhetNavn: null, kommunenavn: 'Oslo kommune' },
+    'each field judged alone',
+  )
 })
 
 tap.test('a paper application: Fiks has no originalSoknadNAV or no timestampSendt', async (t) => {
   t.equal(fold(t, null, lagDigisosSak({ originalSoknadNAV: null })).soknad.papirsoknad, true)
-  t.equal(fold(t, null, lagDigisosSak({ originalSoknadNAV: { navEksternRefId: null, timestampSendt: null, metadata: null } })).soknad.papirsoknad, true)
+  t.equal(
+    fold(t, null, lagDigisosSak({ originalSoknadNAV: { navEksternRefId: null, timestampSendt: null, metadata: null } }))
+      .soknad.papirsoknad,
+    true,
+  )
   t.equal(fold(t, null, lagDigisosSak()).soknad.papirsoknad, false)
 })
 
-tap.test('explicit nulls, as the format\'s Java model writes an unset field, are absent fields: no event is lost to them', async (t) => {
-  // test/fixtures/digisos/README.md: soker-eksplisitte-null.json, and its sources.
-  const { soknad, statistikk } = fold(t, lesFixture('soker-eksplisitte-null.json'))
-  t.equal(statistikk.ugyldige, 0, 'every event applied')
-  t.equal(statistikk.anvendt, 10)
-  t.same(soknad.saker, [
-    { referanse: 'sak-n', tittel: 'Livsopphold juni', status: 'UNDER_BEHANDLING', vedtak: [] },
-    { referanse: 'default', tittel: null, status: null, vedtak: [{ utfall: null, dato: '2024-06-03T09:00:00.000Z' }] },
-  ], 'null tittel and status keep what the sak had; a null saksreferanse is the default sak')
-  t.same(soknad.utbetalinger.map((u) => [u.referanse, u.status, u.tilAnnenMottaker, u.kontonummer, u.beskrivelse, u.utbetalingsdato]), [
-    ['utb-n1', 'PLANLAGT_UTBETALING', false, null, null, null],
-    ['utb-n2', 'UTBETALT', false, KONTO.egen2, 'Strøm', '2024-06-05'],
-  ], 'annenMottaker null is unstated: the account is not shown as the person\'s; neither date: not shown')
-  t.match(soknad.vilkar, [{ referanse: 'vilkar-n', saksreferanse: null, tittel: 'Møte hos NAV-kontoret', status: null, utbetalingsreferanser: [] }])
-  t.match(soknad.dokumentasjonkrav, [{ referanse: 'krav-n', frist: null, utbetalingsreferanser: ['utb-n1'] }])
-  t.same(soknad.etterspurtDokumentasjon, [{ dokumenttype: 'Kontoutskrift', tilleggsinformasjon: null, innsendelsesfrist: null }])
-})
+tap.test(
+  "explicit nulls, as the format's Java model writes an unset field, are absent fields: no event is lost to them",
+  async (t) => {
+    // test/fixtures/digisos/README.md: soker-eksplisitte-null.json, and its sources.
+    const { soknad, statistikk } = fold(t, lesFixture('soker-eksplisitte-null.json'))
+    t.equal(statistikk.ugyldige, 0, 'every event applied')
+    t.equal(statistikk.anvendt, 10)
+    t.same(
+      soknad.saker,
+      [
+        { referanse: 'sak-n', tittel: 'Livsopphold juni', status: 'UNDER_BEHANDLING', vedtak: [] },
+        {
+          referanse: 'default',
+          tittel: null,
+          status: null,
+          vedtak: [{ utfall: null, dato: '2024-06-03T09:00:00.000Z' }],
+        },
+      ],
+      'null tittel and status keep what the sak had; a null saksreferanse is the default sak',
+    )
+    t.same(
+      soknad.utbetalinger.map((u) => [
+        u.referanse,
+        u.status,
+        u.tilAnnenMottaker,
+        u.kontonummer,
+        u.beskrivelse,
+        u.utbetalingsdato,
+      ]),
+      [
+        ['utb-n1', 'PLANLAGT_UTBETALING', false, null, null, null],
+        ['utb-n2', 'UTBETALT', false, KONTO.egen2, 'Strøm', '2024-06-05'],
+      ],
+      "annenMottaker null is unstated: the account is not shown as the person's; neither date: not shown",
+    )
+    t.match(soknad.vilkar, [
+      {
+        referanse: 'vilkar-n',
+        saksreferanse: null,
+        tittel: 'Møte hos NAV-kontoret',
+        status: null,
+        utbetalingsreferanser: [],
+      },
+    ])
+    t.match(soknad.dokumentasjonkrav, [{ referanse: 'krav-n', frist: null, utbetalingsreferanser: ['utb-n1'] }])
+    t.same(soknad.etterspurtDokumentasjon, [
+      { dokumenttype: 'Kontoutskrift', tilleggsinformasjon: null, innsendelsesfrist: null },
+    ])
+  },
+)
 
 tap.test('a municipality\'s name written as "null" or left empty by the sender is no name', async (t) => {
   // sosialhjelp-soknad-api joins office and municipality into navEnhetsnavn even when one is null.
   for (const navEnhetsnavn of ['NAV Grünerløkka, null', 'NAV Grünerløkka, ', 'NAV Grünerløkka, NULL']) {
     const soknadJson = { mottaker: { enhetsnummer: '0315', kommunenummer: '0301', navEnhetsnavn } }
-    t.match(fold(t, null, lagDigisosSak(), soknadJson).soknad, { navEnhetNavn: 'NAV Grünerløkka', kommunenavn: null }, navEnhetsnavn)
+    t.match(
+      fold(t, null, lagDigisosSak(), soknadJson).soknad,
+      { navEnhetNavn: 'NAV Grünerløkka', kommunenavn: null },
+      navEnhetsnavn,
+    )
   }
   const utenKontor = { mottaker: { enhetsnummer: '0315', kommunenummer: '0301', navEnhetsnavn: 'null, Oslo kommune' } }
   t.match(fold(t, null, lagDigisosSak(), utenKontor).soknad, { navEnhetNavn: null, kommunenavn: 'Oslo kommune' })

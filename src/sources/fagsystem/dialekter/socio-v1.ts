@@ -1,7 +1,14 @@
 import { SocioV1 } from '../protocol.js'
 import type { DialektAdapter } from '../port.js'
 
-const STATUS = { SOKT: 'SOKT', INN: 'INNVILGET', AVSL: 'AVSLATT', AKT: 'AKTIV', AVS: 'AVSLUTTET', AVB: 'AVBRUTT' } as const
+const STATUS = {
+  SOKT: 'SOKT',
+  INN: 'INNVILGET',
+  AVSL: 'AVSLATT',
+  AKT: 'AKTIV',
+  AVS: 'AVSLUTTET',
+  AVB: 'AVBRUTT',
+} as const
 const UTBETALING = { U: 'UTBETALT', P: 'PLANLAGT_UTBETALING', S: 'STOPPET' } as const
 
 // Socio carries every measure the client has; only KVP and temporary housing are sentrale
@@ -19,9 +26,10 @@ export const socioV1: DialektAdapter = (data, personident, kommunenummer) => {
     poststed: a.poststed,
   })
   return {
-    kontoer: d.klient.kontonr && /^\d{11}$/.test(d.klient.kontonr)
-      ? [{ kontonummer: d.klient.kontonr, kilde: 'FAGSYSTEM', sistBrukt: null, opphav }]
-      : [],
+    kontoer:
+      d.klient.kontonr && /^\d{11}$/.test(d.klient.kontonr)
+        ? [{ kontonummer: d.klient.kontonr, kilde: 'FAGSYSTEM', sistBrukt: null, opphav }]
+        : [],
     adresser: d.klient.bostedsadresse ? [{ type: 'FAGSYSTEM', ...adresse(d.klient.bostedsadresse), opphav }] : [],
     kvalifiseringsprogram: d.tiltak
       .filter((t) => er(t.type, 'KVP', 'KVALIFISERINGSPROGRAM'))
@@ -34,7 +42,11 @@ export const socioV1: DialektAdapter = (data, personident, kommunenummer) => {
         stonad: t.ytelse
           ? {
               belopPerManed: t.ytelse.manedsbelop,
-              utbetalinger: t.ytelse.utbetalinger.map((u) => ({ dato: u.dato, belop: u.belop, status: UTBETALING[u.status] })),
+              utbetalinger: t.ytelse.utbetalinger.map((u) => ({
+                dato: u.dato,
+                belop: u.belop,
+                status: UTBETALING[u.status],
+              })),
             }
           : null,
         sistEndret: t.endret,
@@ -44,7 +56,8 @@ export const socioV1: DialektAdapter = (data, personident, kommunenummer) => {
       .map((b) => ({
         kommunenummer,
         botype: b.kategori,
-        status: b.statuskode === 'AVSL' ? 'AVSLATT' : STATUS[b.statuskode] as 'SOKT' | 'INNVILGET' | 'AKTIV' | 'AVSLUTTET',
+        status:
+          b.statuskode === 'AVSL' ? 'AVSLATT' : (STATUS[b.statuskode] as 'SOKT' | 'INNVILGET' | 'AKTIV' | 'AVSLUTTET'),
         vedtaksdato: b.vedtakDato,
         fom: b.fra,
         tom: b.til,
