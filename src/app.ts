@@ -22,7 +22,7 @@ import problem, { klientfeil, rammefeil, sendProblem } from './plugins/problem.j
 import retensjon from './plugins/retensjon.js'
 import sesjonslager from './plugins/sesjonslager.js'
 import sveip from './plugins/sveip.js'
-import underPressure from '@fastify/under-pressure'
+import underPressure, { type FastifyUnderPressureOptions } from '@fastify/under-pressure'
 import { auditRoutes } from './routes/audit.js'
 import { healthRoutes } from './routes/health.js'
 import { kommunerRoutes } from './routes/kommuner.js'
@@ -81,6 +81,17 @@ function fastifyValg(config: Config, deps: Avhengigheter) {
   }
 }
 
+/** Load shedding past the event-loop delay bound, with the same problem+json as every other error. */
+function overbelastning(config: Config): FastifyUnderPressureOptions {
+  return {
+    maxEventLoopDelay: config.belastningMaksEventLoopMs,
+    retryAfter: 5,
+    pressureHandler: (_request, reply) => {
+      void sendProblem(reply.header('Retry-After', '5'), 'OVERBELASTET')
+    },
+  }
+}
+
 export async function buildApp(config: Config, deps: Avhengigheter = {}): Promise<FastifyInstance> {
   const app = Fastify(fastifyValg(config, deps)).withTypeProvider<ZodTypeProvider>()
   // JSON only: Fastify's default text/plain parser would let a bare string through to validation.
@@ -103,14 +114,7 @@ export async function buildApp(config: Config, deps: Avhengigheter = {}): Promis
   // Before every route (/metrics included): swagger collects them as they are added.
   await app.register(openapi, { ui: deps.dokumentasjon ?? false, dokument: config.nodeEnv !== 'production' })
   await app.register(metrics, { malinger, sesjoner: app.oppslagSesjoner })
-  await app.register(underPressure, {
-    maxEventLoopDelay: config.belastningMaksEventLoopMs,
-    retryAfter: 5,
-    // Shed load with the same problem+json as every other error.
-    pressureHandler: (_request, reply) => {
-      void sendProblem(reply.header('Retry-After', '5'), 'OVERBELASTET')
-    },
-  })
+  await app.register(underPressure, overbelastning(config))
   // Only a clock a test injects: with one, every verification builds its own verifier.
   await app.register(auth, { ...config.auth, ...(deps.na ? { na: deps.na } : {}) })
   const { audit, kilder, delteSesjoner: delte } = app
