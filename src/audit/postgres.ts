@@ -62,9 +62,9 @@ const KOLONNER = ['forrige_hash', 'hash', ...HENDELSE_KOLONNER]
  *  canonical encoding, port.ts kanoniskForm, whose trailing nulls are left out: ->> past the end
  *  gives NULL): one statement of fixed text whatever the group's
  *  size, prepared once per connection, and no per-field encoding on the event loop, which already
- *  made that JSON for the hash. (A VALUES list of 14 parameters per row made the server parse and
- *  plan a new statement of up to 3 584 parameters on every commit: 59 µs of server CPU per event;
- *  one text array per column cost the event loop 12 µs per event to encode.) What is stored is
+ *  made that JSON for the hash. (A VALUES list of parameters per row made the server parse and plan
+ *  a new statement on every commit; one text array per column cost the event loop its encoding:
+ *  docs/performance.md.) What is stored is
  *  what was hashed: ->> gives each string field's text, and SQL NULL for null. WITH ORDINALITY and
  *  ORDER BY keep the group's order, so the ids (taken as rows are inserted) follow the chain. */
 function settInnSql(h: string): string {

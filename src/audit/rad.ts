@@ -53,8 +53,8 @@ export function sidestorrelse(grense: number): number {
 }
 
 /** Events deleted per retention transaction. One transaction for everything held the write lock
- *  (and, for SQLite, the event loop) for as long as the deletion took — 0.7 s for 200 000 events,
- *  minutes after retention is shortened on a full log — and every audit write, so every request,
+ *  (and, for SQLite, the event loop) for as long as the deletion took (docs/audit.md)
+ *  and every audit write, so every request,
  *  waited for it. In slices, writes go on between them; each slice leaves its own checkpoint, so a
  *  stop half-way leaves a chain that verifies. */
 export const SLETT_RADER_PER_TRANSAKSJON = 2000

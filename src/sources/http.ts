@@ -261,7 +261,7 @@ export class HttpKlient {
 
   /** One attempt through undici's dispatch API: the body's chunks are collected here and parsed
    *  once. `request()` gave each response a Readable stream, a consumer for `text()` and an
-   *  AbortController of ours: about 18 µs of CPU per call more, on 11 calls per lookup. */
+   *  AbortController of ours per call: more CPU on every one of a lookup's calls (docs/performance.md). */
   private kallUmalt(k: Kall): Promise<HttpSvar> {
     const path = this.bygg(k.path, typeof k.query === 'function' ? k.query() : k.query)
     return new Promise<HttpSvar>((ok, feil) => {
