@@ -329,8 +329,13 @@ t.test(
   async (t) => {
     let slipp: () => void = () => {}
     const stier: string[] = []
+    let mottatt: () => void = () => {}
+    const forstMottatt = new Promise<void>((ok) => {
+      mottatt = ok
+    })
     const server = createServer((req, res) => {
       stier.push(req.url ?? '')
+      mottatt()
       const svar = () => res.end('{}')
       if (req.url === '/forst') slipp = svar
       else svar()
@@ -347,7 +352,8 @@ t.test(
     })
     t.teardown(() => http.close())
     const forst = http.kall({ method: 'GET', path: 'forst' })
-    while (stier.length === 0) await new Promise((ok) => setTimeout(ok, 5))
+    // The first call holds the one connection before the second is made.
+    await forstMottatt
     const avbryt = new AbortController()
     const andre = feilArsak(http.kall({ method: 'GET', path: 'andre', signal: avbryt.signal }))
     avbryt.abort(Object.assign(new Error('fristen gikk ut'), { name: 'TimeoutError' }))
