@@ -3,7 +3,7 @@
 // holds the database would: through the database's own client, triggers off, without the key.
 // Also here: the write deadline and readiness after a failed commit, and what an audit search
 // records about itself.
-import { createHash } from 'node:crypto'
+import { unokletHash } from './unoklet.js'
 import { createServer, type AddressInfo } from 'node:net'
 import { DatabaseSync } from 'node:sqlite'
 import t, { type Test } from 'tap'
@@ -12,26 +12,6 @@ import { PostgresAuditStore } from '../../src/audit/postgres.js'
 import { lasNokkel } from '../../src/postgres.js'
 import { build, GRUPPER, type Bygget } from '../helper.js'
 import { medSkjema, pgFeil, PG_URL } from '../postgres.js'
-
-/** The fields the chain covered before AUDIT_NOKKEL: what anyone can recompute with SHA-256. */
-const GAMLE_FELT = [
-  'tid',
-  'navident',
-  'handling',
-  'kategori',
-  'personident',
-  'henvendelseId',
-  'beslutning',
-  'regel',
-  'kilde',
-  'sporingsIder',
-  'callId',
-  'instans',
-] as const
-const sha256 = (forrige: string, h: LagretHendelse) =>
-  createHash('sha256')
-    .update(`${forrige}\n${JSON.stringify(GAMLE_FELT.map((f) => h[f] ?? null))}`)
-    .digest('hex')
 
 /** A syslog receiver (TCP, as NAIS's audit endpoint) that keeps every chain head it is sent. */
 async function syslog(t: Test): Promise<{
@@ -187,7 +167,7 @@ for (const lager of lagre) {
     // Every event re-hashed from genesis with plain SHA-256 (the old formula): found.
     let forrige = '0'.repeat(64)
     for (const h of await b.hendelser()) {
-      const hash = sha256(forrige, h)
+      const hash = unokletHash(forrige, h)
       await l.sql(b, `UPDATE ${l.hendelse} SET forrige_hash = ${lit(forrige)}, hash = ${lit(hash)} WHERE id = ${h.id}`)
       forrige = hash
     }

@@ -2,6 +2,7 @@
 // test file. Tampering is done the way an attacker with database access would: through the
 // database's own client, switching the append-only triggers off first.
 import { createHash } from 'node:crypto'
+import { unokletHash } from './unoklet.js'
 import type { Test } from 'tap'
 import { finnAvvik, settSammen, type AvvikSporring } from '../../src/audit/avvik.js'
 import {
@@ -68,23 +69,7 @@ function innhold(h: LagretHendelse): AuditHendelse {
   return rest
 }
 
-/** The fields the chain covered before AUDIT_NOKKEL, in its order. */
-const GAMLE_FELT = [
-  'tid',
-  'navident',
-  'handling',
-  'kategori',
-  'personident',
-  'henvendelseId',
-  'beslutning',
-  'regel',
-  'kilde',
-  'sporingsIder',
-  'callId',
-  'instans',
-] as const
-
-/** Rewrites `hendelser` past the store into the unkeyed chain (plain SHA-256 over GAMLE_FELT, as
+/** Rewrites `hendelser` past the store into the unkeyed chain (unoklet.ts unokletHash, as
  *  before AUDIT_NOKKEL), starting from `forrige`; returns the last hash. */
 async function skrivUnoklet(
   sql: (sporring: string) => Promise<void>,
@@ -93,9 +78,7 @@ async function skrivUnoklet(
   forrige: string,
 ): Promise<string> {
   for (const x of hendelser) {
-    const hash = createHash('sha256')
-      .update(`${forrige}\n${JSON.stringify(GAMLE_FELT.map((f) => innhold(x)[f] ?? null))}`)
-      .digest('hex')
+    const hash = unokletHash(forrige, innhold(x))
     await sql(`UPDATE ${tabell} SET forrige_hash = ${lit(forrige)}, hash = ${lit(hash)} WHERE id = ${x.id}`)
     forrige = hash
   }
@@ -688,13 +671,7 @@ export function kontraktTester(t: Test, navn: string, lagStore: LagStore): void 
   t.test(`${navn}: a chain re-hashed without the key is found, plain SHA-256 or a guessed key`, async (t) => {
     for (const [navn, hash] of [
       // As the chain was made before AUDIT_NOKKEL: what anyone can compute.
-      [
-        'SHA-256',
-        (forrige: string, h: AuditHendelse) =>
-          createHash('sha256')
-            .update(`${forrige}\n${JSON.stringify(GAMLE_FELT.map((f) => h[f] ?? null))}`)
-            .digest('hex'),
-      ],
+      ['SHA-256', (forrige: string, h: AuditHendelse) => unokletHash(forrige, h)],
       ['a guessed key', (forrige: string, h: AuditHendelse) => kjedeHash('gjettet-nokkel', forrige, h)],
     ] as const) {
       t.test(navn, async (t) => {
@@ -805,7 +782,7 @@ export function kontraktTester(t: Test, navn: string, lagStore: LagStore): void 
     forrige = (gamle[0] as LagretHendelse).hash
     for (const x of gamle.slice(1)) {
       const navident = x.id === offer.id ? 'Z999999' : x.navident
-      const hash = sha(`${forrige}\n${JSON.stringify(GAMLE_FELT.map((f) => ({ ...innhold(x), navident })[f] ?? null))}`)
+      const hash = unokletHash(forrige, { ...innhold(x), navident })
       await sql(
         `UPDATE ${tabell.hendelse} SET navident = ${lit(navident)}, forrige_hash = ${lit(forrige)}, hash = ${lit(hash)} WHERE id = ${x.id}`,
       )

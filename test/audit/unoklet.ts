@@ -2,8 +2,32 @@
 // them (plain SHA-256 over the twelve fields, before AUDIT_NOKKEL): what a migration starts from.
 import { createHash } from 'node:crypto'
 import { DatabaseSync as Database } from 'node:sqlite'
-import { GENESIS_HASH } from '../../src/audit/port.js'
+import { type AuditHendelse, GENESIS_HASH } from '../../src/audit/port.js'
 import { hendelse } from './kontrakt.js'
+
+/** The fields the chain covered before AUDIT_NOKKEL, in its order. */
+const GAMLE_FELT = [
+  'tid',
+  'navident',
+  'handling',
+  'kategori',
+  'personident',
+  'henvendelseId',
+  'beslutning',
+  'regel',
+  'kilde',
+  'sporingsIder',
+  'callId',
+  'instans',
+] as const
+
+/** The unkeyed chain's hash, computed here apart from the service (what anyone can compute):
+ *  plain SHA-256 over the previous hash and the twelve fields. */
+export function unokletHash(forrige: string, h: Partial<AuditHendelse>): string {
+  return createHash('sha256')
+    .update(`${forrige}\n${JSON.stringify(GAMLE_FELT.map((f) => h[f] ?? null))}`)
+    .digest('hex')
+}
 
 /** Writes events `numre` (kontrakt.ts hendelse) into a new first-version database at `sti`;
  *  returns the last event's hash. */
@@ -20,23 +44,7 @@ export function lagUnokletDatabase(sti: string, numre: number[]): string {
   let forrige = GENESIS_HASH
   for (const n of numre) {
     const h = hendelse(n)
-    const felt = [
-      h.tid,
-      h.navident,
-      h.handling,
-      h.kategori,
-      h.personident,
-      h.henvendelseId,
-      h.beslutning,
-      h.regel,
-      h.kilde,
-      h.sporingsIder,
-      h.callId,
-      h.instans,
-    ]
-    const hash = createHash('sha256')
-      .update(`${forrige}\n${JSON.stringify(felt)}`)
-      .digest('hex')
+    const hash = unokletHash(forrige, h)
     settInn.run(
       h.tid,
       h.navident,
